@@ -1,0 +1,142 @@
+"""Load environments.toml into typed, validated EnvironmentRecords, reporting every problem at once.
+
+A record is [defaults] deep-merged with [environments.<name>]; then each field is type-checked, run through the
+check named in its metadata (config/model.py), and CIDR blocks are checked for overlaps within the environment.
+"""
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import tomllib
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from config import model
+from config.catalog import Catalog, load_catalog
+from config.errors import ConfigError
+
+ENVIRONMENTS_FILE = Path(__file__).with_name("environments.toml")
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", float: "a number"}
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `override` written over it; tables merge key by key, other values are replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _type_problem(value: Any, expected: Any, path: str) -> str | None:
+    origin = typing.get_origin(expected)
+    if origin in (typing.Union, types.UnionType):
+        options = [t for t in typing.get_args(expected) if t is not type(None)]
+        if value is None or any(_type_problem(value, t, path) is None for t in options):
+            return None
+        return f"{path}: expected {' or '.join(_TYPE_NAMES.get(t, str(t)) for t in options)}, got {value!r}"
+    if origin in (list, tuple):
+        (item_type, *_) = typing.get_args(expected)
+        if not isinstance(value, list):
+            return f"{path}: expected a list, got {value!r}"
+        problems = [_type_problem(item, item_type, f"{path}[{i}]") for i, item in enumerate(value)]
+        return next((p for p in problems if p), None)
+    # bool is a subclass of int in Python: keep `true` out of integer fields and 1 out of boolean ones.
+    if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+        return f"{path}: expected an integer, got {value!r}"
+    if not isinstance(value, expected):
+        return f"{path}: expected {_TYPE_NAMES.get(expected, expected.__name__)}, got {value!r}"
+    return None
+
+
+def build(cls: type, data: dict[str, Any], path: str, catalog: Catalog, problems: list[str]) -> Any:
+    """Instantiate dataclass `cls` from `data`, appending every problem found to `problems`."""
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for unknown in sorted(set(data) - set(fields)):
+        problems.append(f"{path}.{unknown}: unknown key; valid keys here: {', '.join(sorted(fields))}")
+    values: dict[str, Any] = {}
+    for name, fld in fields.items():
+        where = f"{path}.{name}"
+        if name not in data:
+            if fld.default is dataclasses.MISSING and fld.default_factory is dataclasses.MISSING:
+                problems.append(f"{where}: missing; set it in [defaults] or in this environment "
+                                f"({fld.metadata.get('help', 'required')})")
+            continue
+        value, expected = data[name], hints[name]
+        if dataclasses.is_dataclass(expected):
+            if not isinstance(value, dict):
+                problems.append(f"{where}: expected a table, got {value!r}")
+                continue
+            values[name] = build(typing.cast(type, expected), value, where, catalog, problems)
+            continue
+        problem = _type_problem(value, expected, where)
+        check = fld.metadata.get("check")
+        if problem is None and check is not None and value is not None:
+            found = check(value, catalog)
+            problem = f"{where}: {found}" if found else None
+        if problem:
+            problems.append(problem)
+        values[name] = tuple(value) if isinstance(value, list) else value
+    try:
+        return cls(**values)
+    except TypeError:  # a required value was missing: already reported above
+        return None
+
+
+def _cidrs(record: Any, path: str) -> list[tuple[str, str]]:
+    """Every (path, value) of a CIDR-checked field in `record`, however deep."""
+    found: list[tuple[str, str]] = []
+    for fld in dataclasses.fields(record):
+        value = getattr(record, fld.name)
+        if dataclasses.is_dataclass(value):
+            found.extend(_cidrs(value, f"{path}.{fld.name}"))
+        elif fld.metadata.get("check") is model.cidr and isinstance(value, str):
+            found.append((f"{path}.{fld.name}", value))
+    return found
+
+
+def overlap_problems(record: Any, path: str) -> list[str]:
+    """VPC CIDR blocks of one environment must not overlap, so its networks can always be peered or routed."""
+    blocks = []
+    for where, value in _cidrs(record, path):
+        try:
+            blocks.append((where, ipaddress.IPv4Network(value)))
+        except ValueError:
+            continue  # already reported as malformed
+    return [f"{a}: {na} overlaps {b} ({nb}); give each VPC its own block"
+            for i, (a, na) in enumerate(blocks) for b, nb in blocks[i + 1:] if na.overlaps(nb)]
+
+
+def load_environments(text: str | None = None, catalog: Catalog | None = None) -> dict[str, model.EnvironmentRecord]:
+    """Every environment record, validated; raises ConfigError listing all problems."""
+    catalog = catalog or load_catalog()
+    source = ENVIRONMENTS_FILE.read_text(encoding="utf-8") if text is None else text
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"environments.toml is not valid TOML: {exc}"]) from exc
+    problems = [f"{key}: unknown top-level table; use [defaults] and [environments.<name>]"
+                for key in sorted(set(data) - {"defaults", "environments"})]
+    environments = data.get("environments") or {}
+    if not environments:
+        problems.append("no [environments.<name>] table; define at least one environment")
+    records = {}
+    for name, overrides in environments.items():
+        if not isinstance(overrides, dict):
+            problems.append(f"environments.{name}: expected a table")
+            continue
+        if "name" in overrides:
+            problems.append(f"environments.{name}.name: set by the table name; remove this key")
+        merged = deep_merge(data.get("defaults", {}), overrides) | {"name": name}
+        record = build(model.EnvironmentRecord, merged, f"environments.{name}", catalog, problems)
+        if record is not None:
+            problems.extend(overlap_problems(record, f"environments.{name}"))
+            records[name] = record
+    if problems:
+        raise ConfigError(problems)
+    return records

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every stack shares: naming, required tags, suppressions, the base stack."""

@@ -1,0 +1,51 @@
+"""The base of every stack: one AWS provider pinned to the environment's account, the state backend, tags.
+
+Deploy targets (local emulator or AWS) are not visible here: they differ only in endpoints and credentials, set in
+the process environment by tools/targets.py, so the synthesized JSON is the same for both.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from cdktf import Aspects, LocalBackend, S3Backend, TerraformOutput, TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from constructs import Construct
+
+from config import Catalog, EnvironmentRecord
+from core.naming import Namer, state_bucket_name
+from core.tags import RequiredTags, required_tags
+
+BOOTSTRAP_STATE_DIR = "../../../state"  # relative to cdktf.out/stacks/<stack>: the project's state/ folder
+
+
+class WorkloadStack(TerraformStack):
+    """A stack of one workload in one environment. Subclasses set `workload` and build in `__init__`."""
+
+    workload: ClassVar[str]
+    description: ClassVar[str]
+    remote_state: ClassVar[bool] = True
+
+    def __init__(self, scope: Construct, *, env: EnvironmentRecord, catalog: Catalog,
+                 suffix: str | None = None) -> None:
+        self.env = env
+        self.catalog = catalog
+        self.names = Namer(self.workload, env.name, env.account_id, suffix)
+        super().__init__(scope, self.names.stack_name)
+        self.provider = self.aws_provider("Aws", env.region)
+        if self.remote_state:
+            S3Backend(self, bucket=state_bucket_name(env.name, env.account_id, env.region),
+                      key=self.names.state_key, region=env.region, encrypt=True)
+            # cdktf 0.21's S3Backend has no use_lockfile: native S3 locking (Terraform >= 1.10) is set by override.
+            self.add_override("terraform.backend.s3.use_lockfile", True)
+        else:
+            LocalBackend(self, path=f"{BOOTSTRAP_STATE_DIR}/{self.names.stack_name}.tfstate")
+        self.tags = required_tags(environment=env.name, workload=self.workload, owner=env.owner, suffix=suffix)
+        Aspects.of(self).add(RequiredTags(self.tags))
+
+    def aws_provider(self, id_: str, region: str, *, alias: str | None = None) -> AwsProvider:
+        """An AWS provider that refuses any account but the environment's (allowed_account_ids)."""
+        return AwsProvider(self, id_, region=region, alias=alias, allowed_account_ids=[self.env.account_id])
+
+    def output(self, name: str, value: Any, description: str, *, sensitive: bool = False) -> TerraformOutput:
+        """A stack output named `<thing>_<attribute>`, always described."""
+        return TerraformOutput(self, name, value=value, description=description, sensitive=sensitive)

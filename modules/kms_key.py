@@ -1,0 +1,58 @@
+"""A customer-managed KMS key with rotation and an alias.
+
+Defaults:
+- rotation on (yearly), 30-day deletion window
+- key policy: the account root administers the key (so IAM policies can grant use); each listed service principal
+  may use it to encrypt and decrypt (services such as CloudWatch Logs send no aws:SourceAccount)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from constructs import Construct
+
+from core.props import policy_json, raise_problems
+
+_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class KmsKeyProps:
+    """Props of EncryptionKey."""
+
+    alias: str
+    description: str
+    account_id: str
+    service_principals: tuple[str, ...] = ()
+    deletion_window_in_days: int = 30
+
+
+class EncryptionKey(Construct):
+    """A rotating customer-managed key; `key` and `alias` are public."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: KmsKeyProps) -> None:
+        super().__init__(scope, id_)
+        raise_problems(f"EncryptionKey {id_}", [
+            None if 7 <= props.deletion_window_in_days <= 30 else "deletion_window_in_days must be 7 to 30",
+            None if props.alias.startswith("alias/") is False else "alias is the bare name, without 'alias/'",
+        ])
+        statements = [{
+            "Sid": "AccountAdministers",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{props.account_id}:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        }]
+        if props.service_principals:
+            statements.append({
+                "Sid": "ServicesUseKey",
+                "Effect": "Allow",
+                "Principal": {"Service": sorted(props.service_principals)},
+                "Action": _USE_ACTIONS,
+                "Resource": "*",
+            })
+        self.key = KmsKey(self, "Key", description=props.description, enable_key_rotation=True,
+                          deletion_window_in_days=props.deletion_window_in_days, policy=policy_json(*statements))
+        self.alias = KmsAlias(self, "Alias", name=f"alias/{props.alias}", target_key_id=self.key.key_id)

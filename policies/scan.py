@@ -1,0 +1,141 @@
+"""Scan synthesized stacks with Checkov (built-in checks + policies/checks) and apply per-resource suppressions.
+
+Fails (exit 1) when any check fails unsuppressed, when Checkov reports a parse error, when a stack evaluated zero
+checks (Checkov's silent pass on files it could not read), and when a suppression has no reason or matches no
+finding (stale). Prints passed/failed/suppressed per stack; writes the full report to reports/scan.json.
+
+    python -m policies.scan [cdktf.out/stacks/<stack> ...]
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from core.suppress import METADATA_KEY, MIN_REASON_LENGTH
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKS_DIR = ROOT / "policies" / "checks"
+REPORT = ROOT / "reports" / "scan.json"
+
+
+@dataclass
+class StackResult:
+    """What the scan found in one stack."""
+
+    stack: str
+    passed: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+    suppressed: list[dict[str, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Clean: nothing failed unsuppressed and the scan itself had no problem."""
+        return not self.failed and not self.problems
+
+
+def declared_suppressions(stack_file: Path) -> dict[tuple[str, str], str]:
+    """{(resource address, check id): reason} from the `//` metadata of every resource in a synthesized stack."""
+    data = json.loads(stack_file.read_text(encoding="utf-8"))
+    found: dict[tuple[str, str], str] = {}
+    for rtype, resources in data.get("resource", {}).items():
+        for name, body in resources.items():
+            for item in body.get("//", {}).get(METADATA_KEY, []):
+                found[(f"{rtype}.{name}", item.get("id", ""))] = item.get("reason", "")
+    return found
+
+
+def run_checkov(paths: Iterable[Path]) -> list[dict[str, Any]]:
+    """Checkov's JSON reports (one per framework run) for the given stack files."""
+    cmd = [sys.executable, "-m", "checkov.main", "--framework", "terraform_json", "--skip-download",
+           "--external-checks-dir", str(CHECKS_DIR), "-o", "json", "--compact"]
+    for path in paths:
+        cmd += ["-f", str(path)]
+    env = dict(os.environ, BC_SKIP_MAPPING="TRUE", PYTHONPATH=str(ROOT), LOG_LEVEL="ERROR")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False, cwd=ROOT)
+    if proc.returncode not in (0, 1) or not proc.stdout.strip():
+        raise RuntimeError(f"checkov did not run (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    report = json.loads(proc.stdout)
+    return report if isinstance(report, list) else [report]
+
+
+def evaluate(stack_files: list[Path]) -> list[StackResult]:
+    """Scan `stack_files` (each cdktf.out/stacks/<stack>/cdk.tf.json) and judge every stack."""
+    reports = run_checkov(stack_files)
+    by_file = {str(p.resolve()): StackResult(p.parent.name) for p in stack_files}
+    lookup = {Path(k).parent.name: v for k, v in by_file.items()}
+    outcome: dict[str, dict[str, list[dict[str, Any]]]] = {name: {"passed": [], "failed": []} for name in lookup}
+    parse_errors: list[str] = []
+    for report in reports:
+        parse_errors += report.get("results", {}).get("parsing_errors", [])
+        for kind in ("passed", "failed"):
+            for check in report.get("results", {}).get(f"{kind}_checks", []):
+                stack = Path(check["file_abs_path"]).parent.name
+                outcome.setdefault(stack, {"passed": [], "failed": []})[kind].append(check)
+        if report.get("summary", {}).get("parsing_errors"):
+            parse_errors.append(f"checkov reported {report['summary']['parsing_errors']} parsing error(s)")
+    for path in stack_files:
+        result = lookup[path.parent.name]
+        declared = declared_suppressions(path)
+        used: set[tuple[str, str]] = set()
+        result.passed = len(outcome[result.stack]["passed"])
+        for check in outcome[result.stack]["failed"]:
+            key = (check["resource"], check["check_id"])
+            finding = {"check_id": check["check_id"], "resource": check["resource"], "name": check["check_name"]}
+            if key in declared:
+                used.add(key)
+                result.suppressed.append(finding | {"reason": declared[key]})
+            else:
+                result.failed.append(finding)
+        for (resource, check_id), reason in sorted(declared.items()):
+            if len(reason.strip()) < MIN_REASON_LENGTH:
+                result.problems.append(f"suppression of {check_id} on {resource} has no reason "
+                                       f"(at least {MIN_REASON_LENGTH} characters)")
+            elif (resource, check_id) not in used:
+                result.problems.append(f"stale suppression: {check_id} on {resource} matches no finding; remove it")
+        if result.passed + len(outcome[result.stack]["failed"]) == 0:
+            result.problems.append("checkov evaluated zero checks on this stack (unparsed file?): failing closed")
+        result.problems += [f"parse error: {e}" for e in parse_errors if path.parent.name in str(e)]
+    if parse_errors and not any(p.startswith("parse error") for r in lookup.values() for p in r.problems):
+        lookup[stack_files[0].parent.name].problems += [f"parse error: {e}" for e in parse_errors]
+    return list(lookup.values())
+
+
+def write_report(results: list[StackResult], path: Path = REPORT) -> None:
+    """The full JSON report (kept as a CI artifact)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {"ok": all(r.ok for r in results), "stacks": [asdict(r) | {"ok": r.ok} for r in results]}
+    path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Scan the given stack folders (default: every synthesized stack); exit 0 clean, 1 otherwise."""
+    args = argv if argv is not None else sys.argv[1:]
+    dirs = [Path(a) for a in args] or sorted((ROOT / "cdktf.out" / "stacks").glob("*"))
+    files = [d / "cdk.tf.json" for d in dirs if (d / "cdk.tf.json").exists()]
+    if not files:
+        print("error: no synthesized stacks to scan; run `make synth` first", file=sys.stderr)
+        return 1
+    print(f"scanning {len(files)} stack(s) with checkov ...", file=sys.stderr, flush=True)
+    results = evaluate(files)
+    write_report(results)
+    print(f"{'stack':40} {'passed':>7} {'failed':>7} {'suppressed':>11}")
+    for r in results:
+        print(f"{r.stack:40} {r.passed:7d} {len(r.failed):7d} {len(r.suppressed):11d}")
+        for finding in r.failed:
+            print(f"    FAILED {finding['check_id']} {finding['resource']}: {finding['name']}", file=sys.stderr)
+        for problem in r.problems:
+            print(f"    ERROR  {problem}", file=sys.stderr)
+    total = sum(len(r.failed) for r in results)
+    print(f"total: passed {sum(r.passed for r in results)}, failed {total}, "
+          f"suppressed {sum(len(r.suppressed) for r in results)}; report: {REPORT.relative_to(ROOT)}")
+    return 0 if all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

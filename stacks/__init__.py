@@ -1,0 +1,19 @@
+"""Stacks compose modules into one workload. The registry maps a workload id to its stack class by name, so the
+selection can be validated before the (slow) provider bindings are imported."""
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.stack import WorkloadStack
+
+WORKLOADS: dict[str, str] = {
+    "bootstrap": "stacks.bootstrap:BootstrapStack",
+}
+
+
+def stack_class(workload: str) -> "type[WorkloadStack]":
+    """The stack class of `workload` (imports its module)."""
+    module, _, name = WORKLOADS[workload].partition(":")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]

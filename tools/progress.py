@@ -1,0 +1,29 @@
+"""Progress and error reporting on stderr, so stdout stays clean for data (outputs, JSON reports)."""
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+
+class ToolError(Exception):
+    """A step failed; the message says what and how to fix it. The CLI prints it and exits 1."""
+
+
+def say(message: str) -> None:
+    """One progress line on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def step(label: str) -> Iterator[None]:
+    """Report `label ...` then its duration, or its failure."""
+    started = time.perf_counter()
+    say(f"==> {label} ...")
+    try:
+        yield
+    except BaseException:
+        say(f"<== {label}: FAILED after {time.perf_counter() - started:.1f}s")
+        raise
+    say(f"<== {label}: done in {time.perf_counter() - started:.1f}s")
