@@ -40,13 +40,18 @@ def build_app(selection: Selection, records: dict[str, EnvironmentRecord], catal
     from core import bindings  # pylint: disable=import-outside-toplevel
     bindings.load()
     from cdktf import App  # pylint: disable=import-outside-toplevel
-    from stacks import stack_class  # pylint: disable=import-outside-toplevel
 
     app = App(outdir=outdir)
-    for env_name in selection.environments:
-        for workload in selection.workloads:
-            stack_class(workload)(app, env=records[env_name], catalog=catalog, suffix=selection.suffix)
+    add_stacks(app, selection, records, catalog)
     return app
+
+
+def add_stacks(app: Any, selection: Selection, records: dict[str, EnvironmentRecord], catalog: Catalog) -> list[Any]:
+    """Add one stack per selected workload x environment to `app`; returns them."""
+    from stacks import stack_class  # pylint: disable=import-outside-toplevel
+
+    return [stack_class(workload)(app, env=records[env_name], catalog=catalog, suffix=selection.suffix)
+            for env_name in selection.environments for workload in selection.workloads]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

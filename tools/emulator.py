@@ -91,8 +91,9 @@ class Emulator:
 
     def reset(self) -> None:
         """Wipe every resource in the emulator."""
-        urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST"),
-                               timeout=10).close()
+        request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
 
 
 def running() -> Emulator | None:

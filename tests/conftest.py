@@ -1,0 +1,117 @@
+"""Shared fixtures. The provider bindings are imported and every stack synthesized ONCE per test session (it costs
+~6-12 s and ~1 GB per process); the emulator is started once per session for the integration layer."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EPHEMERAL_SUFFIX = "pr42"
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+
+@dataclass
+class Synth:
+    """Every stack of every environment (plus ephemeral copies), synthesized once."""
+
+    outdir: Path
+    stacks: dict[str, Any]  # stack name -> the WorkloadStack object (for cdktf Testing helpers)
+    _json: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def json(self, name: str) -> dict[str, Any]:
+        """The synthesized cdk.tf.json of stack `name` (with `//` metadata, exactly what Terraform reads)."""
+        if name not in self._json:
+            path = self.outdir / "stacks" / name / "cdk.tf.json"
+            self._json[name] = json.loads(path.read_text(encoding="utf-8"))
+        return self._json[name]
+
+    def resources(self, name: str, rtype: str) -> dict[str, dict[str, Any]]:
+        """{logical id: body} of every `rtype` resource in stack `name`."""
+        return dict(self.json(name).get("resource", {}).get(rtype, {}))
+
+    def only(self, name: str, rtype: str) -> dict[str, Any]:
+        """The single `rtype` resource of stack `name` (fails when there is not exactly one)."""
+        found = self.resources(name, rtype)
+        assert len(found) == 1, f"{name}: expected one {rtype}, found {sorted(found)}"
+        return next(iter(found.values()))
+
+
+@pytest.fixture(scope="session")
+def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    """Synthesize all workloads x all environments, and an ephemeral copy of each, into a session folder."""
+    from config import Selection, load_catalog, load_environments  # pylint: disable=import-outside-toplevel
+    from main import add_stacks, build_app  # pylint: disable=import-outside-toplevel
+    from stacks import WORKLOADS  # pylint: disable=import-outside-toplevel
+
+    outdir = tmp_path_factory.mktemp("cdktf.out")
+    records, catalog = load_environments(), load_catalog()
+    # TEST_WORKLOADS=a,b narrows the session to some workloads while developing one; CI always runs them all.
+    workloads = tuple(w for w in WORKLOADS if w in os.environ.get("TEST_WORKLOADS", ",".join(WORKLOADS)).split(","))
+    app = build_app(Selection(workloads, tuple(records)), records, catalog, str(outdir))
+    ephemeral = Selection(tuple(w for w in workloads if w != "bootstrap"), ("dev",), EPHEMERAL_SUFFIX)
+    stacks: dict[str, Any] = {}
+    add_stacks(app, ephemeral, records, catalog)
+    app.synth()
+    for child in app.node.children:
+        stacks[child.node.id] = child
+    return Synth(outdir, stacks)
+
+
+# ---------------------------------------------------------------- integration layer (the local AWS emulator)
+
+@dataclass
+class Deployment:
+    """The session's emulator and the stacks deployed to it so far."""
+
+    target: Any
+    endpoint: str
+    outdir: Path
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def client(self, service: str, region: str = "us-east-1") -> Any:
+        """A boto3 client talking to the emulator."""
+        import boto3  # pylint: disable=import-outside-toplevel
+        return boto3.client(service, region_name=region, endpoint_url=self.endpoint,
+                            aws_access_key_id="test", aws_secret_access_key="test")
+
+
+@pytest.fixture(scope="session")
+def emulator_deployment(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    """A fresh emulator for the session (account of the dev environment)."""
+    from config import load_environments  # pylint: disable=import-outside-toplevel
+    from tools.deploy import OUTPUTS_FILE  # pylint: disable=import-outside-toplevel
+    from tools.emulator import Emulator, free_port  # pylint: disable=import-outside-toplevel
+    from tools.targets import local_target  # pylint: disable=import-outside-toplevel
+
+    OUTPUTS_FILE.unlink(missing_ok=True)  # outputs of an earlier run describe resources that no longer exist
+
+    dev = load_environments()["dev"]
+    emulator = Emulator(port=free_port(), account_id=dev.account_id).start()
+    state = tmp_path_factory.mktemp("bootstrap-state")
+    try:
+        yield Deployment(local_target(emulator, state), emulator.endpoint, synth.outdir)
+    finally:
+        emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def deploy(emulator_deployment: Deployment) -> Callable[[str], dict[str, Any]]:
+    """`deploy("<stack>")` applies the environment's bootstrap stack and then `<stack>` (once per session) and
+    returns the stack's outputs, as also written to cfn-outputs/flat-outputs.json."""
+    from tools.deploy import OUTPUTS_FILE, deploy_all, stack_refs  # pylint: disable=import-outside-toplevel
+
+    def _deploy(name: str) -> dict[str, Any]:
+        env = name.split("-")[-1] if not name.endswith(EPHEMERAL_SUFFIX) else name.split("-")[-2]
+        wanted = [n for n in (f"bootstrap-{env}", name) if n not in emulator_deployment.outputs]
+        if wanted:
+            refs = stack_refs(emulator_deployment.outdir, wanted)
+            emulator_deployment.outputs.update(deploy_all(refs, emulator_deployment.target, OUTPUTS_FILE))
+        flat = json.loads(OUTPUTS_FILE.read_text(encoding="utf-8"))
+        return dict(flat[name])
+
+    return _deploy
