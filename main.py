@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import Any, Sequence
 
 from config import Catalog, ConfigError, EnvironmentRecord, Selection, load_catalog, load_environments
@@ -41,7 +42,8 @@ def build_app(selection: Selection, records: dict[str, EnvironmentRecord], catal
     bindings.load()
     from cdktf import App  # pylint: disable=import-outside-toplevel
 
-    app = App(outdir=outdir)
+    Path(outdir).mkdir(parents=True, exist_ok=True)  # cdktf creates only the last folder of the path
+    app = App(outdir=str(Path(outdir).resolve()))
     add_stacks(app, selection, records, catalog)
     return app
 

@@ -46,12 +46,10 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
     """Synthesize all workloads x all environments, and an ephemeral copy of each, into a session folder."""
     from config import Selection, load_catalog, load_environments  # pylint: disable=import-outside-toplevel
     from main import add_stacks, build_app  # pylint: disable=import-outside-toplevel
-    from stacks import WORKLOADS  # pylint: disable=import-outside-toplevel
-
     outdir = tmp_path_factory.mktemp("cdktf.out")
     records, catalog = load_environments(), load_catalog()
     # TEST_WORKLOADS=a,b narrows the session to some workloads while developing one; CI always runs them all.
-    workloads = tuple(w for w in WORKLOADS if w in os.environ.get("TEST_WORKLOADS", ",".join(WORKLOADS)).split(","))
+    workloads = selected_workloads()
     app = build_app(Selection(workloads, tuple(records)), records, catalog, str(outdir))
     ephemeral = Selection(tuple(w for w in workloads if w != "bootstrap"), ("dev",), EPHEMERAL_SUFFIX)
     stacks: dict[str, Any] = {}
@@ -115,3 +113,19 @@ def deploy(emulator_deployment: Deployment) -> Callable[[str], dict[str, Any]]:
         return dict(flat[name])
 
     return _deploy
+
+
+def selected_workloads() -> tuple[str, ...]:
+    """The workloads this session synthesizes (all, unless TEST_WORKLOADS narrows them)."""
+    from stacks import WORKLOADS  # pylint: disable=import-outside-toplevel
+    wanted = os.environ.get("TEST_WORKLOADS", ",".join(WORKLOADS)).split(",")
+    return tuple(w for w in WORKLOADS if w in wanted)
+
+
+def all_stack_names() -> list[str]:
+    """Every stack the `synth` fixture produces, known at collection time (for parametrize)."""
+    from config import load_environments  # pylint: disable=import-outside-toplevel
+    envs = list(load_environments())
+    workloads = selected_workloads()
+    return ([f"{w}-{e}" for e in envs for w in workloads]
+            + [f"{w}-dev-{EPHEMERAL_SUFFIX}" for w in workloads if w != "bootstrap"])

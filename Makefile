@@ -1,0 +1,79 @@
+# Every command of the project. Each target installs what it needs first (Python packages from Pipfile.lock,
+# the cdktf CLI from package-lock.json), so `make deploy` and `make test` work on a fresh clone.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+export PIPENV_VENV_IN_PROJECT := 1
+export PIPENV_NOSPIN := 1
+export PIPENV_VERBOSITY := -1
+# The Pipfile names its index as ${PIPENV_INDEX_URL} so no registry host is committed; default: pip's own index.
+export PIPENV_INDEX_URL ?= $(shell python3 -c "from pip._internal.models.index import PyPI; print(PyPI.simple_url)")
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CI ?= 1
+# A Terraform provider filesystem mirror (a directory holding registry.terraform.io/). Offline machines of this
+# project keep one in /opt/tf-plugins; elsewhere leave it empty and the public registry is used.
+export TF_PROVIDER_MIRROR ?= $(firstword $(wildcard /opt/tf-plugins))
+PY := .venv/bin/python
+PIPENV_VERSION := 2026.10.3
+
+.PHONY: help setup synth validate scan deploy plan destroy outputs emulator-start emulator-stop lint typecheck \
+        test unit bench clean
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+setup: .venv/.synced node_modules/.installed ## install Python (Pipfile.lock) and npm (package-lock.json) packages
+
+.venv/.synced: Pipfile.lock
+	@command -v pipenv >/dev/null || python3 -m pip install --quiet "pipenv==$(PIPENV_VERSION)"
+	pipenv sync --dev
+	@touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+synth: setup ## synthesize every workload x environment to cdktf.out/
+	$(PY) -m tools synth
+
+validate: setup ## terraform validate every synthesized stack
+	$(PY) -m tools validate
+
+scan: setup ## Checkov + the project's policies over every stack; report in reports/scan.json
+	$(PY) -m tools scan
+
+deploy: setup ## bootstrap + deploy the dev stacks to the local emulator (DEPLOY_TARGET=aws for AWS)
+	$(PY) -m tools deploy
+
+plan: setup ## terraform plan per stack (exit 2 when something would change)
+	$(PY) -m tools plan
+
+destroy: setup ## destroy the selected stacks (never the bootstrap state bucket)
+	$(PY) -m tools destroy
+
+emulator-start: setup ## start the long-lived local AWS emulator (moto) on 127.0.0.1:4566
+	$(PY) -m tools emulator start
+
+emulator-stop: setup ## stop it
+	$(PY) -m tools emulator stop
+
+lint: setup ## pylint 10.00/10 (line length 120)
+	$(PY) -m pylint main.py config core modules stacks tools policies lambda_src scripts
+	$(PY) -m pylint tests --disable=missing-function-docstring,redefined-outer-name,protected-access
+
+typecheck: setup ## mypy
+	$(PY) -m mypy main.py config core modules stacks tools policies lambda_src
+
+test: setup lint typecheck ## lint, type check, unit, scan, validate, emulator deploy, integration, coverage
+	$(PY) -m pytest --cov --cov-report=term --cov-report=json:coverage/coverage.json \
+	  --cov-report=xml:coverage/coverage.xml --cov-report=html:coverage/html --cov-fail-under=90
+
+unit: setup ## the fast layers only (no emulator deploy)
+	$(PY) -m pytest -m "not integration"
+
+bench: setup ## print import / synth / memory / test-layer figures
+	$(PY) -m tools.bench
+
+clean: ## remove generated files
+	rm -rf cdktf.out build reports coverage cfn-outputs .emulator .cache .coverage

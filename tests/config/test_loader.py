@@ -1,0 +1,105 @@
+"""Configuration errors: each problem has its exact message, and all problems are reported at once."""
+from __future__ import annotations
+
+import pytest
+
+from config import ConfigError, load_environments
+from config.loader import deep_merge
+
+BASE = """
+[defaults]
+owner = "team"
+region = "us-east-1"
+deletion_protection = false
+log_retention_days = 30
+[defaults.state]
+noncurrent_version_expiration_days = 90
+"""
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_environments(BASE + text)
+    return caught.value.problems
+
+
+def test_real_records_load_with_only_differences_written() -> None:
+    records = load_environments()
+    assert sorted(records) == ["dev", "prod", "staging"]
+    assert records["prod"].deletion_protection is True
+    assert records["dev"].deletion_protection is False
+    assert records["staging"].log_retention_days == 30  # not written for staging: the default
+    assert records["dev"].state.noncurrent_version_expiration_days == 30
+
+
+def test_unknown_key_names_the_valid_keys() -> None:
+    (problem, *rest) = problems_of('[environments.qa]\naccount_id = "123456789012"\nregoin = "us-east-1"\n')
+    assert not rest
+    assert problem.startswith("environments.qa.regoin: unknown key; valid keys here: account_id, deletion_protection")
+
+
+def test_bad_region_lists_the_allowed_regions() -> None:
+    (problem,) = problems_of('[environments.qa]\naccount_id = "123456789012"\nregion = "eu-south-1"\n')
+    assert problem.startswith("environments.qa.region: region 'eu-south-1' is not allowed; choose one of: us-east-1,")
+
+
+def test_bad_account_id() -> None:
+    assert problems_of('[environments.qa]\naccount_id = "12345"\n') == [
+        "environments.qa.account_id: '12345' is not a 12-digit AWS account id"]
+
+
+def test_wrong_type_and_missing_value_are_both_reported() -> None:
+    found = problems_of('[environments.qa]\nlog_retention_days = "7"\n')
+    assert found == [
+        "environments.qa.account_id: missing; set it in [defaults] or in this environment "
+        "(the only AWS account this environment may deploy into)",
+        "environments.qa.log_retention_days: expected an integer, got '7'",
+    ]
+
+
+def test_boolean_is_not_an_integer() -> None:
+    assert problems_of('[environments.qa]\naccount_id = "123456789012"\nlog_retention_days = true\n') == [
+        "environments.qa.log_retention_days: expected an integer, got True"]
+
+
+def test_retention_must_be_a_cloudwatch_value() -> None:
+    (problem,) = problems_of('[environments.qa]\naccount_id = "123456789012"\nlog_retention_days = 10\n')
+    assert problem.startswith("environments.qa.log_retention_days: 10 is not a CloudWatch Logs retention; choose")
+
+
+def test_every_problem_of_every_environment_at_once() -> None:
+    found = problems_of('[environments.a]\naccount_id = "1"\n[environments.b]\naccount_id = "2"\nregion = "x"\n')
+    assert len(found) == 3
+
+
+def test_not_toml() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_environments("[defaults\n")
+    assert caught.value.problems[0].startswith("environments.toml is not valid TOML:")
+
+
+def test_unknown_top_level_table_and_no_environments() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_environments(BASE + "[envs.dev]\n")
+    assert caught.value.problems == [
+        "envs: unknown top-level table; use [defaults] and [environments.<name>]",
+        "no [environments.<name>] table; define at least one environment"]
+
+
+def test_name_key_is_rejected() -> None:
+    assert problems_of('[environments.qa]\naccount_id = "123456789012"\nname = "x"\n') == [
+        "environments.qa.name: set by the table name; remove this key"]
+
+
+def test_section_must_be_a_table() -> None:
+    assert problems_of('[environments.qa]\naccount_id = "123456789012"\nstate = 3\n') == [
+        "environments.qa.state: expected a table, got 3"]
+
+
+def test_error_text_lists_every_problem() -> None:
+    error = ConfigError(["a is wrong", "b is wrong"])
+    assert str(error) == "configuration has 2 problem(s):\n  - a is wrong\n  - b is wrong"
+
+
+def test_deep_merge_merges_tables_and_replaces_values() -> None:
+    assert deep_merge({"a": {"x": 1, "y": 2}, "b": 1}, {"a": {"y": 3}, "b": [2]}) == {"a": {"x": 1, "y": 3}, "b": [2]}

@@ -1,0 +1,85 @@
+"""The Checkov wrapper: every real stack scans clean, and each way a scan can go wrong fails it."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from policies import scan
+from tests.conftest import Synth, all_stack_names
+
+
+@pytest.fixture(scope="module")
+def real_results(synth: Synth) -> list[scan.StackResult]:
+    files = [synth.outdir / "stacks" / name / "cdk.tf.json" for name in all_stack_names()]
+    return scan.evaluate(files)
+
+
+def test_every_stack_of_every_environment_scans_clean(real_results: list[scan.StackResult]) -> None:
+    for result in real_results:
+        assert result.failed == [], result.stack
+        assert result.problems == [], result.stack
+        assert result.passed > 0, result.stack
+
+
+def test_declared_suppressions_are_applied_with_their_reasons(real_results: list[scan.StackResult]) -> None:
+    (boot,) = [r for r in real_results if r.stack == "bootstrap-dev"]
+    assert sorted(s["check_id"] for s in boot.suppressed) == ["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_18"]
+    assert all(len(s["reason"]) >= 10 for s in boot.suppressed)
+
+
+def _copy(synth: Synth, tmp_path: Path, stack: str) -> tuple[Path, dict]:
+    target = tmp_path / stack
+    shutil.copytree(synth.outdir / "stacks" / stack, target, ignore=shutil.ignore_patterns(".terraform*"))
+    return target / "cdk.tf.json", json.loads((target / "cdk.tf.json").read_text(encoding="utf-8"))
+
+
+def _bucket(data: dict) -> dict:
+    return next(iter(data["resource"]["aws_s3_bucket"].values()))
+
+
+def test_required_version_silent_pass_fails_closed(synth: Synth, tmp_path: Path) -> None:
+    """Checkov reports a parse error and `failed: 0` for such a file; the wrapper must fail instead."""
+    path, data = _copy(synth, tmp_path, "bootstrap-dev")
+    data["terraform"]["required_version"] = ">= 1.10"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    (result,) = scan.evaluate([path])
+    assert not result.ok
+    assert any("zero checks" in p or p.startswith("parse error") for p in result.problems)
+
+
+def test_unsuppressed_finding_fails(synth: Synth, tmp_path: Path) -> None:
+    path, data = _copy(synth, tmp_path, "bootstrap-dev")
+    del _bucket(data)["//"]["suppressions"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    (result,) = scan.evaluate([path])
+    assert sorted(f["check_id"] for f in result.failed) == ["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_18"]
+
+
+def test_reasonless_and_stale_suppressions_fail(synth: Synth, tmp_path: Path) -> None:
+    path, data = _copy(synth, tmp_path, "bootstrap-dev")
+    suppressions = _bucket(data)["//"]["suppressions"]
+    suppressions[0]["reason"] = "because"
+    suppressions.append({"id": "CKV_AWS_999", "reason": "a reason that is long enough"})
+    path.write_text(json.dumps(data), encoding="utf-8")
+    (result,) = scan.evaluate([path])
+    bucket = next(iter(data["resource"]["aws_s3_bucket"]))
+    assert f"suppression of CKV_AWS_144 on aws_s3_bucket.{bucket} has no reason (at least 10 characters)" in \
+        result.problems
+    assert f"stale suppression: CKV_AWS_999 on aws_s3_bucket.{bucket} matches no finding; remove it" in \
+        result.problems
+
+
+def test_main_prints_a_table_and_writes_the_report(synth: Synth, capsys: pytest.CaptureFixture[str]) -> None:
+    assert scan.main([str(synth.outdir / "stacks" / "bootstrap-prod")]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1].split() == ["bootstrap-prod", "21", "0", "3"]
+    report = json.loads(scan.REPORT.read_text(encoding="utf-8"))
+    assert report["ok"] is True and report["stacks"][0]["stack"] == "bootstrap-prod"
+
+
+def test_main_without_stacks_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert scan.main([str(tmp_path / "nothing")]) == 1
+    assert "no synthesized stacks to scan" in capsys.readouterr().err
