@@ -50,6 +50,19 @@ def declared_suppressions(stack_file: Path) -> dict[tuple[str, str], str]:
     return found
 
 
+def resource_types(stack_file: Path) -> dict[str, str]:
+    """{logical id: resource type} of a synthesized stack (cdktf logical ids are unique within a stack)."""
+    data = json.loads(stack_file.read_text(encoding="utf-8"))
+    return {name: rtype for rtype, resources in data.get("resource", {}).items() for name in resources}
+
+
+def typed_address(resource: str, types: dict[str, str]) -> str:
+    """`<type>.<name>` for a Checkov resource id. On Terraform JSON, Checkov names the findings of its base
+    (non-graph) checks `resource.<name>` and only graph checks `<type>.<name>`; suppressions use the latter."""
+    kind, _, name = resource.partition(".")
+    return f"{types[name]}.{name}" if kind == "resource" and name in types else resource
+
+
 def run_checkov(paths: Iterable[Path]) -> list[dict[str, Any]]:
     """Checkov's JSON reports (one per framework run) for the given stack files."""
     cmd = [sys.executable, "-m", "checkov.main", "--framework", "terraform_json", "--skip-download",
@@ -82,11 +95,13 @@ def evaluate(stack_files: list[Path]) -> list[StackResult]:
     for path in stack_files:
         result = lookup[path.parent.name]
         declared = declared_suppressions(path)
+        types = resource_types(path)
         used: set[tuple[str, str]] = set()
         result.passed = len(outcome[result.stack]["passed"])
         for check in outcome[result.stack]["failed"]:
-            key = (check["resource"], check["check_id"])
-            finding = {"check_id": check["check_id"], "resource": check["resource"], "name": check["check_name"]}
+            address = typed_address(check["resource"], types)
+            key = (address, check["check_id"])
+            finding = {"check_id": check["check_id"], "resource": address, "name": check["check_name"]}
             if key in declared:
                 used.add(key)
                 result.suppressed.append(finding | {"reason": declared[key]})

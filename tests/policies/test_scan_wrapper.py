@@ -75,7 +75,8 @@ def test_reasonless_and_stale_suppressions_fail(synth: Synth, tmp_path: Path) ->
 def test_main_prints_a_table_and_writes_the_report(synth: Synth, capsys: pytest.CaptureFixture[str]) -> None:
     assert scan.main([str(synth.outdir / "stacks" / "bootstrap-prod")]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[1].split() == ["bootstrap-prod", "21", "0", "3"]
+    stack, passed, failed, suppressed = out.splitlines()[1].split()
+    assert (stack, failed, suppressed) == ("bootstrap-prod", "0", "3") and int(passed) >= 21
     report = json.loads(scan.REPORT.read_text(encoding="utf-8"))
     assert report["ok"] is True and report["stacks"][0]["stack"] == "bootstrap-prod"
 
