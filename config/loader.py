@@ -32,24 +32,31 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
+def _union_problem(value: Any, expected: Any, path: str) -> str | None:
+    options = [t for t in typing.get_args(expected) if t is not types.NoneType]
+    if value is None or any(_type_problem(value, t, path) is None for t in options):
+        return None
+    return f"{path}: expected {' or '.join(_TYPE_NAMES.get(t, str(t)) for t in options)}, got {value!r}"
+
+
+def _list_problem(value: Any, expected: Any, path: str) -> str | None:
+    (item_type, *_) = typing.get_args(expected)
+    if not isinstance(value, list):
+        return f"{path}: expected a list, got {value!r}"
+    problems = [_type_problem(item, item_type, f"{path}[{i}]") for i, item in enumerate(value)]
+    return next((p for p in problems if p), None)
+
+
 def _type_problem(value: Any, expected: Any, path: str) -> str | None:
     origin = typing.get_origin(expected)
     if origin in (typing.Union, types.UnionType):
-        options = [t for t in typing.get_args(expected) if t is not type(None)]
-        if value is None or any(_type_problem(value, t, path) is None for t in options):
-            return None
-        return f"{path}: expected {' or '.join(_TYPE_NAMES.get(t, str(t)) for t in options)}, got {value!r}"
+        return _union_problem(value, expected, path)
     if origin in (list, tuple):
-        (item_type, *_) = typing.get_args(expected)
-        if not isinstance(value, list):
-            return f"{path}: expected a list, got {value!r}"
-        problems = [_type_problem(item, item_type, f"{path}[{i}]") for i, item in enumerate(value)]
-        return next((p for p in problems if p), None)
-    # bool is a subclass of int in Python: keep `true` out of integer fields and 1 out of boolean ones.
-    if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
-        return f"{path}: expected an integer, got {value!r}"
-    if not isinstance(value, expected):
-        return f"{path}: expected {_TYPE_NAMES.get(expected, expected.__name__)}, got {value!r}"
+        return _list_problem(value, expected, path)
+    # bool is a subclass of int in Python: keep `true` out of integer fields.
+    wrong_int = expected is int and isinstance(value, bool)
+    if wrong_int or not isinstance(value, expected):
+        return f"{path}: expected {_TYPE_NAMES.get(expected, getattr(expected, '__name__', expected))}, got {value!r}"
     return None
 
 

@@ -17,12 +17,12 @@ Check = Callable[[Any, Catalog], "str | None"]
 
 def checked(check: Check, help_text: str) -> Any:
     """A dataclass field validated on load by `check`; `help_text` documents it (docs and error messages)."""
-    return field(metadata={"check": check, "help": help_text})
+    return field(metadata={"check": check, "help": help_text})  # pylint: disable=invalid-field-call
 
 
 def described(help_text: str) -> Any:
     """A dataclass field with documentation only (its type is still checked)."""
-    return field(metadata={"help": help_text})
+    return field(metadata={"help": help_text})  # pylint: disable=invalid-field-call
 
 
 def account_id(value: str, _: Catalog) -> str | None:

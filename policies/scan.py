@@ -77,48 +77,59 @@ def run_checkov(paths: Iterable[Path]) -> list[dict[str, Any]]:
     return report if isinstance(report, list) else [report]
 
 
-def evaluate(stack_files: list[Path]) -> list[StackResult]:
-    """Scan `stack_files` (each cdktf.out/stacks/<stack>/cdk.tf.json) and judge every stack."""
-    reports = run_checkov(stack_files)
-    by_file = {str(p.resolve()): StackResult(p.parent.name) for p in stack_files}
-    lookup = {Path(k).parent.name: v for k, v in by_file.items()}
-    outcome: dict[str, dict[str, list[dict[str, Any]]]] = {name: {"passed": [], "failed": []} for name in lookup}
+Outcome = dict[str, dict[str, list[dict[str, Any]]]]
+
+
+def _collect(reports: list[dict[str, Any]]) -> tuple[Outcome, list[str]]:
+    """Checkov's passed/failed checks grouped by stack folder name, and every parse error."""
+    outcome: Outcome = {}
     parse_errors: list[str] = []
     for report in reports:
-        parse_errors += report.get("results", {}).get("parsing_errors", [])
+        results = report.get("results", {})
+        parse_errors += [str(e) for e in results.get("parsing_errors", [])]
         for kind in ("passed", "failed"):
-            for check in report.get("results", {}).get(f"{kind}_checks", []):
+            for check in results.get(f"{kind}_checks", []):
                 stack = Path(check["file_abs_path"]).parent.name
                 outcome.setdefault(stack, {"passed": [], "failed": []})[kind].append(check)
         if report.get("summary", {}).get("parsing_errors"):
             parse_errors.append(f"checkov reported {report['summary']['parsing_errors']} parsing error(s)")
-    for path in stack_files:
-        result = lookup[path.parent.name]
-        declared = declared_suppressions(path)
-        types = resource_types(path)
-        used: set[tuple[str, str]] = set()
-        result.passed = len(outcome[result.stack]["passed"])
-        for check in outcome[result.stack]["failed"]:
-            address = typed_address(check["resource"], types)
-            key = (address, check["check_id"])
-            finding = {"check_id": check["check_id"], "resource": address, "name": check["check_name"]}
-            if key in declared:
-                used.add(key)
-                result.suppressed.append(finding | {"reason": declared[key]})
-            else:
-                result.failed.append(finding)
-        for (resource, check_id), reason in sorted(declared.items()):
-            if len(reason.strip()) < MIN_REASON_LENGTH:
-                result.problems.append(f"suppression of {check_id} on {resource} has no reason "
-                                       f"(at least {MIN_REASON_LENGTH} characters)")
-            elif (resource, check_id) not in used:
-                result.problems.append(f"stale suppression: {check_id} on {resource} matches no finding; remove it")
-        if result.passed + len(outcome[result.stack]["failed"]) == 0:
-            result.problems.append("checkov evaluated zero checks on this stack (unparsed file?): failing closed")
-        result.problems += [f"parse error: {e}" for e in parse_errors if path.parent.name in str(e)]
-    if parse_errors and not any(p.startswith("parse error") for r in lookup.values() for p in r.problems):
-        lookup[stack_files[0].parent.name].problems += [f"parse error: {e}" for e in parse_errors]
-    return list(lookup.values())
+    return outcome, parse_errors
+
+
+def _judge(path: Path, checks: dict[str, list[dict[str, Any]]]) -> StackResult:
+    """Apply the stack's declared suppressions to its findings and check the suppressions themselves."""
+    result = StackResult(path.parent.name, passed=len(checks["passed"]))
+    declared = declared_suppressions(path)
+    types = resource_types(path)
+    used: set[tuple[str, str]] = set()
+    for check in checks["failed"]:
+        address = typed_address(check["resource"], types)
+        finding = {"check_id": check["check_id"], "resource": address, "name": check["check_name"]}
+        if (address, check["check_id"]) in declared:
+            used.add((address, check["check_id"]))
+            result.suppressed.append(finding | {"reason": declared[(address, check["check_id"])]})
+        else:
+            result.failed.append(finding)
+    for (resource, check_id), reason in sorted(declared.items()):
+        if len(reason.strip()) < MIN_REASON_LENGTH:
+            result.problems.append(f"suppression of {check_id} on {resource} has no reason "
+                                   f"(at least {MIN_REASON_LENGTH} characters)")
+        elif (resource, check_id) not in used:
+            result.problems.append(f"stale suppression: {check_id} on {resource} matches no finding; remove it")
+    if not checks["passed"] and not checks["failed"]:
+        result.problems.append("checkov evaluated zero checks on this stack (unparsed file?): failing closed")
+    return result
+
+
+def evaluate(stack_files: list[Path]) -> list[StackResult]:
+    """Scan `stack_files` (each cdktf.out/stacks/<stack>/cdk.tf.json) and judge every stack."""
+    outcome, parse_errors = _collect(run_checkov(stack_files))
+    results = [_judge(p, outcome.get(p.parent.name, {"passed": [], "failed": []})) for p in stack_files]
+    for result in results:
+        result.problems += [f"parse error: {e}" for e in parse_errors if result.stack in e]
+    if parse_errors and not any(p.startswith("parse error") for r in results for p in r.problems):
+        results[0].problems += [f"parse error: {e}" for e in parse_errors]
+    return results
 
 
 def write_report(results: list[StackResult], path: Path = REPORT) -> None:

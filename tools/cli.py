@@ -40,16 +40,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def synth(args: argparse.Namespace, *, deploying: bool = False) -> tuple[Selection, list[str]]:
     """Validate the selection and synthesize it (plus each environment's bootstrap when deploying)."""
-    import main  # pylint: disable=import-outside-toplevel
+    import main as entry  # pylint: disable=import-outside-toplevel
 
     environments = args.environments or ("dev" if deploying else None)
     argv = [f"--{k}={v}" for k, v in (("workloads", args.workloads), ("environments", environments),
                                         ("suffix", args.suffix)) if v]
-    selection, records, catalog = main.resolve(argv, environ={})
+    selection, records, catalog = entry.resolve(argv, environ={})
     if deploying and "bootstrap" not in selection.workloads:
         selection = Selection(("bootstrap", *selection.workloads), selection.environments, selection.suffix)
     with step(f"synth {len(selection.workloads) * len(selection.environments)} stack(s)"):
-        app = main.build_app(selection, records, catalog, args.outdir)
+        app = entry.build_app(selection, records, catalog, args.outdir)
         app.synth()
     names = [child.node.id for child in app.node.children]
     return selection, names
@@ -124,21 +124,25 @@ def emulator(action: str | None) -> int:
     return 0
 
 
+def _synth_only(args: argparse.Namespace) -> int:
+    synth(args)
+    return 0
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from policies import scan  # pylint: disable=import-outside-toplevel
+    return scan.main([str(d) for d in _stack_dirs(args)])
+
+
+COMMANDS = {"synth": _synth_only, "validate": validate, "scan": _scan, "deploy": deploy_like, "plan": deploy_like,
+            "destroy": deploy_like, "emulator": lambda args: emulator(args.action)}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors go to stderr with exit code 1 (2 for configuration errors)."""
     args = _parser().parse_args(argv)
     try:
-        if args.command == "synth":
-            synth(args)
-            return 0
-        if args.command == "validate":
-            return validate(args)
-        if args.command == "scan":
-            from policies import scan  # pylint: disable=import-outside-toplevel
-            return scan.main([str(d) for d in _stack_dirs(args)])
-        if args.command == "emulator":
-            return emulator(args.action)
-        return deploy_like(args)
+        return int(COMMANDS[args.command](args))
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

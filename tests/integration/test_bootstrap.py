@@ -40,7 +40,8 @@ def test_public_access_is_blocked(outputs: dict, emulator_deployment: Deployment
 
 
 def test_policy_denies_insecure_transport(outputs: dict, emulator_deployment: Deployment) -> None:
-    policy = json.loads(emulator_deployment.client("s3").get_bucket_policy(Bucket=outputs["state_bucket_name"])["Policy"])
+    s3 = emulator_deployment.client("s3")
+    policy = json.loads(s3.get_bucket_policy(Bucket=outputs["state_bucket_name"])["Policy"])
     (statement,) = policy["Statement"]
     assert (statement["Effect"], statement["Condition"]) == ("Deny", {"Bool": {"aws:SecureTransport": "false"}})
     assert statement["Resource"] == [outputs["state_bucket_arn"], f"{outputs['state_bucket_arn']}/*"]

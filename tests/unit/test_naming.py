@@ -13,7 +13,8 @@ def test_names_carry_workload_component_environment_and_suffix() -> None:
     assert DEV.name("queue") == "event-processing-queue-dev"
     assert COPY.name("queue") == "event-processing-queue-dev-pr42"
     assert COPY.bucket("data") == "event-processing-data-dev-pr42-111111111111"
-    assert (COPY.stack_name, COPY.state_key) == ("event-processing-dev-pr42", "event-processing/dev-pr42/terraform.tfstate")
+    assert COPY.stack_name == "event-processing-dev-pr42"
+    assert COPY.state_key == "event-processing/dev-pr42/terraform.tfstate"
     assert DEV.state_key == "event-processing/dev/terraform.tfstate"
 
 
