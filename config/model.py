@@ -41,7 +41,8 @@ def retention(value: int, catalog: Catalog) -> str | None:
     """A retention period CloudWatch Logs accepts."""
     if value in catalog.log_retention_days:
         return None
-    return f"{value} is not a CloudWatch Logs retention; choose one of: {', '.join(map(str, catalog.log_retention_days))}"
+    choices = ", ".join(map(str, catalog.log_retention_days))
+    return f"{value} is not a CloudWatch Logs retention; choose one of: {choices}"
 
 
 def positive(value: int, _: Catalog) -> str | None:

@@ -63,7 +63,8 @@ def _problems(props: SecureBucketProps) -> list[str | None]:
     return [
         None if (props.kms_key_arn is None) == props.s3_managed_encryption else
         "give exactly one of kms_key_arn (the default choice) or s3_managed_encryption=True",
-        None if props.noncurrent_version_expiration_days >= 1 else "noncurrent_version_expiration_days must be >= 1",
+        None if props.noncurrent_version_expiration_days >= 1 else
+        "noncurrent_version_expiration_days must be >= 1",
         None if transition is None or 30 <= transition < props.noncurrent_version_expiration_days else
         "noncurrent_version_transition_days must be >= 30 (S3's STANDARD_IA minimum) and before expiration",
     ]
