@@ -11,6 +11,7 @@ export PIPENV_VERBOSITY := -1
 export PIPENV_INDEX_URL ?= $(shell python3 -c "from pip._internal.models.index import PyPI; print(PyPI.simple_url)")
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CI ?= 1
+export CHECKPOINT_DISABLE := 1
 # A Terraform provider filesystem mirror (a directory holding registry.terraform.io/). Offline machines of this
 # project keep one in /opt/tf-plugins; elsewhere leave it empty and the public registry is used.
 export TF_PROVIDER_MIRROR ?= $(firstword $(wildcard /opt/tf-plugins))
@@ -18,7 +19,7 @@ PY := .venv/bin/python
 PIPENV_VERSION := 2026.10.3
 
 .PHONY: help setup synth validate scan deploy plan destroy outputs emulator-start emulator-stop lint typecheck \
-        test unit bench clean
+        test unit bench clean docs
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -71,6 +72,9 @@ test: setup lint typecheck ## lint, type check, unit, scan, validate, emulator d
 
 unit: setup ## the fast layers only (no emulator deploy)
 	$(PY) -m pytest -m "not integration"
+
+docs: setup ## regenerate docs/modules, docs/workloads (SVG diagrams), docs/environments.md from the code
+	$(PY) -m tools docs
 
 bench: setup ## print import / synth / memory / test-layer figures
 	$(PY) -m tools.bench

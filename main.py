@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = build_app(selection, records, catalog, outdir)
     app.synth()
     count = len(selection.workloads) * len(selection.environments)
-    print(f"synthesized {count} stack(s) to {outdir}/stacks", file=sys.stderr)
+    print(f"synthesized {count} stack(s) to {outdir}/stacks")
     return 0
 
 
