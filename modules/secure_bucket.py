@@ -78,8 +78,9 @@ class SecureBucket(Construct):
         raise_problems(f"SecureBucket {id_}", _problems(props))
         self.bucket = S3Bucket(self, "Bucket", bucket=props.bucket_name, force_destroy=props.force_destroy)
         bucket_id = self.bucket.id
-        self.versioning = S3BucketVersioningA(self, "Versioning", bucket=bucket_id,
-                                              versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"))
+        self.versioning = S3BucketVersioningA(
+            self, "Versioning", bucket=bucket_id,
+            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"))
         by_default = (EncryptionByDefault(sse_algorithm="AES256") if props.s3_managed_encryption else
                       EncryptionByDefault(sse_algorithm="aws:kms", kms_master_key_id=props.kms_key_arn))
         S3BucketServerSideEncryptionConfigurationA(
