@@ -16,4 +16,5 @@ WORKLOADS: dict[str, str] = {
 def stack_class(workload: str) -> "type[WorkloadStack]":
     """The stack class of `workload` (imports its module)."""
     module, _, name = WORKLOADS[workload].partition(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    stack: "type[WorkloadStack]" = getattr(importlib.import_module(module), name)
+    return stack
