@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from core.suppress import METADATA_KEY, MIN_REASON_LENGTH
+from policies.backend_check import backend_problems_in_file
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS_DIR = ROOT / "policies" / "checks"
@@ -105,6 +106,8 @@ def _judge(path: Path, checks: dict[str, list[dict[str, Any]]]) -> StackResult:
     for check in checks["failed"]:
         address = typed_address(check["resource"], types)
         finding = {"check_id": check["check_id"], "resource": address, "name": check["check_name"]}
+        if check.get("details"):
+            finding["fix"] = " ".join(str(d) for d in check["details"])
         if (address, check["check_id"]) in declared:
             used.add((address, check["check_id"]))
             result.suppressed.append(finding | {"reason": declared[(address, check["check_id"])]})
@@ -118,6 +121,7 @@ def _judge(path: Path, checks: dict[str, list[dict[str, Any]]]) -> StackResult:
             result.problems.append(f"stale suppression: {check_id} on {resource} matches no finding; remove it")
     if not checks["passed"] and not checks["failed"]:
         result.problems.append("checkov evaluated zero checks on this stack (unparsed file?): failing closed")
+    result.problems += backend_problems_in_file(path)
     return result
 
 
@@ -154,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         print(f"{r.stack:40} {r.passed:7d} {len(r.failed):7d} {len(r.suppressed):11d}")
         for finding in r.failed:
-            print(f"    FAILED {finding['check_id']} {finding['resource']}: {finding['name']}", file=sys.stderr)
+            print(f"    FAILED {finding['check_id']} {finding['resource']}: {finding['name']}"
+                  + (f" -- {finding['fix']}" if finding.get("fix") else ""), file=sys.stderr)
         for problem in r.problems:
             print(f"    ERROR  {problem}", file=sys.stderr)
     total = sum(len(r.failed) for r in results)

@@ -33,7 +33,22 @@ def measure(args: list[str], env: dict[str, str] | None = None) -> tuple[float, 
     return seconds, usage.ru_maxrss / 1024
 
 
-def main() -> int:
+def report(figures: dict[str, dict[str, float]], stacks: int, path: Path = REPORT) -> float:
+    """Print the table and goals, write the JSON report; returns the synth / import ratio."""
+    ratio = figures["synth (all stacks)"]["seconds"] / figures["import"]["seconds"]
+    print(f"{'step':22} {'seconds':>8} {'peak MB':>8}")
+    for label, fig in figures.items():
+        print(f"{label:22} {fig['seconds']:8.2f} {fig['peak_mb']:8.0f}")
+    print(f"stacks synthesized: {stacks}")
+    print(f"synth / import ratio: {ratio:.2f} (goal <= 1.2)")
+    print(f"synth peak memory: {figures['synth (all stacks)']['peak_mb'] / 1024:.2f} GB (goal <= 1.5)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"figures": figures, "stacks": stacks, "ratio": round(ratio, 2)}, indent=2) + "\n",
+                    encoding="utf-8")
+    return ratio
+
+
+def main() -> int:  # pragma: no cover - minutes of real measurements; report() and measure() are tested
     """Run every measurement, print the table, write reports/bench.json."""
     py = sys.executable
     figures: dict[str, dict[str, float]] = {}
@@ -49,16 +64,7 @@ def main() -> int:
             seconds, rss = measure(args, {"PYTHONPATH": str(ROOT), **env})
             figures[label] = {"seconds": round(seconds, 2), "peak_mb": round(rss)}
         stacks = len(list((Path(out) / "stacks").iterdir()))
-    ratio = figures["synth (all stacks)"]["seconds"] / figures["import"]["seconds"]
-    print(f"{'step':22} {'seconds':>8} {'peak MB':>8}")
-    for label, fig in figures.items():
-        print(f"{label:22} {fig['seconds']:8.2f} {fig['peak_mb']:8.0f}")
-    print(f"stacks synthesized: {stacks}")
-    print(f"synth / import ratio: {ratio:.2f} (goal <= 1.2)")
-    print(f"synth peak memory: {figures['synth (all stacks)']['peak_mb'] / 1024:.2f} GB (goal <= 1.5)")
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps({"figures": figures, "stacks": stacks, "ratio": round(ratio, 2)}, indent=2) + "\n",
-                      encoding="utf-8")
+    report(figures, stacks)
     return 0
 
 

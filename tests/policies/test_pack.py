@@ -1,0 +1,88 @@
+"""The pack as a whole: loaded by the wrapper, well-formed, documented, and the wrapper fails closed."""
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from policies import scan
+from policies.checks import TAGGABLE_TYPES_FILE, taggable_types, taggable_types_from_bindings
+from tests.policies.conftest import Fixtures
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECK_FILES = sorted((ROOT / "policies" / "checks").glob("ckv_app_*.py"))
+DOCS = ROOT / "docs" / "policies.md"
+
+
+@pytest.fixture(scope="module")
+def dev_result(fixtures: Fixtures) -> scan.StackResult:
+    (result,) = scan.evaluate([fixtures.file("polfix-dev")])
+    return result
+
+
+def test_the_wrapper_loads_the_pack(dev_result: scan.StackResult) -> None:
+    """A known-bad stack fails with the project's IDs, not only Checkov's built-in ones."""
+    failed = {f["check_id"] for f in dev_result.failed}
+    assert {f"CKV_APP_{i:03d}" for i in (1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12)} <= failed
+    assert any(not cid.startswith("CKV_APP_") for cid in failed)
+    assert not dev_result.ok
+
+
+def test_a_declared_suppression_of_a_project_check_is_applied(dev_result: scan.StackResult) -> None:
+    suppressed = {(s["check_id"], s["resource"]) for s in dev_result.suppressed}
+    assert ("CKV_APP_009", "aws_sqs_queue.q_suppressed") in suppressed
+    assert not [p for p in dev_result.problems if "q_suppressed" in p]
+
+
+def test_required_version_silent_pass_fails_the_scan(fixtures: Fixtures, tmp_path: Path) -> None:
+    """machine.md: with terraform.required_version Checkov reports a parse error and `failed: 0`."""
+    data = fixtures.json("polfix-staging")
+    data["terraform"]["required_version"] = ">= 1.10"
+    target = tmp_path / "polfix-staging" / "cdk.tf.json"
+    target.parent.mkdir()
+    target.write_text(json.dumps(data), encoding="utf-8")
+    (result,) = scan.evaluate([target])
+    assert not result.ok
+    assert result.passed == 0 and result.failed == []
+    assert any("zero checks" in p or p.startswith("parse error") for p in result.problems)
+
+
+@pytest.mark.parametrize("path", CHECK_FILES, ids=[p.stem for p in CHECK_FILES])
+def test_each_file_holds_one_well_described_check(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    doc = ast.get_docstring(tree) or ""
+    check_id = "CKV_APP_" + path.stem.split("_")[2]
+    assert doc.startswith(f"{check_id}: ")
+    assert "What fails:" in doc and "Why it matters:" in doc
+    classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    assert len(classes) == 1
+    check = importlib.import_module(f"policies.checks.{path.stem}").check
+    assert check.id == check_id
+    assert check.name.startswith("Ensure ")
+    assert check.categories and check.supported_resources
+
+
+def test_check_ids_are_unique_and_in_the_project_range() -> None:
+    ids = [re.search(r'id="(CKV_APP_\d{3})"', p.read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]
+           for p in CHECK_FILES]
+    assert len(ids) == len(set(ids)) == 12
+    assert ids == sorted(ids)
+
+
+def test_docs_list_every_check() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    for path in CHECK_FILES:
+        check_id = "CKV_APP_" + path.stem.split("_")[2]
+        assert f"| {check_id} |" in text
+    assert "core.suppress" in text and "APP_BACKEND" in text
+
+
+def test_taggable_types_match_the_bindings(fixtures: Fixtures) -> None:
+    """The bindings are already loaded by the fixture; regenerate with `python -m policies.checks`."""
+    del fixtures
+    assert sorted(taggable_types()) == taggable_types_from_bindings(), \
+        f"{TAGGABLE_TYPES_FILE.name} is stale: run `python -m policies.checks`"
