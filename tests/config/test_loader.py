@@ -4,17 +4,10 @@ from __future__ import annotations
 import pytest
 
 from config import ConfigError, load_environments
-from config.loader import deep_merge
+from config.loader import ENVIRONMENTS_FILE, deep_merge
 
-BASE = """
-[defaults]
-owner = "team"
-region = "us-east-1"
-deletion_protection = false
-log_retention_days = 30
-[defaults.state]
-noncurrent_version_expiration_days = 90
-"""
+# The real [defaults] tables (everything before the first environment): each test adds one environment to them.
+BASE = ENVIRONMENTS_FILE.read_text(encoding="utf-8").split("\n[environments.", 1)[0] + "\n"
 
 
 def problems_of(text: str) -> list[str]:
