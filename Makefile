@@ -19,7 +19,7 @@ PY := .venv/bin/python
 PIPENV_VERSION := 2026.10.3
 
 .PHONY: help setup synth validate scan deploy plan destroy outputs emulator-start emulator-stop lint typecheck \
-        test unit bench clean docs
+        test unit bench clean docs drift consistency export-hcl
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -53,6 +53,15 @@ plan: setup ## terraform plan per stack (exit 2 when something would change)
 destroy: setup ## destroy the selected stacks (never the bootstrap state bucket)
 	$(PY) -m tools destroy
 
+drift: setup ## refresh-only plan per deployed stack: in sync / drifted / error (reports/drift.json; exit 2 = drift)
+	$(PY) -m tools drift
+
+consistency: setup ## compare dev/staging/prod of each workload; differences the records do not explain fail
+	$(PY) -m tools consistency
+
+export-hcl: setup ## export every stack as plain Terraform HCL to hcl.out/stacks/ and validate it
+	$(PY) -m tools export-hcl
+
 emulator-start: setup ## start the long-lived local AWS emulator (moto) on 127.0.0.1:4566
 	$(PY) -m tools emulator start
 
@@ -80,4 +89,4 @@ bench: setup ## print import / synth / memory / test-layer figures
 	$(PY) -m tools.bench
 
 clean: ## remove generated files
-	rm -rf cdktf.out build reports coverage cfn-outputs .emulator .cache .coverage
+	rm -rf cdktf.out hcl.out build reports coverage cfn-outputs .emulator .cache .coverage

@@ -120,13 +120,18 @@ def overlap_problems(record: Any, path: str) -> list[str]:
 
 
 def load_environments(text: str | None = None, catalog: Catalog | None = None) -> dict[str, model.EnvironmentRecord]:
-    """Every environment record, validated; raises ConfigError listing all problems."""
-    catalog = catalog or load_catalog()
+    """Every environment record of environments.toml (or of `text`), validated; raises ConfigError."""
     source = ENVIRONMENTS_FILE.read_text(encoding="utf-8") if text is None else text
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"environments.toml is not valid TOML: {exc}"]) from exc
+    return records_from_data(data, catalog)
+
+
+def records_from_data(data: dict[str, Any], catalog: Catalog | None = None) -> dict[str, model.EnvironmentRecord]:
+    """Every environment record of already-parsed TOML `data`, validated; raises ConfigError listing all problems."""
+    catalog = catalog or load_catalog()
     problems = [f"{key}: unknown top-level table; use [defaults] and [environments.<name>]"
                 for key in sorted(set(data) - {"defaults", "environments"})]
     environments = data.get("environments") or {}
@@ -143,6 +148,7 @@ def load_environments(text: str | None = None, catalog: Catalog | None = None) -
         record = build(model.EnvironmentRecord, merged, f"environments.{name}", catalog, problems)
         if record is not None:
             problems.extend(overlap_problems(record, f"environments.{name}"))
+            problems.extend(model.record_problems(record, f"environments.{name}"))
             records[name] = record
     if problems:
         raise ConfigError(problems)

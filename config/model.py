@@ -60,12 +60,274 @@ def cidr(value: str, _: Catalog) -> str | None:
         return f"{value!r} has prefix /{network.prefixlen}; AWS VPCs take /16 to /28, and we need /16 to /24"
     return None
 
+AURORA_POSTGRES = "aurora-postgresql"
+
+
+def aurora_postgres_version(value: str, catalog: Catalog) -> str | None:
+    """An Aurora PostgreSQL engine version that exists (catalog.toml)."""
+    return catalog.engine_version_problem(AURORA_POSTGRES, value)
+
+
+def aurora_postgres_username(value: str, catalog: Catalog) -> str | None:
+    """A master username Aurora PostgreSQL accepts (not reserved by the engine)."""
+    return catalog.username_problem(AURORA_POSTGRES, value)
+
+
+def zone_names(value: tuple[str, ...], _: Catalog) -> str | None:
+    """2 or 3 distinct availability zone names (an ALB and Aurora need at least two zones)."""
+    if not all(re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d[a-z]", zone) for zone in value):
+        return f"{list(value)}: write zone names like 'us-east-1a'"
+    return None if 2 <= len(set(value)) == len(value) <= 3 else f"{list(value)}: name 2 or 3 distinct zones"
+
+
+def nat_gateways(value: str, _: Catalog) -> str | None:
+    """'single' (one shared NAT gateway) or 'per_az' (one per availability zone)."""
+    return None if value in ("single", "per_az") else f"{value!r}: choose one of: per_az, single"
+
+
+def backup_retention(value: int, _: Catalog) -> str | None:
+    """Days of automated database backups: RDS accepts 1 to 35."""
+    return None if 1 <= value <= 35 else f"{value} days: RDS keeps automated backups for 1 to 35 days"
+
+
+def db_instance_class(value: str, _: Catalog) -> str | None:
+    """An RDS instance class (db.<family>.<size>)."""
+    return None if re.fullmatch(r"db\.[a-z0-9]+\.[a-z0-9]+", value) else f"{value!r} is not like 'db.r6g.large'"
+
+
+def lambda_runtime(value: str, catalog: Catalog) -> str | None:
+    """A Lambda runtime AWS supports for new functions (catalog.toml [lambda] runtimes)."""
+    if value in catalog.lambda_runtimes:
+        return None
+    return (f"Lambda runtime {value!r} is not supported for new functions; "
+            f"choose one of: {', '.join(catalog.lambda_runtimes)} (config/catalog.toml [lambda])")
+
+
+def lambda_memory(value: int, _: Catalog) -> str | None:
+    """Lambda memory in MB: 128 to 10240."""
+    return None if 128 <= value <= 10240 else f"{value} MB: Lambda takes 128 to 10240 MB"
+
+
+def lambda_timeout(value: int, _: Catalog) -> str | None:
+    """Lambda timeout in seconds: 1 to 900."""
+    return None if 1 <= value <= 900 else f"{value} s: a Lambda timeout is 1 to 900 seconds"
+
+
+def sqs_retention_days(value: int, _: Catalog) -> str | None:
+    """SQS message retention in days: 1 to 14."""
+    return None if 1 <= value <= 14 else f"{value} days: SQS keeps messages for 1 to 14 days"
+
+
+POSTGRES = "postgres"
+REDIS = "redis"
+
+
+def postgres_version(value: str, catalog: Catalog) -> str | None:
+    """An RDS PostgreSQL engine version that exists (catalog.toml)."""
+    return catalog.engine_version_problem(POSTGRES, value)
+
+
+def postgres_username(value: str, catalog: Catalog) -> str | None:
+    """A master username RDS PostgreSQL accepts (not reserved by the engine)."""
+    return catalog.username_problem(POSTGRES, value)
+
+
+def redis_version(value: str, catalog: Catalog) -> str | None:
+    """An ElastiCache Redis engine version that exists (catalog.toml)."""
+    return catalog.engine_version_problem(REDIS, value)
+
+
+def cache_node_type(value: str, _: Catalog) -> str | None:
+    """An ElastiCache node type (cache.<family>.<size>)."""
+    return None if re.fullmatch(r"cache\.[a-z0-9]+\.[a-z0-9]+", value) else f"{value!r} is not like 'cache.t4g.small'"
+
+
+def percent(value: int, _: Catalog) -> str | None:
+    """A whole percentage, 1 to 100."""
+    return None if 1 <= value <= 100 else f"{value}: a percentage is 1 to 100"
+
+
+def replica_regions(value: list[str], catalog: Catalog) -> str | None:
+    """Distinct regions, each in the catalog's allowed list (the home region is refused by `record_problems`)."""
+    duplicates = sorted({r for r in value if value.count(r) > 1})
+    if duplicates:
+        return f"{list(value)}: {', '.join(duplicates)} listed more than once; name each replica region once"
+    unknown = [r for r in value if r not in catalog.regions]
+    if unknown:
+        return (f"{list(value)}: {', '.join(unknown)} not allowed; choose replica regions from: "
+                f"{', '.join(catalog.regions)}")
+    return None
+
 
 @dataclass(frozen=True)
 class StateSettings:
     """The Terraform state bucket of an environment (created by the bootstrap stack)."""
 
     noncurrent_version_expiration_days: int = checked(positive, "days old state versions are kept")
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """A VPC: its address block, how many availability zones it spans and how its NAT gateways are laid out."""
+
+    vpc_cidr: str = checked(cidr, "IPv4 block of the VPC (/16 to /24), apart from the others")
+    availability_zones: list[str] = checked(zone_names, "zones of the region holding one public and one private "
+                                            "subnet each (2 or 3)")
+    nat_gateways: str = checked(nat_gateways, "'single' (one shared NAT gateway) or 'per_az' (one per zone)")
+
+
+@dataclass(frozen=True)
+class AuroraSettings:
+    """An Aurora PostgreSQL cluster: engine version and username from the catalog, size, backups."""
+
+    engine_version: str = checked(aurora_postgres_version, "aurora-postgresql version (config/catalog.toml)")
+    master_username: str = checked(aurora_postgres_username, "master username, not reserved by the engine")
+    instance_class: str = checked(db_instance_class, "instance class of every cluster instance")
+    instance_count: int = checked(positive, "cluster instances (the first is the writer)")
+    backup_retention_days: int = checked(backup_retention, "days of automated backups (1-35)")
+
+
+@dataclass(frozen=True)
+class FlaskApiSettings:  # pylint: disable=too-many-instance-attributes
+    """The flask-api workload: network, Fargate service size and scaling, database, optional HTTPS and DNS."""
+
+    network: NetworkSettings = described("the workload's VPC")
+    database: AuroraSettings = described("the workload's Aurora PostgreSQL cluster")
+    task_cpu: int = checked(positive, "Fargate task CPU units (256, 512, 1024, ...)")
+    task_memory: int = checked(positive, "Fargate task memory in MiB, valid for the CPU size")
+    desired_count: int = checked(positive, "tasks running after a deploy")
+    min_count: int = checked(positive, "fewest tasks CPU auto scaling leaves running")
+    max_count: int = checked(positive, "most tasks CPU auto scaling starts")
+    container_port: int = checked(positive, "port the Flask container listens on")
+    health_check_path: str = described("path the load balancer checks on each task")
+    image_tag: str = described("tag of the image in the workload's ECR repository (tags are immutable)")
+    certificate_arn: str | None = field(default=None, metadata={"help": "ACM certificate: turns HTTPS on"})
+    hosted_zone_id: str | None = field(default=None, metadata={"help": "Route 53 zone of domain_name"})
+    domain_name: str | None = field(default=None, metadata={"help": "alias record for the ALB (with the zone)"})
+
+
+@dataclass(frozen=True)
+class EventProcessingSettings:  # pylint: disable=too-many-instance-attributes
+    """The event-processing workload: the processor function, its queues and the data bucket's lifecycle."""
+
+    runtime: str = checked(lambda_runtime, "Python runtime of the processor (config/catalog.toml [lambda])")
+    memory_mb: int = checked(lambda_memory, "processor memory in MB (128-10240)")
+    timeout_seconds: int = checked(lambda_timeout, "processor timeout in seconds (1-900)")
+    reserved_concurrency: int = checked(positive, "concurrent executions reserved for the processor")
+    max_receive_count: int = checked(positive, "deliveries of a task before it moves to the dead-letter queue")
+    queue_retention_days: int = checked(sqs_retention_days, "days the task queue keeps a message (1-14)")
+    dlq_retention_days: int = checked(sqs_retention_days, "days the dead-letter queue keeps a message (1-14)")
+    noncurrent_version_expiration_days: int = checked(positive, "days old object versions are kept")
+    noncurrent_version_transition_days: int | None = field(default=None, metadata={
+        "help": "days before old object versions move to STANDARD_IA (>= 30, before expiration)"})
+    notification_email: str | None = field(default=None, metadata={
+        "help": "e-mail address subscribed to the processed-object notifications"})
+
+
+@dataclass(frozen=True)
+class FraudAlarmSettings:
+    """Alarm thresholds of the fraud-detection workload (each alarm notifies the workload's alarm topic)."""
+
+    service_cpu_percent: int = checked(percent, "average CPU of the scoring service (%) that raises the alarm")
+    service_memory_percent: int = checked(percent, "average memory of the scoring service (%) that raises it")
+    alb_5xx_count: int = checked(positive, "5xx answers of the ALB and its targets per 5 minutes that raise it")
+    alb_p99_latency_ms: int = checked(positive, "p99 target response time (ms) over 5 minutes that raises it")
+    db_cpu_percent: int = checked(percent, "average CPU of the Aurora cluster (%) that raises it")
+    db_connections: int = checked(positive, "Aurora connections (maximum over 5 minutes) that raise it")
+    dynamodb_throttles: int = checked(positive, "throttled requests on the rules table per 5 minutes that raise it")
+
+
+@dataclass(frozen=True)
+class FraudDetectionSettings:  # pylint: disable=too-many-instance-attributes
+    """The fraud-detection workload: network, scoring service, database, global rules table, alarms."""
+
+    network: NetworkSettings = described("the workload's VPC (its block apart from the other workloads')")
+    database: AuroraSettings = described("the workload's Aurora PostgreSQL cluster")
+    replica_regions: list[str] = checked(replica_regions, "regions holding a replica of the rules table (not the "
+                                         "home region; [] for none)")
+    task_cpu: int = checked(positive, "Fargate task CPU units (256, 512, 1024, ...)")
+    task_memory: int = checked(positive, "Fargate task memory in MiB, valid for the CPU size")
+    desired_count: int = checked(positive, "tasks running after a deploy")
+    min_count: int = checked(positive, "fewest tasks CPU auto scaling leaves running")
+    max_count: int = checked(positive, "most tasks CPU auto scaling starts")
+    container_port: int = checked(positive, "port the scoring container listens on")
+    health_check_path: str = described("path the load balancer checks on each task")
+    image_tag: str = described("tag of the fraud-scoring image in the workload's ECR repository")
+    alarms: FraudAlarmSettings = described("alarm thresholds")
+    alarm_email: str | None = field(default=None, metadata={"help": "e-mail address subscribed to the alarms"})
+
+
+@dataclass(frozen=True)
+class PostgresSettings:
+    """An RDS PostgreSQL instance: engine version and username from the catalog, size, Multi-AZ, backups."""
+
+    engine_version: str = checked(postgres_version, "postgres version (config/catalog.toml)")
+    master_username: str = checked(postgres_username, "master username, not reserved by the engine")
+    instance_class: str = checked(db_instance_class, "DB instance class")
+    allocated_storage_gb: int = checked(positive, "allocated gp3 storage in GiB (20 or more)")
+    multi_az: bool = described("a synchronous standby in a second zone")
+    backup_retention_days: int = checked(backup_retention, "days of automated backups (1-35)")
+
+
+@dataclass(frozen=True)
+class RedisSettings:
+    """An ElastiCache Redis replication group (cluster mode disabled): size, replicas and failover."""
+
+    engine_version: str = checked(redis_version, "redis version (config/catalog.toml; 7.x for IAM auth)")
+    node_type: str = checked(cache_node_type, "node type of every cache cluster")
+    num_cache_clusters: int = checked(positive, "primary plus replicas (2 or more for automatic failover)")
+    automatic_failover: bool = described("promote a replica when the primary fails (needs 2+ clusters)")
+    multi_az: bool = described("place replicas in other zones (needs automatic failover)")
+
+
+@dataclass(frozen=True)
+class HealthcareApiSettings:  # pylint: disable=too-many-instance-attributes
+    """The healthcare-api workload: its own region, network, PostgreSQL, Redis, API throttling, audit retention."""
+
+    region: str = checked(region, "region of the workload's resources (its state stays in the environment's)")
+    network: NetworkSettings = described("the workload's VPC")
+    database: PostgresSettings = described("the workload's RDS PostgreSQL instance")
+    cache: RedisSettings = described("the workload's Redis replication group")
+    throttling_rate_limit: int = checked(positive, "steady-state requests per second of the API stage")
+    throttling_burst_limit: int = checked(positive, "burst requests of the API stage")
+    audit_log_retention_days: int = checked(retention, "retention of access, database and flow logs (days)")
+
+
+def failover_domain(value: str, _: Catalog) -> str | None:
+    """A DNS name of two or more labels (lowercase letters, digits, '-')."""
+    label = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+    return None if re.fullmatch(rf"{label}(\.{label})+", value) else f"{value!r} is not a domain like 'dr.example.com'"
+
+
+@dataclass(frozen=True)
+class DisasterRecoveryAlarmSettings:
+    """Alarm thresholds of the disaster-recovery workload (each alarm notifies its region's alarm topic)."""
+
+    aurora_replication_lag_ms: int = checked(positive, "Aurora global replication lag (ms, maximum) that raises it")
+    s3_replication_latency_seconds: int = checked(positive, "S3 replication latency (s, maximum) that raises it")
+    s3_failed_operations: int = checked(positive, "objects that failed to replicate per 5 minutes that raise it")
+    dynamodb_replication_latency_ms: int = checked(positive, "DynamoDB replication latency (ms, average) that "
+                                                   "raises it")
+
+
+@dataclass(frozen=True)
+class DisasterRecoverySettings:  # pylint: disable=too-many-instance-attributes
+    """The disaster-recovery workload: two regions (active/passive), each with its VPC, Aurora global database,
+    S3 replication, a DynamoDB global table, health API and Route 53 failover."""
+
+    primary_region: str = checked(region, "region serving traffic (the Aurora global database's writer)")
+    dr_region: str = checked(region, "standby region (Aurora secondary, bucket and table replicas); not primary")
+    primary_network: NetworkSettings = described("VPC of the primary region (zones of primary_region)")
+    dr_network: NetworkSettings = described("VPC of the DR region (zones of dr_region, block apart from primary)")
+    database: AuroraSettings = described("the Aurora PostgreSQL global database (same size in both regions)")
+    skip_final_snapshot: bool = described("destroy the clusters without a final snapshot (dev only)")
+    replication_time_control: bool = described("S3 Replication Time Control (15-minute SLA, metrics)")
+    runtime: str = checked(lambda_runtime, "Python runtime of the health function (config/catalog.toml [lambda])")
+    memory_mb: int = checked(lambda_memory, "health function memory in MB (128-10240)")
+    domain_name: str = checked(failover_domain, "name of the failover record (and of the zone created for it)")
+    alarms: DisasterRecoveryAlarmSettings = described("alarm thresholds")
+    hosted_zone_id: str | None = field(default=None, metadata={
+        "help": "existing Route 53 zone holding domain_name (none: a zone is created)"})
 
 
 @dataclass(frozen=True)
@@ -79,3 +341,32 @@ class EnvironmentRecord:  # pylint: disable=too-many-instance-attributes
     deletion_protection: bool = described("protect stateful resources from deletion")
     log_retention_days: int = checked(retention, "CloudWatch Logs retention of every log group")
     state: StateSettings = described("Terraform state bucket settings")
+    flask_api: FlaskApiSettings = described("flask-api workload settings")
+    event_processing: EventProcessingSettings = described("event-processing workload settings")
+    healthcare_api: HealthcareApiSettings = described("healthcare-api workload settings")
+    fraud_detection: FraudDetectionSettings = described("fraud-detection workload settings")
+    disaster_recovery: DisasterRecoverySettings = described("disaster-recovery workload settings")
+
+
+def record_problems(record: EnvironmentRecord, path: str) -> list[str]:
+    """Checks that compare fields of one record (run by the loader once every field is valid)."""
+    problems = []
+    fraud = record.fraud_detection
+    if fraud is not None and record.region in fraud.replica_regions:
+        problems.append(f"{path}.fraud_detection.replica_regions: {record.region!r} is this environment's home "
+                        "region (region); a replica must be in another region")
+    return problems + _disaster_recovery_problems(record.disaster_recovery, f"{path}.disaster_recovery")
+
+
+def _disaster_recovery_problems(dr: DisasterRecoverySettings | None, path: str) -> list[str]:
+    """The DR region differs from the primary, and each VPC's zones belong to its own region."""
+    if dr is None:
+        return []
+    problems = [] if dr.primary_region != dr.dr_region else [
+        f"{path}.dr_region: {dr.dr_region!r} is also primary_region; the DR region must be another region"]
+    for key, network, where in (("primary_network", dr.primary_network, dr.primary_region),
+                                ("dr_network", dr.dr_network, dr.dr_region)):
+        if network is not None and not all(z.startswith(where) for z in network.availability_zones):
+            problems.append(f"{path}.{key}.availability_zones: {list(network.availability_zones)} must all be "
+                            f"zones of {where}")
+    return problems

@@ -31,7 +31,7 @@ class WorkloadStack(TerraformStack):
         self.catalog = catalog
         self.names = Namer(self.workload, env.name, env.account_id, suffix)
         super().__init__(scope, self.names.stack_name)
-        self.provider = self.aws_provider("Aws", env.region)
+        self.provider = self.aws_provider("Aws", self.region)
         if self.remote_state:
             S3Backend(self, bucket=state_bucket_name(env.name, env.account_id, env.region),
                       key=self.names.state_key, region=env.region, encrypt=True)
@@ -41,6 +41,12 @@ class WorkloadStack(TerraformStack):
             LocalBackend(self, path=f"{BOOTSTRAP_STATE_DIR}/{self.names.stack_name}.tfstate")
         self.tags = required_tags(environment=env.name, workload=self.workload, owner=env.owner, suffix=suffix)
         Aspects.of(self).add(RequiredTags(self.tags))
+
+    @property
+    def region(self) -> str:
+        """Region of the stack's default provider: the environment's; a workload with a region of its own in its
+        settings overrides this. The state backend always stays in the environment's region (its state bucket)."""
+        return self.env.region
 
     def aws_provider(self, id_: str, region: str, *, alias: str | None = None) -> AwsProvider:
         """An AWS provider that refuses any account but the environment's (allowed_account_ids)."""

@@ -4,11 +4,13 @@ Defaults:
 - rotation on (yearly), 30-day deletion window
 - key policy: the account root administers the key (so IAM policies can grant use); each listed service principal
   may use it to encrypt and decrypt (services such as CloudWatch Logs send no aws:SourceAccount)
+- created in the stack's default provider's region, or through `provider` (an aliased provider of another region)
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktf import TerraformProvider
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from constructs import Construct
@@ -27,6 +29,7 @@ class KmsKeyProps:
     account_id: str
     service_principals: tuple[str, ...] = ()
     deletion_window_in_days: int = 30
+    provider: TerraformProvider | None = None
 
 
 class EncryptionKey(Construct):
@@ -54,5 +57,7 @@ class EncryptionKey(Construct):
                 "Resource": "*",
             })
         self.key = KmsKey(self, "Key", description=props.description, enable_key_rotation=True,
-                          deletion_window_in_days=props.deletion_window_in_days, policy=policy_json(*statements))
-        self.alias = KmsAlias(self, "Alias", name=f"alias/{props.alias}", target_key_id=self.key.key_id)
+                          deletion_window_in_days=props.deletion_window_in_days, policy=policy_json(*statements),
+                          provider=props.provider)
+        self.alias = KmsAlias(self, "Alias", name=f"alias/{props.alias}", target_key_id=self.key.key_id,
+                              provider=props.provider)

@@ -8,6 +8,8 @@ Defaults:
 - lifecycle: noncurrent versions expire after `noncurrent_version_expiration_days` (required: it differs per
   environment), optionally move to STANDARD_IA first; incomplete multipart uploads are aborted after 7 days
 - force_destroy off: a bucket with objects is never deleted by Terraform
+- event notifications: none, unless `queue_notifications` name SQS queues (their queue policies must let
+  s3.amazonaws.com send: pass those policies in `notification_depends_on`, S3 checks them on create)
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfigurationRuleNoncurrentVersionTransition,
 )
 from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
+from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification, S3BucketNotificationQueue
 from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
     S3BucketOwnershipControls,
     S3BucketOwnershipControlsRule,
@@ -45,6 +48,16 @@ from core.props import policy_json, raise_problems
 
 
 @dataclass(frozen=True, kw_only=True)
+class QueueNotification:
+    """Send S3 events of the given types (and key prefix/suffix) to an SQS queue."""
+
+    queue_arn: str
+    events: tuple[str, ...] = ("s3:ObjectCreated:*",)
+    filter_prefix: str | None = None
+    filter_suffix: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class SecureBucketProps:  # pylint: disable=too-many-instance-attributes
     """Props of SecureBucket."""
 
@@ -56,6 +69,8 @@ class SecureBucketProps:  # pylint: disable=too-many-instance-attributes
     access_log_bucket: str | None = None
     extra_policy_statements: tuple[dict[str, Any], ...] = ()
     force_destroy: bool = False
+    queue_notifications: tuple[QueueNotification, ...] = ()
+    notification_depends_on: tuple[Any, ...] = ()
 
 
 def _problems(props: SecureBucketProps) -> list[str | None]:
@@ -120,6 +135,12 @@ class SecureBucket(Construct):
         )
         self.lifecycle = S3BucketLifecycleConfiguration(self, "Lifecycle", bucket=bucket_id, rule=[rule],
                                                         depends_on=[self.versioning])
+        self.notification = None if not props.queue_notifications else S3BucketNotification(
+            self, "Notification", bucket=bucket_id,
+            queue=[S3BucketNotificationQueue(queue_arn=n.queue_arn, events=list(n.events),
+                                             filter_prefix=n.filter_prefix, filter_suffix=n.filter_suffix)
+                   for n in props.queue_notifications],
+            depends_on=list(props.notification_depends_on) or None)
         if props.access_log_bucket:
             S3BucketLoggingA(self, "Logging", bucket=bucket_id, target_bucket=props.access_log_bucket,
                              target_prefix=f"s3/{props.bucket_name}/")

@@ -10,6 +10,11 @@ if TYPE_CHECKING:
 
 WORKLOADS: dict[str, str] = {
     "bootstrap": "stacks.bootstrap:BootstrapStack",
+    "flask-api": "stacks.flask_api:FlaskApiStack",
+    "event-processing": "stacks.event_processing:EventProcessingStack",
+    "healthcare-api": "stacks.healthcare_api:HealthcareApiStack",
+    "fraud-detection": "stacks.fraud_detection:FraudDetectionStack",
+    "disaster-recovery": "stacks.disaster_recovery:DisasterRecoveryStack",
 }
 
 

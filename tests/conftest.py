@@ -129,3 +129,23 @@ def all_stack_names() -> list[str]:
     workloads = selected_workloads()
     return ([f"{w}-{e}" for e in envs for w in workloads]
             + [f"{w}-dev-{EPHEMERAL_SUFFIX}" for w in workloads if w != "bootstrap"])
+
+
+def config_problems(path: str, value: Any) -> list[str]:
+    """The ConfigError problems of the real environments.toml with the value at dotted `path` replaced by `value`
+    (e.g. `config_problems("defaults.flask_api.database.engine_version", "15.3")`); fails if nothing is wrong."""
+    import tomllib  # pylint: disable=import-outside-toplevel
+
+    from config import ConfigError  # pylint: disable=import-outside-toplevel
+    from config.loader import ENVIRONMENTS_FILE, records_from_data  # pylint: disable=import-outside-toplevel
+
+    data = tomllib.loads(ENVIRONMENTS_FILE.read_text(encoding="utf-8"))
+    *parents, key = path.split(".")
+    table = data
+    for part in parents:
+        table = table.setdefault(part, {})
+    assert key in table or parents[0] == "environments", f"{path} is not in environments.toml"
+    table[key] = value
+    with pytest.raises(ConfigError) as caught:
+        records_from_data(data)
+    return caught.value.problems

@@ -7,17 +7,23 @@
     plan      terraform plan -detailed-exitcode per stack (exit 2 when any stack has changes)
     destroy   destroy the selection (never the bootstrap stack: it holds every other stack's state)
     emulator  start | stop | status of the long-lived local emulator
+    docs      regenerate docs/modules, docs/workloads (diagrams) and docs/environments.md (tools/docgen.py)
+    drift        refresh-only plan per deployed stack: in sync / drifted / error (exit 2 = drift; reports/drift.json)
+    consistency  compare dev/staging/prod per workload; unexplained differences exit 1 (reports/consistency.json)
+    export-hcl   every stack as plain Terraform HCL in hcl.out/stacks/, validated
+    changes      changed file names on stdin -> the workloads to plan (the pull-request workflow)
 
 Selection: --workloads, --environments, --suffix, or WORKLOADS / ENVIRONMENTS / ENVIRONMENT_SUFFIX.
-deploy/plan/destroy default to the dev environment and the `local` target (DEPLOY_TARGET=aws for a real account).
+deploy/plan/destroy/drift default to the dev environment and the `local` target (DEPLOY_TARGET=aws for AWS).
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from config import ConfigError, Selection
 from tools.progress import ToolError, say, step
@@ -28,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["synth", "validate", "scan", "deploy", "plan", "destroy", "emulator"])
+    parser.add_argument("command", choices=["synth", "validate", "scan", "deploy", "plan", "destroy", "emulator",
+                                            "docs", *OPERATIONS])
     parser.add_argument("action", nargs="?", choices=["start", "stop", "status"], help="for `emulator`")
     parser.add_argument("--workloads", default=os.environ.get("WORKLOADS"))
     parser.add_argument("--environments", default=os.environ.get("ENVIRONMENTS"))
@@ -134,8 +141,24 @@ def _scan(args: argparse.Namespace) -> int:
     return scan.main([str(d) for d in _stack_dirs(args)])
 
 
+def _docs(args: argparse.Namespace) -> int:
+    from tools import docgen  # pylint: disable=import-outside-toplevel
+    del args  # the docs always cover every workload and environment
+    return docgen.run()
+
+
 COMMANDS = {"synth": _synth_only, "validate": validate, "scan": _scan, "deploy": deploy_like, "plan": deploy_like,
-            "destroy": deploy_like, "emulator": lambda args: emulator(args.action)}
+            "destroy": deploy_like, "docs": _docs, "emulator": lambda args: emulator(args.action)}
+
+# Operations (docs/operations.md): each module has `command(args) -> int`; `changes` reads file names on stdin.
+OPERATIONS = {"drift": "drift", "consistency": "consistency", "export-hcl": "hcl_export", "changes": "changes"}
+
+
+def _operation(module: str) -> Callable[[argparse.Namespace], int]:
+    return lambda args: int(importlib.import_module(f"tools.{module}").command(args))
+
+
+COMMANDS.update({name: _operation(module) for name, module in OPERATIONS.items()})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

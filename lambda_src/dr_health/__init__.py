@@ -1,0 +1,1 @@
+"""Health function of the disaster-recovery workload."""

@@ -1,0 +1,1 @@
+"""The event-processing workload's Lambda function (packaged from this folder; handler.handler)."""

@@ -1,0 +1,122 @@
+"""A Lambda function built from a source folder, with its role, log group, dead-letter queue and queue trigger.
+
+Defaults:
+- the folder is zipped reproducibly at synth (modules/lambda_package.py); source_code_hash is the zip's SHA-256
+- runtime must be one of `supported_runtimes` (the stack passes the catalog's list)
+- X-Ray tracing Active; environment variables encrypted with the given key
+- log group /aws/lambda/<name> with the given retention, encrypted with the given key
+- failed asynchronous invocations go to `dead_letter_arn`
+- the role may only do what `policy_statements` say, plus what this module wires: write its own log group,
+  send X-Ray traces, send to the dead-letter queue and (with `queue_trigger_arn`) consume the trigger queue
+- a queue trigger reports partial batch failures (ReportBatchItemFailures)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cdktf import AssetType, TerraformAsset
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.lambda_event_source_mapping import LambdaEventSourceMapping
+from cdktf_cdktf_provider_aws.lambda_function import (
+    LambdaFunction,
+    LambdaFunctionDeadLetterConfig,
+    LambdaFunctionEnvironment,
+    LambdaFunctionTracingConfig,
+)
+from constructs import Construct
+
+from core.props import policy_json, raise_problems
+from modules.lambda_package import build_package
+
+QUEUE_CONSUMER_ACTIONS = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                          "sqs:ReceiveMessage"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class FunctionProps:  # pylint: disable=too-many-instance-attributes
+    """Props of Function."""
+
+    function_name: str
+    role_name: str
+    description: str
+    source_dir: Path
+    handler: str
+    runtime: str
+    supported_runtimes: tuple[str, ...]
+    memory_mb: int
+    timeout_seconds: int
+    reserved_concurrency: int
+    kms_key_arn: str
+    log_retention_days: int
+    dead_letter_arn: str
+    policy_statements: tuple[dict[str, Any], ...]
+    environment: tuple[tuple[str, str], ...] = ()
+    queue_trigger_arn: str | None = None
+    batch_size: int = 10
+
+
+def _problems(props: FunctionProps) -> list[str | None]:
+    return [
+        None if props.runtime in props.supported_runtimes else
+        f"runtime {props.runtime!r} is not supported; choose one of: {', '.join(props.supported_runtimes)}",
+        None if 128 <= props.memory_mb <= 10240 else "memory_mb must be 128 to 10240",
+        None if 1 <= props.timeout_seconds <= 900 else "timeout_seconds must be 1 to 900",
+        None if props.reserved_concurrency >= 1 else "reserved_concurrency must be >= 1 (0 disables the function)",
+        None if (props.source_dir / f"{props.handler.rpartition('.')[0]}.py").is_file() else
+        f"handler {props.handler!r}: no {props.handler.rpartition('.')[0]}.py in {props.source_dir}",
+        None if 1 <= props.batch_size <= 10 else "batch_size must be 1 to 10",
+        next((f"statement {s.get('Sid', '?')} has Resource '*'; name the ARNs"
+              for s in props.policy_statements if s.get("Resource") == "*"), None),
+    ]
+
+
+class Function(Construct):
+    """`function`, `role`, `role_policy`, `log_group` and `trigger` (or None) are public."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: FunctionProps) -> None:
+        super().__init__(scope, id_)
+        raise_problems(f"Function {id_}", _problems(props))
+        package = build_package(props.source_dir, props.function_name)
+        self.code = TerraformAsset(self, "Code", path=str(package.path), type=AssetType.FILE)
+        self.log_group = CloudwatchLogGroup(self, "LogGroup", name=f"/aws/lambda/{props.function_name}",
+                                            retention_in_days=props.log_retention_days, kms_key_id=props.kms_key_arn)
+        self.role = IamRole(self, "Role", name=props.role_name, description=f"Execution role of {props.function_name}",
+                            assume_role_policy=policy_json({"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                            "Principal": {"Service": "lambda.amazonaws.com"}}))
+        self.role_policy = IamRolePolicy(self, "Policy", name="least-privilege", role=self.role.id,
+                                         policy=policy_json(*self._statements(props)))
+        self.function = LambdaFunction(
+            self, "Function", function_name=props.function_name, description=props.description,
+            role=self.role.arn, handler=props.handler, runtime=props.runtime,
+            filename=self.code.path, source_code_hash=package.sha256_base64,
+            memory_size=props.memory_mb, timeout=props.timeout_seconds,
+            reserved_concurrent_executions=props.reserved_concurrency,
+            environment=LambdaFunctionEnvironment(variables=dict(props.environment)) if props.environment else None,
+            kms_key_arn=props.kms_key_arn,
+            tracing_config=LambdaFunctionTracingConfig(mode="Active"),
+            dead_letter_config=LambdaFunctionDeadLetterConfig(target_arn=props.dead_letter_arn),
+            depends_on=[self.log_group, self.role_policy])
+        self.trigger = None if props.queue_trigger_arn is None else LambdaEventSourceMapping(
+            self, "QueueTrigger", function_name=self.function.arn, event_source_arn=props.queue_trigger_arn,
+            batch_size=props.batch_size, function_response_types=["ReportBatchItemFailures"],
+            depends_on=[self.role_policy])
+
+    def _statements(self, props: FunctionProps) -> list[dict[str, Any]]:
+        """The caller's statements plus those this module's own wiring needs."""
+        wired: list[dict[str, Any]] = [
+            {"Sid": "WriteOwnLogs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+             "Resource": f"{self.log_group.arn}:*"},
+            # X-Ray has no resource-level permissions: "*" is the only valid Resource for these two actions.
+            {"Sid": "SendTraces", "Effect": "Allow", "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+             "Resource": "*"},
+            {"Sid": "SendToDeadLetterQueue", "Effect": "Allow", "Action": "sqs:SendMessage",
+             "Resource": props.dead_letter_arn},
+        ]
+        if props.queue_trigger_arn is not None:
+            wired.append({"Sid": "ConsumeTriggerQueue", "Effect": "Allow", "Action": QUEUE_CONSUMER_ACTIONS,
+                          "Resource": props.queue_trigger_arn})
+        return [*props.policy_statements, *wired]

@@ -1,0 +1,138 @@
+"""An internet-facing Application Load Balancer in public subnets, logging to S3, HTTP and optionally HTTPS.
+
+Defaults:
+- security group: ingress only on the listener port(s) from 0.0.0.0/0; no egress until a service opens a path to
+  itself (modules/fargate_service.py adds the ALB -> service rule)
+- access logs to a SecureBucket with SSE-S3 (ALB log delivery cannot use KMS) and the ELB log-delivery policy
+- drop_invalid_header_fields on; deletion protection from props
+- without `certificate_arn`: one HTTP listener; with it: an HTTPS listener (TLS 1.2+ policy) and HTTP redirects to
+  HTTPS. `listener` is the one services attach rules to; its default answer is a fixed 404.
+- a Route 53 alias record `domain_name` -> ALB when `hosted_zone_id` and `domain_name` are given
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
+from cdktf_cdktf_provider_aws.lb import Lb, LbAccessLogs
+from cdktf_cdktf_provider_aws.lb_listener import (
+    LbListener,
+    LbListenerDefaultAction,
+    LbListenerDefaultActionFixedResponse,
+    LbListenerDefaultActionRedirect,
+)
+from cdktf_cdktf_provider_aws.route53_record import Route53Record, Route53RecordAlias
+from cdktf_cdktf_provider_aws.security_group import SecurityGroup
+from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
+from constructs import Construct
+
+from core.props import raise_problems
+from core.suppress import suppress
+from modules.secure_bucket import SecureBucket, SecureBucketProps
+
+LOG_PREFIX = "alb"
+NOT_FOUND = LbListenerDefaultAction(type="fixed-response", fixed_response=LbListenerDefaultActionFixedResponse(
+    content_type="text/plain", message_body="not found", status_code="404"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoadBalancerProps:  # pylint: disable=too-many-instance-attributes
+    """Props of LoadBalancer."""
+
+    name: str
+    vpc_id: str
+    subnet_ids: list[str]
+    account_id: str
+    log_bucket_name: str
+    log_version_expiration_days: int
+    deletion_protection: bool
+    certificate_arn: str | None = None
+    hosted_zone_id: str | None = None
+    domain_name: str | None = None
+    ssl_policy: str = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    idle_timeout: int = 60
+
+
+def _problems(props: LoadBalancerProps) -> list[str | None]:
+    return [
+        None if len(props.name) <= 32 else f"name {props.name!r} is longer than the 32 characters ALBs allow",
+        None if len(props.subnet_ids) >= 2 else "an ALB needs subnets in at least two availability zones",
+        None if (props.hosted_zone_id is None) == (props.domain_name is None) else
+        "give both hosted_zone_id and domain_name (the alias record), or neither",
+        None if props.certificate_arn is None or props.certificate_arn.startswith("arn:aws") else
+        f"certificate_arn {props.certificate_arn!r} is not an ACM certificate ARN",
+    ]
+
+
+class LoadBalancer(Construct):
+    """`alb`, `security_group`, `listener` (where services attach), `http_listener`, `log_bucket`, `record`."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: LoadBalancerProps) -> None:
+        super().__init__(scope, id_)
+        raise_problems(f"LoadBalancer {id_}", _problems(props))
+        https = props.certificate_arn is not None
+        self.security_group = SecurityGroup(self, "SecurityGroup", name=f"{props.name}-alb", vpc_id=props.vpc_id,
+                                            description=f"{props.name} load balancer: listener ports from anywhere",
+                                            tags={"Name": f"{props.name}-alb"})
+        for port in (80, 443) if https else (80,):
+            rule = VpcSecurityGroupIngressRule(self, f"Ingress{port}", security_group_id=self.security_group.id,
+                                               ip_protocol="tcp", from_port=port, to_port=port,
+                                               cidr_ipv4="0.0.0.0/0", description=f"clients on port {port}")
+            if port == 80:
+                suppress(rule, "CKV_AWS_260", "the public listener port of an internet-facing ALB; with HTTPS "
+                         "configured it only redirects to 443")
+        self.log_bucket = self._log_bucket(props)
+        self.alb = Lb(self, "Alb", name=props.name, load_balancer_type="application", internal=False,
+                      subnets=props.subnet_ids, security_groups=[self.security_group.id],
+                      drop_invalid_header_fields=True, enable_deletion_protection=props.deletion_protection,
+                      idle_timeout=props.idle_timeout,
+                      access_logs=LbAccessLogs(bucket=self.log_bucket.bucket.bucket, prefix=LOG_PREFIX, enabled=True),
+                      depends_on=[self.log_bucket.policy])
+        if not props.deletion_protection:
+            suppress(self.alb, "CKV_AWS_150", "deletion protection is set per environment (deletion_protection "
+                     "in the environment record); this environment leaves it off so it can be torn down")
+        if not https:
+            suppress(self.alb, "CKV2_AWS_20", "no certificate is configured for this environment (certificate_arn); "
+                     "setting one adds the HTTPS listener and turns HTTP into a redirect")
+        suppress(self.alb, "CKV2_AWS_28", "no WAF web ACL in this workload's scope; the ALB forwards only to the "
+                 "API's target group and drops invalid headers")
+        self.http_listener = LbListener(
+            self, "HttpListener", load_balancer_arn=self.alb.arn, port=80, protocol="HTTP",
+            default_action=[LbListenerDefaultAction(type="redirect", redirect=LbListenerDefaultActionRedirect(
+                status_code="HTTP_301", protocol="HTTPS", port="443"))] if https else [NOT_FOUND])
+        self.listener = self.http_listener
+        if https:
+            self.listener = LbListener(self, "HttpsListener", load_balancer_arn=self.alb.arn, port=443,
+                                       protocol="HTTPS", ssl_policy=props.ssl_policy,
+                                       certificate_arn=props.certificate_arn, default_action=[NOT_FOUND])
+        else:
+            for check in ("CKV_AWS_2", "CKV_AWS_103"):
+                suppress(self.http_listener, check, "no certificate is configured for this environment "
+                         "(certificate_arn); setting one adds the HTTPS listener and turns this into a redirect")
+        self.record = None
+        if props.hosted_zone_id and props.domain_name:
+            self.record = Route53Record(self, "Alias", zone_id=props.hosted_zone_id, name=props.domain_name,
+                                        type="A", alias=Route53RecordAlias(name=self.alb.dns_name,
+                                                                           zone_id=self.alb.zone_id,
+                                                                           evaluate_target_health=True))
+
+    def _log_bucket(self, props: LoadBalancerProps) -> SecureBucket:
+        elb_account = DataAwsElbServiceAccount(self, "ElbAccount")
+        objects = f"arn:aws:s3:::{props.log_bucket_name}/{LOG_PREFIX}/AWSLogs/{props.account_id}/*"
+        bucket = SecureBucket(self, "AccessLogs", props=SecureBucketProps(
+            bucket_name=props.log_bucket_name, s3_managed_encryption=True,
+            noncurrent_version_expiration_days=props.log_version_expiration_days,
+            extra_policy_statements=(
+                {"Sid": "ElbAccountWritesLogs", "Effect": "Allow", "Principal": {"AWS": elb_account.arn},
+                 "Action": "s3:PutObject", "Resource": objects},
+                {"Sid": "LogDeliveryWritesLogs", "Effect": "Allow",
+                 "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+                 "Action": "s3:PutObject", "Resource": objects},
+            )))
+        suppress(bucket.bucket, "CKV_AWS_145", "ALB access log delivery supports only SSE-S3, not SSE-KMS")
+        suppress(bucket.bucket, "CKV_AWS_18", "this bucket receives the ALB's access logs; logging its own "
+                 "access would need another bucket, audited through CloudTrail instead")
+        suppress(bucket.bucket, "CKV_AWS_144", "access logs are operational data kept in one region; losing the "
+                 "region loses the ALB they describe too")
+        suppress(bucket.bucket, "CKV2_AWS_62", "log delivery is the only writer; nothing consumes object events")
+        return bucket

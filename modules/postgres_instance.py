@@ -1,0 +1,139 @@
+"""An RDS PostgreSQL instance in private subnets, encrypted, TLS-only, its master password managed by RDS.
+
+Defaults:
+- engine version and master username are checked against the catalog (config/catalog.toml, engine "postgres")
+  before anything is built: a version that does not exist or a reserved username fails at synth, naming the choices
+- the master password is generated, stored and rotated by RDS in Secrets Manager (manage_master_user_password),
+  encrypted with `kms_key_arn`; never generated here, never in state
+- gp3 storage encrypted with `kms_key_arn`; never publicly accessible; IAM database authentication on; tags copied
+  to snapshots; minor versions upgraded automatically; Performance Insights (7 days, `kms_key_arn`) and enhanced
+  monitoring every 60 s
+- a parameter group forcing TLS (rds.force_ssl=1) and logging connections, disconnections and DDL
+- `log_exports` (postgresql, upgrade) go to log groups created here first, so that their retention
+  (`log_retention_days`) and encryption (`kms_key_arn`) are ours and not RDS's never-expire default
+- security group: ingress on the port from `allowed_security_group_ids` only; no egress rule
+- Multi-AZ, backups, deletion protection and the final snapshot (taken unless `skip_final_snapshot`) from props
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.db_instance import DbInstance
+from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbParameterGroupParameter
+from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from cdktf_cdktf_provider_aws.security_group import SecurityGroup
+from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
+from constructs import Construct
+
+from config.catalog import Catalog
+from core.props import policy_json, raise_problems
+from core.suppress import suppress
+
+ENGINE = "postgres"
+ONE_YEAR = 365
+MONITORING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+PARAMETERS = {"rds.force_ssl": "1", "log_connections": "1", "log_disconnections": "1", "log_statement": "ddl"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostgresInstanceProps:  # pylint: disable=too-many-instance-attributes
+    """Props of PostgresInstance."""
+
+    name: str
+    catalog: Catalog
+    engine_version: str
+    master_username: str
+    database_name: str
+    vpc_id: str
+    subnet_ids: list[str]
+    kms_key_arn: str
+    instance_class: str
+    allocated_storage_gb: int
+    multi_az: bool
+    backup_retention_days: int
+    deletion_protection: bool
+    skip_final_snapshot: bool
+    log_retention_days: int
+    allowed_security_group_ids: tuple[str, ...] = ()
+    port: int = 5432
+    log_exports: tuple[str, ...] = ("postgresql", "upgrade")
+    performance_insights_retention_days: int = 7
+    monitoring_interval_seconds: int = 60
+
+
+def _problems(props: PostgresInstanceProps) -> list[str | None]:
+    return [
+        props.catalog.engine_version_problem(ENGINE, props.engine_version),
+        props.catalog.username_problem(ENGINE, props.master_username),
+        None if props.allocated_storage_gb >= 20 else "allocated_storage_gb must be >= 20 (gp3 minimum)",
+        None if 1 <= props.backup_retention_days <= 35 else "backup_retention_days must be 1 to 35",
+        None if len(props.subnet_ids) >= 2 else "a DB subnet group needs subnets in at least two zones",
+        None if props.log_retention_days >= 1 else "log_retention_days must be >= 1",
+    ]
+
+
+class PostgresInstance(Construct):
+    """`instance`, `security_group`, `subnet_group`, `parameters`, `log_groups`; the secret is `secret_arn`."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: PostgresInstanceProps) -> None:
+        super().__init__(scope, id_)
+        raise_problems(f"PostgresInstance {id_}", _problems(props))
+        self.port = props.port
+        self.security_group = SecurityGroup(self, "SecurityGroup", name=f"{props.name}-db", vpc_id=props.vpc_id,
+                                            description=f"{props.name} database: from its clients only",
+                                            tags={"Name": f"{props.name}-db"})
+        for i, source in enumerate(props.allowed_security_group_ids):
+            VpcSecurityGroupIngressRule(self, f"FromClient{i}", security_group_id=self.security_group.id,
+                                        ip_protocol="tcp", from_port=props.port, to_port=props.port,
+                                        referenced_security_group_id=source, description="client to PostgreSQL")
+        self.subnet_group = DbSubnetGroup(self, "SubnetGroup", name=props.name, subnet_ids=props.subnet_ids,
+                                          description=f"private subnets of the {props.name} database")
+        self.parameters = DbParameterGroup(
+            self, "Parameters", name=props.name, family=f"{ENGINE}{props.engine_version.split('.')[0]}",
+            description=f"{props.name}: TLS only; log connections and DDL",
+            parameter=[DbParameterGroupParameter(name=k, value=v) for k, v in sorted(PARAMETERS.items())])
+        self.log_groups = [
+            CloudwatchLogGroup(self, f"{log.capitalize()}Logs", name=f"/aws/rds/instance/{props.name}/{log}",
+                               retention_in_days=props.log_retention_days, kms_key_id=props.kms_key_arn)
+            for log in props.log_exports]
+        monitoring = IamRole(self, "MonitoringRole", name=f"{props.name}-monitoring",
+                             assume_role_policy=policy_json({"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                             "Principal": {"Service": "monitoring.rds.amazonaws.com"}}))
+        IamRolePolicyAttachment(self, "MonitoringPolicy", role=monitoring.name, policy_arn=MONITORING_POLICY)
+        self.instance = DbInstance(
+            self, "Instance", identifier=props.name, engine=ENGINE, engine_version=props.engine_version,
+            instance_class=props.instance_class, allocated_storage=props.allocated_storage_gb, storage_type="gp3",
+            storage_encrypted=True, kms_key_id=props.kms_key_arn, db_name=props.database_name,
+            username=props.master_username, manage_master_user_password=True,
+            master_user_secret_kms_key_id=props.kms_key_arn, port=props.port,
+            db_subnet_group_name=self.subnet_group.name, vpc_security_group_ids=[self.security_group.id],
+            parameter_group_name=self.parameters.name, publicly_accessible=False, multi_az=props.multi_az,
+            iam_database_authentication_enabled=True, enabled_cloudwatch_logs_exports=list(props.log_exports),
+            backup_retention_period=props.backup_retention_days, backup_window="03:00-04:00",
+            maintenance_window="sun:05:00-sun:06:00", copy_tags_to_snapshot=True, auto_minor_version_upgrade=True,
+            performance_insights_enabled=True, performance_insights_kms_key_id=props.kms_key_arn,
+            performance_insights_retention_period=props.performance_insights_retention_days,
+            monitoring_interval=props.monitoring_interval_seconds, monitoring_role_arn=monitoring.arn,
+            deletion_protection=props.deletion_protection, skip_final_snapshot=props.skip_final_snapshot,
+            final_snapshot_identifier=None if props.skip_final_snapshot else f"{props.name}-final",
+            depends_on=list(self.log_groups))
+        self._suppressions(props)
+
+    def _suppressions(self, props: PostgresInstanceProps) -> None:
+        if not props.deletion_protection:
+            suppress(self.instance, "CKV_AWS_293", "deletion protection is set per environment (deletion_protection "
+                     "in the environment record); this environment leaves it off so it can be torn down")
+        for group in self.log_groups if props.log_retention_days < ONE_YEAR else []:
+            suppress(group, "CKV_AWS_338", f"database logs of this environment are kept {props.log_retention_days} "
+                     "days by its record (audit_log_retention_days); a year or more where the record asks for it")
+        if not props.multi_az:
+            suppress(self.instance, "CKV_AWS_157", "Multi-AZ is set per environment (healthcare_api.database."
+                     "multi_az); this environment runs one instance, restored from backups if its zone fails")
+
+    @property
+    def secret_arn(self) -> str:
+        """ARN of the Secrets Manager secret RDS manages for the master user."""
+        return self.instance.master_user_secret.get(0).secret_arn

@@ -1,0 +1,114 @@
+"""An ElastiCache Redis replication group (cluster mode disabled) in private subnets, encrypted, IAM-authenticated.
+
+Authentication choice: RBAC with IAM authentication, not an AUTH token. An AUTH token has to reach the replication
+group through Terraform (`auth_token`), so it sits in plan files and in state whoever generates it (random_password,
+a Secrets Manager secret read by a data source); a secret that AWS generates cannot be handed to ElastiCache at all.
+With a user group whose application user authenticates with IAM (`authentication_mode { type = "iam" }`, Redis 7+),
+clients sign a short-lived token with their role's credentials (elasticache:Connect): no password exists anywhere.
+The mandatory `default` user is switched off (`off -@all`), so an unauthenticated connection can do nothing.
+
+Defaults:
+- engine "redis" at `engine_version` (checked against config/catalog.toml; 7.x needed for IAM auth)
+- at-rest encryption with `kms_key_arn`; in-transit encryption (TLS) required
+- `num_cache_clusters` clusters (primary + replicas); automatic failover and Multi-AZ from props (validated: failover
+  needs 2+ clusters, Multi-AZ needs failover)
+- daily snapshots kept `snapshot_retention_days` (7); minor versions upgraded automatically
+- security group: ingress on the port from `allowed_security_group_ids` only; no egress rule
+- the endpoint for clients is `primary_endpoint_address` (cluster mode disabled has no configuration endpoint)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup
+from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup
+from cdktf_cdktf_provider_aws.elasticache_user import ElasticacheUser, ElasticacheUserAuthenticationMode
+from cdktf_cdktf_provider_aws.elasticache_user_group import ElasticacheUserGroup
+from cdktf_cdktf_provider_aws.security_group import SecurityGroup
+from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
+from constructs import Construct
+
+from config.catalog import Catalog
+from core.props import raise_problems
+from core.suppress import suppress
+
+ENGINE = "redis"
+APP_ACCESS = "on ~* +@all -@dangerous"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedisCacheProps:  # pylint: disable=too-many-instance-attributes
+    """Props of RedisCache."""
+
+    name: str
+    catalog: Catalog
+    engine_version: str
+    vpc_id: str
+    subnet_ids: list[str]
+    kms_key_arn: str
+    node_type: str
+    num_cache_clusters: int
+    automatic_failover: bool
+    multi_az: bool
+    allowed_security_group_ids: tuple[str, ...] = ()
+    port: int = 6379
+    snapshot_retention_days: int = 7
+
+
+def _problems(props: RedisCacheProps) -> list[str | None]:
+    return [
+        props.catalog.engine_version_problem(ENGINE, props.engine_version),
+        None if int(props.engine_version.split(".")[0]) >= 7 else "IAM authentication needs Redis 7 or later",
+        None if len(props.name) <= 40 else f"name {props.name!r} is longer than 40 characters (ElastiCache ids)",
+        None if 1 <= props.num_cache_clusters <= 6 else "num_cache_clusters must be 1 to 6",
+        None if not props.automatic_failover or props.num_cache_clusters >= 2 else
+        "automatic_failover needs num_cache_clusters >= 2 (a replica to promote)",
+        None if not props.multi_az or props.automatic_failover else "multi_az needs automatic_failover",
+        None if len(props.subnet_ids) >= 2 else "a cache subnet group needs subnets in at least two zones",
+    ]
+
+
+class RedisCache(Construct):
+    """`replication_group`, `security_group`, `subnet_group`, `user_group`, `app_user`; `primary_endpoint`."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: RedisCacheProps) -> None:
+        super().__init__(scope, id_)
+        raise_problems(f"RedisCache {id_}", _problems(props))
+        self.security_group = SecurityGroup(self, "SecurityGroup", name=f"{props.name}-redis", vpc_id=props.vpc_id,
+                                            description=f"{props.name} Redis: from its clients only",
+                                            tags={"Name": f"{props.name}-redis"})
+        for i, source in enumerate(props.allowed_security_group_ids):
+            VpcSecurityGroupIngressRule(self, f"FromClient{i}", security_group_id=self.security_group.id,
+                                        ip_protocol="tcp", from_port=props.port, to_port=props.port,
+                                        referenced_security_group_id=source, description="client to Redis")
+        self.subnet_group = ElasticacheSubnetGroup(self, "SubnetGroup", name=props.name, subnet_ids=props.subnet_ids,
+                                                   description=f"private subnets of {props.name} Redis")
+        default_user = ElasticacheUser(
+            self, "DefaultUser", user_id=f"{props.name}-default", user_name="default", engine=ENGINE,
+            access_string="off -@all", authentication_mode=ElasticacheUserAuthenticationMode(
+                type="no-password-required"))
+        # IAM authentication requires user_id == user_name.
+        self.app_user = ElasticacheUser(
+            self, "AppUser", user_id=f"{props.name}-app", user_name=f"{props.name}-app", engine=ENGINE,
+            access_string=APP_ACCESS, authentication_mode=ElasticacheUserAuthenticationMode(type="iam"))
+        self.user_group = ElasticacheUserGroup(self, "UserGroup", user_group_id=props.name, engine=ENGINE,
+                                               user_ids=[default_user.user_id, self.app_user.user_id])
+        self.replication_group = ElasticacheReplicationGroup(
+            self, "ReplicationGroup", replication_group_id=props.name,
+            description=f"{props.name}: Redis, TLS and IAM auth, encrypted with the workload key",
+            engine=ENGINE, engine_version=props.engine_version, node_type=props.node_type, port=props.port,
+            num_cache_clusters=props.num_cache_clusters, automatic_failover_enabled=props.automatic_failover,
+            multi_az_enabled=props.multi_az, subnet_group_name=self.subnet_group.name,
+            security_group_ids=[self.security_group.id], at_rest_encryption_enabled="true",
+            kms_key_id=props.kms_key_arn, transit_encryption_enabled=True,
+            user_group_ids=[self.user_group.user_group_id],
+            snapshot_retention_limit=props.snapshot_retention_days, snapshot_window="02:00-03:00",
+            maintenance_window="sun:04:00-sun:05:00", auto_minor_version_upgrade="true")
+        if not props.multi_az:
+            suppress(self.replication_group, "CKV2_AWS_50", "Multi-AZ and automatic failover are set per "
+                     "environment (healthcare_api.cache); this environment runs a single node")
+
+    @property
+    def primary_endpoint(self) -> str:
+        """Address of the primary (cluster mode disabled: `primary_endpoint_address`)."""
+        return self.replication_group.primary_endpoint_address

@@ -1,0 +1,166 @@
+"""An API Gateway REST API with a `/health` resource, deployed to one stage with access logs, X-Ray and throttling.
+
+Backend choice for GET /health: a MOCK integration answering 200 `{"status": "ok"}`. It proves the API, its stage,
+logging and throttling work end to end without giving an unauthenticated health check any path to the data tier;
+workload routes with a real backend (Lambda in the VPC) are added next to it with their own authorization.
+
+Defaults:
+- REGIONAL endpoint; requests validated (parameters) before the integration runs
+- the integration response `depends_on` the integration (seed 001: API Gateway answered "Invalid Integration
+  identifier" when Terraform created the response first)
+- the deployment's `triggers` hold a hash of the API's definition, so any change to it redeploys; the new
+  deployment is created before the old one is destroyed
+- stage `stage_name`: access logs (JSON, one line per request) to a log group encrypted with `log_kms_key_arn` and
+  kept `log_retention_days`; X-Ray tracing on; every method: metrics on, INFO execution logs without request or
+  response bodies (data_trace off: bodies can hold health data), throttling from props, no response cache
+- API Gateway's account-level CloudWatch role (one per account and region) is set here unless
+  `manage_account_logging_role=False` (when another stack of the region already sets it)
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.api_gateway_account import ApiGatewayAccount
+from cdktf_cdktf_provider_aws.api_gateway_deployment import ApiGatewayDeployment
+from cdktf_cdktf_provider_aws.api_gateway_integration import ApiGatewayIntegration
+from cdktf_cdktf_provider_aws.api_gateway_integration_response import ApiGatewayIntegrationResponse
+from cdktf_cdktf_provider_aws.api_gateway_method import ApiGatewayMethod
+from cdktf_cdktf_provider_aws.api_gateway_method_response import ApiGatewayMethodResponse
+from cdktf_cdktf_provider_aws.api_gateway_method_settings import (
+    ApiGatewayMethodSettings,
+    ApiGatewayMethodSettingsSettings,
+)
+from cdktf_cdktf_provider_aws.api_gateway_request_validator import ApiGatewayRequestValidator
+from cdktf_cdktf_provider_aws.api_gateway_resource import ApiGatewayResource
+from cdktf_cdktf_provider_aws.api_gateway_rest_api import ApiGatewayRestApi, ApiGatewayRestApiEndpointConfiguration
+from cdktf_cdktf_provider_aws.api_gateway_stage import ApiGatewayStage, ApiGatewayStageAccessLogSettings
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from constructs import Construct
+
+from core.props import policy_json, raise_problems
+from core.suppress import suppress
+
+ONE_YEAR = 365
+PUSH_TO_LOGS_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+ACCESS_LOG_FORMAT = json.dumps({
+    "requestId": "$context.requestId", "ip": "$context.identity.sourceIp", "caller": "$context.identity.caller",
+    "user": "$context.identity.user", "requestTime": "$context.requestTime", "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath", "status": "$context.status", "protocol": "$context.protocol",
+    "responseLength": "$context.responseLength", "xrayTraceId": "$context.xrayTraceId"}, sort_keys=True)
+HEALTH = {"path": "health", "method": "GET", "integration": "MOCK",
+          "request_templates": {"application/json": json.dumps({"statusCode": 200})},
+          "status_code": "200", "response_templates": {"application/json": json.dumps({"status": "ok"})}}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RestApiProps:  # pylint: disable=too-many-instance-attributes
+    """Props of RestApi."""
+
+    name: str
+    stage_name: str
+    log_kms_key_arn: str
+    log_retention_days: int
+    throttling_rate_limit: int
+    throttling_burst_limit: int
+    manage_account_logging_role: bool = True
+    logging_level: str = "INFO"
+
+
+def _problems(props: RestApiProps) -> list[str | None]:
+    return [
+        None if props.throttling_rate_limit >= 1 else "throttling_rate_limit must be >= 1",
+        None if props.throttling_burst_limit >= props.throttling_rate_limit else
+        "throttling_burst_limit must be >= throttling_rate_limit",
+        None if props.logging_level in ("INFO", "ERROR") else "logging_level must be INFO or ERROR",
+        None if props.log_retention_days >= 1 else "log_retention_days must be >= 1",
+    ]
+
+
+def definition_hash() -> str:
+    """SHA-256 of the API's definition: the deployment trigger (changes whenever the API does)."""
+    return hashlib.sha256(json.dumps(HEALTH, sort_keys=True).encode()).hexdigest()
+
+
+class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
+    """`api`, `health`, `method`, `integration`, `integration_response`, `deployment`, `stage`, `access_logs`."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: RestApiProps) -> None:
+        super().__init__(scope, id_)
+        raise_problems(f"RestApi {id_}", _problems(props))
+        self.api = ApiGatewayRestApi(self, "Api", name=props.name, description=f"{props.name}: health API",
+                                     endpoint_configuration=ApiGatewayRestApiEndpointConfiguration(types=["REGIONAL"]),
+                                     lifecycle=TerraformResourceLifecycle(create_before_destroy=True))
+        api_id = self.api.id
+        validator = ApiGatewayRequestValidator(self, "Validator", rest_api_id=api_id, name="parameters",
+                                               validate_request_parameters=True, validate_request_body=False)
+        self.health = ApiGatewayResource(self, "Health", rest_api_id=api_id, parent_id=self.api.root_resource_id,
+                                         path_part=HEALTH["path"])
+        where = {"rest_api_id": api_id, "resource_id": self.health.id, "http_method": HEALTH["method"]}
+        self.method = ApiGatewayMethod(self, "HealthGet", authorization="NONE", request_validator_id=validator.id,
+                                       **where)
+        self.integration = ApiGatewayIntegration(self, "HealthIntegration", type=HEALTH["integration"],
+                                                 request_templates=HEALTH["request_templates"],
+                                                 passthrough_behavior="WHEN_NO_TEMPLATES",
+                                                 depends_on=[self.method], **where)
+        self.method_response = ApiGatewayMethodResponse(self, "HealthMethodResponse", status_code=HEALTH["status_code"],
+                                                        response_models={"application/json": "Empty"},
+                                                        depends_on=[self.method], **where)
+        self.integration_response = ApiGatewayIntegrationResponse(
+            self, "HealthIntegrationResponse", status_code=HEALTH["status_code"],
+            response_templates=HEALTH["response_templates"],
+            depends_on=[self.integration, self.method_response], **where)
+        self.deployment = ApiGatewayDeployment(
+            self, "Deployment", rest_api_id=api_id, description=f"{props.name} API definition",
+            triggers={"redeployment": definition_hash()},
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+            depends_on=[self.integration, self.integration_response, self.method_response])
+        self.access_logs = CloudwatchLogGroup(self, "AccessLogs", name=f"/aws/apigateway/{props.name}/access",
+                                              retention_in_days=props.log_retention_days,
+                                              kms_key_id=props.log_kms_key_arn)
+        account = self._account_logging_role(props) if props.manage_account_logging_role else None
+        self.stage = ApiGatewayStage(
+            self, "Stage", rest_api_id=api_id, deployment_id=self.deployment.id, stage_name=props.stage_name,
+            xray_tracing_enabled=True, access_log_settings=ApiGatewayStageAccessLogSettings(
+                destination_arn=self.access_logs.arn, format=ACCESS_LOG_FORMAT),
+            depends_on=[account] if account else None)
+        self.method_settings = ApiGatewayMethodSettings(
+            self, "MethodSettings", rest_api_id=api_id, stage_name=self.stage.stage_name, method_path="*/*",
+            settings=ApiGatewayMethodSettingsSettings(
+                metrics_enabled=True, logging_level=props.logging_level, data_trace_enabled=False,
+                throttling_rate_limit=props.throttling_rate_limit,
+                throttling_burst_limit=props.throttling_burst_limit,
+                caching_enabled=False, cache_data_encrypted=True))
+        self._suppressions(props)
+
+    def _suppressions(self, props: RestApiProps) -> None:
+        suppress(self.method, "CKV_AWS_59", "GET /health is a MOCK integration returning a constant: no backend "
+                 "or data is reachable through it, and load balancers and monitors must call it unauthenticated")
+        no_cache = ("responses of this API carry health data: a response cache would keep copies outside the "
+                    "data tier, so caching is off on purpose")
+        suppress(self.method_settings, "CKV_AWS_225", no_cache)
+        suppress(self.stage, "CKV_AWS_120", no_cache)
+        suppress(self.stage, "CKV2_AWS_51", "client certificates authenticate API Gateway to an HTTP backend; the "
+                 "only integration is MOCK, which has no backend to present one to")
+        suppress(self.stage, "CKV2_AWS_29", "the stage serves only the MOCK /health check; a WAFv2 web ACL is to be "
+                 "associated with the first route that reaches a backend (not yet part of this workload)")
+        if props.log_retention_days < ONE_YEAR:
+            suppress(self.access_logs, "CKV_AWS_338", f"access logs of this environment are kept "
+                     f"{props.log_retention_days} days by its record (audit_log_retention_days); a year or more "
+                     "where the record asks for it")
+
+    def _account_logging_role(self, props: RestApiProps) -> ApiGatewayAccount:
+        role = IamRole(self, "LoggingRole", name=f"{props.name}-apigw-logs",
+                       assume_role_policy=policy_json({"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                       "Principal": {"Service": "apigateway.amazonaws.com"}}))
+        policy = IamRolePolicyAttachment(self, "LoggingPolicy", role=role.name, policy_arn=PUSH_TO_LOGS_POLICY)
+        return ApiGatewayAccount(self, "Account", cloudwatch_role_arn=role.arn, depends_on=[policy])
+
+    @property
+    def invoke_url(self) -> str:
+        """Base URL of the stage (append `/health`)."""
+        return self.stage.invoke_url

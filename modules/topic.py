@@ -1,0 +1,77 @@
+"""An SNS topic encrypted with a customer-managed key, TLS-only, with its subscriptions.
+
+Defaults:
+- SSE-KMS with the given key
+- topic policy: the account may use the topic; every request not made over TLS is denied; plus
+  `extra_policy_statements` (e.g. a service that publishes, such as CloudWatch alarms)
+- subscriptions: each (protocol, endpoint), optionally raw delivery and a message-attribute filter policy
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
+from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
+from constructs import Construct
+
+from core.props import policy_json, raise_problems
+
+_PROTOCOLS = ("sqs", "email", "https", "lambda")
+_ACCOUNT_ACTIONS = ["sns:GetTopicAttributes", "sns:Publish", "sns:Subscribe", "sns:ListSubscriptionsByTopic"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Subscription:
+    """One subscription; `filter_policy` is matched against message attributes."""
+
+    id_: str
+    protocol: str
+    endpoint: str
+    raw_message_delivery: bool = False
+    filter_policy: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicProps:
+    """Props of Topic."""
+
+    topic_name: str
+    kms_key_arn: str
+    account_id: str
+    subscriptions: tuple[Subscription, ...] = ()
+    extra_policy_statements: tuple[dict[str, Any], ...] = ()
+
+
+def _problems(props: TopicProps) -> list[str | None]:
+    return [
+        next((f"subscription {s.id_}: protocol {s.protocol!r} is not one of {', '.join(_PROTOCOLS)}"
+              for s in props.subscriptions if s.protocol not in _PROTOCOLS), None),
+        next((f"subscription {s.id_}: raw_message_delivery applies to sqs and https only"
+              for s in props.subscriptions if s.raw_message_delivery and s.protocol not in ("sqs", "https")), None),
+        None if len({s.id_ for s in props.subscriptions}) == len(props.subscriptions) else
+        "subscription ids must be unique (they are Terraform addresses)",
+    ]
+
+
+class Topic(Construct):
+    """`topic`, `policy` and `subscriptions` (by id) are public."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: TopicProps) -> None:
+        super().__init__(scope, id_)
+        raise_problems(f"Topic {id_}", _problems(props))
+        self.topic = SnsTopic(self, "Topic", name=props.topic_name, kms_master_key_id=props.kms_key_arn)
+        self.policy = SnsTopicPolicy(self, "Policy", arn=self.topic.arn, policy=policy_json(
+            {"Sid": "AccountUses", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{props.account_id}:root"},
+             "Action": _ACCOUNT_ACTIONS, "Resource": self.topic.arn},
+            {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish",
+             "Resource": self.topic.arn, "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+            *props.extra_policy_statements))
+        self.subscriptions = {
+            s.id_: SnsTopicSubscription(
+                self, s.id_, topic_arn=self.topic.arn, protocol=s.protocol, endpoint=s.endpoint,
+                raw_message_delivery=s.raw_message_delivery or None,
+                filter_policy=None if s.filter_policy is None else json.dumps(s.filter_policy, sort_keys=True))
+            for s in props.subscriptions}

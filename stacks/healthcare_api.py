@@ -1,0 +1,98 @@
+"""healthcare-api: an API Gateway REST API with RDS PostgreSQL and Redis for health data, in its own region.
+
+Composition: one customer-managed KMS key (rotating) encrypts every data resource and log: the database storage, its
+RDS-managed master secret and Performance Insights, Redis at rest, and the API access, database and VPC flow log
+groups. The network has private subnets for the data tier and NAT egress; the database and Redis accept connections
+only from the workload's client security group (which the API's VPC backend attaches to). Audit: API access logs,
+PostgreSQL and upgrade logs, VPC flow logs, all kept `audit_log_retention_days`. Region and every per-environment
+value come from env.healthcare_api (environments.toml); the state stays in the environment's state bucket.
+"""
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.security_group import SecurityGroup
+from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
+from constructs import Construct
+
+from config import Catalog, EnvironmentRecord
+from core.stack import WorkloadStack
+from core.suppress import suppress
+from modules.kms_key import EncryptionKey, KmsKeyProps
+from modules.network import Network, NetworkProps
+from modules.postgres_instance import PostgresInstance, PostgresInstanceProps
+from modules.redis_cache import RedisCache, RedisCacheProps
+from modules.rest_api import RestApi, RestApiProps
+
+DATABASE_NAME = "healthcare"
+
+
+class HealthcareApiStack(WorkloadStack):
+    """KMS key, VPC, RDS PostgreSQL with a managed secret, encrypted Redis, REST API with /health and audit logs."""
+
+    workload = "healthcare-api"
+    description = "API Gateway REST API with RDS PostgreSQL, KMS, Secrets Manager and encrypted Redis"
+
+    @property
+    def region(self) -> str:
+        """The workload's own region (healthcare_api.region), not the environment's home region."""
+        return self.env.healthcare_api.region
+
+    def __init__(self, scope: Construct, *, env: EnvironmentRecord, catalog: Catalog,
+                 suffix: str | None = None) -> None:
+        super().__init__(scope, env=env, catalog=catalog, suffix=suffix)
+        cfg, names, region = env.healthcare_api, self.names, self.region
+        self.key = EncryptionKey(self, "DataKey", props=KmsKeyProps(
+            alias=names.name("data"), description=f"health data and audit logs of {names.stack_name}",
+            account_id=env.account_id, service_principals=(f"logs.{region}.amazonaws.com",)))
+        key_arn = self.key.key.arn
+        self.network = Network(self, "Network", props=NetworkProps(
+            name=names.name("vpc"), vpc_cidr=cfg.network.vpc_cidr,
+            availability_zones=tuple(cfg.network.availability_zones),
+            nat_gateway_per_az=cfg.network.nat_gateways == "per_az", region=region, account_id=env.account_id,
+            log_kms_key_arn=key_arn, flow_log_retention_days=cfg.audit_log_retention_days))
+        private = [s.id for s in self.network.private_subnets]
+        self.clients = SecurityGroup(self, "ClientSecurityGroup", name=names.name("clients"),
+                                     vpc_id=self.network.vpc.id, tags={"Name": names.name("clients")},
+                                     description="clients of the data tier (the API's VPC backend)")
+        suppress(self.clients, "CKV2_AWS_5", "the data tier's client group: the API's VPC backend attaches to it; "
+                 "until then /health is a MOCK integration and the group only carries egress rules")
+        db, redis = cfg.database, cfg.cache
+        self.database = PostgresInstance(self, "Database", props=PostgresInstanceProps(
+            name=names.name("db", max_length=63), catalog=catalog, engine_version=db.engine_version,
+            master_username=db.master_username, database_name=DATABASE_NAME, vpc_id=self.network.vpc.id,
+            subnet_ids=private, kms_key_arn=key_arn, instance_class=db.instance_class,
+            allocated_storage_gb=db.allocated_storage_gb, multi_az=db.multi_az,
+            backup_retention_days=db.backup_retention_days, deletion_protection=env.deletion_protection,
+            skip_final_snapshot=not env.deletion_protection, log_retention_days=cfg.audit_log_retention_days,
+            allowed_security_group_ids=(self.clients.id,)))
+        self.cache = RedisCache(self, "Cache", props=RedisCacheProps(
+            name=names.name("redis", max_length=40), catalog=catalog, engine_version=redis.engine_version,
+            vpc_id=self.network.vpc.id, subnet_ids=private, kms_key_arn=key_arn, node_type=redis.node_type,
+            num_cache_clusters=redis.num_cache_clusters, automatic_failover=redis.automatic_failover,
+            multi_az=redis.multi_az, allowed_security_group_ids=(self.clients.id,)))
+        for label, group, port in (("Database", self.database.security_group, self.database.port),
+                                   ("Cache", self.cache.security_group, 6379)):
+            VpcSecurityGroupEgressRule(self, f"ClientsTo{label}", security_group_id=self.clients.id,
+                                       ip_protocol="tcp", from_port=port, to_port=port,
+                                       referenced_security_group_id=group.id, description=f"to the {label.lower()}")
+        self.api = RestApi(self, "Api", props=RestApiProps(
+            name=names.name("api"), stage_name=names.env_id, log_kms_key_arn=key_arn,
+            log_retention_days=cfg.audit_log_retention_days, throttling_rate_limit=cfg.throttling_rate_limit,
+            throttling_burst_limit=cfg.throttling_burst_limit,
+            # One API Gateway CloudWatch role per account and region: the environment's stack sets it, an
+            # ephemeral copy in the same account uses it.
+            manage_account_logging_role=suffix is None))
+        self._outputs()
+
+    def _outputs(self) -> None:
+        self.output("vpc_id", self.network.vpc.id, "ID of the workload's VPC")
+        self.output("api_invoke_url", self.api.invoke_url, "Invoke URL of the API stage (GET <url>/health)")
+        self.output("api_stage_name", self.api.stage.stage_name, "Name of the API stage (the environment id)")
+        self.output("api_id", self.api.api.id, "ID of the REST API")
+        self.output("db_endpoint", self.database.instance.endpoint, "Endpoint (host:port) of the PostgreSQL instance")
+        self.output("db_instance_identifier", self.database.instance.identifier, "Identifier of the DB instance")
+        self.output("db_secret_arn", self.database.secret_arn, "ARN of the RDS-managed master user secret")
+        self.output("kms_key_arn", self.key.key.arn, "ARN of the KMS key encrypting data, secret and logs")
+        self.output("redis_primary_endpoint_address", self.cache.primary_endpoint,
+                    "Primary endpoint address of the Redis replication group (cluster mode disabled)")
+        self.output("redis_replication_group_id", self.cache.replication_group.replication_group_id,
+                    "ID of the Redis replication group")
