@@ -7,6 +7,7 @@ come from the public registry as usual.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -34,10 +35,13 @@ def cli_config(environ: Mapping[str, str]) -> Path:
     else:
         (CACHE / "plugins").mkdir(exist_ok=True)
         lines.append(f'plugin_cache_dir = "{CACHE / "plugins"}"')
-    path = CACHE / ("mirror.tfrc" if mirror else "registry.tfrc")
     text = "\n".join(lines) + "\n"
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    # Named by content: processes with different settings (tests, parallel runs) never overwrite each other's file.
+    path = CACHE / f"cli-{hashlib.sha256(text.encode()).hexdigest()[:12]}.tfrc"
+    if not path.exists():
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
     return path
 
 
