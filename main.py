@@ -64,8 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     outdir = os.environ.get("CDKTF_OUTDIR", "cdktf.out")
-    app = build_app(selection, records, catalog, outdir)
-    app.synth()
+    from core.bindings import paused_gc  # pylint: disable=import-outside-toplevel
+    with paused_gc():
+        app = build_app(selection, records, catalog, outdir)
+        app.synth()
     count = len(selection.workloads) * len(selection.environments)
     print(f"synthesized {count} stack(s) to {outdir}/stacks")
     return 0

@@ -9,6 +9,8 @@ from __future__ import annotations
 import gc
 import os
 import time
+from contextlib import contextmanager
+from typing import Iterator
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 _LOAD_SECONDS: list[float] = []
@@ -27,3 +29,17 @@ def load() -> float:
             gc.enable()
         _LOAD_SECONDS.append(time.perf_counter() - started)
     return _LOAD_SECONDS[0]
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Build and synthesize with the cyclic collector paused (the construct tree is thousands of long-lived jsii
+    proxies it would walk again and again); what was built is then frozen out of later collections."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()

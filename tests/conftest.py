@@ -50,11 +50,13 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
     records, catalog = load_environments(), load_catalog()
     # TEST_WORKLOADS=a,b narrows the session to some workloads while developing one; CI always runs them all.
     workloads = selected_workloads()
-    app = build_app(Selection(workloads, tuple(records)), records, catalog, str(outdir))
-    ephemeral = Selection(tuple(w for w in workloads if w != "bootstrap"), ("dev",), EPHEMERAL_SUFFIX)
+    from core.bindings import paused_gc  # pylint: disable=import-outside-toplevel
+    with paused_gc():
+        app = build_app(Selection(workloads, tuple(records)), records, catalog, str(outdir))
+        ephemeral = Selection(tuple(w for w in workloads if w != "bootstrap"), ("dev",), EPHEMERAL_SUFFIX)
+        add_stacks(app, ephemeral, records, catalog)
+        app.synth()
     stacks: dict[str, Any] = {}
-    add_stacks(app, ephemeral, records, catalog)
-    app.synth()
     for child in app.node.children:
         stacks[child.node.id] = child
     return Synth(outdir, stacks)

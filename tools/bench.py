@@ -1,6 +1,6 @@
 """Benchmark: prints the figures (never asserted in a test). `python -m tools.bench` / `make bench`.
 
-Each figure is one fresh process, timed from outside, with its own peak resident memory (wait4 rusage):
+Each figure is one fresh process, timed from outside, with the peak resident memory of its whole process tree:
 - import: the provider bindings alone, loaded as the project loads them (core/bindings.py)
 - import (plain): the same import with Python's default garbage collection, for comparison
 - synth: main.py synthesizing every workload x environment (goal: <= 1.2 x import, <= 1.5 GB peak)
@@ -20,17 +20,39 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "reports" / "bench.json"
 
 
+def tree_rss_mb(root: int) -> float:
+    """Resident memory of process `root` and all its descendants (the jsii Node.js runtime is a child), in MB."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total / 1024 / 1024
+
+
 def measure(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one child process; raises on a non-zero exit."""
+    """(wall seconds, peak RSS in MB of the child and its descendants, sampled every 0.1 s); raises on failure."""
     started = time.perf_counter()
     proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **(env or {})},  # pylint: disable=consider-using-with
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_mb(proc.pid))
+        time.sleep(0.1)
     seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"benchmark step failed (exit {proc.returncode}): {' '.join(args)}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, peak
 
 
 def report(figures: dict[str, dict[str, float]], stacks: int, path: Path = REPORT) -> float:

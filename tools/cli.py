@@ -56,8 +56,10 @@ def synth(args: argparse.Namespace, *, deploying: bool = False) -> tuple[Selecti
     if deploying and "bootstrap" not in selection.workloads:
         selection = Selection(("bootstrap", *selection.workloads), selection.environments, selection.suffix)
     with step(f"synth {len(selection.workloads) * len(selection.environments)} stack(s)"):
-        app = entry.build_app(selection, records, catalog, args.outdir)
-        app.synth()
+        from core.bindings import paused_gc  # pylint: disable=import-outside-toplevel
+        with paused_gc():
+            app = entry.build_app(selection, records, catalog, args.outdir)
+            app.synth()
     names = [child.node.id for child in app.node.children]
     return selection, names
 
