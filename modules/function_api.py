@@ -80,7 +80,8 @@ class FunctionApi(Construct):  # pylint: disable=too-many-instance-attributes
                                        request_validator_id=validator.id)
         self.integration = ApiGatewayIntegration(
             self, "HealthIntegration", rest_api_id=api_id, resource_id=self.health.id, http_method="GET",
-            type="AWS_PROXY", integration_http_method="POST", uri=props.function_invoke_arn)
+            type="AWS_PROXY", integration_http_method="POST", uri=props.function_invoke_arn,
+            depends_on=[self.method])  # created after (and destroyed before) its method
         self.permission = LambdaPermission(self, "InvokeFromApi", statement_id="AllowHealthFromApiGateway",
                                            action="lambda:InvokeFunction", function_name=props.function_name,
                                            principal="apigateway.amazonaws.com",

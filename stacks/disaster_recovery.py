@@ -84,8 +84,7 @@ class DisasterRecoveryStack(WorkloadStack):
         db = cfg.database
         self.global_cluster = RdsGlobalCluster(
             self, "GlobalDatabase", global_cluster_identifier=names.name("global-db", max_length=63), engine=ENGINE,
-            engine_version=db.engine_version, database_name=DATABASE_NAME, storage_encrypted=True,
-            deletion_protection=env.deletion_protection)
+            engine_version=db.engine_version, storage_encrypted=True, deletion_protection=env.deletion_protection)
         clusters: list[AuroraPostgres] = []
         for site, secondary in ((self.primary, False), (self.dr, True)):
             private = [s.id for s in site.network.private_subnets]

@@ -548,3 +548,34 @@ def rds_db_parameter_source() -> None:
         update(self, [dict(parameter, Source="user") for parameter in new_parameters])
 
     DBParameterGroup.update_parameters = update_parameters
+
+
+@patch("rds-global-cluster-tags")
+def rds_global_cluster_tags() -> None:
+    """moto drops CreateGlobalCluster's Tags and refuses global-cluster ARNs (which name no region) in
+    ListTagsForResource, AddTagsToResource and RemoveTagsFromResource, so a tagged aws_rds_global_cluster shows
+    its tags as added on every plan. Tags are now kept on the global cluster and its ARN is accepted."""
+    from moto.rds.models import RDSBackend, rds_backends  # pylint: disable=import-outside-toplevel
+    from moto.rds.responses import RDSResponse  # pylint: disable=import-outside-toplevel
+
+    find, create = RDSBackend._get_resource_for_tagging, RDSResponse.create_global_cluster  # pylint: disable=protected-access
+    if getattr(find, "global_tags_patched", False):
+        return
+
+    def get_resource_for_tagging(self: RDSBackend, arn: str) -> Any:
+        if ":global-cluster:" in arn:
+            name = arn.rsplit(":", 1)[1]
+            return next((b.global_clusters[name] for b in rds_backends[self.account_id].values()
+                         if name in b.global_clusters), None)
+        return find(self, arn)
+
+    def create_global_cluster(self: RDSResponse) -> Any:
+        result = create(self)
+        tags = self.params.get("Tags") or []
+        if tags:
+            self.global_backend.global_clusters[self.params["GlobalClusterIdentifier"]].add_tags(tags)
+        return result
+
+    setattr(get_resource_for_tagging, "global_tags_patched", True)
+    RDSBackend._get_resource_for_tagging = get_resource_for_tagging  # pylint: disable=protected-access
+    RDSResponse.create_global_cluster = create_global_cluster

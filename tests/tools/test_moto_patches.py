@@ -264,3 +264,13 @@ def test_db_parameters_set_by_the_user_read_back_as_user_parameters(aws: Any) ->
     (parameter,) = rds.describe_db_parameters(DBParameterGroupName="p")["Parameters"]
     assert (parameter["ParameterName"], parameter["ParameterValue"], parameter["Source"]) == (
         "rds.force_ssl", "1", "user")
+
+
+def test_global_cluster_keeps_its_tags(aws: Any) -> None:
+    moto_patches.PATCHES["rds-global-cluster-tags"]()
+    rds = aws("rds")
+    arn = rds.create_global_cluster(GlobalClusterIdentifier="g", Engine="aurora-postgresql", EngineVersion="15.13",
+                                    Tags=[{"Key": "Owner", "Value": "team"}])["GlobalCluster"]["GlobalClusterArn"]
+    rds.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "Environment", "Value": "dev"}])
+    rds.remove_tags_from_resource(ResourceName=arn, TagKeys=["Owner"])
+    assert rds.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "Environment", "Value": "dev"}]

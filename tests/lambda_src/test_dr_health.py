@@ -1,0 +1,44 @@
+"""The disaster-recovery health handler against moto in-process: healthy, degraded and unknown paths."""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from lambda_src.dr_health import handler as health
+
+REGION = "us-west-2"
+
+
+@pytest.fixture
+def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    for key, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "SITE_REGION": REGION,
+                       "SITE_ROLE": "SECONDARY", "TABLE_NAME": "sessions"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        yield boto3.client("dynamodb", region_name=REGION)
+
+
+def test_healthy_while_the_table_replica_is_active(site: Any) -> None:
+    site.create_table(TableName="sessions", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                      AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                      BillingMode="PAY_PER_REQUEST")
+    answer = health.handler({"path": "/health"}, None)
+    assert answer["statusCode"] == 200
+    assert json.loads(answer["body"]) == {"status": "ok", "region": REGION, "role": "SECONDARY", "table": "ACTIVE"}
+
+
+def test_degraded_when_the_table_cannot_be_read(site: Any) -> None:
+    assert site is not None
+    answer = health.handler({"path": "/health"}, None)
+    assert answer["statusCode"] == 503
+    assert json.loads(answer["body"])["table"] == "UNREACHABLE"
+
+
+def test_other_paths_are_not_found(site: Any) -> None:
+    assert site is not None
+    assert health.handler({"path": "/admin"}, None)["statusCode"] == 404
