@@ -29,7 +29,6 @@ from cdktf_cdktf_provider_aws.rds_cluster_parameter_group import (
     RdsClusterParameterGroup,
     RdsClusterParameterGroupParameter,
 )
-from cdktf_cdktf_provider_aws.security_group import SecurityGroup
 from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
@@ -37,6 +36,7 @@ from constructs import Construct
 from config.catalog import Catalog
 from core.props import policy_json, raise_problems
 from core.suppress import suppress
+from modules.client_security_group import client_security_group
 
 ENGINE = "aurora-postgresql"
 MONITORING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
@@ -86,9 +86,8 @@ class AuroraPostgres(Construct):
         super().__init__(scope, id_)
         raise_problems(f"AuroraPostgres {id_}", _problems(props))
         self.port = props.port
-        self.security_group = SecurityGroup(self, "SecurityGroup", name=f"{props.name}-db", vpc_id=props.vpc_id,
-                                            description=f"{props.name} database: from its clients only",
-                                            tags={"Name": f"{props.name}-db"})
+        self.security_group = client_security_group(self, name=f"{props.name}-db", vpc_id=props.vpc_id,
+                                                    service="PostgreSQL", port=props.port)
         self.subnet_group = DbSubnetGroup(self, "SubnetGroup", name=props.name, subnet_ids=props.subnet_ids,
                                           description=f"private subnets of the {props.name} database")
         self.parameters = RdsClusterParameterGroup(

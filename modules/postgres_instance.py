@@ -24,13 +24,12 @@ from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbPara
 from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-from cdktf_cdktf_provider_aws.security_group import SecurityGroup
-from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
 from config.catalog import Catalog
 from core.props import policy_json, raise_problems
 from core.suppress import suppress
+from modules.client_security_group import client_security_group
 
 ENGINE = "postgres"
 ONE_YEAR = 365
@@ -82,13 +81,9 @@ class PostgresInstance(Construct):
         super().__init__(scope, id_)
         raise_problems(f"PostgresInstance {id_}", _problems(props))
         self.port = props.port
-        self.security_group = SecurityGroup(self, "SecurityGroup", name=f"{props.name}-db", vpc_id=props.vpc_id,
-                                            description=f"{props.name} database: from its clients only",
-                                            tags={"Name": f"{props.name}-db"})
-        for i, source in enumerate(props.allowed_security_group_ids):
-            VpcSecurityGroupIngressRule(self, f"FromClient{i}", security_group_id=self.security_group.id,
-                                        ip_protocol="tcp", from_port=props.port, to_port=props.port,
-                                        referenced_security_group_id=source, description="client to PostgreSQL")
+        self.security_group = client_security_group(self, name=f"{props.name}-db", vpc_id=props.vpc_id,
+                                                    service="PostgreSQL", port=props.port,
+                                                    clients=props.allowed_security_group_ids)
         self.subnet_group = DbSubnetGroup(self, "SubnetGroup", name=props.name, subnet_ids=props.subnet_ids,
                                           description=f"private subnets of the {props.name} database")
         self.parameters = DbParameterGroup(

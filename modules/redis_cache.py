@@ -24,13 +24,12 @@ from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheRe
 from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup
 from cdktf_cdktf_provider_aws.elasticache_user import ElasticacheUser, ElasticacheUserAuthenticationMode
 from cdktf_cdktf_provider_aws.elasticache_user_group import ElasticacheUserGroup
-from cdktf_cdktf_provider_aws.security_group import SecurityGroup
-from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
 from config.catalog import Catalog
 from core.props import raise_problems
 from core.suppress import suppress
+from modules.client_security_group import client_security_group
 
 ENGINE = "redis"
 APP_ACCESS = "on ~* +@all -@dangerous"
@@ -74,13 +73,9 @@ class RedisCache(Construct):
     def __init__(self, scope: Construct, id_: str, *, props: RedisCacheProps) -> None:
         super().__init__(scope, id_)
         raise_problems(f"RedisCache {id_}", _problems(props))
-        self.security_group = SecurityGroup(self, "SecurityGroup", name=f"{props.name}-redis", vpc_id=props.vpc_id,
-                                            description=f"{props.name} Redis: from its clients only",
-                                            tags={"Name": f"{props.name}-redis"})
-        for i, source in enumerate(props.allowed_security_group_ids):
-            VpcSecurityGroupIngressRule(self, f"FromClient{i}", security_group_id=self.security_group.id,
-                                        ip_protocol="tcp", from_port=props.port, to_port=props.port,
-                                        referenced_security_group_id=source, description="client to Redis")
+        self.security_group = client_security_group(self, name=f"{props.name}-redis", vpc_id=props.vpc_id,
+                                                    service="Redis", port=props.port,
+                                                    clients=props.allowed_security_group_ids)
         self.subnet_group = ElasticacheSubnetGroup(self, "SubnetGroup", name=props.name, subnet_ids=props.subnet_ids,
                                                    description=f"private subnets of {props.name} Redis")
         default_user = ElasticacheUser(

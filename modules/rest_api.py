@@ -1,8 +1,11 @@
 """An API Gateway REST API with a `/health` resource, deployed to one stage with access logs, X-Ray and throttling.
 
-Backend choice for GET /health: a MOCK integration answering 200 `{"status": "ok"}`. It proves the API, its stage,
-logging and throttling work end to end without giving an unauthenticated health check any path to the data tier;
-workload routes with a real backend (Lambda in the VPC) are added next to it with their own authorization.
+Backend of GET /health, chosen by `backend`:
+- None (default): a MOCK integration answering 200 `{"status": "ok"}`. It proves the API, its stage, logging and
+  throttling work end to end without giving an unauthenticated health check any path to the data tier
+  (healthcare-api); workload routes with a real backend are added next to it with their own authorization.
+- LambdaBackend: an AWS_PROXY integration; the function decides, so health checks of this API fail when the function
+  reports its site cannot serve (disaster-recovery). API Gateway may invoke it only from this API's GET /health.
 
 Defaults:
 - REGIONAL endpoint; requests validated (parameters) before the integration runs
@@ -40,6 +43,7 @@ from cdktf_cdktf_provider_aws.api_gateway_stage import ApiGatewayStage, ApiGatew
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
 from constructs import Construct
 
 from core.props import policy_json, raise_problems
@@ -58,8 +62,16 @@ HEALTH = {"path": "health", "method": "GET", "integration": "MOCK",
 
 
 @dataclass(frozen=True, kw_only=True)
+class LambdaBackend:
+    """A Lambda function answering GET /health through a proxy integration."""
+
+    function_name: str
+    function_invoke_arn: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RestApiProps:  # pylint: disable=too-many-instance-attributes
-    """Props of RestApi."""
+    """Props of RestApi (`region` is needed only for `host`)."""
 
     name: str
     stage_name: str
@@ -69,6 +81,8 @@ class RestApiProps:  # pylint: disable=too-many-instance-attributes
     throttling_burst_limit: int
     manage_account_logging_role: bool = True
     logging_level: str = "INFO"
+    backend: LambdaBackend | None = None
+    region: str | None = None
 
 
 def _problems(props: RestApiProps) -> list[str | None]:
@@ -81,13 +95,17 @@ def _problems(props: RestApiProps) -> list[str | None]:
     ]
 
 
-def definition_hash() -> str:
-    """SHA-256 of the API's definition: the deployment trigger (changes whenever the API does)."""
-    return hashlib.sha256(json.dumps(HEALTH, sort_keys=True).encode()).hexdigest()
+def definition_hash(backend: LambdaBackend | None = None) -> str:
+    """SHA-256 of the API's definition: the deployment trigger (changes whenever the API does). Only literal values
+    are hashed: a token's placeholder text depends on construction order, not on the API."""
+    definition = HEALTH if backend is None else {"path": HEALTH["path"], "method": HEALTH["method"],
+                                                 "integration": "AWS_PROXY"}
+    return hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
 
 
 class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
-    """`api`, `health`, `method`, `integration`, `integration_response`, `deployment`, `stage`, `access_logs`."""
+    """`api`, `health`, `method`, `integration`, `deployment`, `stage`, `access_logs`; with the MOCK backend also
+    `method_response` and `integration_response`, with a Lambda backend `permission`."""
 
     def __init__(self, scope: Construct, id_: str, *, props: RestApiProps) -> None:
         super().__init__(scope, id_)
@@ -103,22 +121,17 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
         where = {"rest_api_id": api_id, "resource_id": self.health.id, "http_method": HEALTH["method"]}
         self.method = ApiGatewayMethod(self, "HealthGet", authorization="NONE", request_validator_id=validator.id,
                                        **where)
-        self.integration = ApiGatewayIntegration(self, "HealthIntegration", type=HEALTH["integration"],
-                                                 request_templates=HEALTH["request_templates"],
-                                                 passthrough_behavior="WHEN_NO_TEMPLATES",
-                                                 depends_on=[self.method], **where)
-        self.method_response = ApiGatewayMethodResponse(self, "HealthMethodResponse", status_code=HEALTH["status_code"],
-                                                        response_models={"application/json": "Empty"},
-                                                        depends_on=[self.method], **where)
-        self.integration_response = ApiGatewayIntegrationResponse(
-            self, "HealthIntegrationResponse", status_code=HEALTH["status_code"],
-            response_templates=HEALTH["response_templates"],
-            depends_on=[self.integration, self.method_response], **where)
+        self.region = props.region
+        if props.backend is None:
+            self._mock_backend(where)
+            after = [self.integration, self.integration_response, self.method_response]
+        else:
+            self._lambda_backend(where, props.backend)
+            after = [self.method, self.integration]
         self.deployment = ApiGatewayDeployment(
             self, "Deployment", rest_api_id=api_id, description=f"{props.name} API definition",
-            triggers={"redeployment": definition_hash()},
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
-            depends_on=[self.integration, self.integration_response, self.method_response])
+            triggers={"redeployment": definition_hash(props.backend)},
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True), depends_on=after)
         self.access_logs = CloudwatchLogGroup(self, "AccessLogs", name=f"/aws/apigateway/{props.name}/access",
                                               retention_in_days=props.log_retention_days,
                                               kms_key_id=props.log_kms_key_arn)
@@ -137,21 +150,43 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
                 caching_enabled=False, cache_data_encrypted=True))
         self._suppressions(props)
 
+    def _mock_backend(self, where: dict[str, str]) -> None:
+        self.integration = ApiGatewayIntegration(self, "HealthIntegration", type=HEALTH["integration"],
+                                                 request_templates=HEALTH["request_templates"],
+                                                 passthrough_behavior="WHEN_NO_TEMPLATES",
+                                                 depends_on=[self.method], **where)
+        self.method_response = ApiGatewayMethodResponse(self, "HealthMethodResponse", status_code=HEALTH["status_code"],
+                                                        response_models={"application/json": "Empty"},
+                                                        depends_on=[self.method], **where)
+        self.integration_response = ApiGatewayIntegrationResponse(
+            self, "HealthIntegrationResponse", status_code=HEALTH["status_code"],
+            response_templates=HEALTH["response_templates"],
+            depends_on=[self.integration, self.method_response], **where)
+
+    def _lambda_backend(self, where: dict[str, str], backend: LambdaBackend) -> None:
+        self.integration = ApiGatewayIntegration(
+            self, "HealthIntegration", type="AWS_PROXY", integration_http_method="POST",
+            uri=backend.function_invoke_arn, depends_on=[self.method], **where)  # destroyed before its method
+        self.permission = LambdaPermission(
+            self, "InvokeFromApi", statement_id="AllowHealthFromApiGateway", action="lambda:InvokeFunction",
+            function_name=backend.function_name, principal="apigateway.amazonaws.com",
+            source_arn=f"{self.api.execution_arn}/*/{HEALTH['method']}/{HEALTH['path']}")
+
     def _suppressions(self, props: RestApiProps) -> None:
-        suppress(self.method, "CKV_AWS_59", "GET /health is a MOCK integration returning a constant: no backend "
-                 "or data is reachable through it, and load balancers and monitors must call it unauthenticated")
-        no_cache = ("responses of this API carry health data: a response cache would keep copies outside the "
-                    "data tier, so caching is off on purpose")
+        backend = "a MOCK integration returning a constant" if props.backend is None else "a Lambda proxy"
+        suppress(self.method, "CKV_AWS_59", f"GET /health is {backend} reaching no data; load balancers, monitors and "
+                 "Route 53 health checks must call it unauthenticated (they cannot sign requests)")
+        no_cache = ("health answers must reflect the moment of the check, and responses of these APIs may carry "
+                    "health data: a response cache would keep copies, so caching is off on purpose")
         suppress(self.method_settings, "CKV_AWS_225", no_cache)
         suppress(self.stage, "CKV_AWS_120", no_cache)
         suppress(self.stage, "CKV2_AWS_51", "client certificates authenticate API Gateway to an HTTP backend; the "
-                 "only integration is MOCK, which has no backend to present one to")
-        suppress(self.stage, "CKV2_AWS_29", "the stage serves only the MOCK /health check; a WAFv2 web ACL is to be "
-                 "associated with the first route that reaches a backend (not yet part of this workload)")
+                 f"only integration is {backend}, which has no certificate to check")
+        suppress(self.stage, "CKV2_AWS_29", "the stage serves only GET /health; a WAFv2 web ACL is to be "
+                 "associated with the first route that reaches application data (not yet part of these workloads)")
         if props.log_retention_days < ONE_YEAR:
             suppress(self.access_logs, "CKV_AWS_338", f"access logs of this environment are kept "
-                     f"{props.log_retention_days} days by its record (audit_log_retention_days); a year or more "
-                     "where the record asks for it")
+                     f"{props.log_retention_days} days by its record; a year or more where the record asks for it")
 
     def _account_logging_role(self, props: RestApiProps) -> ApiGatewayAccount:
         role = IamRole(self, "LoggingRole", name=f"{props.name}-apigw-logs",
@@ -164,3 +199,10 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
     def invoke_url(self) -> str:
         """Base URL of the stage (append `/health`)."""
         return self.stage.invoke_url
+
+    @property
+    def host(self) -> str:
+        """Host name of the API's regional endpoint (what health checks and failover records point at)."""
+        if self.region is None:
+            raise ValueError("RestApi.host needs the `region` prop")
+        return f"{self.api.id}.execute-api.{self.region}.amazonaws.com"

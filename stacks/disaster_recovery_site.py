@@ -14,7 +14,7 @@ from config.model import NetworkSettings
 from core.naming import Namer
 from core.suppress import suppress
 from modules.function import Function, FunctionProps
-from modules.function_api import FunctionApi, FunctionApiProps
+from modules.rest_api import LambdaBackend, RestApi, RestApiProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.network import Network, NetworkProps
 from modules.secure_bucket import SecureBucket, SecureBucketProps
@@ -73,11 +73,12 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
                 {"Sid": "DescribeTable", "Effect": "Allow", "Action": "dynamodb:DescribeTable", "Resource": table_arn},
                 {"Sid": "UseSiteKey", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
                  "Resource": key_arn})))
-        self.api = FunctionApi(self, "Api", props=FunctionApiProps(
-            name=names.name(f"{label}-api"), region=region, stage_name=STAGE,
-            function_name=self.function.function.function_name,
-            function_invoke_arn=self.function.function.invoke_arn, log_kms_key_arn=key_arn,
-            log_retention_days=env.log_retention_days))
+        self.api = RestApi(self, "Api", props=RestApiProps(
+            name=names.name(f"{label}-api"), region=region, stage_name=STAGE, log_kms_key_arn=key_arn,
+            log_retention_days=env.log_retention_days, throttling_rate_limit=10, throttling_burst_limit=20,
+            logging_level="ERROR", manage_account_logging_role=False,
+            backend=LambdaBackend(function_name=self.function.function.function_name,
+                                  function_invoke_arn=self.function.function.invoke_arn)))
         self.topic = Topic(self, "Alarms", props=TopicProps(
             topic_name=names.name(f"{label}-alarms", max_length=256), kms_key_arn=key_arn, account_id=account,
             extra_policy_statements=({
