@@ -43,7 +43,7 @@ def provider_schema(required_providers: dict[str, Any]) -> dict[str, dict[str, T
     (work / "main.tf.json").write_text(json.dumps({"terraform": {"required_providers": required_providers}}),
                                        encoding="utf-8")
     terraform.init(work, backend=False)
-    raw = json.loads(terraform.run(work, ["providers", "schema", "-json"]).stdout)
+    raw = json.loads(terraform.run(work, ["providers", "schema", "-json"], env=terraform.offline_env(work)).stdout)
     tree: dict[str, dict[str, Tree]] = {"resource": {}, "data": {}, "provider": {}}
     for address, schema in raw.get("provider_schemas", {}).items():
         tree["provider"][address.rsplit("/", 1)[-1]] = _reduce(schema["provider"]["block"])

@@ -18,6 +18,10 @@ from tools.progress import ToolError
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "terraform"
+# Backend-less commands (validate, schema reads) keep their working data in a folder of their own. Sharing
+# `.terraform/` with deploy/plan would make `init -backend=false` load the S3 backend a deploy configured there and
+# ask for that target's credentials (seen in CI: validate after an emulator deploy of the same stack folder).
+OFFLINE_DATA_DIR = ".terraform-offline"
 
 
 def cli_config(environ: Mapping[str, str]) -> Path:
@@ -66,18 +70,25 @@ def run(stack_dir: Path, args: Sequence[str], *, env: Mapping[str, str] | None =
     return proc
 
 
+def offline_env(stack_dir: Path) -> dict[str, str]:
+    """Settings for backend-less commands: their own TF_DATA_DIR, so no backend a deploy initialised is loaded."""
+    return {"TF_DATA_DIR": str(stack_dir.resolve() / OFFLINE_DATA_DIR)}
+
+
 def init(stack_dir: Path, *, backend: bool, env: Mapping[str, str] | None = None,
          backend_config: Mapping[str, str] | None = None) -> None:
-    """`terraform init`, without the backend (validate) or with it (plan/apply)."""
+    """`terraform init`, with the backend (plan/apply, in `.terraform/`) or without it (validate, schema reads, in
+    OFFLINE_DATA_DIR: run later backend-less commands with `offline_env(stack_dir)`)."""
     args = ["init", "-input=false", "-no-color", "-reconfigure" if backend else "-backend=false"]
     args += [f"-backend-config={k}={v}" for k, v in (backend_config or {}).items()]
-    run(stack_dir, args, env=env)
+    settings = dict(env or {}) if backend else {**(env or {}), **offline_env(stack_dir)}
+    run(stack_dir, args, env=settings)
 
 
 def validate(stack_dir: Path) -> dict[str, Any]:
     """`terraform init -backend=false` + `terraform validate -json`; returns the JSON verdict."""
     init(stack_dir, backend=False)
-    proc = run(stack_dir, ["validate", "-json", "-no-color"], ok_codes=(0, 1))
+    proc = run(stack_dir, ["validate", "-json", "-no-color"], env=offline_env(stack_dir), ok_codes=(0, 1))
     result: dict[str, Any] = json.loads(proc.stdout)
     return result
 
