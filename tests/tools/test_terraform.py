@@ -37,10 +37,12 @@ def test_validate_ignores_a_backend_initialised_by_a_deploy(synth: Synth, tmp_pa
 
     assert verdict["valid"] is True, verdict["diagnostics"]
     assert (stack_dir / terraform.OFFLINE_DATA_DIR / "providers").is_dir()
-    assert json.loads((stack_dir / ".terraform" / "terraform.tfstate").read_text(encoding="utf-8"))["backend"]["hash"] == 1
+    kept = json.loads((stack_dir / ".terraform" / "terraform.tfstate").read_text(encoding="utf-8"))
+    assert kept["backend"]["hash"] == 1  # the deploy's backend settings are left as they were
 
 
-def test_offline_env_is_absolute_so_it_holds_in_the_stack_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_offline_env_is_absolute_so_it_holds_in_the_stack_folder(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     settings = terraform.offline_env(Path("relative") / STACK)
     assert settings == {"TF_DATA_DIR": str(tmp_path / "relative" / STACK / terraform.OFFLINE_DATA_DIR)}
