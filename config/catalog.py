@@ -1,4 +1,5 @@
-"""Catalog of values AWS accepts (regions, engine versions, reserved usernames, runtimes), read from catalog.toml."""
+"""Catalog of values AWS accepts (regions, engine versions, reserved usernames, runtimes, Fargate task sizes), read
+from catalog.toml."""
 from __future__ import annotations
 
 import tomllib
@@ -18,6 +19,7 @@ class Catalog:
     reserved_usernames: dict[str, tuple[str, ...]]
     lambda_runtimes: tuple[str, ...]
     log_retention_days: tuple[int, ...]
+    fargate_task_memory: dict[int, tuple[int, ...]]
 
     def engine_version_problem(self, engine: str, version: str) -> str | None:
         """Why `version` is not a valid version of `engine`, or None when it is."""
@@ -37,6 +39,17 @@ class Catalog:
                     f"choose another (e.g. 'dbadmin'); reserved: {', '.join(reserved)}")
         return None
 
+    def fargate_size_problem(self, cpu: int, memory: int) -> str | None:
+        """Why `cpu` units with `memory` MiB is not a Fargate task size, or None when it is."""
+        allowed = self.fargate_task_memory.get(cpu)
+        if allowed is None:
+            choices = ", ".join(map(str, self.fargate_task_memory))
+            return f"{cpu} CPU units is not a Fargate task size; choose one of: {choices}"
+        if memory not in allowed:
+            return (f"{memory} MiB is not a Fargate memory size for {cpu} CPU units; "
+                    f"choose one of: {', '.join(map(str, allowed))}")
+        return None
+
 
 @lru_cache(maxsize=1)
 def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
@@ -48,4 +61,5 @@ def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
         reserved_usernames={k: tuple(v) for k, v in data["reserved_usernames"].items()},
         lambda_runtimes=tuple(data["lambda"]["runtimes"]),
         log_retention_days=tuple(data["logs"]["retention_days"]),
+        fargate_task_memory={int(cpu): tuple(sizes) for cpu, sizes in data["fargate"]["task_memory_mib"].items()},
     )

@@ -148,7 +148,7 @@ def records_from_data(data: dict[str, Any], catalog: Catalog | None = None) -> d
         record = build(model.EnvironmentRecord, merged, f"environments.{name}", catalog, problems)
         if record is not None:
             problems.extend(overlap_problems(record, f"environments.{name}"))
-            problems.extend(model.record_problems(record, f"environments.{name}"))
+            problems.extend(model.record_problems(record, f"environments.{name}", catalog))
             records[name] = record
     if problems:
         raise ConfigError(problems)

@@ -187,20 +187,33 @@ class AuroraSettings:
     backup_retention_days: int = checked(backup_retention, "days of automated backups (1-35)")
 
 
+def port(value: int, _: Catalog) -> str | None:
+    """A TCP port number."""
+    return None if 1 <= value <= 65535 else f"{value} is not a TCP port (1-65535)"
+
+
 @dataclass(frozen=True)
-class FlaskApiSettings:  # pylint: disable=too-many-instance-attributes
+class FargateServiceSettings:  # pylint: disable=too-many-instance-attributes
+    """One container on ECS Fargate behind the workload's ALB: task size, counts for CPU auto scaling, port, image.
+    The CPU/memory pair and the counts are checked together by `record_problems`."""
+
+    task_cpu: int = checked(positive, "Fargate task CPU units (256, 512, 1024, 2048, 4096)")
+    task_memory: int = checked(positive, "Fargate task memory in MiB, valid for the CPU units (config/catalog.toml)")
+    desired_count: int = checked(positive, "tasks running after a deploy (min_count <= desired_count <= max_count)")
+    min_count: int = checked(positive, "fewest tasks CPU auto scaling leaves running")
+    max_count: int = checked(positive, "most tasks CPU auto scaling starts")
+    container_port: int = checked(port, "port the container listens on")
+    health_check_path: str = described("path the load balancer checks on each task (starts with '/')")
+    image_tag: str = described("tag of the image in the workload's ECR repository (tags are immutable)")
+
+
+@dataclass(frozen=True)
+class FlaskApiSettings:
     """The flask-api workload: network, Fargate service size and scaling, database, optional HTTPS and DNS."""
 
     network: NetworkSettings = described("the workload's VPC")
     database: AuroraSettings = described("the workload's Aurora PostgreSQL cluster")
-    task_cpu: int = checked(positive, "Fargate task CPU units (256, 512, 1024, ...)")
-    task_memory: int = checked(positive, "Fargate task memory in MiB, valid for the CPU size")
-    desired_count: int = checked(positive, "tasks running after a deploy")
-    min_count: int = checked(positive, "fewest tasks CPU auto scaling leaves running")
-    max_count: int = checked(positive, "most tasks CPU auto scaling starts")
-    container_port: int = checked(positive, "port the Flask container listens on")
-    health_check_path: str = described("path the load balancer checks on each task")
-    image_tag: str = described("tag of the image in the workload's ECR repository (tags are immutable)")
+    service: FargateServiceSettings = described("the Flask container's Fargate service")
     certificate_arn: str | None = field(default=None, metadata={"help": "ACM certificate: turns HTTPS on"})
     hosted_zone_id: str | None = field(default=None, metadata={"help": "Route 53 zone of domain_name"})
     domain_name: str | None = field(default=None, metadata={"help": "alias record for the ALB (with the zone)"})
@@ -238,21 +251,14 @@ class FraudAlarmSettings:
 
 
 @dataclass(frozen=True)
-class FraudDetectionSettings:  # pylint: disable=too-many-instance-attributes
+class FraudDetectionSettings:
     """The fraud-detection workload: network, scoring service, database, global rules table, alarms."""
 
     network: NetworkSettings = described("the workload's VPC (its block apart from the other workloads')")
     database: AuroraSettings = described("the workload's Aurora PostgreSQL cluster")
     replica_regions: list[str] = checked(replica_regions, "regions holding a replica of the rules table (not the "
                                          "home region; [] for none)")
-    task_cpu: int = checked(positive, "Fargate task CPU units (256, 512, 1024, ...)")
-    task_memory: int = checked(positive, "Fargate task memory in MiB, valid for the CPU size")
-    desired_count: int = checked(positive, "tasks running after a deploy")
-    min_count: int = checked(positive, "fewest tasks CPU auto scaling leaves running")
-    max_count: int = checked(positive, "most tasks CPU auto scaling starts")
-    container_port: int = checked(positive, "port the scoring container listens on")
-    health_check_path: str = described("path the load balancer checks on each task")
-    image_tag: str = described("tag of the fraud-scoring image in the workload's ECR repository")
+    service: FargateServiceSettings = described("the fraud-scoring container's Fargate service")
     alarms: FraudAlarmSettings = described("alarm thresholds")
     alarm_email: str | None = field(default=None, metadata={"help": "e-mail address subscribed to the alarms"})
 
@@ -348,14 +354,33 @@ class EnvironmentRecord:  # pylint: disable=too-many-instance-attributes
     disaster_recovery: DisasterRecoverySettings = described("disaster-recovery workload settings")
 
 
-def record_problems(record: EnvironmentRecord, path: str) -> list[str]:
+def record_problems(record: EnvironmentRecord, path: str, catalog: Catalog) -> list[str]:
     """Checks that compare fields of one record (run by the loader once every field is valid)."""
     problems = []
     fraud = record.fraud_detection
     if fraud is not None and record.region in fraud.replica_regions:
         problems.append(f"{path}.fraud_detection.replica_regions: {record.region!r} is this environment's home "
                         "region (region); a replica must be in another region")
+    for workload in ("flask_api", "fraud_detection"):
+        settings = getattr(record, workload)
+        if settings is not None and settings.service is not None:
+            problems += service_problems(settings.service, f"{path}.{workload}.service", catalog)
     return problems + _disaster_recovery_problems(record.disaster_recovery, f"{path}.disaster_recovery")
+
+
+def service_problems(service: FargateServiceSettings, path: str, catalog: Catalog) -> list[str]:
+    """The task size is one Fargate offers, the counts are ordered, the health check path is absolute."""
+    numbers = (service.task_cpu, service.task_memory, service.desired_count, service.min_count, service.max_count)
+    if not all(isinstance(n, int) for n in numbers) or not isinstance(service.health_check_path, str):
+        return []  # a value of the wrong type is already reported by the loader
+    size = catalog.fargate_size_problem(service.task_cpu, service.task_memory)
+    problems = [f"{path}.task_memory: {size}"] if size else []
+    if not service.min_count <= service.desired_count <= service.max_count:
+        problems.append(f"{path}: min_count {service.min_count} <= desired_count {service.desired_count} <= "
+                        f"max_count {service.max_count} does not hold; order the three counts")
+    if not service.health_check_path.startswith("/"):
+        problems.append(f"{path}.health_check_path: {service.health_check_path!r} must start with '/'")
+    return problems
 
 
 def _disaster_recovery_problems(dr: DisasterRecoverySettings | None, path: str) -> list[str]:

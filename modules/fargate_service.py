@@ -46,13 +46,10 @@ from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityG
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
+from config.catalog import Catalog
 from core.props import raise_problems
 from core.suppress import suppress
 from modules.fargate_roles import FargateRoles, FargateRolesProps
-
-# Fargate's valid task sizes: CPU units -> allowed memory (MiB).
-FARGATE_SIZES = {256: (512, 1024, 2048), 512: tuple(range(1024, 4097, 1024)), 1024: tuple(range(2048, 8193, 1024)),
-                 2048: tuple(range(4096, 16385, 1024)), 4096: tuple(range(8192, 30721, 1024))}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +59,7 @@ class FargateServiceProps:  # pylint: disable=too-many-instance-attributes
     name: str
     region: str
     account_id: str
+    catalog: Catalog
     vpc_id: str
     subnet_ids: list[str]
     image: str
@@ -89,9 +87,7 @@ class FargateServiceProps:  # pylint: disable=too-many-instance-attributes
 
 def _problems(props: FargateServiceProps) -> list[str | None]:
     return [
-        None if props.memory in FARGATE_SIZES.get(props.cpu, ()) else
-        f"cpu {props.cpu} / memory {props.memory} is not a Fargate size; valid: "
-        + "; ".join(f"{c}: {m[0]}-{m[-1]}" for c, m in FARGATE_SIZES.items()),
+        props.catalog.fargate_size_problem(props.cpu, props.memory),
         None if 1 <= props.min_count <= props.desired_count <= props.max_count else
         "counts must satisfy 1 <= min_count <= desired_count <= max_count",
         None if len(props.name) <= 32 else f"name {props.name!r} is longer than a target group's 32 characters",

@@ -60,13 +60,14 @@ class FlaskApiStack(WorkloadStack):
             backup_retention_days=cfg.database.backup_retention_days, deletion_protection=env.deletion_protection,
             skip_final_snapshot=not env.deletion_protection))
         secret = database.secret_arn
+        svc = cfg.service
         service = FargateService(self, "Service", props=FargateServiceProps(
-            name=names.name("api", max_length=32), region=env.region, account_id=env.account_id,
+            name=names.name("api", max_length=32), region=env.region, account_id=env.account_id, catalog=catalog,
             vpc_id=network.vpc.id, subnet_ids=[s.id for s in network.private_subnets],
-            image=f"{registry.repository.repository_url}:{cfg.image_tag}", repository_arn=registry.repository.arn,
-            container_port=cfg.container_port, cpu=cfg.task_cpu, memory=cfg.task_memory,
-            desired_count=cfg.desired_count, min_count=cfg.min_count, max_count=cfg.max_count,
-            health_check_path=cfg.health_check_path, listener_arn=alb.listener.arn,
+            image=f"{registry.repository.repository_url}:{svc.image_tag}", repository_arn=registry.repository.arn,
+            container_port=svc.container_port, cpu=svc.task_cpu, memory=svc.task_memory,
+            desired_count=svc.desired_count, min_count=svc.min_count, max_count=svc.max_count,
+            health_check_path=svc.health_check_path, listener_arn=alb.listener.arn,
             alb_security_group_id=alb.security_group.id, log_kms_key_arn=logs_key.key.arn,
             log_retention_days=env.log_retention_days,
             secrets={"DB_USERNAME": f"{secret}:username::", "DB_PASSWORD": f"{secret}:password::"},

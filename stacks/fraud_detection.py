@@ -101,15 +101,15 @@ class FraudDetectionStack(WorkloadStack):
         return tuple(replicas)
 
     def _service(self) -> FargateService:
-        cfg, env, database, table = self.env.fraud_detection, self.env, self.database, self.rules.table
+        svc, env, database, table = self.env.fraud_detection.service, self.env, self.database, self.rules.table
         secret = database.secret_arn
         return FargateService(self, "Service", props=FargateServiceProps(
             name=self.names.name("scoring", max_length=32), region=env.region, account_id=env.account_id,
-            vpc_id=self.network.vpc.id, subnet_ids=[s.id for s in self.network.private_subnets],
-            image=f"{self.registry.repository.repository_url}:{cfg.image_tag}",
-            repository_arn=self.registry.repository.arn, container_port=cfg.container_port, cpu=cfg.task_cpu,
-            memory=cfg.task_memory, desired_count=cfg.desired_count, min_count=cfg.min_count,
-            max_count=cfg.max_count, health_check_path=cfg.health_check_path, listener_arn=self.alb.listener.arn,
+            catalog=self.catalog, vpc_id=self.network.vpc.id, subnet_ids=[s.id for s in self.network.private_subnets],
+            image=f"{self.registry.repository.repository_url}:{svc.image_tag}",
+            repository_arn=self.registry.repository.arn, container_port=svc.container_port, cpu=svc.task_cpu,
+            memory=svc.task_memory, desired_count=svc.desired_count, min_count=svc.min_count,
+            max_count=svc.max_count, health_check_path=svc.health_check_path, listener_arn=self.alb.listener.arn,
             alb_security_group_id=self.alb.security_group.id, log_kms_key_arn=self.logs_key.key.arn,
             log_retention_days=env.log_retention_days,
             secrets={"DB_USERNAME": f"{secret}:username::", "DB_PASSWORD": f"{secret}:password::"},

@@ -67,3 +67,49 @@ def test_vpc_cidr_is_checked_and_environments_differ_only_where_written() -> Non
     assert [records[e].flask_api.database.instance_count for e in ENVS] == [1, 2, 2]
     problems = load_with('vpc_cidr = "10.41.0.0/16"', 'vpc_cidr = "10.41.0.0/8"', NETWORK)
     assert problems and all("flask_api.network.vpc_cidr: '10.41.0.0/8'" in p for p in problems)
+
+
+SERVICE = "defaults.flask_api.service"
+
+
+def test_service_settings_per_environment() -> None:
+    records = load_environments()
+    assert {e: (r.flask_api.service.task_cpu, r.flask_api.service.task_memory) for e, r in records.items()} == {
+        "dev": (256, 512), "staging": (256, 512), "prod": (1024, 2048)}
+    assert [(records[e].flask_api.service.min_count, records[e].flask_api.service.max_count) for e in ENVS] == [
+        (2, 4), (2, 4), (3, 12)]
+
+
+def test_task_memory_that_fargate_does_not_offer_for_the_cpu_fails_naming_the_sizes() -> None:
+    problems = load_with("task_memory = 512", "task_memory = 4096", SERVICE)
+    assert problems == [  # prod sets its own 1024 CPU / 2048 MiB and is not affected
+        f"environments.{env}.flask_api.service.task_memory: 4096 MiB is not a Fargate memory size for 256 CPU "
+        "units; choose one of: 512, 1024, 2048" for env in ("dev", "staging")]
+
+
+def test_task_cpu_that_fargate_does_not_offer_fails() -> None:
+    problems = load_with("task_cpu = 1024", "task_cpu = 1000", "environments.prod.flask_api.service")
+    assert problems == ["environments.prod.flask_api.service.task_memory: 1000 CPU units is not a Fargate task "
+                        "size; choose one of: 256, 512, 1024, 2048, 4096"]
+
+
+def test_task_counts_out_of_order_fail() -> None:
+    problems = load_with("max_count = 4", "max_count = 1", SERVICE)
+    assert problems == [f"environments.{env}.flask_api.service: min_count 2 <= desired_count 2 <= max_count 1 does "
+                        "not hold; order the three counts" for env in ("dev", "staging")]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('health_check_path = "/health"', 'health_check_path = "health"',
+     "health_check_path: 'health' must start with '/'"),
+    ("container_port = 8000", "container_port = 80000", "container_port: 80000 is not a TCP port (1-65535)"),
+])
+def test_other_service_values_are_checked(old: str, new: str, message: str) -> None:
+    problems = load_with(old, new, SERVICE)
+    assert problems == [f"environments.{env}.flask_api.service.{message}" for env in ENVS]
+
+
+def test_a_service_value_of_the_wrong_type_is_reported_once_by_its_type_check() -> None:
+    problems = load_with("task_cpu = 256", 'task_cpu = "256"', SERVICE)  # prod writes its own task_cpu
+    assert problems == [f"environments.{env}.flask_api.service.task_cpu: expected an integer, got '256'"
+                        for env in ("dev", "staging")]

@@ -22,7 +22,7 @@ def test_records_hold_the_values_written_per_environment() -> None:
     assert {n: (s.database.instance_count, s.database.instance_class, s.database.backup_retention_days)
             for n, s in records.items()} == {"dev": (1, "db.t4g.large", 3), "staging": (2, "db.t4g.large", 14),
                                               "prod": (3, "db.r6g.large", 35)}
-    assert {n: (s.desired_count, s.min_count, s.max_count) for n, s in records.items()} == {
+    assert {n: (s.service.desired_count, s.service.min_count, s.service.max_count) for n, s in records.items()} == {
         "dev": (1, 1, 2), "staging": (2, 2, 6), "prod": (3, 3, 12)}
     assert {n: (s.alarms.alb_5xx_count, s.alarms.alb_p99_latency_ms, s.alarms.service_cpu_percent,
                 s.alarms.db_connections) for n, s in records.items()} == {
