@@ -20,9 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
 from cdktf_cdktf_provider_aws.rds_cluster_instance import RdsClusterInstance
 from cdktf_cdktf_provider_aws.rds_cluster_parameter_group import (
@@ -34,12 +31,12 @@ from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurity
 from constructs import Construct
 
 from config.catalog import Catalog
-from core.props import policy_json, raise_problems
+from core.props import raise_problems
 from core.suppress import suppress
 from modules.client_security_group import client_security_group
+from modules.rds_shared import engine_problems, monitoring_role, subnet_group
 
 ENGINE = "aurora-postgresql"
-MONITORING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,11 +66,10 @@ class AuroraProps:  # pylint: disable=too-many-instance-attributes
 
 def _problems(props: AuroraProps) -> list[str | None]:
     return [
-        props.catalog.engine_version_problem(ENGINE, props.engine_version),
-        props.catalog.username_problem(ENGINE, props.master_username),
+        *engine_problems(props.catalog, ENGINE, engine_version=props.engine_version,
+                         master_username=props.master_username, backup_retention_days=props.backup_retention_days,
+                         subnet_ids=props.subnet_ids),
         None if props.instance_count >= 1 else "instance_count must be >= 1",
-        None if 1 <= props.backup_retention_days <= 35 else "backup_retention_days must be 1 to 35",
-        None if len(props.subnet_ids) >= 2 else "a DB subnet group needs subnets in at least two zones",
         None if props.global_cluster_identifier or not props.secondary else
         "secondary=True needs global_cluster_identifier (the global database to join)",
     ]
@@ -88,8 +84,7 @@ class AuroraPostgres(Construct):
         self.port = props.port
         self.security_group = client_security_group(self, name=f"{props.name}-db", vpc_id=props.vpc_id,
                                                     service="PostgreSQL", port=props.port)
-        self.subnet_group = DbSubnetGroup(self, "SubnetGroup", name=props.name, subnet_ids=props.subnet_ids,
-                                          description=f"private subnets of the {props.name} database")
+        self.subnet_group = subnet_group(self, name=props.name, subnet_ids=props.subnet_ids)
         self.parameters = RdsClusterParameterGroup(
             self, "Parameters", name=props.name, family=f"{ENGINE}{props.engine_version.split('.')[0]}",
             description=f"{props.name}: log DDL and statements slower than {props.slow_query_milliseconds} ms",
@@ -116,10 +111,7 @@ class AuroraPostgres(Construct):
                      "in the environment record); this environment leaves it off so it can be torn down")
         suppress(self.cluster, "CKV2_AWS_8", "backed up by Aurora itself: continuous backups with point-in-time "
                  "restore for backup_retention_days, plus a final snapshot where the record protects data")
-        monitoring = IamRole(self, "MonitoringRole", name=f"{props.name}-monitoring",
-                             assume_role_policy=policy_json({"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                             "Principal": {"Service": "monitoring.rds.amazonaws.com"}}))
-        IamRolePolicyAttachment(self, "MonitoringPolicy", role=monitoring.name, policy_arn=MONITORING_POLICY)
+        monitoring = monitoring_role(self, name=props.name)
         self.instances = [
             RdsClusterInstance(
                 self, f"Instance{i}", identifier=f"{props.name}-{i}", cluster_identifier=self.cluster.id,

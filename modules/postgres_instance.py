@@ -21,19 +21,16 @@ from dataclasses import dataclass
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.db_instance import DbInstance
 from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbParameterGroupParameter
-from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
 
 from config.catalog import Catalog
-from core.props import policy_json, raise_problems
+from core.props import raise_problems
 from core.suppress import suppress
 from modules.client_security_group import client_security_group
+from modules.rds_shared import engine_problems, monitoring_role, subnet_group
 
 ENGINE = "postgres"
 ONE_YEAR = 365
-MONITORING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 PARAMETERS = {"rds.force_ssl": "1", "log_connections": "1", "log_disconnections": "1", "log_statement": "ddl"}
 
 
@@ -65,11 +62,10 @@ class PostgresInstanceProps:  # pylint: disable=too-many-instance-attributes
 
 def _problems(props: PostgresInstanceProps) -> list[str | None]:
     return [
-        props.catalog.engine_version_problem(ENGINE, props.engine_version),
-        props.catalog.username_problem(ENGINE, props.master_username),
+        *engine_problems(props.catalog, ENGINE, engine_version=props.engine_version,
+                         master_username=props.master_username, backup_retention_days=props.backup_retention_days,
+                         subnet_ids=props.subnet_ids),
         None if props.allocated_storage_gb >= 20 else "allocated_storage_gb must be >= 20 (gp3 minimum)",
-        None if 1 <= props.backup_retention_days <= 35 else "backup_retention_days must be 1 to 35",
-        None if len(props.subnet_ids) >= 2 else "a DB subnet group needs subnets in at least two zones",
         None if props.log_retention_days >= 1 else "log_retention_days must be >= 1",
     ]
 
@@ -84,8 +80,7 @@ class PostgresInstance(Construct):
         self.security_group = client_security_group(self, name=f"{props.name}-db", vpc_id=props.vpc_id,
                                                     service="PostgreSQL", port=props.port,
                                                     clients=props.allowed_security_group_ids)
-        self.subnet_group = DbSubnetGroup(self, "SubnetGroup", name=props.name, subnet_ids=props.subnet_ids,
-                                          description=f"private subnets of the {props.name} database")
+        self.subnet_group = subnet_group(self, name=props.name, subnet_ids=props.subnet_ids)
         self.parameters = DbParameterGroup(
             self, "Parameters", name=props.name, family=f"{ENGINE}{props.engine_version.split('.')[0]}",
             description=f"{props.name}: TLS only; log connections and DDL",
@@ -94,10 +89,7 @@ class PostgresInstance(Construct):
             CloudwatchLogGroup(self, f"{log.capitalize()}Logs", name=f"/aws/rds/instance/{props.name}/{log}",
                                retention_in_days=props.log_retention_days, kms_key_id=props.kms_key_arn)
             for log in props.log_exports]
-        monitoring = IamRole(self, "MonitoringRole", name=f"{props.name}-monitoring",
-                             assume_role_policy=policy_json({"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                             "Principal": {"Service": "monitoring.rds.amazonaws.com"}}))
-        IamRolePolicyAttachment(self, "MonitoringPolicy", role=monitoring.name, policy_arn=MONITORING_POLICY)
+        monitoring = monitoring_role(self, name=props.name)
         self.instance = DbInstance(
             self, "Instance", identifier=props.name, engine=ENGINE, engine_version=props.engine_version,
             instance_class=props.instance_class, allocated_storage=props.allocated_storage_gb, storage_type="gp3",

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.docgen_attrs import Attribute, attributes
+from tools.docgen_attrs import Attribute, Helper, attributes, helper
 
 REQUIRED = "required"
 
@@ -119,6 +119,23 @@ def _fields(node: ast.ClassDef, lines: list[str], module_defaults: list[str]) ->
     return tuple(result)
 
 
+def imported_helpers(tree: ast.Module, package_dir: Path) -> dict[str, Helper]:
+    """The helper functions `tree` imports from its own package (`from modules.x import f`), by name."""
+    found: dict[str, Helper] = {}
+    for stmt in tree.body:
+        if not (isinstance(stmt, ast.ImportFrom) and (stmt.module or "").startswith(f"{package_dir.name}.")):
+            continue
+        source = package_dir / f"{(stmt.module or '').split('.', 1)[1]}.py"
+        names = {alias.name for alias in stmt.names}
+        functions = ast.parse(source.read_text(encoding="utf-8")).body if source.exists() else []
+        for function in functions:
+            if isinstance(function, ast.FunctionDef) and function.name in names:
+                described = helper(function)
+                if described is not None:
+                    found[function.name] = described
+    return found
+
+
 def read_module(path: Path) -> tuple[str, list[ClassDoc]]:
     """The module docstring and its public classes (dataclasses with fields, others with attributes)."""
     source = path.read_text(encoding="utf-8")
@@ -128,6 +145,7 @@ def read_module(path: Path) -> tuple[str, list[ClassDoc]]:
     nodes = [n for n in tree.body if isinstance(n, ast.ClassDef) and not n.name.startswith("_")]
     fields = {n.name: _fields(n, lines, module_defaults) for n in nodes if _is_dataclass(n)}
     types = {name: {f.name: f.type for f in found} for name, found in fields.items()}
+    helpers = imported_helpers(tree, path.parent)
     classes = [ClassDoc(n.name, ast.get_docstring(n) or "", fields=fields[n.name]) if n.name in fields else
-               ClassDoc(n.name, ast.get_docstring(n) or "", attributes=attributes(n, types)) for n in nodes]
+               ClassDoc(n.name, ast.get_docstring(n) or "", attributes=attributes(n, types, helpers)) for n in nodes]
     return docstring, classes

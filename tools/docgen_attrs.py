@@ -38,11 +38,18 @@ def _collection(value: ast.expr, known: dict[str, str]) -> str:
     return "dict"
 
 
+def _call_type(call: ast.Call, known: dict[str, str]) -> str:
+    method = self_attribute(call.func)
+    if method:
+        return known.get(f"{method}()", "")
+    called = ast.unparse(call.func).rsplit(".", 1)[-1]
+    return known.get(f"{called} ->", called)  # a helper function's return annotation, else a class name
+
+
 def type_of(value: ast.expr, known: dict[str, str]) -> str:
     """The type of an assigned value, as far as the source says ("" when unknown)."""
     if isinstance(value, ast.Call):
-        method = self_attribute(value.func)
-        return known.get(f"{method}()", "") if method else ast.unparse(value.func).rsplit(".", 1)[-1]
+        return _call_type(value, known)
     if isinstance(value, ast.IfExp):
         return union(type_of(value.body, known), type_of(value.orelse, known))
     if isinstance(value, (ast.List, ast.ListComp, ast.Dict, ast.DictComp)):
@@ -54,10 +61,26 @@ def type_of(value: ast.expr, known: dict[str, str]) -> str:
     return known.get(self_attribute(value) or "", "")
 
 
-def construct_id(value: ast.expr) -> str:
-    """The id of the first `Construct(self, "<id>", ...)` call inside `value`."""
+@dataclass(frozen=True)
+class Helper:
+    """A module-level function that builds a construct in the scope it is given (modules/client_security_group.py)."""
+
+    returns: str
+    construct_id: str
+
+
+def helper(function: ast.FunctionDef) -> Helper | None:
+    """What `function` returns and the id of the first construct it creates in its first parameter's scope."""
+    if function.returns is None:
+        return None
+    scope = function.args.args[0].arg if function.args.args else ""
+    return Helper(ast.unparse(function.returns), construct_id(function, scope=scope) if scope else "")
+
+
+def construct_id(value: ast.AST, scope: str = "self") -> str:
+    """The id of the first `Construct(<scope>, "<id>", ...)` call inside `value`."""
     for call in (n for n in ast.walk(value) if isinstance(n, ast.Call) and len(n.args) >= 2):
-        if isinstance(call.args[0], ast.Name) and call.args[0].id == "self":
+        if isinstance(call.args[0], ast.Name) and call.args[0].id == scope:
             ident = call.args[1]
             if isinstance(ident, ast.JoinedStr):
                 return ast.unparse(ident)[2:-1]
@@ -114,26 +137,37 @@ def _parameter_fields(methods: list[ast.FunctionDef], dataclasses: dict[str, dic
     return known
 
 
+def _helper_id(value: ast.expr, helpers: dict[str, Helper]) -> str:
+    """The construct id a helper function call creates (`subnet_group(self, ...)` -> `SubnetGroup`)."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in helpers:
+        return helpers[value.func.id].construct_id
+    return ""
+
+
 def _properties(node: ast.ClassDef) -> list[Attribute]:
     return [Attribute(m.name, ast.unparse(m.returns) if m.returns else "", "(property)") for m in node.body
             if isinstance(m, ast.FunctionDef) and not m.name.startswith("_")
             and any(isinstance(d, ast.Name) and d.id == "property" for d in m.decorator_list)]
 
 
-def attributes(node: ast.ClassDef, dataclasses: dict[str, dict[str, str]] | None = None) -> tuple[Attribute, ...]:
+def attributes(node: ast.ClassDef, dataclasses: dict[str, dict[str, str]] | None = None,
+               helpers: dict[str, Helper] | None = None) -> tuple[Attribute, ...]:
     """The public attributes of construct class `node`, in assignment order, then its public properties.
-    `dataclasses` ({class: {field: type}}) types the attributes copied from typed parameters (`props.port`)."""
+    `dataclasses` ({class: {field: type}}) types the attributes copied from typed parameters (`props.port`);
+    `helpers` ({function: Helper}) types and names those built by imported helper functions."""
     found: dict[str, Attribute] = {}
     methods = methods_from_init(node)
+    helpers = helpers or {}
     returns = {f"{m.name}()": ast.unparse(m.returns) for m in node.body
                if isinstance(m, ast.FunctionDef) and m.returns is not None}
     returns.update(_parameter_fields(methods, dataclasses or {}))
+    returns.update({f"{name} ->": found_helper.returns for name, found_helper in helpers.items()})
     for method in methods:
         for name, value in _assignments(method):
             old = found.get(name, Attribute(name, "", ""))
             kind = type_of(value, {**returns, **{k: a.type for k, a in found.items()}})
             source = found.get(self_attribute(value) or "")
-            ident = source.construct_id if source else construct_id(value)
+            ident = source.construct_id if source else construct_id(value) or _helper_id(value, helpers)
             kind = kind if kind in ("list", "dict") else union(old.type, kind)
             idents = [i for i in dict.fromkeys((old.construct_id, ident)) if i]
             found[name] = Attribute(name, kind or old.type, " / ".join(idents))

@@ -100,6 +100,49 @@ def test_public_attributes_from_init_and_its_helpers(tmp_path: Path) -> None:
     }
 
 
+HELPERS = '''\
+"""Helpers that build constructs in the scope they are given."""
+
+
+def guard(scope, *, name: str) -> Guard:
+    return Guard(scope, "Guard", name=name)
+
+
+def untyped(scope):
+    return Thing(scope, "Thing")
+
+
+def counter() -> int:
+    return 1
+'''
+
+USER = '''\
+"""A construct built partly by helpers."""
+from modules.helpers import counter, guard, untyped
+from other.place import guard as elsewhere
+
+
+class User:
+    """Uses the helpers."""
+
+    def __init__(self, scope, id_):
+        self.guard = guard(self, name="g")
+        self.plain = untyped(self)
+        self.count = counter()
+'''
+
+
+def test_attributes_built_by_imported_helpers_get_their_return_type_and_id(tmp_path: Path) -> None:
+    package = tmp_path / "modules"
+    package.mkdir()
+    (package / "helpers.py").write_text(HELPERS, encoding="utf-8")
+    (package / "user.py").write_text(USER, encoding="utf-8")
+    _, classes = read_module(package / "user.py")
+    found = {a.name: (a.type, a.construct_id) for a in classes[0].attributes}
+    # untyped helpers keep the old guess (the called name); helpers with no construct give no id
+    assert found == {"guard": ("Guard", "Guard"), "plain": ("untyped", ""), "count": ("int", "")}
+
+
 def test_module_pages_discover_new_modules(tmp_path: Path) -> None:
     _sample(tmp_path)
     (tmp_path / "modules" / "__init__.py").write_text('"""Package."""\n', encoding="utf-8")
