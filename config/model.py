@@ -355,7 +355,8 @@ class EnvironmentRecord:  # pylint: disable=too-many-instance-attributes
 
 
 def record_problems(record: EnvironmentRecord, path: str, catalog: Catalog) -> list[str]:
-    """Checks that compare fields of one record (run by the loader once every field is valid)."""
+    """Checks that compare fields of one record. The loader runs them on every record it could build, also when a
+    field had the wrong type (already reported): a check must leave such a value alone (see service_problems)."""
     problems = []
     fraud = record.fraud_detection
     if fraud is not None and record.region in fraud.replica_regions:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -62,6 +63,17 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
     return Synth(outdir, stacks)
 
 
+def props_error(construct: Callable[..., Any], id_: str, props: Any) -> str:
+    """The PropsError text `construct` raises when built with `props` in a throwaway stack (the `synth` fixture must
+    have loaded the bindings); fails when it builds."""
+    from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
+
+    from core.props import PropsError  # pylint: disable=import-outside-toplevel
+    with pytest.raises(PropsError) as caught:
+        construct(TerraformStack(App(), "s"), id_, props=props)
+    return str(caught.value)
+
+
 # ---------------------------------------------------------------- integration layer (the local AWS emulator)
 
 @dataclass
@@ -75,28 +87,39 @@ class Deployment:
 
     def client(self, service: str, region: str = "us-east-1") -> Any:
         """A boto3 client talking to the emulator."""
-        import boto3  # pylint: disable=import-outside-toplevel
-        return boto3.client(service, region_name=region, endpoint_url=self.endpoint,
-                            aws_access_key_id="test", aws_secret_access_key="test")
+        return emulator_client(self.endpoint, service, region)
+
+
+def emulator_client(endpoint: str, service: str, region: str = "us-east-1") -> Any:
+    """A boto3 client talking to the emulator at `endpoint`."""
+    import boto3  # pylint: disable=import-outside-toplevel
+    return boto3.client(service, region_name=region, endpoint_url=endpoint, aws_access_key_id="test",
+                        aws_secret_access_key="test")
+
+
+@contextmanager
+def dev_emulator() -> Iterator[Any]:
+    """A new emulator on a free port, emulating the dev environment's account; stopped (state gone) on exit."""
+    from config import load_environments  # pylint: disable=import-outside-toplevel
+    from tools.emulator import Emulator, free_port  # pylint: disable=import-outside-toplevel
+    emulator = Emulator(port=free_port(), account_id=load_environments()["dev"].account_id).start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
 
 
 @pytest.fixture(scope="session")
 def emulator_deployment(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     """A fresh emulator for the session (account of the dev environment)."""
-    from config import load_environments  # pylint: disable=import-outside-toplevel
     from tools.deploy import OUTPUTS_FILE  # pylint: disable=import-outside-toplevel
-    from tools.emulator import Emulator, free_port  # pylint: disable=import-outside-toplevel
     from tools.targets import local_target  # pylint: disable=import-outside-toplevel
 
     OUTPUTS_FILE.unlink(missing_ok=True)  # outputs of an earlier run describe resources that no longer exist
 
-    dev = load_environments()["dev"]
-    emulator = Emulator(port=free_port(), account_id=dev.account_id).start()
     state = tmp_path_factory.mktemp("bootstrap-state")
-    try:
+    with dev_emulator() as emulator:
         yield Deployment(local_target(emulator, state), emulator.endpoint, synth.outdir)
-    finally:
-        emulator.stop()
 
 
 @pytest.fixture(scope="session")

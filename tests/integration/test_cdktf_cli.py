@@ -4,16 +4,15 @@ own (the session's emulator already holds the bootstrap bucket this deploy creat
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from config import load_environments
+from tests.conftest import dev_emulator, emulator_client
 from tools import terraform
-from tools.emulator import ROOT, Emulator, free_port
+from tools.emulator import ROOT, Emulator
 
 CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
 STACK = "bootstrap-dev"
@@ -21,11 +20,8 @@ STACK = "bootstrap-dev"
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:
-    started = Emulator(port=free_port(), account_id=load_environments()["dev"].account_id).start()
-    try:
+    with dev_emulator() as started:
         yield started
-    finally:
-        started.stop()
 
 
 def cdktf(args: list[str], env: dict[str, str]) -> str:
@@ -40,8 +36,7 @@ def cdktf(args: list[str], env: dict[str, str]) -> str:
 def test_cdktf_cli_synthesizes_deploys_and_diffs_clean(emulator: Emulator, tmp_path: Path) -> None:
     outdir = tmp_path / "cdktf.out"  # the bootstrap's local state lands in tmp_path/state, next to it
     env = terraform.terraform_env({**emulator.client_env(), "CI": "1", "WORKLOADS": "bootstrap",
-                                   "ENVIRONMENTS": "dev", "PIPENV_VENV_IN_PROJECT": "1",
-                                   "PIPENV_VERBOSITY": "-1", "PATH": os.environ["PATH"]})
+                                   "ENVIRONMENTS": "dev", "PIPENV_VENV_IN_PROJECT": "1", "PIPENV_VERBOSITY": "-1"})
 
     synth = cdktf(["synth", "--output", str(outdir)], env)
     assert f"synthesized 1 stack(s) to {outdir}/stacks" in synth
@@ -56,9 +51,7 @@ def test_cdktf_cli_synthesizes_deploys_and_diffs_clean(emulator: Emulator, tmp_p
     assert outputs["state_bucket_name"] == "tfstate-dev-111111111111-us-east-1"
     assert (tmp_path / "state" / f"{STACK}.tfstate").is_file()
 
-    import boto3  # pylint: disable=import-outside-toplevel
-    s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=emulator.endpoint, aws_access_key_id="test",
-                      aws_secret_access_key="test")
+    s3 = emulator_client(emulator.endpoint, "s3")
     assert s3.get_bucket_versioning(Bucket=outputs["state_bucket_name"])["Status"] == "Enabled"
 
     diff = cdktf(["diff", STACK, "--output", str(outdir)], env)

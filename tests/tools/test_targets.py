@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import dev_emulator, emulator_client
 from tools import emulator, targets
 
 
@@ -39,14 +40,9 @@ def test_resolve_local_starts_the_daemon_for_the_account(monkeypatch: pytest.Mon
 
 
 def test_emulator_reset_wipes_resources() -> None:
-    import boto3  # pylint: disable=import-outside-toplevel
-    emu = emulator.Emulator(port=emulator.free_port(), account_id="111111111111").start()
-    try:
-        s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=emu.endpoint,
-                          aws_access_key_id="test", aws_secret_access_key="test")
+    with dev_emulator() as emu:
+        s3 = emulator_client(emu.endpoint, "s3")
         s3.create_bucket(Bucket="wiped")
         emu.reset()
         assert s3.list_buckets()["Buckets"] == []
-    finally:
-        emu.stop()
     assert not emu.alive()

@@ -2,27 +2,21 @@
 shared with modules/postgres_instance.py)."""
 from __future__ import annotations
 
-import pytest
-
 from config import load_catalog
-from core.props import PropsError
-from tests.conftest import Synth
+from tests.conftest import Synth, props_error
 
 VERSIONS = "14.13, 14.15, 14.17, 15.7, 15.8, 15.10, 15.12, 15.13, 16.4, 16.6, 16.8, 16.9"
 RESERVED = "admin, postgres, rdsadmin, rds_superuser, rdsrepladmin, rds_replication, root, user, public"
 
 
 def test_aurora_rejects_catalog_violations_sizes_and_a_secondary_without_its_global_cluster(synth: Synth) -> None:
-    from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
     from modules.aurora import AuroraPostgres, AuroraProps  # pylint: disable=import-outside-toplevel
     del synth  # the fixture has loaded the bindings
     props = AuroraProps(
         name="db", catalog=load_catalog(), engine_version="15.3", master_username="admin", database_name="d",
         vpc_id="v", subnet_ids=["a"], kms_key_arn="k", instance_class="db.t4g.medium", instance_count=0,
         backup_retention_days=36, deletion_protection=False, skip_final_snapshot=True, secondary=True)
-    with pytest.raises(PropsError) as caught:
-        AuroraPostgres(TerraformStack(App(), "s"), "Database", props=props)
-    assert str(caught.value) == (
+    assert props_error(AuroraPostgres, "Database", props) == (
         "AuroraPostgres Database: 6 invalid prop(s):\n"
         f"  - engine version '15.3' does not exist for aurora-postgresql; choose one of: {VERSIONS}\n"
         "  - master username 'admin' is reserved by aurora-postgresql; choose another (e.g. 'dbadmin'); "

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from core.props import PropsError
 from modules.lambda_package import build_package, package_files, zip_bytes
 from stacks.event_processing import SOURCE_DIR
-from tests.conftest import Synth
+from tests.conftest import Synth, props_error
 
 
 def test_package_is_byte_identical_whatever_the_file_times(tmp_path: Path) -> None:
@@ -56,7 +55,6 @@ def test_synthesized_hash_is_the_hash_of_the_handler_folder(synth: Synth) -> Non
 
 
 def test_function_rejects_a_runtime_outside_the_catalog(synth: Synth) -> None:
-    from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
     from modules.function import Function, FunctionProps  # pylint: disable=import-outside-toplevel
     del synth  # the fixture has loaded the bindings
     props = FunctionProps(
@@ -64,9 +62,7 @@ def test_function_rejects_a_runtime_outside_the_catalog(synth: Synth) -> None:
         runtime="python3.9", supported_runtimes=("python3.12", "python3.13"), memory_mb=64, timeout_seconds=30,
         reserved_concurrency=1, kms_key_arn="k", log_retention_days=7, dead_letter_arn="d",
         policy_statements=({"Sid": "Any", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},))
-    with pytest.raises(PropsError) as caught:
-        Function(TerraformStack(App(), "s"), "Fn", props=props)
-    assert str(caught.value) == (
+    assert props_error(Function, "Fn", props) == (
         "Function Fn: 3 invalid prop(s):\n"
         "  - runtime 'python3.9' is not supported; choose one of: python3.12, python3.13\n"
         "  - memory_mb must be 128 to 10240\n"
@@ -74,14 +70,11 @@ def test_function_rejects_a_runtime_outside_the_catalog(synth: Synth) -> None:
 
 
 def test_table_rejects_unindexed_attributes_and_replicas_without_streams(synth: Synth) -> None:
-    from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
     from modules.table import Replica, Table, TableProps  # pylint: disable=import-outside-toplevel
     del synth
     props = TableProps(table_name="t", hash_key="id", attributes=(("id", "S"), ("extra", "X")), kms_key_arn="k",
                        deletion_protection=False, replicas=(Replica(region="us-west-2", kms_key_arn="k2"),))
-    with pytest.raises(PropsError) as caught:
-        Table(TerraformStack(App(), "s"), "T", props=props)
-    assert str(caught.value) == (
+    assert props_error(Table, "T", props) == (
         "Table T: 3 invalid prop(s):\n"
         "  - attributes must be exactly the key attributes ['id'] (DynamoDB rejects unindexed ones); "
         "got ['extra', 'id']\n"

@@ -1,15 +1,11 @@
 """modules/fargate_service.py on its own: every props problem is reported at once, sizes come from the catalog."""
 from __future__ import annotations
 
-import pytest
-
 from config import load_catalog
-from core.props import PropsError
-from tests.conftest import Synth
+from tests.conftest import Synth, props_error
 
 
 def test_fargate_service_rejects_sizes_counts_names_and_paths(synth: Synth) -> None:
-    from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
     from modules.fargate_service import (  # pylint: disable=import-outside-toplevel
         FargateService,
         FargateServiceProps,
@@ -21,9 +17,7 @@ def test_fargate_service_rejects_sizes_counts_names_and_paths(synth: Synth) -> N
         desired_count=5, min_count=1, max_count=4, health_check_path="health", listener_arn="l",
         alb_security_group_id="sg", log_kms_key_arn="k", log_retention_days=7, secrets={}, secret_arns=[],
         secret_kms_key_arns=[], environment={})
-    with pytest.raises(PropsError) as caught:
-        FargateService(TerraformStack(App(), "s"), "Service", props=props)
-    assert str(caught.value) == (
+    assert props_error(FargateService, "Service", props) == (
         "FargateService Service: 4 invalid prop(s):\n"
         "  - 512 MiB is not a Fargate memory size for 512 CPU units; choose one of: 1024, 2048, 3072, 4096\n"
         "  - counts must satisfy 1 <= min_count <= desired_count <= max_count\n"

@@ -6,11 +6,10 @@ import pytest
 from config import ConfigError, load_catalog, load_environments
 from config.loader import ENVIRONMENTS_FILE
 from core.props import PropsError
-from tests.conftest import Synth
+from tests.conftest import Synth, props_error
 
 
 def test_postgres_instance_rejects_catalog_violations(synth: Synth) -> None:
-    from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
     from modules.postgres_instance import (  # pylint: disable=import-outside-toplevel
         PostgresInstance,
         PostgresInstanceProps,
@@ -21,9 +20,7 @@ def test_postgres_instance_rejects_catalog_violations(synth: Synth) -> None:
         vpc_id="v", subnet_ids=["a"], kms_key_arn="k", instance_class="db.t4g.micro", allocated_storage_gb=10,
         multi_az=False, backup_retention_days=0, deletion_protection=False, skip_final_snapshot=True,
         log_retention_days=7)
-    with pytest.raises(PropsError) as caught:
-        PostgresInstance(TerraformStack(App(), "s"), "Db", props=props)
-    message = str(caught.value)
+    message = props_error(PostgresInstance, "Db", props)
     assert message.startswith("PostgresInstance Db: 5 invalid prop(s):\n")
     assert "engine version '15.3' does not exist for postgres; choose one of: 14.15," in message
     assert "master username 'postgres' is reserved by postgres" in message
@@ -34,15 +31,12 @@ def test_postgres_instance_rejects_catalog_violations(synth: Synth) -> None:
 
 
 def test_redis_cache_rejects_failover_without_replicas_and_old_engines(synth: Synth) -> None:
-    from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
     from modules.redis_cache import RedisCache, RedisCacheProps  # pylint: disable=import-outside-toplevel
     del synth
     props = RedisCacheProps(
         name="r" * 41, catalog=load_catalog(), engine_version="6.2", vpc_id="v", subnet_ids=["a", "b"],
         kms_key_arn="k", node_type="cache.t4g.micro", num_cache_clusters=1, automatic_failover=True, multi_az=True)
-    with pytest.raises(PropsError) as caught:
-        RedisCache(TerraformStack(App(), "s"), "Cache", props=props)
-    assert str(caught.value) == (
+    assert props_error(RedisCache, "Cache", props) == (
         "RedisCache Cache: 3 invalid prop(s):\n"
         "  - IAM authentication needs Redis 7 or later\n"
         f"  - name {'r' * 41!r} is longer than 40 characters (ElastiCache ids)\n"
@@ -61,14 +55,11 @@ def test_redis_cache_rejects_multi_az_without_failover(synth: Synth) -> None:
 
 
 def test_rest_api_rejects_bad_throttling_and_logging(synth: Synth) -> None:
-    from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
     from modules.rest_api import RestApi, RestApiProps  # pylint: disable=import-outside-toplevel
     del synth
     props = RestApiProps(name="a", stage_name="dev", log_kms_key_arn="k", log_retention_days=0,
                          throttling_rate_limit=10, throttling_burst_limit=5, logging_level="DEBUG")
-    with pytest.raises(PropsError) as caught:
-        RestApi(TerraformStack(App(), "s"), "Api", props=props)
-    assert str(caught.value) == (
+    assert props_error(RestApi, "Api", props) == (
         "RestApi Api: 3 invalid prop(s):\n"
         "  - throttling_burst_limit must be >= throttling_rate_limit\n"
         "  - logging_level must be INFO or ERROR\n"
