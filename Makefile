@@ -18,13 +18,25 @@ export TF_PROVIDER_MIRROR ?= $(firstword $(wildcard /opt/tf-plugins))
 PY := .venv/bin/python
 PIPENV_VERSION := 2026.10.3
 
-.PHONY: help setup synth validate scan deploy plan destroy outputs emulator-start emulator-stop lint typecheck \
+.PHONY: help setup system-tools synth validate scan deploy plan destroy outputs emulator-start emulator-stop lint typecheck \
         test unit bench clean docs drift consistency export-hcl
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-setup: .venv/.synced node_modules/.installed ## install Python (Pipfile.lock) and npm (package-lock.json) packages
+setup: .venv/.synced node_modules/.installed system-tools ## install Python (Pipfile.lock), npm (package-lock.json) and Debian packages
+
+# Debian packages the linters and the diagrams need: shellcheck (actionlint's run: checks), graphviz (diagrams),
+# librsvg2-bin (SVG -> PNG). Installed only when a command is missing; needs apt-get (root or sudo).
+SYSTEM_TOOLS := shellcheck:shellcheck dot:graphviz rsvg-convert:librsvg2-bin
+system-tools:
+	@missing=""; for pair in $(SYSTEM_TOOLS); do command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+	  $$sudo apt-get install -y -qq $$missing >/dev/null || { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing >/dev/null; } \
+	    || { echo "error: could not install$$missing; install them with apt-get and re-run" >&2; exit 1; }; \
+	fi
 
 .venv/.synced: Pipfile.lock
 	@command -v pipenv >/dev/null || python3 -m pip install --quiet "pipenv==$(PIPENV_VERSION)"
