@@ -66,7 +66,7 @@ TITLES = {
     "lambda": "Lambda", "sqs": "SQS queue", "sns": "SNS topic", "apigw": "API Gateway", "route53": "Route 53",
     "waf": "WAF", "backup": "Backup", "elasticache": "ElastiCache", "s3": "S3 bucket", "ecr": "ECR",
     "cloudfront": "CloudFront", "cloudwatch": "CloudWatch", "nat": "NAT gateway", "users": "Clients",
-    "email": "E-mail", "replica": "DynamoDB replica",
+    "email": "E-mail subscribers", "replica": "DynamoDB replica",
 }
 # Folded types counted on their node's label ("3 instances").
 DETAILS = {"aws_rds_cluster_instance": "instance", "aws_nat_gateway": "NAT", "aws_cloudwatch_metric_alarm": "alarm",
@@ -359,10 +359,22 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
                         target = arns.get((kind, region or "", name)) or arns.get((kind, "", name), "")
                         self._add_flow(source, target, "", "flow", ruled=False)
         self._global_clusters()
-        for (source, target), flow in list(self.flows.items()):  # a generic edge restating a ruled one backwards
-            reverse = self.flows.get((target, source))
-            if not flow["ruled"] and reverse and reverse["ruled"]:
+        for (source, target), flow in list(self.flows.items()):
+            # a generic edge against ruled ones (a function reading the bucket whose events trigger it)
+            if not flow["ruled"] and self._ruled_path(target, source):
                 del self.flows[(source, target)]
+
+    def _ruled_path(self, start: str, goal: str) -> bool:
+        seen, todo = {start}, [start]
+        while todo:
+            current = todo.pop()
+            if current == goal:
+                return True
+            for (source, target), flow in self.flows.items():
+                if source == current and flow["ruled"] and target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return False
 
     def _arn_index(self) -> dict[tuple[str, str, str], str]:
         index: dict[tuple[str, str, str], str] = {}
@@ -529,7 +541,7 @@ def _subscription(builder: _Builder, res: _Resource) -> None:
     targets = builder.refs_in(res, "endpoint")
     if not targets and protocol in ("email", "email-json", "sms", "http", "https"):
         key = f"email@{protocol}"
-        builder._add_service(key, "email", protocol, "")  # pylint: disable=protected-access
+        builder._add_service(key, "email", "", "")  # pylint: disable=protected-access
         targets = [key]
     for source in builder.refs_in(res, "topic_arn"):
         for target in targets:

@@ -15,6 +15,7 @@ pulls, backup).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import re
 import shutil
@@ -41,7 +42,7 @@ ICONS: dict[str, type[Node]] = {
 }
 EDGE_STYLES = {"flow": {"color": "#2D3436", "penwidth": "1.6"},
                "replication": {"color": "#C92A2A", "penwidth": "2.6", "style": "bold", "fontcolor": "#C92A2A"},
-               "control": {"color": "#8C98A4", "style": "dashed", "fontcolor": "#6C7883", "constraint": "false"}}
+               "control": {"color": "#8C98A4", "style": "dashed", "fontcolor": "#6C7883"}}
 TIER_LABELS = {"public": "public subnets", "private": "private subnets", "data": "data (private subnets)"}
 TIER_COLORS = {"public": "#EAF6EA", "private": "#E8F1FB", "data": "#F3ECFA"}
 GRAPH = {"pad": "0.4", "nodesep": "0.45", "ranksep": "0.9", "fontsize": "22", "labelloc": "t", "splines": "spline",
@@ -138,14 +139,24 @@ def workload_source(architecture: Architecture, title: str) -> str:
     return _normalize(diagram.dot.source)
 
 
+def overview(architecture: Architecture) -> Architecture:
+    """The architecture for the overview: no VPCs, tiers or notes; nodes only reached by control edges left out."""
+    flows = tuple(f for f in architecture.flows if f.style != "control")
+    used = {f.source for f in flows} | {f.target for f in flows}
+    services = tuple(dataclasses.replace(s, vpc="", tier="") for s in architecture.services
+                     if s.key in used or not any(s.key in (f.source, f.target) for f in architecture.flows))
+    services = tuple(s for s in services if s.kind not in ("nat", "cloudwatch"))
+    return Architecture(architecture.regions, (), services, flows)
+
+
 def overview_source(architectures: dict[str, Architecture], title: str) -> str:
     """All workloads in one picture: one cluster per workload, its regions inside, edges without labels."""
-    with _Source(title, filename="unused", show=False, direction="LR", curvestyle="curved",
-                 graph_attr={**GRAPH, "ranksep": "0.6", "nodesep": "0.3"}, node_attr=NODE, edge_attr=EDGE) as diagram:
+    with _Source(title, filename="unused", show=False, direction="TB", curvestyle="curved",
+                 graph_attr={**GRAPH, "ranksep": "0.5", "nodesep": "0.25"}, node_attr=NODE, edge_attr=EDGE) as diagram:
         for workload, architecture in sorted(architectures.items()):
             with _Cluster(workload, node_id("w_" + workload), {"fontsize": "18", "bgcolor": "#FBFCFD"}):
-                nodes = _draw(architecture, prefix=f"{workload}:")
-            _connect(architecture, nodes, labels=False)
+                nodes = _draw(overview(architecture), prefix=f"{workload}:")
+            _connect(overview(architecture), nodes, labels=False)
     return _normalize(diagram.dot.source)
 
 
