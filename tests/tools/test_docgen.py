@@ -1,19 +1,20 @@
-"""The docs generator's pieces: props tables and attributes (ast), reference edges and tiers, the SVG, the
-environment matrix and the staleness comparison. No provider bindings are needed here."""
+"""The docs generator's pieces: props tables and attributes (ast), the service-level architecture (folding, flows,
+replication), the diagram source and its rendering (Graphviz, librsvg), the environment matrix and the staleness
+comparison. No provider bindings are needed here."""
 from __future__ import annotations
 
 import dataclasses
 import json
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from tools import docgen
+from tools import docgen, docgen_diagrams
+from tools.docgen_arch import build_architecture
 from tools.docgen_ast import read_module
+from tools.docgen_diagrams import workload_source
 from tools.docgen_envs import render_environments
-from tools.docgen_graph import build_graph, references
 from tools.docgen_modules import field_rows, render_modules
-from tools.docgen_svg import render_svg
+from tools.docgen_workloads import pick_environment
 
 SAMPLE = '''\
 """A sample construct for the docs generator.
@@ -154,58 +155,154 @@ def test_module_pages_discover_new_modules(tmp_path: Path) -> None:
     assert "[`sample`](sample.md) | A sample construct for the docs generator. |" in pages["modules/README.md"]
 
 
+def _res(path: str, **body: Any) -> dict[str, Any]:
+    return {"//": {"metadata": {"path": f"w-prod/{path}"}}, **body}
+
+
+def _ref(address: str, attribute: str = "id") -> str:
+    return "${" + f"{address}.{attribute}" + "}"
+
+
 CONFIG: dict[str, Any] = {
-    "provider": {"aws": [{"region": "us-east-1"}, {"alias": "replica", "region": "eu-west-1"}]},
-    "data": {"aws_iam_policy_document": {"Doc": {"//": {"metadata": {"path": "s/Fn/Doc"}}}}},
+    "provider": {"aws": [{"region": "us-east-1"}, {"alias": "dr", "region": "us-west-2"}]},
     "resource": {
-        "aws_lb": {"Alb": {"//": {"metadata": {"path": "s/Lb/Alb"}}, "subnets": ["${aws_subnet.Public0.id}"]}},
-        "aws_security_group": {"Sg": {"//": {"metadata": {"path": "s/Lb/Sg"}}, "vpc_id": "${aws_vpc.Vpc.id}"}},
-        "aws_subnet": {"Public0": {"//": {"metadata": {"path": "s/Net/Public0"}}, "vpc_id": "${aws_vpc.Vpc.id}"}},
-        "aws_vpc": {"Vpc": {"//": {"metadata": {"path": "s/Net/Vpc"}}}},
-        "aws_iam_role": {"Role": {"//": {"metadata": {"path": "s/Fn/Role", "note": "${aws_vpc.Vpc.id}"}},
-                                  "inline_policy": [{"policy": "${data.aws_iam_policy_document.Doc.json}"}],
-                                  "name": "${aws_iam_role.Role.id}-${aws_nothing.Unknown.id}"}},
-        "aws_s3_bucket": {"Copy": {"//": {"metadata": {"path": "s/Copy"}}, "provider": "aws.replica",
-                                   "depends_on": ["aws_iam_role.Role", "aws_vpc.Vpc"],
-                                   "tags": {"Role": "${jsonencode({a = aws_iam_role.Role.arn})}"}}},
+        "aws_vpc": {"Vpc": _res("Net/Vpc", cidr_block="10.1.0.0/16")},
+        "aws_subnet": {"Public0": _res("Net/Public0", vpc_id=_ref("aws_vpc.Vpc")),
+                       "Private0": _res("Net/Private0", vpc_id=_ref("aws_vpc.Vpc"))},
+        "aws_nat_gateway": {"Nat0": _res("Net/Nat0", subnet_id=_ref("aws_subnet.Public0"))},
+        "aws_lb": {"Alb": _res("Lb/Alb", name="w-alb-prod", internal=False, subnets=[_ref("aws_subnet.Public0")],
+                               security_groups=[_ref("aws_security_group.LbSg")],
+                               access_logs={"bucket": _ref("aws_s3_bucket.Logs", "bucket")})},
+        "aws_security_group": {"LbSg": _res("Lb/Sg", vpc_id=_ref("aws_vpc.Vpc")),
+                               "AppSg": _res("App/Sg", vpc_id=_ref("aws_vpc.Vpc")),
+                               "DbSg": _res("Db/Sg", vpc_id=_ref("aws_vpc.Vpc"))},
+        "aws_s3_bucket": {"Logs": _res("Lb/Logs/Bucket", bucket="w-logs-prod-111111111111"),
+                          "Data": _res("Data/Bucket", bucket="w-data-prod-111111111111"),
+                          "Copy": _res("Copy/Bucket", bucket="w-copy-prod-111111111111", provider="aws.dr")},
+        "aws_s3_bucket_versioning": {"DataVersions": _res("Data/Versioning", bucket=_ref("aws_s3_bucket.Data"))},
+        "aws_lb_listener": {"Http": _res("Lb/Http", load_balancer_arn=_ref("aws_lb.Alb", "arn"), port=80,
+                                         protocol="HTTP", default_action=[{"type": "fixed-response"}])},
+        "aws_lb_target_group": {"Tg": _res("App/Tg", vpc_id=_ref("aws_vpc.Vpc"))},
+        "aws_lb_listener_rule": {"Rule": _res("App/Rule", listener_arn=_ref("aws_lb_listener.Http", "arn"),
+                                              action=[{"target_group_arn": _ref("aws_lb_target_group.Tg", "arn")}])},
+        "aws_ecs_service": {"App": _res("App/Service", name="w-api-prod", desired_count=2,
+                                        load_balancer=[{"target_group_arn": _ref("aws_lb_target_group.Tg", "arn")}],
+                                        network_configuration={"subnets": [_ref("aws_subnet.Private0")],
+                                                               "security_groups": [_ref("aws_security_group.AppSg")]},
+                                        task_definition=_ref("aws_ecs_task_definition.Task", "arn"))},
+        "aws_ecs_task_definition": {"Task": _res("App/Task", container_definitions=json.dumps(
+            [{"environment": [{"name": "DB", "value": _ref("aws_rds_cluster.Db", "endpoint")}]}]))},
+        "aws_vpc_security_group_ingress_rule": {
+            "AppFromLb": _res("App/FromLb", security_group_id=_ref("aws_security_group.AppSg"), from_port=8000,
+                              referenced_security_group_id=_ref("aws_security_group.LbSg")),
+            "DbFromApp": _res("Db/FromApp", security_group_id=_ref("aws_security_group.DbSg"), from_port=5432,
+                              referenced_security_group_id=_ref("aws_security_group.AppSg"))},
+        "aws_db_subnet_group": {"DbSubnets": _res("Db/Subnets", subnet_ids=[_ref("aws_subnet.Private0")])},
+        "aws_rds_global_cluster": {"Global": _res("Global", engine="aurora-postgresql")},
+        "aws_rds_cluster": {
+            "Db": _res("Db/Cluster", engine="aurora-postgresql", cluster_identifier="w-db-prod",
+                       manage_master_user_password=True, db_subnet_group_name=_ref("aws_db_subnet_group.DbSubnets"),
+                       vpc_security_group_ids=[_ref("aws_security_group.DbSg")],
+                       global_cluster_identifier=_ref("aws_rds_global_cluster.Global")),
+            "DrDb": _res("DrDb/Cluster", engine="aurora-postgresql", provider="aws.dr",
+                         global_cluster_identifier=_ref("aws_rds_global_cluster.Global"))},
+        "aws_rds_cluster_instance": {f"Db{i}": _res(f"Db/Instance{i}", cluster_identifier=_ref("aws_rds_cluster.Db"))
+                                     for i in range(2)},
+        "aws_s3_bucket_replication_configuration": {"Replication": _res(
+            "Replication/Configuration", bucket=_ref("aws_s3_bucket.Data"), role=_ref("aws_iam_role.Replicator", "arn"),
+            rule=[{"destination": {"bucket": _ref("aws_s3_bucket.Copy", "arn"),
+                                   "encryption_configuration": {"replica_kms_key_id": _ref("aws_kms_key.Key", "arn")}}}])},
+        "aws_iam_role": {"Replicator": _res("Replication/Role")},
+        "aws_dynamodb_table": {"Table": _res("Table/Table", name="w-rules-prod",
+                                             replica=[{"region_name": "us-west-2"}])},
+        "aws_lambda_function": {"Fn": _res("Fn/Function", function_name="w-check-prod", provider="aws.dr",
+                                           role=_ref("aws_iam_role.FnRole", "arn"))},
+        "aws_iam_role_policy": {"FnPolicy": _res("Fn/Policy", provider="aws.dr", role=_ref("aws_iam_role.FnRole"),
+                                                 policy=json.dumps({"Resource": "arn:aws:dynamodb:us-west-2:1:table/"
+                                                                                "w-rules-prod"}))},
+        "aws_kms_key": {"Key": _res("Key/Key")},
+        # a type no table knows: folded into the node in its construct scope, or left out when it has none
+        "aws_future_gadget": {"Gadget": _res("Lb/Gadget", target=_ref("aws_lb.Alb", "arn")),
+                              "Loose": _res("Elsewhere/Loose", note="nothing")},
     },
 }
 
 
-def test_reference_edges_from_a_small_json() -> None:
-    graph = build_graph(CONFIG)
-    assert graph.edges == (
-        ("aws_iam_role.Role", "data.aws_iam_policy_document.Doc", "ref"),  # nested, data source; not itself
-        ("aws_lb.Alb", "aws_subnet.Public0", "ref"),
-        ("aws_s3_bucket.Copy", "aws_iam_role.Role", "ref"),  # a reference wins over depends_on
-        ("aws_s3_bucket.Copy", "aws_vpc.Vpc", "depends_on"),
-        ("aws_security_group.Sg", "aws_vpc.Vpc", "ref"),
-        ("aws_subnet.Public0", "aws_vpc.Vpc", "ref"),
-    )
-    assert references({"x": "aws_vpc.Vpc.id"}, {"aws_vpc.Vpc"}) == set()  # not inside ${...}
+def test_services_fold_the_low_level_resources() -> None:
+    arch = build_architecture(CONFIG, "w", "prod")
+    services = {s.key: (s.kind, s.label, s.region, s.vpc, s.tier) for s in arch.services}
+    assert services == {
+        "aws_lb.Alb": ("alb", "Load balancer\nalb", "us-east-1", "aws_vpc.Vpc", "public"),
+        "aws_ecs_service.App": ("fargate", "Fargate service\napi\n2 tasks", "us-east-1", "aws_vpc.Vpc", "private"),
+        "aws_rds_cluster.Db": ("aurora", "Aurora PostgreSQL\ndb\n2 instances", "us-east-1", "aws_vpc.Vpc", "data"),
+        "aws_rds_cluster.DrDb": ("aurora", "Aurora PostgreSQL\nDrDb", "us-west-2", "", ""),
+        "aws_s3_bucket.Logs": ("s3", "S3 bucket\nlogs", "us-east-1", "", ""),
+        "aws_s3_bucket.Data": ("s3", "S3 bucket\ndata", "us-east-1", "", ""),
+        "aws_s3_bucket.Copy": ("s3", "S3 bucket\ncopy", "us-west-2", "", ""),
+        "aws_dynamodb_table.Table": ("dynamodb", "DynamoDB\nrules", "us-east-1", "", ""),
+        "aws_dynamodb_table.Table@us-west-2": ("replica", "DynamoDB replica\nrules", "us-west-2", "", ""),
+        "aws_lambda_function.Fn": ("lambda", "Lambda\ncheck", "us-west-2", "", ""),
+        "nat@aws_vpc.Vpc": ("nat", "NAT gateway x1", "us-east-1", "aws_vpc.Vpc", "public"),
+        "users": ("users", "Clients", "", "", ""),
+    }
+    folded = {s.key: s.folded for s in arch.services}
+    assert folded["aws_lb.Alb"] == ("aws_future_gadget.Gadget", "aws_lb.Alb", "aws_lb_listener.Http",
+                                    "aws_security_group.LbSg")
+    assert folded["aws_ecs_service.App"] == (
+        "aws_ecs_service.App", "aws_ecs_task_definition.Task", "aws_lb_listener_rule.Rule",
+        "aws_lb_target_group.Tg", "aws_security_group.AppSg", "aws_vpc_security_group_ingress_rule.AppFromLb")
+    assert folded["aws_s3_bucket.Data"] == ("aws_iam_role.Replicator", "aws_s3_bucket.Data",
+                                            "aws_s3_bucket_replication_configuration.Replication",
+                                            "aws_s3_bucket_versioning.DataVersions")
+    assert "aws_rds_global_cluster.Global" in folded["aws_rds_cluster.Db"]  # the member with the credentials
+    assert arch.unplaced == ("aws_future_gadget.Loose",)
+    assert arch.regions == (("us-east-1", "us-east-1 (default provider)"), ("us-west-2", "us-west-2 (aws.dr)"))
+    assert arch.vpcs == (("aws_vpc.Vpc", "us-east-1", "VPC 10.1.0.0/16"),) and arch.notes == (("us-east-1", "1 KMS key"),)
 
 
-def test_tiers_and_groups() -> None:
-    nodes = {n.address: (n.tier, n.group, n.path) for n in build_graph(CONFIG).nodes}
-    assert nodes["aws_lb.Alb"] == ("edge", "aws (us-east-1)", "Lb/Alb")
-    assert nodes["aws_security_group.Sg"][0] == "edge"  # takes its sibling's tier
-    assert nodes["aws_subnet.Public0"][0] == "public"
-    assert nodes["aws_vpc.Vpc"][0] == "private"
-    assert nodes["aws_iam_role.Role"][0] == "global"
-    assert nodes["data.aws_iam_policy_document.Doc"][0] == "global"
-    assert nodes["aws_s3_bucket.Copy"][:2] == ("data", "aws.replica (eu-west-1)")
+def test_flows_come_from_rules_references_and_arns() -> None:
+    flows = {(f.source, f.target): (f.label, f.style) for f in build_architecture(CONFIG, "w", "prod").flows}
+    assert flows == {
+        ("users", "aws_lb.Alb"): ("HTTP(S)", "flow"),
+        ("aws_lb.Alb", "aws_ecs_service.App"): ("HTTP :80, :8000", "flow"),  # listener rule + security group rule
+        ("aws_lb.Alb", "aws_s3_bucket.Logs"): ("access logs", "control"),
+        ("aws_ecs_service.App", "aws_rds_cluster.Db"): (":5432", "flow"),  # and the task definition's reference
+        ("aws_rds_cluster.Db", "aws_rds_cluster.DrDb"): ("Aurora global database", "replication"),
+        ("aws_s3_bucket.Data", "aws_s3_bucket.Copy"): ("S3 replication", "replication"),
+        ("aws_dynamodb_table.Table", "aws_dynamodb_table.Table@us-west-2"): ("global table replica", "replication"),
+        ("aws_lambda_function.Fn", "aws_dynamodb_table.Table@us-west-2"): ("", "flow"),  # literal ARN, its region
+    }
 
 
-def test_svg_is_deterministic_and_well_formed() -> None:
+def test_diagram_source_is_deterministic_and_machine_independent() -> None:
     shuffled = json.loads(json.dumps(CONFIG))
     shuffled["resource"] = dict(reversed(list(shuffled["resource"].items())))
-    first = render_svg(build_graph(CONFIG), "sample <dev>")
-    assert first == render_svg(build_graph(CONFIG), "sample <dev>")
-    assert first == render_svg(build_graph(shuffled), "sample <dev>")
-    root = ET.fromstring(first)
-    assert root.tag == "{http://www.w3.org/2000/svg}svg"
-    assert "sample &lt;dev&gt;" in first and first.count("<rect ") >= 7
-    assert first.count('class="depends_on"') == 1 and first.count('class="ref"') == 5
+    first = workload_source(build_architecture(CONFIG, "w", "prod"), "w (prod)")
+    assert first == workload_source(build_architecture(shuffled, "w", "prod"), "w (prod)")
+    assert 'image="aws/network/elb-application-load-balancer.png"' in first and "/resources/" not in first
+    assert "n_aws_lb_Alb -> n_aws_ecs_service_App" in first
+    assert first.count("subgraph cluster_") == 6  # 2 regions, 1 VPC, its 3 tiers
+    assert 'label="HTTP :80, :8000"' in first
+
+
+def test_render_embeds_the_icons_and_marks_the_source(tmp_path: Path) -> None:
+    dot = tmp_path / "w.dot"
+    dot.write_text(workload_source(build_architecture(CONFIG, "w", "prod"), "w (prod)"), encoding="utf-8")
+    assert docgen_diagrams.render(dot) == [tmp_path / "w.svg", tmp_path / "w.png"]
+    digest = docgen_diagrams.source_hash(dot.read_text(encoding="utf-8"))
+    svg = (tmp_path / "w.svg").read_text(encoding="utf-8")
+    assert docgen_diagrams.svg_hash(svg) == digest
+    assert 'href="data:image/png;base64,' in svg and ".png\"" not in svg  # no file references left
+    png = (tmp_path / "w.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and docgen_diagrams.png_text(png) == {docgen_diagrams.SOURCE_MARK: digest}
+    assert not docgen_diagrams.render(dot)  # up to date: not redrawn
+
+
+def test_pick_environment_prefers_what_shows_most() -> None:
+    small = {"provider": {"aws": [{"region": "us-east-1"}]},
+             "resource": {"aws_sqs_queue": {"Q": _res("Q/Queue", name="w-q-dev")}}}
+    assert pick_environment("w", {"dev": small, "staging": CONFIG, "prod": small}) == "staging"
+    assert pick_environment("w", {"dev": small, "prod": small}) == "prod"  # a tie: the last
 
 
 @dataclasses.dataclass(frozen=True)
@@ -232,16 +329,31 @@ def test_environment_matrix_splits_differences_from_common_values() -> None:
 
 def test_stale_lists_differing_missing_and_leftover_files(tmp_path: Path) -> None:
     generated, committed = tmp_path / "generated", tmp_path / "committed"
-    docgen.write({"environments.md": "a\n", "modules/x.md": "x\n", "workloads/w.svg": "<svg/>\n"}, generated)
+    files = {"environments.md": "a\n", "modules/x.md": "x\n", "workloads/w.dot": "digraph w {}\n"}
+    docgen.write(files, generated)
     docgen.write({"environments.md": "b\n", "modules/old.md": "old\n"}, committed)
     assert docgen.stale(generated, committed) == [
-        "environments.md (differs)", "modules/x.md (missing)", "workloads/w.svg (missing)",
-        "modules/old.md (no longer generated)"]
-    assert docgen.stale(generated, committed, complete=False)[-1] == "workloads/w.svg (missing)"
-    changed = docgen.write({"environments.md": "a\n", "modules/x.md": "x\n", "workloads/w.svg": "<svg/>\n"},
-                           committed)
-    assert changed == ["environments.md", "modules/x.md", "workloads/w.svg", "modules/old.md (removed)"]
+        "environments.md (differs)", "modules/x.md (missing)", "workloads/w.dot (missing)",
+        "workloads/w.svg (missing)", "workloads/w.png (missing)", "modules/old.md (no longer generated)"]
+    assert docgen.stale(generated, committed, complete=False)[-1] == "workloads/w.png (missing)"
+    changed = docgen.write(files, committed)
+    assert changed == ["environments.md", "modules/x.md", "workloads/w.dot", "modules/old.md (removed)"]
+    assert docgen.draw(committed) == ["workloads/w.svg", "workloads/w.png"]
     assert not docgen.stale(generated, committed)
-    unchanged = docgen.write({"environments.md": "a\n", "modules/x.md": "x\n", "workloads/w.svg": "<svg/>\n"},
-                             generated)
-    assert not unchanged  # unchanged files are not rewritten
+    assert not docgen.write(files, generated)  # unchanged files are not rewritten
+    assert not docgen.write(files, committed)  # nor are the drawn images removed
+
+
+def test_pictures_drawn_from_another_source_are_stale(tmp_path: Path) -> None:
+    generated, committed = tmp_path / "generated", tmp_path / "committed"
+    docgen.write({"workloads/w.dot": "digraph w { a -> b }\n"}, committed)
+    docgen.draw(committed)
+    docgen.write({"workloads/w.dot": "digraph w { a -> c }\n"}, generated)
+    assert docgen.stale(generated, committed) == [
+        "workloads/w.dot (differs)", "workloads/w.svg (drawn from another source)",
+        "workloads/w.png (drawn from another source)"]
+    (committed / "workloads" / "w.dot").write_text("digraph w { a -> c }\n", encoding="utf-8")  # source only
+    assert docgen.stale(generated, committed) == [
+        "workloads/w.svg (drawn from another source)", "workloads/w.png (drawn from another source)"]
+    (committed / "workloads" / "stray.svg").write_text("<svg/>", encoding="utf-8")
+    assert docgen.stale(generated, committed)[-1] == "workloads/stray.svg (no longer generated)"
