@@ -19,7 +19,7 @@ PY := .venv/bin/python
 PIPENV_VERSION := 2026.10.3
 
 .PHONY: help setup system-tools synth validate scan deploy plan destroy outputs emulator-start emulator-stop lint typecheck \
-        test unit bench clean docs drift consistency export-hcl
+        test unit bench clean docs drift consistency export-hcl format
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -80,9 +80,13 @@ emulator-start: setup ## start the long-lived local AWS emulator (moto) on 127.0
 emulator-stop: setup ## stop it
 	$(PY) -m tools emulator stop
 
-lint: setup ## pylint 10.00/10 (line length 120)
+lint: setup ## pylint 10.00/10 (line length 120), the formatter check (ruff format --check, ruff.toml)
 	$(PY) -m pylint main.py config core modules stacks tools policies lambda_src scripts
 	$(PY) -m pylint tests --disable=missing-function-docstring,redefined-outer-name,protected-access
+	$(PY) -m ruff format --check .
+
+format: setup ## apply the formatter to the whole tree (ruff format, ruff.toml)
+	$(PY) -m ruff format .
 
 typecheck: setup ## mypy
 	$(PY) -m mypy main.py config core modules stacks tools policies lambda_src
@@ -94,7 +98,7 @@ test: setup lint typecheck ## lint, type check, unit, scan, validate, emulator d
 unit: setup ## the fast layers only (no emulator deploy)
 	$(PY) -m pytest -m "not integration"
 
-docs: setup ## regenerate docs/modules, docs/workloads (SVG diagrams), docs/environments.md from the code
+docs: setup ## regenerate docs/modules, docs/workloads (architecture diagrams: .dot, SVG, PNG), docs/environments.md
 	$(PY) -m tools docs
 
 bench: setup ## print import / synth / memory / test-layer figures

@@ -103,8 +103,9 @@ def write(files: dict[str, str], docs_dir: Path) -> list[str]:
     return changed
 
 
-def stale(generated_dir: Path, docs_dir: Path, *, complete: bool = True) -> list[str]:
-    """Files of `generated_dir` that `docs_dir` lacks or holds with other bytes; with `complete`, also files of
+def stale(generated_dir: Path, docs_dir: Path, *, complete: bool = True, images: bool = True) -> list[str]:
+    """Files of `generated_dir` that `docs_dir` lacks or holds with other bytes; with `images`, also the SVG and PNG
+    of each diagram source that are missing or drawn from another source; with `complete`, also files of
     docs_dir's generated folders that were not generated (left over from a removed module or workload)."""
     found = []
     for path in sorted(p for p in generated_dir.rglob("*") if p.is_file() and p.suffix not in IMAGES):
@@ -114,7 +115,7 @@ def stale(generated_dir: Path, docs_dir: Path, *, complete: bool = True) -> list
             found.append(f"{relative} (missing)")
         elif committed.read_bytes() != path.read_bytes():
             found.append(f"{relative} (differs)")
-        if path.suffix == ".dot":
+        if images and path.suffix == ".dot":
             found += _stale_images(path, docs_dir / relative)
     if complete:
         generated = {n for n in _owned(generated_dir) if not n.endswith(IMAGES)}
