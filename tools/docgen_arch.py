@@ -15,7 +15,8 @@ Edges (data flow) come from EDGE_RULES where a type has one (security-group rule
 notifications, subscriptions, listeners, replication, failover records, health checks, alarm actions, web ACL
 associations, backup selections, Aurora global clusters), else from `${...}` references between resources of
 different nodes (not `depends_on`, not resource policies: POLICY_TYPES), and from literal ARNs of known tables,
-queues, topics and buckets. An edge that only restates a ruled edge backwards is dropped. Deterministic: nodes,
+queues, topics and buckets. Arrows point from the caller to the called; a generic edge that restates a ruled one
+backwards is dropped. Deterministic: nodes,
 edges and labels are sorted.
 """
 from __future__ import annotations
@@ -58,7 +59,7 @@ OWNER_KEYS = {
     "aws_appautoscaling_policy": "resource_id",
 }
 TIERS = ("public", "private", "data")
-STYLES = ("replication", "flow", "control")  # when two edges join, the first of these wins
+STYLES = ("replication", "flow", "back", "control")  # when two edges join, the first of these wins
 KIND_TIERS = {"alb": "public", "nat": "public", "fargate": "private", "lambda": "private", "aurora": "data",
               "rds": "data", "elasticache": "data"}
 TITLES = {
@@ -69,8 +70,9 @@ TITLES = {
     "email": "E-mail subscribers", "replica": "DynamoDB replica",
 }
 # Folded types counted on their node's label ("3 instances").
-DETAILS = {"aws_rds_cluster_instance": "instance", "aws_nat_gateway": "NAT", "aws_cloudwatch_metric_alarm": "alarm",
-           "aws_cloudwatch_composite_alarm": "alarm", "aws_cloudwatch_dashboard": "dashboard",
+DETAILS = {"aws_rds_cluster_instance": "instance", "aws_api_gateway_method": "method", "aws_nat_gateway": "NAT",
+           "aws_cloudwatch_metric_alarm": "alarm", "aws_cloudwatch_composite_alarm": "alarm",
+           "aws_cloudwatch_dashboard": "dashboard",
            "aws_route53_health_check": "health check", "aws_route53_record": "record"}
 NAME_KEYS = ("name", "bucket", "function_name", "cluster_identifier", "identifier", "replication_group_id")
 ENTRY_KINDS = ("route53", "cloudfront", "apigw", "alb")
@@ -97,7 +99,9 @@ class Service:
 
 @dataclass(frozen=True)
 class Flow:
-    """source -> target; style: flow, replication (between regions or stores) or control (logs, health, alarms)."""
+    """source -> target (the caller -> the called); style: flow, back (a flow against the ruled ones, e.g. a function
+    reading the bucket whose events trigger it), replication (between regions or stores) or control (logs, health
+    checks, alarms, image pulls)."""
 
     source: str
     target: str
@@ -213,7 +217,8 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
                 self.referrers[target].add(resource.address)
 
     # --- nodes -------------------------------------------------------------------------------------------------
-    def _add_service(self, key: str, kind: str, label: str, region: str) -> None:
+    def add_service(self, key: str, kind: str, label: str, region: str) -> None:
+        """A node (kept as it is when the key exists); global kinds get no region."""
         region = "" if kind in GLOBAL_KINDS else region
         self.services.setdefault(key, {"kind": kind, "label": label, "region": region, "vpc": ""})
 
@@ -222,16 +227,16 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
         for address, res in self.resources.items():
             kind = SERVICE_TYPES.get(res.type)
             if kind:
-                self._add_service(address, kind, _name(res, self.workload, self.environment), res.region)
+                self.add_service(address, kind, _name(res, self.workload, self.environment), res.region)
                 self.owner[address] = address
                 for replica in res.body.get("replica", []) if kind == "dynamodb" else []:
                     region = str(replica.get("region_name", "")) if isinstance(replica, dict) else ""
                     if region:
-                        self._add_service(f"{address}@{region}", "replica",
+                        self.add_service(f"{address}@{region}", "replica",
                                           _name(res, self.workload, self.environment), region)
             elif res.type in GROUPED_TYPES:
                 key = f"{GROUPED_TYPES[res.type]}@{res.region}"
-                self._add_service(key, GROUPED_TYPES[res.type], "alarms", res.region)
+                self.add_service(key, GROUPED_TYPES[res.type], "alarms", res.region)
                 self.owner[address] = key
         vpcs = {a: r for a, r in self.resources.items() if r.type == "aws_vpc"}
         for address, res in self.resources.items():
@@ -239,7 +244,7 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
                 vpc = self._vpc_of(res, vpcs)
                 self.owner[address] = f"vpc:{vpc}" if vpc else ""
                 if res.type == "aws_nat_gateway" and vpc:
-                    self._add_service(f"nat@{vpc}", "nat", "", res.region)
+                    self.add_service(f"nat@{vpc}", "nat", "", res.region)
                     self.services[f"nat@{vpc}"]["vpc"] = vpc
                     self.owner[address] = f"nat@{vpc}"
             elif res.type in NOTE_TYPES:
@@ -313,7 +318,8 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
         return ""
 
     # --- edges -------------------------------------------------------------------------------------------------
-    def _add_flow(self, source: str, target: str, label: str, style: str = "flow", ruled: bool = True) -> None:
+    def add_flow(self, source: str, target: str, label: str, style: str = "flow", ruled: bool = True) -> None:
+        """An edge (joined with an existing one: labels merge, the strongest style wins); `ruled`: from EDGE_RULES."""
         if not source or not target or source == target:
             return
         flow = self.flows.setdefault((source, target), {"labels": set(), "style": style, "ruled": ruled})
@@ -353,16 +359,20 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
                         label, style = KEY_LABELS.get(key, ("", "flow"))
                         if target and self.services[target]["kind"] == "ecr":
                             label, style = "image", "control"
-                        self._add_flow(source, target, label, style, ruled=False)
+                        self.add_flow(source, target, label, style, ruled=False)
                 for kind, pattern in ARN_KINDS.items():
                     for region, name in re.findall(pattern, text):
                         target = arns.get((kind, region or "", name)) or arns.get((kind, "", name), "")
-                        self._add_flow(source, target, "", "flow", ruled=False)
+                        self.add_flow(source, target, "", "flow", ruled=False)
         self._global_clusters()
         for (source, target), flow in list(self.flows.items()):
-            # a generic edge against ruled ones (a function reading the bucket whose events trigger it)
-            if not flow["ruled"] and self._ruled_path(target, source):
+            # a generic edge against ruled ones (a function reading the bucket whose events trigger it): drawn, but
+            # it does not rank the nodes
+            reverse = self.flows.get((target, source))
+            if not flow["ruled"] and reverse and reverse["ruled"]:  # restates a ruled edge (a trigger's queue)
                 del self.flows[(source, target)]
+            elif not flow["ruled"] and flow["style"] == "flow" and self._ruled_path(target, source):
+                flow["style"] = "back"
 
     def _ruled_path(self, start: str, goal: str) -> bool:
         seen, todo = {start}, [start]
@@ -397,7 +407,7 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
                          & set(self.resources[m].body)] or members[:1]
             for member in members:
                 if primaries and member != primaries[0]:
-                    self._add_flow(primaries[0], member, "Aurora global database", "replication")
+                    self.add_flow(primaries[0], member, "Aurora global database", "replication")
             if members:
                 self.owner[address] = primaries[0] if primaries else members[0]
 
@@ -454,13 +464,13 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
                 continue
             entries.append(key)
         if entries:
-            self._add_service("users", "users", "", "")
+            self.add_service("users", "users", "", "")
             for key in sorted(entries):
-                self._add_flow("users", key, "HTTPS" if self.services[key]["kind"] != "alb" else "HTTP(S)")
+                self.add_flow("users", key, "HTTPS" if self.services[key]["kind"] != "alb" else "HTTP(S)")
         if uploads:
-            self._add_service("users", "users", "", "")
+            self.add_service("users", "users", "", "")
             for key in uploads:
-                self._add_flow("users", key, "upload")
+                self.add_flow("users", key, "upload")
 
     def _label(self, key: str, service: dict[str, Any], folded: list[str]) -> str:
         kind = service["kind"]
@@ -475,6 +485,10 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
             title += f" x{sum(1 for a in folded if self.resources[a].type == 'aws_nat_gateway')}"
             counts.clear()
         details = [f"{n} {DETAILS[t]}{'s' if n > 1 else ''}" for t, n in sorted(counts.items())]
+        integrations = {str(self.resources[a].body.get("type", "")) for a in folded
+                        if self.resources[a].type == "aws_api_gateway_integration"}
+        if kind == "apigw" and integrations == {"MOCK"}:
+            details.append("MOCK integration")
         if kind == "fargate" and base is not None and isinstance(base.body.get("desired_count"), int):
             details.append(f"{base.body['desired_count']} task{'s' if base.body['desired_count'] > 1 else ''}")
         lines = [title]
@@ -500,13 +514,13 @@ def _port(body: dict[str, Any]) -> str:
 def _sg_ingress(builder: _Builder, res: _Resource) -> None:
     for source in builder.refs_in(res, "referenced_security_group_id", "source_security_group_id"):
         for target in builder.refs_in(res, "security_group_id"):
-            builder._add_flow(source, target, _port(res.body))  # pylint: disable=protected-access
+            builder.add_flow(source, target, _port(res.body))
 
 
 def _sg_egress(builder: _Builder, res: _Resource) -> None:
     for source in builder.refs_in(res, "security_group_id"):
         for target in builder.refs_in(res, "referenced_security_group_id", "source_security_group_id"):
-            builder._add_flow(source, target, _port(res.body))  # pylint: disable=protected-access
+            builder.add_flow(source, target, _port(res.body))
 
 
 def _sg_rule(builder: _Builder, res: _Resource) -> None:
@@ -520,7 +534,7 @@ def _simple(source_keys: tuple[str, ...], target_keys: tuple[str, ...], label: s
         sources = builder.refs_in(res, *source_keys) if source_keys else [builder.node_of(res.address)]
         for source in sources:
             for target in builder.refs_in(res, *target_keys):
-                builder._add_flow(source, target, text, style)  # pylint: disable=protected-access
+                builder.add_flow(source, target, text, style)
     return rule
 
 
@@ -533,7 +547,7 @@ def _listener_rule(builder: _Builder, res: _Resource) -> None:
     label = _listener_label(builder.resources[listeners[0]]) if listeners else ""
     for source in builder.refs_in(res, "listener_arn"):
         for target in builder.refs_in(res, "action"):
-            builder._add_flow(source, target, label)  # pylint: disable=protected-access
+            builder.add_flow(source, target, label)
 
 
 def _subscription(builder: _Builder, res: _Resource) -> None:
@@ -541,11 +555,11 @@ def _subscription(builder: _Builder, res: _Resource) -> None:
     targets = builder.refs_in(res, "endpoint")
     if not targets and protocol in ("email", "email-json", "sms", "http", "https"):
         key = f"email@{protocol}"
-        builder._add_service(key, "email", "", "")  # pylint: disable=protected-access
+        builder.add_service(key, "email", "", "")
         targets = [key]
     for source in builder.refs_in(res, "topic_arn"):
         for target in targets:
-            builder._add_flow(source, target, protocol)  # pylint: disable=protected-access
+            builder.add_flow(source, target, protocol)
 
 
 def _record(builder: _Builder, res: _Resource) -> None:
@@ -553,26 +567,25 @@ def _record(builder: _Builder, res: _Resource) -> None:
     label = f"failover {policy.get('type', '').lower()}" if isinstance(policy, dict) else str(res.body.get("type", ""))
     source = builder.node_of(res.address)
     for target in builder.refs_in(res, "records", "alias"):
-        builder._add_flow(source, target, label)  # pylint: disable=protected-access
+        builder.add_flow(source, target, label)
 
 
 def _dynamodb(builder: _Builder, res: _Resource) -> None:
     for replica in res.body.get("replica", []):
         if isinstance(replica, dict) and replica.get("region_name"):
-            builder._add_flow(res.address, f"{res.address}@{replica['region_name']}",  # pylint: disable=protected-access
-                              "global table replica", "replication")
+            builder.add_flow(res.address, f"{res.address}@{replica['region_name']}", "global table replica",
+                             "replication")
 
 
 def _function(builder: _Builder, res: _Resource) -> None:
     """Generic references, but the dead-letter queue is labelled."""
     source = builder.node_of(res.address)
     for target in builder.refs_in(res, "dead_letter_config"):
-        builder._add_flow(source, target, "failed events")  # pylint: disable=protected-access
+        builder.add_flow(source, target, "failed events")
     rest = {k: v for k, v in res.body.items() if k != "dead_letter_config"}
     for target in sorted({builder.node_of(a) for a in references(rest, builder.resources)} - {"", source}):
         kind = builder.services[target]["kind"]
-        builder._add_flow(source, target, "", "control" if kind == "ecr" else "flow",  # pylint: disable=protected-access
-                          ruled=False)
+        builder.add_flow(source, target, "", "control" if kind == "ecr" else "flow", ruled=False)
 
 
 EDGE_RULES: dict[str, Callable[[_Builder, _Resource], None]] = {

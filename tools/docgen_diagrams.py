@@ -41,7 +41,9 @@ ICONS: dict[str, type[Node]] = {
     "users": general.Users, "email": general.User,
 }
 EDGE_STYLES = {"flow": {"color": "#2D3436", "penwidth": "1.6"},
-               "replication": {"color": "#C92A2A", "penwidth": "2.6", "style": "bold", "fontcolor": "#C92A2A"},
+               "replication": {"color": "#C92A2A", "penwidth": "2.6", "style": "bold", "fontcolor": "#C92A2A",
+                               "constraint": "false"},
+               "back": {"color": "#2D3436", "penwidth": "1.6", "constraint": "false"},
                "control": {"color": "#8C98A4", "style": "dashed", "fontcolor": "#6C7883"}}
 TIER_LABELS = {"public": "public subnets", "private": "private subnets", "data": "data (private subnets)"}
 TIER_COLORS = {"public": "#EAF6EA", "private": "#E8F1FB", "data": "#F3ECFA"}
@@ -102,9 +104,6 @@ def _draw_vpc(vpc: str, label: str, members: list[Service], prefix: str) -> dict
 def _draw(architecture: Architecture, prefix: str = "") -> dict[str, Node]:
     """Nodes inside region / VPC / tier clusters of the current diagram; returns them by service key."""
     nodes: dict[str, Node] = {}
-    for service in architecture.services:
-        if not service.region:
-            nodes[service.key] = _node(service, prefix)
     notes = dict(architecture.notes)
     for region, label in architecture.regions:
         with _Cluster(f"region {label}", node_id(prefix + "region_" + region),
@@ -120,6 +119,9 @@ def _draw(architecture: Architecture, prefix: str = "") -> dict[str, Node]:
                 Node(notes[region], nodeid=node_id(f"{prefix}note_{region}"), shape="note", style="filled",
                      fillcolor="#FFF8DB", color="#D9C98A", fontsize="11", width="1.3", height="0.4",
                      fixedsize="false", labelloc="c")
+    for service in architecture.services:  # global nodes: between the regions
+        if not service.region:
+            nodes[service.key] = _node(service, prefix)
     return nodes
 
 

@@ -357,3 +357,23 @@ def test_pictures_drawn_from_another_source_are_stale(tmp_path: Path) -> None:
         "workloads/w.svg (drawn from another source)", "workloads/w.png (drawn from another source)"]
     (committed / "workloads" / "stray.svg").write_text("<svg/>", encoding="utf-8")
     assert docgen.stale(generated, committed)[-1] == "workloads/stray.svg (no longer generated)"
+
+
+def test_generic_edges_against_ruled_ones_are_dropped_or_drawn_back() -> None:
+    config = {"provider": {"aws": [{"region": "us-east-1"}]}, "resource": {
+        "aws_s3_bucket": {"In": _res("In/Bucket", bucket="w-in-prod-1")},
+        "aws_sqs_queue": {"Q": _res("Q/Queue", name="w-q-prod")},
+        "aws_s3_bucket_notification": {"N": _res("In/Notification", bucket=_ref("aws_s3_bucket.In"),
+                                                 queue=[{"queue_arn": _ref("aws_sqs_queue.Q", "arn")}])},
+        "aws_lambda_function": {"Fn": _res("Fn/Function", function_name="w-fn-prod", environment={"variables": {
+            "QUEUE": _ref("aws_sqs_queue.Q", "url"), "BUCKET": _ref("aws_s3_bucket.In", "bucket")}})},
+        "aws_lambda_event_source_mapping": {"M": _res("Fn/Trigger", event_source_arn=_ref("aws_sqs_queue.Q", "arn"),
+                                                      function_name=_ref("aws_lambda_function.Fn", "arn"))},
+    }}
+    flows = {(f.source, f.target): (f.label, f.style) for f in build_architecture(config, "w", "prod").flows}
+    assert flows == {
+        ("users", "aws_s3_bucket.In"): ("upload", "flow"),
+        ("aws_s3_bucket.In", "aws_sqs_queue.Q"): ("object events", "flow"),
+        ("aws_sqs_queue.Q", "aws_lambda_function.Fn"): ("trigger", "flow"),
+        ("aws_lambda_function.Fn", "aws_s3_bucket.In"): ("", "back"),  # reads what triggered it; not ranked
+    }  # the function's queue URL restates the trigger: no edge
