@@ -210,8 +210,8 @@ CONFIG: dict[str, Any] = {
                                      for i in range(2)},
         "aws_s3_bucket_replication_configuration": {"Replication": _res(
             "Replication/Configuration", bucket=_ref("aws_s3_bucket.Data"), role=_ref("aws_iam_role.Replicator", "arn"),
-            rule=[{"destination": {"bucket": _ref("aws_s3_bucket.Copy", "arn"),
-                                   "encryption_configuration": {"replica_kms_key_id": _ref("aws_kms_key.Key", "arn")}}}])},
+            rule=[{"destination": {"bucket": _ref("aws_s3_bucket.Copy", "arn"), "encryption_configuration": {
+                "replica_kms_key_id": _ref("aws_kms_key.Key", "arn")}}}])},
         "aws_iam_role": {"Replicator": _res("Replication/Role")},
         "aws_dynamodb_table": {"Table": _res("Table/Table", name="w-rules-prod",
                                              replica=[{"region_name": "us-west-2"}])},
@@ -257,7 +257,8 @@ def test_services_fold_the_low_level_resources() -> None:
     assert "aws_rds_global_cluster.Global" in folded["aws_rds_cluster.Db"]  # the member with the credentials
     assert arch.unplaced == ("aws_future_gadget.Loose",)
     assert arch.regions == (("us-east-1", "us-east-1 (default provider)"), ("us-west-2", "us-west-2 (aws.dr)"))
-    assert arch.vpcs == (("aws_vpc.Vpc", "us-east-1", "VPC 10.1.0.0/16"),) and arch.notes == (("us-east-1", "1 KMS key"),)
+    assert arch.vpcs == (("aws_vpc.Vpc", "us-east-1", "VPC 10.1.0.0/16"),)
+    assert arch.notes == (("us-east-1", "1 KMS key"),)
 
 
 def test_flows_come_from_rules_references_and_arns() -> None:
