@@ -53,9 +53,12 @@ def synthesize(outdir: Path, workloads: Sequence[str]) -> dict[str, dict[str, An
     from config import Selection, load_catalog, load_environments  # pylint: disable=import-outside-toplevel
     from main import build_app  # pylint: disable=import-outside-toplevel
 
+    from core.bindings import paused_gc  # pylint: disable=import-outside-toplevel
+
     records, catalog = load_environments(), load_catalog()
-    app = build_app(Selection(tuple(workloads), tuple(records)), records, catalog, str(outdir))
-    app.synth()
+    with paused_gc():
+        app = build_app(Selection(tuple(workloads), tuple(records)), records, catalog, str(outdir))
+        app.synth()
     return load_configs(outdir / "stacks", workloads, list(records))
 
 

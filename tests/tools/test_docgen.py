@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tools import docgen, docgen_diagrams
 from tools.docgen_arch import build_architecture
 from tools.docgen_ast import read_module
@@ -378,3 +380,11 @@ def test_generic_edges_against_ruled_ones_are_dropped_or_drawn_back() -> None:
         ("aws_sqs_queue.Q", "aws_lambda_function.Fn"): ("trigger", "flow"),
         ("aws_lambda_function.Fn", "aws_s3_bucket.In"): ("", "back"),  # reads what triggered it; not ranked
     }  # the function's queue URL restates the trigger: no edge
+
+
+def test_drawing_without_graphviz_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docgen.write({"workloads/w.dot": "digraph w { a -> b }\n"}, tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(RuntimeError, match=r"^`dot` is not installed: run `make system-tools` \(Debian: graphviz"):
+        docgen.draw(tmp_path)
+    assert sorted(p.name for p in (tmp_path / "workloads").iterdir()) == ["w.dot"]  # nothing drawn
