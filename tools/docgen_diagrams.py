@@ -126,9 +126,12 @@ def _draw(architecture: Architecture, prefix: str = "") -> dict[str, Node]:
 
 
 def _connect(architecture: Architecture, nodes: dict[str, Node], labels: bool = True) -> None:
+    """Edges; without labels (the overview, top to bottom) replication ranks too, so replicas sit below."""
     for flow in architecture.flows:
         if flow.source in nodes and flow.target in nodes:
             attrs = dict(EDGE_STYLES.get(flow.style, EDGE_STYLES["flow"]))
+            if not labels and flow.style == "replication":
+                attrs.pop("constraint", None)
             nodes[flow.source].connect(nodes[flow.target], Edge(label=flow.label if labels else "", forward=True,
                                                                 **attrs))
 
