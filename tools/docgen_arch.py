@@ -159,7 +159,8 @@ def references(value: Any, known: set[str] | dict[str, Any]) -> set[str]:
 def _regions(config: dict[str, Any]) -> dict[str, str]:
     """{provider key ("" for the default aws provider, else "aws.<alias>"): region}."""
     found: dict[str, str] = {}
-    for item in (config.get("provider", {}) or {}).get("aws", []) or []:
+    items = (config.get("provider", {}) or {}).get("aws", []) or []
+    for item in [items] if isinstance(items, dict) else items:
         if isinstance(item, dict):
             found["aws." + item["alias"] if item.get("alias") else ""] = str(item.get("region", "unknown"))
     return found or {"": "unknown"}

@@ -388,3 +388,35 @@ def test_drawing_without_graphviz_says_how_to_install_it(tmp_path: Path, monkeyp
     with pytest.raises(RuntimeError, match=r"^`dot` is not installed: run `make system-tools` \(Debian: graphviz"):
         docgen.draw(tmp_path)
     assert sorted(p.name for p in (tmp_path / "workloads").iterdir()) == ["w.dot"]  # nothing drawn
+
+
+def test_web_acls_and_backup_plans_become_nodes_with_their_edges() -> None:
+    config = {"provider": {"aws": {"region": "eu-west-1"}}, "resource": {  # a single provider block as a dict
+        "aws_api_gateway_rest_api": {"Api": _res("Api/Api", name="w-api-prod")},
+        "aws_api_gateway_stage": {"Stage": _res("Api/Stage", rest_api_id=_ref("aws_api_gateway_rest_api.Api"))},
+        "aws_api_gateway_account": {"Account": _res("Api/Account")},
+        "aws_wafv2_web_acl": {"Acl": _res("Waf/Acl", name="w-acl-prod")},
+        "aws_wafv2_web_acl_association": {"Assoc": _res(
+            "Waf/Association", web_acl_arn=_ref("aws_wafv2_web_acl.Acl", "arn"),
+            resource_arn=_ref("aws_api_gateway_stage.Stage", "arn"))},
+        "aws_db_instance": {"Db": _res("Db/Instance", identifier="w-db-prod", engine="postgres")},
+        "aws_backup_vault": {"Vault": _res("Backup/Vault")},
+        "aws_backup_plan": {"Plan": _res("Backup/Plan", name="w-backup-prod",
+                                         rule=[{"target_vault_name": _ref("aws_backup_vault.Vault", "name")}])},
+        "aws_backup_selection": {"Sel": _res("Backup/Selection", plan_id=_ref("aws_backup_plan.Plan"),
+                                             resources=[_ref("aws_db_instance.Db", "arn")])},
+    }}
+    arch = build_architecture(config, "w", "prod")
+    assert {s.key: (s.kind, s.label, s.folded) for s in arch.services if s.kind in ("waf", "backup", "apigw")} == {
+        "aws_wafv2_web_acl.Acl": ("waf", "WAF\nacl", ("aws_wafv2_web_acl.Acl", "aws_wafv2_web_acl_association.Assoc")),
+        "aws_backup_plan.Plan": ("backup", "Backup\nbackup", ("aws_backup_plan.Plan", "aws_backup_selection.Sel",
+                                                             "aws_backup_vault.Vault")),
+        "aws_api_gateway_rest_api.Api": ("apigw", "API Gateway\napi", ("aws_api_gateway_account.Account",
+                                                                        "aws_api_gateway_rest_api.Api",
+                                                                        "aws_api_gateway_stage.Stage")),
+    }
+    assert [(f.source, f.target, f.label, f.style) for f in arch.flows] == [
+        ("aws_backup_plan.Plan", "aws_db_instance.Db", "backup", "control"),
+        ("aws_wafv2_web_acl.Acl", "aws_api_gateway_rest_api.Api", "filters", "control"),
+        ("users", "aws_api_gateway_rest_api.Api", "HTTPS", "flow")]
+    assert arch.regions == (("eu-west-1", "eu-west-1 (default provider)"),) and not arch.unplaced
