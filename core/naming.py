@@ -26,6 +26,10 @@ HASH_LENGTH = 4
 """Hex digits of the SHA-256 of the full name in a shortened name."""
 
 
+class NamingError(ValueError):
+    """A physical name cannot be built within its service's rules (reported as a configuration error)."""
+
+
 @dataclass(frozen=True)
 class Namer:
     """Builds every physical name and key of one stack."""
@@ -74,7 +78,7 @@ def fit(workload: str, component: str, tail: str, max_length: int) -> str:
     room = max_length - len(tail) - len(digest) - 2
     head = f"{initials(workload)}-{component}"[:max(room, 0)].rstrip("-")
     if len(head) < len(initials(workload)):
-        raise ValueError(f"name {full!r} is {len(full)} characters; the limit here is {max_length} and even its "
+        raise NamingError(f"name {full!r} is {len(full)} characters; the limit here is {max_length} and even its "
                          f"short form '<initials>-<hash>-{tail}' does not fit: use a shorter environment name "
                          "or suffix")
     return f"{head}-{digest}-{tail}"
@@ -82,7 +86,7 @@ def fit(workload: str, component: str, tail: str, max_length: int) -> str:
 
 def _checked(value: str) -> str:
     if not _VALID.fullmatch(value) or "--" in value:
-        raise ValueError(f"name {value!r} may hold only lowercase letters, digits and single '-' between them")
+        raise NamingError(f"name {value!r} may hold only lowercase letters, digits and single '-' between them")
     return value
 
 
@@ -90,5 +94,5 @@ def state_bucket_name(environment: str, account_id: str, region: str) -> str:
     """The state bucket of one environment (shared by its ephemeral copies, whose keys differ)."""
     name = _checked(f"tfstate-{environment}-{account_id}-{region}")
     if len(name) > 63:
-        raise ValueError(f"state bucket name {name!r} is {len(name)} characters; S3 allows 63")
+        raise NamingError(f"state bucket name {name!r} is {len(name)} characters; S3 allows 63")
     return name
