@@ -54,34 +54,35 @@ class Catalog:
         return None
 
 
-def _table(data: dict[str, Any], key: str, where: str, problems: list[str]) -> dict[str, Any]:
-    value = data.get(key)
-    if not isinstance(value, dict):
+def _table(data: dict[str, Any] | None, key: str, where: str, problems: list[str]) -> dict[str, Any] | None:
+    """data[key] when it is a table; None (and a problem) otherwise; None silently when `data` itself is None."""
+    value = None if data is None else data.get(key, None)
+    if data is not None and not isinstance(value, dict):
         problems.append(f"{where}: missing [{key}] table" if value is None else f"{where}.{key}: expected a table")
-        return {}
+        return None
     return value
 
 
-def _list(data: dict[str, Any], key: str, item: type, where: str, problems: list[str]) -> tuple[Any, ...]:
-    value = data.get(key)
-    if not isinstance(value, list) or not value or not all(isinstance(v, item) and not isinstance(v, bool)
-                                                           for v in value):
+def _list(data: dict[str, Any] | None, key: str, item: type, where: str, problems: list[str]) -> tuple[Any, ...]:
+    value = None if data is None else data.get(key)
+    if data is not None and (not isinstance(value, list) or not value or not all(
+            isinstance(v, item) and not isinstance(v, bool) for v in value)):
         kind = "strings" if item is str else "whole numbers"
         problems.append(f"{where}.{key}: expected a non-empty list of {kind}, got {value!r}")
         return ()
-    return tuple(value)
+    return tuple(value or ())
 
 
 def catalog_from_data(data: dict[str, Any], where: str = "config/catalog.toml") -> Catalog:
     """A Catalog from parsed catalog.toml `data`; raises ConfigError naming the file and every bad key."""
     problems: list[str] = []
     regions = _list(_table(data, "regions", where, problems), "allowed", str, f"{where} regions", problems)
-    tables = {key: _table(data, key, where, problems) for key in ("engine_versions", "reserved_usernames")}
+    tables = {key: _table(data, key, where, problems) or {} for key in ("engine_versions", "reserved_usernames")}
     lists = {key: {name: _list(table, name, str, f"{where} {key}", problems) for name in table}
              for key, table in tables.items()}
     runtimes = _list(_table(data, "lambda", where, problems), "runtimes", str, f"{where} lambda", problems)
     retention = _list(_table(data, "logs", where, problems), "retention_days", int, f"{where} logs", problems)
-    sizes = _table(_table(data, "fargate", where, problems), "task_memory_mib", f"{where} fargate", problems)
+    sizes = _table(_table(data, "fargate", where, problems), "task_memory_mib", f"{where} fargate", problems) or {}
     memory = {cpu: _list(sizes, cpu, int, f"{where} fargate.task_memory_mib", problems) for cpu in sizes}
     problems += [f"{where} fargate.task_memory_mib.{cpu}: {cpu!r} is not a number of CPU units"
                  for cpu in sizes if not cpu.isdigit()]
