@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -42,32 +43,53 @@ def build_app(selection: Selection, records: dict[str, EnvironmentRecord], catal
     bindings.load()
     from cdktf import App  # pylint: disable=import-outside-toplevel
 
-    Path(outdir).mkdir(parents=True, exist_ok=True)  # cdktf creates only the last folder of the path
-    app = App(outdir=str(Path(outdir).resolve()))
-    add_stacks(app, selection, records, catalog)
+    target = Path(outdir).resolve()
+    created = next((p for p in reversed((target, *target.parents)) if not p.exists()), None)
+    target.parent.mkdir(parents=True, exist_ok=True)  # cdktf creates only the last folder of the path
+    try:
+        app = App(outdir=str(target))
+        add_stacks(app, selection, records, catalog)
+    except ConfigError:
+        if created is not None:  # a props or naming problem leaves nothing written
+            shutil.rmtree(created, ignore_errors=True)
+        raise
     return app
 
 
 def add_stacks(app: Any, selection: Selection, records: dict[str, EnvironmentRecord], catalog: Catalog) -> list[Any]:
-    """Add one stack per selected workload x environment to `app`; returns them."""
+    """Add one stack per selected workload x environment to `app`; returns them. A module's props check or a name
+    that cannot be built raises ConfigError naming the environment's table in config/environments.toml (the loader
+    checks every value first, so this is the last line of defence, never a traceback)."""
+    from core.naming import NamingError  # pylint: disable=import-outside-toplevel
+    from core.props import PropsError  # pylint: disable=import-outside-toplevel
     from stacks import stack_class  # pylint: disable=import-outside-toplevel
 
-    return [stack_class(workload)(app, env=records[env_name], catalog=catalog, suffix=selection.suffix)
-            for env_name in selection.environments for workload in selection.workloads]
+    built = []
+    for env_name in selection.environments:
+        for workload in selection.workloads:
+            try:
+                built.append(stack_class(workload)(app, env=records[env_name], catalog=catalog,
+                                                   suffix=selection.suffix))
+            except (PropsError, NamingError) as exc:
+                text = str(exc).replace("\n  - ", "; ").replace(":; ", ": ")
+                raise ConfigError([f"config/environments.toml [environments.{env_name}] ({workload}"
+                                   f"{' with suffix ' + selection.suffix if selection.suffix else ''}): {text}; "
+                                   "fix the value named (see docs/modules/)"]) from exc
+    return built
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Synthesize the selection; returns the process exit code."""
+    outdir = os.environ.get("CDKTF_OUTDIR", "cdktf.out")
     try:
         selection, records, catalog = resolve(argv)
+        from core.bindings import paused_gc  # pylint: disable=import-outside-toplevel
+        with paused_gc():
+            app = build_app(selection, records, catalog, outdir)
+            app.synth()
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    outdir = os.environ.get("CDKTF_OUTDIR", "cdktf.out")
-    from core.bindings import paused_gc  # pylint: disable=import-outside-toplevel
-    with paused_gc():
-        app = build_app(selection, records, catalog, outdir)
-        app.synth()
     count = len(selection.workloads) * len(selection.environments)
     print(f"synthesized {count} stack(s) to {outdir}/stacks")
     return 0

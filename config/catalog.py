@@ -6,6 +6,9 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+from config.errors import ConfigError
 
 CATALOG_FILE = Path(__file__).with_name("catalog.toml")
 
@@ -51,15 +54,55 @@ class Catalog:
         return None
 
 
+def _table(data: dict[str, Any] | None, key: str, where: str, problems: list[str]) -> dict[str, Any] | None:
+    """data[key] when it is a table; None (and a problem) otherwise; None silently when `data` itself is None."""
+    value = None if data is None else data.get(key, None)
+    if data is not None and not isinstance(value, dict):
+        problems.append(f"{where}: missing [{key}] table" if value is None else f"{where}.{key}: expected a table")
+        return None
+    return value
+
+
+def _list(data: dict[str, Any] | None, key: str, item: type, where: str, problems: list[str]) -> tuple[Any, ...]:
+    value = None if data is None else data.get(key)
+    if data is not None and (not isinstance(value, list) or not value or not all(
+            isinstance(v, item) and not isinstance(v, bool) for v in value)):
+        kind = "strings" if item is str else "whole numbers"
+        problems.append(f"{where}.{key}: expected a non-empty list of {kind}, got {value!r}")
+        return ()
+    return tuple(value or ())
+
+
+def catalog_from_data(data: dict[str, Any], where: str = "config/catalog.toml") -> Catalog:
+    """A Catalog from parsed catalog.toml `data`; raises ConfigError naming the file and every bad key."""
+    problems: list[str] = []
+    regions = _list(_table(data, "regions", where, problems), "allowed", str, f"{where} regions", problems)
+    tables = {key: _table(data, key, where, problems) or {} for key in ("engine_versions", "reserved_usernames")}
+    lists = {key: {name: _list(table, name, str, f"{where} {key}", problems) for name in table}
+             for key, table in tables.items()}
+    runtimes = _list(_table(data, "lambda", where, problems), "runtimes", str, f"{where} lambda", problems)
+    retention = _list(_table(data, "logs", where, problems), "retention_days", int, f"{where} logs", problems)
+    sizes = _table(_table(data, "fargate", where, problems), "task_memory_mib", f"{where} fargate", problems) or {}
+    memory = {cpu: _list(sizes, cpu, int, f"{where} fargate.task_memory_mib", problems) for cpu in sizes}
+    problems += [f"{where} fargate.task_memory_mib.{cpu}: {cpu!r} is not a number of CPU units"
+                 for cpu in sizes if not cpu.isdigit()]
+    if problems:
+        raise ConfigError(problems)
+    return Catalog(regions=regions, engine_versions=lists["engine_versions"],
+                   reserved_usernames=lists["reserved_usernames"], lambda_runtimes=runtimes,
+                   log_retention_days=retention, fargate_task_memory={int(c): m for c, m in memory.items()})
+
+
 @lru_cache(maxsize=1)
-def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
-    """Read the catalog once per process."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return Catalog(
-        regions=tuple(data["regions"]["allowed"]),
-        engine_versions={k: tuple(v) for k, v in data["engine_versions"].items()},
-        reserved_usernames={k: tuple(v) for k, v in data["reserved_usernames"].items()},
-        lambda_runtimes=tuple(data["lambda"]["runtimes"]),
-        log_retention_days=tuple(data["logs"]["retention_days"]),
-        fargate_task_memory={int(cpu): tuple(sizes) for cpu, sizes in data["fargate"]["task_memory_mib"].items()},
-    )
+def load_catalog(path: Path | None = None) -> Catalog:
+    """Read the catalog (default: CATALOG_FILE) once per process; raises ConfigError when the file is missing, not
+    TOML or incomplete."""
+    path = path or CATALOG_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read the catalog ({exc.strerror}); restore it from git "
+                           "(git checkout -- config/catalog.toml)"]) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path} is not valid TOML: {exc}; fix the line named"]) from exc
+    return catalog_from_data(data, str(path))

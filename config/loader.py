@@ -121,7 +121,14 @@ def overlap_problems(record: Any, path: str) -> list[str]:
 
 def load_environments(text: str | None = None, catalog: Catalog | None = None) -> dict[str, model.EnvironmentRecord]:
     """Every environment record of environments.toml (or of `text`), validated; raises ConfigError."""
-    source = ENVIRONMENTS_FILE.read_text(encoding="utf-8") if text is None else text
+    try:
+        source = ENVIRONMENTS_FILE.read_text(encoding="utf-8") if text is None else text
+    except OSError as exc:
+        raise ConfigError([f"{ENVIRONMENTS_FILE}: cannot read the environment records ({exc.strerror}); restore it "
+                           "from git (git checkout -- config/environments.toml)"]) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{ENVIRONMENTS_FILE} is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as "
+                           "UTF-8"]) from exc
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
@@ -151,5 +158,5 @@ def records_from_data(data: dict[str, Any], catalog: Catalog | None = None) -> d
             problems.extend(model.record_problems(record, f"environments.{name}", catalog))
             records[name] = record
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(problems, "config/environments.toml")
     return records

@@ -159,6 +159,78 @@ def replica_regions(value: list[str], catalog: Catalog) -> str | None:
     return None
 
 
+def failover_domain(value: str, _: Catalog) -> str | None:
+    """A DNS name of two or more labels (lowercase letters, digits, '-')."""
+    label = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+    return None if re.fullmatch(rf"{label}(\.{label})+", value) else f"{value!r} is not a domain like 'dr.example.com'"
+
+
+ENV_NAME_MAX_LENGTH = 10
+"""Longest environment name: with a suffix of 8 every shortened name still fits (core/naming.py)."""
+
+
+def environment_name(value: str, _: Catalog) -> str | None:
+    """1-10 lowercase letters and digits, starting with a letter: it goes into every physical name."""
+    if re.fullmatch(rf"[a-z][a-z0-9]{{0,{ENV_NAME_MAX_LENGTH - 1}}}", value):
+        return None
+    return (f"environment name {value!r} is invalid: use 1-{ENV_NAME_MAX_LENGTH} lowercase letters and digits "
+            "starting with a letter (e.g. 'qa'); it becomes part of every resource name; rename the table")
+
+
+def email(value: str, _: Catalog) -> str | None:
+    """An e-mail address SNS can subscribe (local part, '@', a domain of two or more labels)."""
+    label = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
+    if re.fullmatch(rf"[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{label}(\.{label})+", value) and len(value) <= 254:
+        return None
+    return f"{value!r} is not an e-mail address like 'oncall@example.com'"
+
+
+def tag_value(value: str, _: Catalog) -> str | None:
+    """A tag value AWS accepts: 1-256 letters, digits, spaces and _ . : / = + - @."""
+    if re.fullmatch(r"[\w .:/=+\-@]{1,256}", value):
+        return None
+    return f"{value!r} is not a tag value: use 1-256 letters, digits, spaces and _ . : / = + - @"
+
+
+def image_tag(value: str, _: Catalog) -> str | None:
+    """An image tag ECR accepts: 1-128 letters, digits, '_', '.', '-', not starting with '.' or '-'."""
+    if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", value):
+        return None
+    return f"{value!r} is not an image tag: use 1-128 letters, digits, '_', '.' and '-' (not first), like '1.0.0'"
+
+
+def db_username(value: str, _: Catalog) -> str | None:
+    """An RDS / Aurora PostgreSQL master username: 1-63 letters, digits and '_', starting with a letter."""
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,62}", value):
+        return None
+    return f"master username {value!r}: use 1-63 letters, digits and '_', starting with a letter (e.g. 'dbadmin')"
+
+
+def checks(*found: Check) -> Check:
+    """All of `found`, in order: the first problem wins."""
+    return lambda value, catalog: next((p for c in found if (p := c(value, catalog))), None)
+
+
+def between(low: int, high: int, what: str) -> Check:
+    """A whole number from `low` to `high` (`what` says whose limit it is)."""
+    return lambda value, _: None if low <= value <= high else f"{value}: {what} takes {low} to {high}"
+
+
+def certificate_arn(value: str, _: Catalog) -> str | None:
+    """An ACM certificate ARN (its region must be the load balancer's: see record_problems)."""
+    if re.fullmatch(r"arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}", value):
+        return None
+    return (f"{value!r} is not an ACM certificate ARN like "
+            "'arn:aws:acm:us-east-1:111111111111:certificate/0f5e5c3a-1111-2222-3333-444455556666'")
+
+
+def hosted_zone_id(value: str, _: Catalog) -> str | None:
+    """A Route 53 hosted zone id (Z followed by up to 31 capital letters and digits)."""
+    if re.fullmatch(r"Z[A-Z0-9]{1,31}", value):
+        return None
+    return f"{value!r} is not a hosted zone id like 'Z0123456789ABC'"
+
+
 @dataclass(frozen=True)
 class StateSettings:
     """The Terraform state bucket of an environment (created by the bootstrap stack)."""
@@ -181,9 +253,11 @@ class AuroraSettings:
     """An Aurora PostgreSQL cluster: engine version and username from the catalog, size, backups."""
 
     engine_version: str = checked(aurora_postgres_version, "aurora-postgresql version (config/catalog.toml)")
-    master_username: str = checked(aurora_postgres_username, "master username, not reserved by the engine")
+    master_username: str = checked(checks(db_username, aurora_postgres_username), "master username (letters, "
+                                   "digits, '_'), not reserved by the engine")
     instance_class: str = checked(db_instance_class, "instance class of every cluster instance")
-    instance_count: int = checked(positive, "cluster instances (the first is the writer)")
+    instance_count: int = checked(between(1, 16, "an Aurora cluster"), "cluster instances (the first is the "
+                                  "writer; 1-16)")
     backup_retention_days: int = checked(backup_retention, "days of automated backups (1-35)")
 
 
@@ -204,7 +278,7 @@ class FargateServiceSettings:  # pylint: disable=too-many-instance-attributes
     max_count: int = checked(positive, "most tasks CPU auto scaling starts")
     container_port: int = checked(port, "port the container listens on")
     health_check_path: str = described("path the load balancer checks on each task (starts with '/')")
-    image_tag: str = described("tag of the image in the workload's ECR repository (tags are immutable)")
+    image_tag: str = checked(image_tag, "tag of the image in the workload's ECR repository (tags are immutable)")
 
 
 @dataclass(frozen=True)
@@ -214,9 +288,12 @@ class FlaskApiSettings:
     network: NetworkSettings = described("the workload's VPC")
     database: AuroraSettings = described("the workload's Aurora PostgreSQL cluster")
     service: FargateServiceSettings = described("the Flask container's Fargate service")
-    certificate_arn: str | None = field(default=None, metadata={"help": "ACM certificate: turns HTTPS on"})
-    hosted_zone_id: str | None = field(default=None, metadata={"help": "Route 53 zone of domain_name"})
-    domain_name: str | None = field(default=None, metadata={"help": "alias record for the ALB (with the zone)"})
+    certificate_arn: str | None = field(default=None, metadata={
+        "check": certificate_arn, "help": "ACM certificate in the environment's region: turns HTTPS on"})
+    hosted_zone_id: str | None = field(default=None, metadata={
+        "check": hosted_zone_id, "help": "Route 53 zone of domain_name (both or neither)"})
+    domain_name: str | None = field(default=None, metadata={
+        "check": failover_domain, "help": "alias record for the ALB (with the zone)"})
 
 
 @dataclass(frozen=True)
@@ -227,14 +304,15 @@ class EventProcessingSettings:  # pylint: disable=too-many-instance-attributes
     memory_mb: int = checked(lambda_memory, "processor memory in MB (128-10240)")
     timeout_seconds: int = checked(lambda_timeout, "processor timeout in seconds (1-900)")
     reserved_concurrency: int = checked(positive, "concurrent executions reserved for the processor")
-    max_receive_count: int = checked(positive, "deliveries of a task before it moves to the dead-letter queue")
+    max_receive_count: int = checked(between(1, 1000, "an SQS redrive policy"), "deliveries of a task before it "
+                                     "moves to the dead-letter queue (1-1000)")
     queue_retention_days: int = checked(sqs_retention_days, "days the task queue keeps a message (1-14)")
     dlq_retention_days: int = checked(sqs_retention_days, "days the dead-letter queue keeps a message (1-14)")
     noncurrent_version_expiration_days: int = checked(positive, "days old object versions are kept")
     noncurrent_version_transition_days: int | None = field(default=None, metadata={
-        "help": "days before old object versions move to STANDARD_IA (>= 30, before expiration)"})
+        "check": positive, "help": "days before old object versions move to STANDARD_IA (>= 30, before expiration)"})
     notification_email: str | None = field(default=None, metadata={
-        "help": "e-mail address subscribed to the processed-object notifications"})
+        "check": email, "help": "e-mail address subscribed to the processed-object notifications"})
 
 
 @dataclass(frozen=True)
@@ -260,7 +338,8 @@ class FraudDetectionSettings:
                                          "home region; [] for none)")
     service: FargateServiceSettings = described("the fraud-scoring container's Fargate service")
     alarms: FraudAlarmSettings = described("alarm thresholds")
-    alarm_email: str | None = field(default=None, metadata={"help": "e-mail address subscribed to the alarms"})
+    alarm_email: str | None = field(default=None, metadata={
+        "check": email, "help": "e-mail address subscribed to the alarms"})
 
 
 @dataclass(frozen=True)
@@ -268,9 +347,11 @@ class PostgresSettings:
     """An RDS PostgreSQL instance: engine version and username from the catalog, size, Multi-AZ, backups."""
 
     engine_version: str = checked(postgres_version, "postgres version (config/catalog.toml)")
-    master_username: str = checked(postgres_username, "master username, not reserved by the engine")
+    master_username: str = checked(checks(db_username, postgres_username), "master username (letters, digits, "
+                                   "'_'), not reserved by the engine")
     instance_class: str = checked(db_instance_class, "DB instance class")
-    allocated_storage_gb: int = checked(positive, "allocated gp3 storage in GiB (20 or more)")
+    allocated_storage_gb: int = checked(between(20, 65536, "gp3 storage (GiB)"), "allocated gp3 storage in GiB "
+                                        "(20-65536)")
     multi_az: bool = described("a synchronous standby in a second zone")
     backup_retention_days: int = checked(backup_retention, "days of automated backups (1-35)")
 
@@ -281,7 +362,8 @@ class RedisSettings:
 
     engine_version: str = checked(redis_version, "redis version (config/catalog.toml; 7.x for IAM auth)")
     node_type: str = checked(cache_node_type, "node type of every cache cluster")
-    num_cache_clusters: int = checked(positive, "primary plus replicas (2 or more for automatic failover)")
+    num_cache_clusters: int = checked(between(1, 6, "a Redis replication group"), "primary plus replicas (1-6; 2 "
+                                      "or more for automatic failover)")
     automatic_failover: bool = described("promote a replica when the primary fails (needs 2+ clusters)")
     multi_az: bool = described("place replicas in other zones (needs automatic failover)")
 
@@ -297,12 +379,6 @@ class HealthcareApiSettings:  # pylint: disable=too-many-instance-attributes
     throttling_rate_limit: int = checked(positive, "steady-state requests per second of the API stage")
     throttling_burst_limit: int = checked(positive, "burst requests of the API stage")
     audit_log_retention_days: int = checked(retention, "retention of access, database and flow logs (days)")
-
-
-def failover_domain(value: str, _: Catalog) -> str | None:
-    """A DNS name of two or more labels (lowercase letters, digits, '-')."""
-    label = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
-    return None if re.fullmatch(rf"{label}(\.{label})+", value) else f"{value!r} is not a domain like 'dr.example.com'"
 
 
 @dataclass(frozen=True)
@@ -333,17 +409,17 @@ class DisasterRecoverySettings:  # pylint: disable=too-many-instance-attributes
     domain_name: str = checked(failover_domain, "name of the failover record (and of the zone created for it)")
     alarms: DisasterRecoveryAlarmSettings = described("alarm thresholds")
     hosted_zone_id: str | None = field(default=None, metadata={
-        "help": "existing Route 53 zone holding domain_name (none: a zone is created)"})
+        "check": hosted_zone_id, "help": "existing Route 53 zone holding domain_name (none: a zone is created)"})
 
 
 @dataclass(frozen=True)
 class EnvironmentRecord:  # pylint: disable=too-many-instance-attributes
     """One deployment environment: where it lives and how protective and long-lived its resources are."""
 
-    name: str = described("environment name (the table name in environments.toml)")
+    name: str = checked(environment_name, "environment name (the table name in environments.toml)")
     account_id: str = checked(account_id, "the only AWS account this environment may deploy into")
     region: str = checked(region, "home region of every stack of this environment")
-    owner: str = described("team that owns the resources (the Owner tag)")
+    owner: str = checked(tag_value, "team that owns the resources (the Owner tag)")
     deletion_protection: bool = described("protect stateful resources from deletion")
     log_retention_days: int = checked(retention, "CloudWatch Logs retention of every log group")
     state: StateSettings = described("Terraform state bucket settings")
@@ -366,7 +442,76 @@ def record_problems(record: EnvironmentRecord, path: str, catalog: Catalog) -> l
         settings = getattr(record, workload)
         if settings is not None and settings.service is not None:
             problems += service_problems(settings.service, f"{path}.{workload}.service", catalog)
+    problems += _zone_problems(record, path, catalog) + _value_pair_problems(record, path)
     return problems + _disaster_recovery_problems(record.disaster_recovery, f"{path}.disaster_recovery")
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+
+
+def _zone_problems(record: EnvironmentRecord, path: str, catalog: Catalog) -> list[str]:
+    """Each workload's VPC zones belong to the region its resources are in (a module would fail on it later); an
+    unknown region is reported alone."""
+    problems = []
+    healthcare = record.healthcare_api
+    for key, settings, region_key, where in (
+            ("flask_api", record.flask_api, "region", record.region),
+            ("fraud_detection", record.fraud_detection, "region", record.region),
+            ("healthcare_api", healthcare, "healthcare_api.region", getattr(healthcare, "region", None))):
+        network = getattr(settings, "network", None)
+        zones = getattr(network, "availability_zones", None) or ()
+        if _strings(zones) and where in catalog.regions and not all(z.startswith(f"{where}") for z in zones):
+            problems.append(f"{path}.{key}.network.availability_zones: {list(zones)} must all be zones of {where} "
+                            f"({region_key}); write zones like '{where}a'")
+    return problems
+
+
+def _value_pair_problems(record: EnvironmentRecord, path: str) -> list[str]:
+    """Values AWS accepts only together (each module checks them again when it builds)."""
+    problems = []
+    cache = getattr(record.healthcare_api, "cache", None)
+    if cache is not None and isinstance(cache.num_cache_clusters, int) and isinstance(cache.engine_version, str):
+        where = f"{path}.healthcare_api.cache"
+        major = cache.engine_version.split(".")[0]
+        if major.isdigit() and int(major) < 7:
+            problems.append(f"{where}.engine_version: {cache.engine_version!r}: IAM authentication needs Redis 7 or "
+                            "later; choose a 7.x version")
+        if cache.automatic_failover is True and cache.num_cache_clusters < 2:
+            problems.append(f"{where}.automatic_failover: needs num_cache_clusters >= 2 (a replica to promote); "
+                            f"num_cache_clusters is {cache.num_cache_clusters}")
+        if cache.multi_az is True and cache.automatic_failover is not True:
+            problems.append(f"{where}.multi_az: needs automatic_failover = true")
+    api = record.healthcare_api
+    if api is not None and isinstance(api.throttling_rate_limit, int) and isinstance(api.throttling_burst_limit, int) \
+            and api.throttling_burst_limit < api.throttling_rate_limit:
+        problems.append(f"{path}.healthcare_api.throttling_burst_limit: {api.throttling_burst_limit} is below "
+                        f"throttling_rate_limit {api.throttling_rate_limit}; the burst must be at least the rate")
+    events = record.event_processing
+    transition = getattr(events, "noncurrent_version_transition_days", None)
+    expiration = getattr(events, "noncurrent_version_expiration_days", None)
+    if isinstance(transition, int) and isinstance(expiration, int) and not 30 <= transition < expiration:
+        problems.append(f"{path}.event_processing.noncurrent_version_transition_days: {transition} must be >= 30 "
+                        f"(S3's STANDARD_IA minimum) and below noncurrent_version_expiration_days ({expiration})")
+    return problems + _https_problems(record, path)
+
+
+def _https_problems(record: EnvironmentRecord, path: str) -> list[str]:
+    """flask-api's certificate is in the environment's account and region; zone and domain come together."""
+    flask, problems = record.flask_api, []
+    if flask is None:
+        return problems
+    if (flask.hosted_zone_id is None) != (flask.domain_name is None):
+        problems.append(f"{path}.flask_api: set both hosted_zone_id and domain_name (the ALB's alias record), or "
+                        "neither")
+    arn = flask.certificate_arn
+    if isinstance(arn, str) and certificate_arn(arn, None) is None:  # type: ignore[arg-type]
+        arn_region, arn_account = arn.split(":")[3:5]
+        if (arn_region, arn_account) != (record.region, record.account_id):
+            problems.append(f"{path}.flask_api.certificate_arn: the certificate is in {arn_region} / {arn_account}; "
+                            f"the load balancer needs one in {record.region} / {record.account_id} (region, "
+                            "account_id)")
+    return problems
 
 
 def service_problems(service: FargateServiceSettings, path: str, catalog: Catalog) -> list[str]:
@@ -381,6 +526,9 @@ def service_problems(service: FargateServiceSettings, path: str, catalog: Catalo
                         f"max_count {service.max_count} does not hold; order the three counts")
     if not service.health_check_path.startswith("/"):
         problems.append(f"{path}.health_check_path: {service.health_check_path!r} must start with '/'")
+    elif not re.fullmatch(r"/[\x21-\x7e]{0,1023}", service.health_check_path):
+        problems.append(f"{path}.health_check_path: {service.health_check_path!r}: a load balancer health check "
+                        "path is at most 1024 printable characters without spaces")
     return problems
 
 

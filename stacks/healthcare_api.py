@@ -57,7 +57,7 @@ class HealthcareApiStack(WorkloadStack):
                  "until then /health is a MOCK integration and the group only carries egress rules")
         db, redis = cfg.database, cfg.cache
         self.database = PostgresInstance(self, "Database", props=PostgresInstanceProps(
-            name=names.name("db", max_length=63), catalog=catalog, engine_version=db.engine_version,
+            name=names.name("db", max_length=53), catalog=catalog, engine_version=db.engine_version,
             master_username=db.master_username, database_name=DATABASE_NAME, vpc_id=self.network.vpc.id,
             subnet_ids=private, kms_key_arn=key_arn, instance_class=db.instance_class,
             allocated_storage_gb=db.allocated_storage_gb, multi_az=db.multi_az,
@@ -65,7 +65,7 @@ class HealthcareApiStack(WorkloadStack):
             skip_final_snapshot=not env.deletion_protection, log_retention_days=cfg.audit_log_retention_days,
             allowed_security_group_ids=(self.clients.id,)))
         self.cache = RedisCache(self, "Cache", props=RedisCacheProps(
-            name=names.name("redis", max_length=40), catalog=catalog, engine_version=redis.engine_version,
+            name=names.name("redis", max_length=32), catalog=catalog, engine_version=redis.engine_version,
             vpc_id=self.network.vpc.id, subnet_ids=private, kms_key_arn=key_arn, node_type=redis.node_type,
             num_cache_clusters=redis.num_cache_clusters, automatic_failover=redis.automatic_failover,
             multi_az=redis.multi_az, allowed_security_group_ids=(self.clients.id,)))
