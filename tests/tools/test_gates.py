@@ -11,7 +11,7 @@ import os
 import re
 import shlex
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +188,21 @@ def test_the_harness_sees_what_github_sees(tmp_path: Path) -> None:
     """Without pipefail (no shell declared) a failing command in a pipe passes; with `shell: bash` it fails."""
     assert execute(Step("w", "j", 0, "make scan | tee out.txt", None, {}), tmp_path, fail="make", code=2).code == 0
     assert execute(Step("w", "j", 0, "make scan | tee out.txt", "bash", {}), tmp_path, fail="make", code=2).code == 2
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_the_required_job_needs_every_job_and_fails_unless_all_succeeded_or_skipped(path: Path,
+                                                                                   tmp_path: Path) -> None:
+    """`required` is the one check branch protection names: it runs always, needs every other job, and its step
+    (run as GitHub would) fails for any result but success/skipped."""
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    job = workflow["jobs"]["required"]
+    assert job["if"] == "always()"
+    assert set(job["needs"]) == set(workflow["jobs"]) - {"required"}
+    (step,) = job["steps"]
+    assert step["env"] == {"RESULTS": "${{ join(needs.*.result, ' ') }}"}
+    gate = Step(path.name, "required", 0, step["run"], _defaults_shell(job) or _defaults_shell(workflow), {})
+    for results, passes in (("success success", True), ("success skipped", True),
+                            ("success failure", False), ("cancelled success", False), ("skipped failure", False)):
+        code = execute(replace(gate, env={"RESULTS": results}), tmp_path).code
+        assert (code == 0) is passes, f"{path.name}: results {results!r} gave exit {code}"
