@@ -59,13 +59,13 @@ scan: setup ## Checkov + the project's policies over every stack; report in repo
 deploy: setup ## bootstrap + deploy the dev stacks to the local emulator (DEPLOY_TARGET=aws for AWS)
 	$(PY) -m tools deploy
 
-plan: setup ## terraform plan per stack (exit 2 when something would change)
+plan: setup ## terraform plan per stack (exit 0 also with changes; `python -m tools plan --detailed-exitcode`: 3 = changes)
 	$(PY) -m tools plan
 
 destroy: setup ## destroy the selected stacks (never the bootstrap state bucket)
 	$(PY) -m tools destroy
 
-drift: setup ## refresh-only plan per deployed stack: in sync / drifted / error (reports/drift.json; exit 2 = drift)
+drift: setup ## refresh-only plan per deployed stack: in sync / drifted / error (reports/drift.json; exit 3 = drift)
 	$(PY) -m tools drift
 
 consistency: setup ## compare dev/staging/prod of each workload; differences the records do not explain fail
@@ -80,9 +80,11 @@ emulator-start: setup ## start the long-lived local AWS emulator (moto) on 127.0
 emulator-stop: setup ## stop it
 	$(PY) -m tools emulator stop
 
-lint: setup ## pylint 10.00/10 (line length 120), the formatter check (ruff format --check, ruff.toml)
+lint: setup ## pylint 10.00/10 (line length 120); every workflow: actionlint + shellcheck, zizmor (offline); ruff format --check
 	$(PY) -m pylint main.py config core modules stacks tools policies lambda_src scripts
 	$(PY) -m pylint tests --disable=missing-function-docstring,redefined-outer-name,protected-access
+	$(PY) -m tools.workflow_lint
+	.venv/bin/zizmor --offline --strict-collection .github/workflows/
 	$(PY) -m ruff format --check .
 
 format: setup ## apply the formatter to the whole tree (ruff format, ruff.toml)

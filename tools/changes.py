@@ -2,46 +2,144 @@
 
     git diff --name-only <base>...<head> | python -m tools changes
 
-Every workload when anything shared changes (config/, core/, modules/, lambda_src/, the entry point, the stack
-registry, the lock files and pins); only `<workload>` when stacks/<module>.py of that workload changes; nothing
-for documentation, tests, policies or tooling. Prints the comma-separated workloads (empty: nothing to plan) and,
-under GitHub Actions, writes `workloads=` and `any=` to $GITHUB_OUTPUT. Standard library only: runs before setup.
+Rules, per changed path (first match wins):
+- shared (every workload): config/, core/, modules/, policies/, tools/, main.py, cdktf.json, stacks/__init__.py
+  (the registry), lambda_src/ files outside a handler folder, the lock files and pins (Pipfile, Pipfile.lock,
+  package.json, package-lock.json, .terraform-version), the Makefile and the pull-request workflow itself;
+- stacks/...: the workloads whose stack code includes the file. A workload's stack code is the module its registry
+  entry names (stacks/<module>.py, or every file of the package stacks/<module>/), plus every stacks module it
+  imports, transitively (read with `ast`, nothing is imported). A stacks file no workload includes (a new helper
+  not imported yet, a deleted file) maps to EVERY workload, never to nothing;
+- lambda_src/<handler>/...: the workloads whose stack code names that folder (e.g. `... / "lambda_src" /
+  "dr_health"`); a handler folder no stack names maps to every workload;
+- anything else (docs, tests, README, scripts): nothing.
+Prints the comma-separated workloads (empty: nothing to plan) and, under GitHub Actions, writes `workloads=` and
+`any=` to $GITHUB_OUTPUT. Standard library only: the workflow runs it before `make setup`. Exit 0.
 """
 from __future__ import annotations
 
+import ast
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from stacks import WORKLOADS
 from tools.progress import say
 
-SHARED_DIRS = ("config/", "core/", "modules/", "lambda_src/")
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIRS = ("config/", "core/", "modules/", "policies/", "tools/")
 SHARED_FILES = {"main.py", "cdktf.json", "stacks/__init__.py", "Pipfile", "Pipfile.lock", "package.json",
-                "package-lock.json", ".terraform-version"}
+                "package-lock.json", ".terraform-version", "Makefile", ".github/workflows/pr.yml"}
 
 
-def workload_of(path: str) -> str | None:
-    """The workload whose stack module is `path` (stacks/<module>.py), if any."""
-    for workload, target in WORKLOADS.items():
-        if path == target.partition(":")[0].replace(".", "/") + ".py":
-            return workload
+def _module_file(root: Path, module: str) -> Path | None:
+    """The file of a first-party module `stacks.x.y` (a module file or a package's __init__.py), if it exists."""
+    base = root.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
     return None
 
 
-def changed_workloads(paths: Iterable[str]) -> list[str]:
+def _parse(path: Path) -> ast.AST:
+    """The file's syntax tree; an empty module when it does not parse (its imports are then unknown, so the files
+    it would include count as included by nobody: they plan every workload)."""
+    try:
+        return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except SyntaxError as exc:
+        say(f"{path}: does not parse ({exc.msg}, line {exc.lineno}); its imports are unknown")
+        return ast.Module(body=[], type_ignores=[])
+
+
+def _imports(root: Path, path: Path) -> set[str]:
+    """The stacks.* modules `path` imports (absolute or relative imports; `from pkg import sub` included)."""
+    package = list(path.relative_to(root).parts[:-1])  # stacks/a/b.py and stacks/a/__init__.py: stacks.a
+    found: set[str] = set()
+    for node in ast.walk(_parse(path)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *(node.module.split(".") if node.module else [])])
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return {m for m in found if m.split(".")[0] == "stacks" and m != "stacks"}
+
+
+def _strings(path: Path) -> set[str]:
+    """Every string constant in a Python file."""
+    return {n.value for n in ast.walk(_parse(path)) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """Which repository files belong to which workload's stack code."""
+
+    files: Mapping[str, frozenset[str]]  # workload -> repository-relative paths of its stack code (stacks/...)
+    handlers: Mapping[str, frozenset[str]]  # workload -> lambda_src/<handler> folders its stack code names
+
+
+def ownership(root: Path = ROOT, workloads: Mapping[str, str] | None = None) -> Ownership:
+    """Walk each workload's stack code from its registry module through its stacks imports (default: the registry
+    in stacks/__init__.py)."""
+    workloads = WORKLOADS if workloads is None else workloads
+    handler_dirs = sorted(p.name for p in (root / "lambda_src").iterdir() if p.is_dir() and p.name[0] not in "._") \
+        if (root / "lambda_src").is_dir() else []
+    files: dict[str, frozenset[str]] = {}
+    handlers: dict[str, frozenset[str]] = {}
+    for workload, target in workloads.items():
+        pending, seen = [target.partition(":")[0]], set()
+        owned: set[Path] = set()
+        while pending:
+            module = pending.pop()
+            path = _module_file(root, module)
+            if module in seen or path is None:
+                continue
+            seen.add(module)
+            owned.add(path)
+            if path.name == "__init__.py" and path.parent != root / "stacks":  # a workload package: all its files
+                owned.update(p for p in path.parent.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            pending.extend(_imports(root, path))
+        texts: set[str] = set()
+        for path in (p for p in owned if p.suffix == ".py"):
+            texts |= _strings(path)
+        files[workload] = frozenset(p.relative_to(root).as_posix() for p in owned)
+        handlers[workload] = frozenset(f"lambda_src/{h}" for h in handler_dirs
+                                       if h in texts or any(f"lambda_src/{h}" in t for t in texts))
+    return Ownership(files, handlers)
+
+
+def workloads_of(path: str, owners: Ownership, order: Iterable[str]) -> list[str]:
+    """The workloads one changed path touches, in registry order (see the module docstring for the rules)."""
+    everything = list(order)
+    parts = path.split("/")
+    if path.startswith(SHARED_DIRS) or path in SHARED_FILES or (parts[0] == "lambda_src" and len(parts) < 3):
+        say(f"{path}: shared by every stack")
+        return everything
+    if parts[0] == "stacks":
+        found, nobody = [w for w in everything if path in owners.files.get(w, ())], "stack code no workload includes"
+    elif parts[0] == "lambda_src":
+        found, nobody = [w for w in everything if "/".join(parts[:2]) in owners.handlers.get(w, ())], \
+            "Lambda source no stack names"
+    else:
+        return []
+    if not found:
+        say(f"{path}: {nobody} (new, unused or deleted): planning every workload")
+        return everything
+    say(f"{path}: {', '.join(found)}")
+    return found
+
+
+def changed_workloads(paths: Iterable[str], root: Path = ROOT,
+                      workloads: Mapping[str, str] | None = None) -> list[str]:
     """The workloads to plan for these changed files, in registry order."""
-    wanted: set[str] = set()
+    workloads = WORKLOADS if workloads is None else workloads
+    owners, wanted = ownership(root, workloads), set()
     for path in (p.strip() for p in paths if p.strip()):
-        if path.startswith(SHARED_DIRS) or path in SHARED_FILES:
-            say(f"{path}: shared by every stack")
-            return list(WORKLOADS)
-        found = workload_of(path)
-        if found:
-            say(f"{path}: {found}")
-            wanted.add(found)
-    return [w for w in WORKLOADS if w in wanted]
+        wanted.update(workloads_of(path, owners, workloads))
+    return [w for w in workloads if w in wanted]
 
 
 def command(args: Any) -> int:

@@ -4,17 +4,24 @@
     validate  terraform init -backend=false + validate per stack
     scan      Checkov + the project's checks over every synthesized stack (policies/scan.py)
     deploy    bootstrap the state bucket, then apply the selection; writes cfn-outputs/flat-outputs.json
-    plan      terraform plan -detailed-exitcode per stack (exit 2 when any stack has changes)
+    plan      terraform plan per stack (with --detailed-exitcode: exit 3 when any stack has changes)
     destroy   destroy the selection (never the bootstrap stack: it holds every other stack's state)
     emulator  start | stop | status of the long-lived local emulator
     docs      regenerate docs/modules, docs/workloads (diagrams) and docs/environments.md (tools/docgen.py)
-    drift        refresh-only plan per deployed stack: in sync / drifted / error (exit 2 = drift; reports/drift.json)
+    drift        refresh-only plan per deployed stack: in sync / drifted / error (exit 3 = drift; reports/drift.json)
     consistency  compare dev/staging/prod per workload; unexplained differences exit 1 (reports/consistency.json)
     export-hcl   every stack as plain Terraform HCL in hcl.out/stacks/, validated
     changes      changed file names on stdin -> the workloads to plan (the pull-request workflow)
 
 Selection: --workloads, --environments, --suffix, or WORKLOADS / ENVIRONMENTS / ENVIRONMENT_SUFFIX.
 deploy/plan/destroy/drift default to the dev environment and the `local` target (DEPLOY_TARGET=aws for AWS).
+
+Exit codes (every command):
+    0    success; plan: no changes, or changes without --detailed-exitcode; drift: every stack in sync
+    1    error: Terraform or a tool failed (the message says what and how to recover)
+    2    bad input: a configuration or usage error, found before anything is built or deployed
+    3    changes: `plan --detailed-exitcode` when any stack has changes; `drift` when any stack drifted
+    130  interrupted (Ctrl-C / SIGTERM)
 """
 from __future__ import annotations
 
@@ -29,6 +36,7 @@ from config import ConfigError, Selection
 from tools.progress import ToolError, say, step
 
 ROOT = Path(__file__).resolve().parent.parent
+OK, ERROR, BAD_INPUT, CHANGES, INTERRUPTED = 0, 1, 2, 3, 130  # the exit codes (module docstring)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--suffix", default=os.environ.get("ENVIRONMENT_SUFFIX"))
     parser.add_argument("--target", default=os.environ.get("DEPLOY_TARGET", "local"), choices=["local", "aws"])
     parser.add_argument("--outdir", default=os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
+    parser.add_argument("--detailed-exitcode", action="store_true",
+                        help="plan: exit 3 (not 0) when any stack has changes, as `terraform plan -detailed-exitcode`")
     return parser
 
 
@@ -111,7 +121,7 @@ def deploy_like(args: argparse.Namespace) -> int:
         if args.target == "local":  # the state bucket must exist before any S3 backend can initialise
             deploy.deploy_all(boots, target)
         changed = [deploy.plan(r, target) for r in refs if not r.bootstrap]
-        return 2 if any(changed) else 0
+        return CHANGES if any(changed) and args.detailed_exitcode else 0
     for ref in reversed([r for r in refs if not r.bootstrap]):
         deploy.destroy(ref, target)
     return 0
@@ -164,13 +174,19 @@ COMMANDS.update({name: _operation(module) for name, module in OPERATIONS.items()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; errors go to stderr with exit code 1 (2 for configuration errors)."""
-    args = _parser().parse_args(argv)
+    """Run one command and map the outcome to the exit codes of the module docstring; errors go to stderr."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse printed the usage and the problem
+        return OK if exc.code in (0, None) else BAD_INPUT
     try:
         return int(COMMANDS[args.command](args))
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return BAD_INPUT
     except ToolError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return INTERRUPTED

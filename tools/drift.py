@@ -5,7 +5,7 @@ For every selected stack: `terraform init` against its backend, `terraform plan 
 resource whose real state no longer matches the state file; an attribute the configuration sets that changed (or a
 deleted resource) is drift. Result per stack: in sync / drifted (addresses and changed attributes) / not deployed
 (empty state) / error. Table on stdout, details in reports/drift.json.
-Exit code: 0 all in sync, 2 drift found, 1 any error (errors win over drift).
+Exit code: 0 all in sync, 3 drift found, 1 any error (errors win over drift); the CLI maps bad input to 2.
 """
 from __future__ import annotations
 
@@ -149,9 +149,9 @@ def table(results: list[StackDrift]) -> str:
 
 
 def exit_code(results: list[StackDrift]) -> int:
-    """1 when any stack errored, else 2 when any drifted, else 0."""
+    """1 when any stack errored, else 3 when any drifted, else 0."""
     statuses = {r.status for r in results}
-    return 1 if "error" in statuses else 2 if "drifted" in statuses else 0
+    return 1 if "error" in statuses else 3 if "drifted" in statuses else 0
 
 
 def detect(refs: list[StackRef], target: Target, report: Path | None = None) -> int:

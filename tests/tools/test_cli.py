@@ -1,11 +1,15 @@
-"""The CLI in-process: synth, validate, scan, the emulator commands and error exits."""
+"""The CLI in-process: synth, validate, scan, the emulator commands, and the exit-code contract (0 success, 1
+error, 2 bad input, 3 changes with --detailed-exitcode, 130 interrupted)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
-from tools import cli, emulator, terraform
+from tests.conftest import Deployment
+from tools import cli, emulator, targets, terraform
 from tools.progress import ToolError
 
 
@@ -24,6 +28,54 @@ def test_synth_validate_and_scan_one_stack(tmp_path: Path, capsys: pytest.Captur
 def test_configuration_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["synth", "--environments", "qa"]) == 2
     assert "unknown environment 'qa'" in capsys.readouterr().err
+
+
+def test_configuration_error_of_a_detailed_plan_is_2_never_3(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["plan", "--detailed-exitcode", "--environments", "qa", "--outdir", str(tmp_path / "o")]) == 2
+    assert "unknown environment 'qa'" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()  # nothing synthesized, nothing planned
+
+
+@pytest.mark.parametrize("argv", [["nope"], ["plan", "--target", "gcp"], ["plan", "--detailed-exitcode=yes"]])
+def test_usage_error_exits_2_with_argparse_message(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: python -m tools") and "error: " in err
+
+
+def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--detailed-exitcode" in out and "3    changes: `plan --detailed-exitcode`" in out
+
+
+def test_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted(args: Any) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(cli.COMMANDS, "synth", interrupted)
+    assert cli.main(["synth"]) == 130
+    assert capsys.readouterr().err == "interrupted\n"
+
+
+@pytest.mark.integration
+def test_plan_exit_codes_on_the_emulator(monkeypatch: pytest.MonkeyPatch, emulator_deployment: Deployment,
+                                         deploy: Callable[[str], dict[str, Any]], tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A real plan (terraform against the session emulator) of a stack never deployed there (its own suffix):
+    changes -> 3 with --detailed-exitcode, 0 without (each call also re-applies bootstrap-dev, ~25 s)."""
+    deploy("bootstrap-dev")
+    monkeypatch.setattr(targets, "resolve_target", lambda name, account: emulator_deployment.target)
+    outdir = tmp_path / "out"
+    args = ["plan", "--workloads", "event-processing", "--suffix", "exitcode", "--outdir", str(outdir)]
+    assert cli.main([*args, "--detailed-exitcode"]) == 3
+    synthesized = json.loads((outdir / "stacks" / "event-processing-dev-exitcode" / "cdk.tf.json").read_text("utf-8"))
+    count = sum(len(blocks) for blocks in synthesized["resource"].values())
+    line = f"    event-processing-dev-exitcode: Plan: {count} to add, 0 to change, 0 to destroy.\n"
+    assert line in capsys.readouterr().err
+    assert cli.main(args) == 0
+    assert line in capsys.readouterr().err
 
 
 def test_local_target_refuses_two_accounts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

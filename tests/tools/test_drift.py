@@ -28,7 +28,7 @@ def test_out_of_band_tag_change_is_reported_then_cleared(deploy: Callable[[str],
     changed = [t for t in original if t["Key"] != "Owner"] + [{"Key": "Owner", "Value": "someone-else"}]
     s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": changed})
     try:
-        assert drift.detect(refs, target, report) == 2
+        assert drift.detect(refs, target, report) == 3
     finally:  # undo, so every later re-plan of bootstrap-dev still sees no changes
         s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": original})
     (stack,) = json.loads(report.read_text(encoding="utf-8"))["stacks"]
@@ -91,7 +91,7 @@ def test_only_configured_attributes_are_drift() -> None:
 
 def test_exit_codes_errors_win_over_drift() -> None:
     results = [drift.StackDrift("a", "in sync"), drift.StackDrift("b", "drifted")]
-    assert drift.exit_code(results) == 2
+    assert drift.exit_code(results) == 3
     assert drift.exit_code([*results, drift.StackDrift("c", "error", error="boom")]) == 1
     assert drift.exit_code(results[:1]) == 0
 
