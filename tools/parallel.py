@@ -125,7 +125,7 @@ class Options:
 class _Batch:  # pylint: disable=too-few-public-methods
     def __init__(self, name: Callable[[Any], str], options: Options, count: int) -> None:
         self.name, self.options = name, options
-        self.stop = options.stop or Stop()
+        self.stop = options.stop if options.stop is not None else Stop()
         self.total = options.total or count
         self.counter = options.first - 1
         self.results: dict[int, Result] = {}
