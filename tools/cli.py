@@ -191,7 +191,8 @@ def _finish(args: argparse.Namespace, results: Sequence[Any], stop: Any) -> int:
     code = parallel.exit_code(results, stop)
     if code == parallel.INTERRUPTED:
         say(f"interrupted ({stop.signal_name or 'signal'}): Terraform stopped cleanly, wrote state and released "
-            f"the lock. Resume with the same command: {again(args)}")
+            f"the lock. Resume with the same command: {again(args)}"
+            + (" (it first adopts what calls cancelled mid-flight had created)" if args.command == "deploy" else ""))
     elif code:
         bad = [r.name for r in results if r.status != "ok"]
         say(f"{len(bad)} of {len(results)} stack(s) did not {args.command}: {', '.join(bad)} "

@@ -58,11 +58,33 @@ def _init(ref: StackRef, target: Target, log: Path | None = None) -> None:
     terraform.init(ref.directory, backend=True, env=target.env, backend_config=config, log=log)
 
 
+def interrupted_marker(ref: StackRef) -> Path:
+    """reports/deploy/<stack>.interrupted: written when an apply of the stack was stopped by a signal."""
+    return log_path("deploy", ref.name).with_suffix(".interrupted")
+
+
 def apply(ref: StackRef, target: Target, *, log: Path | None = None) -> dict[str, Any]:
-    """init + apply; returns the stack's non-sensitive outputs."""
+    """init + apply; returns the stack's non-sensitive outputs.
+
+    A stopped Terraform cancels its in-flight calls: a resource whose create request had gone out can exist without
+    being in state. So the first apply after an interrupted one (its marker file) adopts, before applying, what the
+    plan would create that already exists by name (tools/recovery.py); the marker goes once the apply succeeded."""
     log = log or log_path("deploy", ref.name)
     _init(ref, target, log)
-    terraform.run(ref.directory, ["apply", "-auto-approve", "-input=false", "-no-color"], env=target.env, log=log)
+    marker = interrupted_marker(ref)
+    if marker.exists():
+        from tools import recovery  # pylint: disable=import-outside-toplevel
+        recovery.adopt_all(ref, target, recovery.orphans(ref, target), log=log)
+    try:
+        terraform.run(ref.directory, ["apply", "-auto-approve", "-input=false", "-no-color"], env=target.env,
+                      log=log)
+    except ToolError as exc:
+        if "already exists" in str(exc):
+            raise ToolError(f"{exc}\nA resource of {ref.name} exists but is not in its state (left by an apply that "
+                            f"was killed): `python -m tools recover --stack {ref.name}` lists them, `--adopt` "
+                            "imports them; then deploy again") from exc
+        raise
+    marker.unlink(missing_ok=True)
     return terraform.outputs(ref.directory, env=target.env, log=log)
 
 
@@ -142,7 +164,13 @@ def deploy_stacks(refs: list[StackRef], target: Target, *, jobs: int | None = No
     collected: dict[str, Any] = {}
 
     def work(ref: StackRef) -> tuple[str, Any]:
-        return "applied", apply(ref, target)
+        try:
+            return "applied", apply(ref, target)
+        except ToolError:
+            if stop:  # stopped by a signal: the next apply adopts what the cancelled calls created
+                interrupted_marker(ref).parent.mkdir(parents=True, exist_ok=True)
+                interrupted_marker(ref).write_text("interrupted\n", encoding="utf-8")
+            raise
 
     def done(result: Result) -> None:
         if result.status == "ok":
@@ -198,7 +226,13 @@ def s3_client(target: Target, region: str) -> Any:
 
 
 def empty_bucket(client: Any, bucket: str) -> int:
-    """Delete every object version and delete marker of `bucket`; returns how many were deleted."""
+    """Delete every object version and delete marker of `bucket`; returns how many were deleted.
+
+    A destroy that stopped at this bucket has already suspended its versioning (aws_s3_bucket_versioning's delete).
+    moto 5.2.5 then fails on deleting any version of a key that has a delete marker (HTTP 500, AttributeError in
+    _VersionedKeyStore.pop), so versioning is switched back on first; the bucket is deleted right after."""
+    if client.get_bucket_versioning(Bucket=bucket).get("Status") == "Suspended":
+        client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     deleted = 0
     for page in client.get_paginator("list_object_versions").paginate(Bucket=bucket):
         keys = [{"Key": v["Key"], "VersionId": v["VersionId"]}

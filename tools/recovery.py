@@ -106,15 +106,20 @@ def recover(ref: StackRef, target: Target, *, adopt: bool = False) -> dict[str, 
     say(f"{ref.name}: {len(found)} resource(s) exist but are not in the state (left by an apply that died):\n"
         + "\n".join(f"    {a}  (id {i})\n      adopt: {import_command(ref, a, i)}" for a, i in found.items()))
     if adopt:
-        for address, import_id in found.items():
-            terraform.run(ref.directory, ["import", "-input=false", "-no-color", address, import_id], env=target.env,
-                          log=log_path("recover", ref.name))
-            say(f"    adopted {address}")
+        adopt_all(ref, target, found)
         say(f"{ref.name}: adopted {len(found)}; finish with `python -m tools deploy` for its workload and environment")
     else:
         say("adopt them all with `python -m tools recover --stack " + ref.name + " --adopt`, or delete one after "
             "adopting it: terraform -chdir=" + str(ref.directory) + " destroy -target=<address>")
     return found
+
+
+def adopt_all(ref: StackRef, target: Target, found: dict[str, str], *, log: Path | None = None) -> None:
+    """terraform import each {address: id} into the stack's state."""
+    for address, import_id in found.items():
+        terraform.run(ref.directory, ["import", "-input=false", "-no-color", address, import_id], env=target.env,
+                      log=log or log_path("recover", ref.name))
+        say(f"    {ref.name}: adopted {address} (id {import_id}), created by an interrupted apply")
 
 
 def unlock(ref: StackRef, target: Target, lock_id: str) -> None:
