@@ -19,25 +19,15 @@ import fcntl
 import json
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from tools import terraform
-from tools.parallel import Result, Stop, default_jobs, log_path, run_all
+from tools.parallel import Result, StackRef, Stop, default_jobs, log_path, run_all
 from tools.progress import ToolError, say
 from tools.targets import Target
 
 OUTPUTS_FILE = terraform.ROOT / "cfn-outputs" / "flat-outputs.json"
-
-
-@dataclass(frozen=True)
-class StackRef:
-    """A synthesized stack: its name and folder."""
-
-    name: str
-    directory: Path
-    bootstrap: bool = False
 
 
 def stack_refs(outdir: Path, names: Iterable[str]) -> list[StackRef]:

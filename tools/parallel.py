@@ -52,6 +52,15 @@ def jobs_setting(value: int | str | None, count: int, environ: Mapping[str, str]
     return jobs
 
 
+@dataclass(frozen=True)
+class StackRef:
+    """A synthesized stack: its name and folder (tools.deploy.StackRef is this class)."""
+
+    name: str
+    directory: Path
+    bootstrap: bool = False
+
+
 def log_path(command: str, stack: str) -> Path:
     """reports/<command>/<stack>.log (the folder is created on first write)."""
     return REPORTS / command / f"{stack}.log"

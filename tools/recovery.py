@@ -26,8 +26,7 @@ from typing import Any
 
 from config import ConfigError
 from tools import terraform
-from tools.deploy import StackRef
-from tools.parallel import log_path
+from tools.parallel import StackRef, log_path
 from tools.progress import ToolError, say
 from tools.targets import Target
 
