@@ -178,3 +178,14 @@ def test_a_signal_is_forwarded_once_and_terraform_stops_cleanly(tmp_path: Path,
     err = capsys.readouterr().err
     assert "SIGTERM: asked 1 running terraform(s) to stop cleanly" in err
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # restored
+
+
+def test_unlock_and_recover_explain_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["unlock", "--outdir", str(tmp_path)]) == 2
+    assert "unlock needs --stack <stack> (e.g. --stack flask-api-dev)" in capsys.readouterr().err
+    (tmp_path / "stacks" / "flask-api-dev").mkdir(parents=True)
+    (tmp_path / "stacks" / "flask-api-dev" / "cdk.tf.json").write_text("{}", encoding="utf-8")
+    assert cli.main(["unlock", "--stack", "flask-api-dev", "--outdir", str(tmp_path)]) == 2
+    assert "unlock needs --lock-id <id>: the ID the locked run printed" in capsys.readouterr().err
+    assert cli.main(["recover", "--stack", "nope-dev", "--outdir", str(tmp_path)]) == 1
+    assert f"{tmp_path / 'stacks' / 'nope-dev'} has no synthesized stack" in capsys.readouterr().err
