@@ -1,7 +1,7 @@
 """`python -m tools <command>`: the project's commands (the Makefile calls these).
 
     synth     synthesize the selection to cdktf.out/              (default: every workload x environment)
-    validate  terraform init -backend=false + validate per stack
+    validate  terraform validate of every stack, batched (one init + validate per batch, batches side by side)
     scan      Checkov + the project's checks over every synthesized stack (policies/scan.py)
     deploy    bootstrap the state bucket, then apply the selection side by side; writes cfn-outputs/flat-outputs.json
     plan      terraform plan -detailed-exitcode per stack, side by side
