@@ -63,6 +63,27 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
     return Synth(outdir, stacks)
 
 
+@dataclass
+class Validated:
+    """`terraform validate` verdicts of every synthesized stack and of the HCL export of every dev and prod stack."""
+
+    hcl_outdir: Path  # hcl.out of every stack but the ephemeral copies (tools/hcl_export.py)
+    verdicts: dict[Path, dict[str, Any]]
+
+
+@pytest.fixture(scope="session")
+def validated(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> Validated:
+    """Each configuration validated once per session: the JSON of every stack, and the HCL export of the dev and prod
+    stacks (they span every structure), in batches side by side (tools.terraform.validate_all)."""
+    from tools import hcl_export, terraform  # pylint: disable=import-outside-toplevel
+    hcl_outdir = tmp_path_factory.mktemp("hcl.out")
+    json_dirs = sorted((synth.outdir / "stacks").iterdir())
+    exported = [d for d in json_dirs if not d.name.endswith(EPHEMERAL_SUFFIX)]
+    assert hcl_export.export(exported, hcl_outdir, check=False) == 0  # rendered and `terraform fmt`-ed
+    hcl_dirs = [hcl_outdir / "stacks" / d.name for d in exported if d.name.endswith(("-dev", "-prod"))]
+    return Validated(hcl_outdir, terraform.validate_all([*json_dirs, *hcl_dirs], jobs=os.cpu_count() or 1))
+
+
 def props_error(construct: Callable[..., Any], id_: str, props: Any) -> str:
     """The PropsError text `construct` raises when built with `props` in a throwaway stack (the `synth` fixture must
     have loaded the bindings); fails when it builds."""
@@ -84,6 +105,7 @@ class Deployment:
     endpoint: str
     outdir: Path
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)  # stack -> why it did not deploy
 
     def client(self, service: str, region: str = "us-east-1") -> Any:
         """A boto3 client talking to the emulator."""
@@ -122,18 +144,44 @@ def emulator_deployment(synth: Synth, tmp_path_factory: pytest.TempPathFactory) 
         yield Deployment(local_target(emulator, state), emulator.endpoint, synth.outdir)
 
 
+# Stacks the collected tests deploy (their module's STACK): the first deploy applies all of them side by side.
+DEPLOYED_BY_TESTS: set[str] = set()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Note every stack the collected tests deploy (a test module using `deploy` names it in STACK)."""
+    for item in items:
+        stack = getattr(getattr(item, "module", None), "STACK", None)
+        if "deploy" in getattr(item, "fixturenames", ()) and isinstance(stack, str):
+            DEPLOYED_BY_TESTS.add(stack)
+
+
+def _environment(stack: str) -> str:
+    return stack.split("-")[-1] if not stack.endswith(EPHEMERAL_SUFFIX) else stack.split("-")[-2]
+
+
 @pytest.fixture(scope="session")
 def deploy(emulator_deployment: Deployment) -> Callable[[str], dict[str, Any]]:
     """`deploy("<stack>")` applies the environment's bootstrap stack and then `<stack>` (once per session) and
-    returns the stack's outputs, as also written to cfn-outputs/flat-outputs.json."""
-    from tools.deploy import OUTPUTS_FILE, deploy_all, stack_refs  # pylint: disable=import-outside-toplevel
+    returns the stack's outputs, as also written to cfn-outputs/flat-outputs.json. The first call of an environment
+    applies every stack of it that the collected tests deploy, side by side (tools.deploy.deploy_stacks)."""
+    from tools.deploy import OUTPUTS_FILE, deploy_stacks, stack_refs  # pylint: disable=import-outside-toplevel
 
     def _deploy(name: str) -> dict[str, Any]:
-        env = name.split("-")[-1] if not name.endswith(EPHEMERAL_SUFFIX) else name.split("-")[-2]
-        wanted = [n for n in (f"bootstrap-{env}", name) if n not in emulator_deployment.outputs]
+        env, done = _environment(name), {**emulator_deployment.outputs, **emulator_deployment.failed}
+        together = sorted(s for s in DEPLOYED_BY_TESTS
+                          if _environment(s) == env and (emulator_deployment.outdir / "stacks" / s).is_dir())
+        wanted = [n for n in dict.fromkeys((f"bootstrap-{env}", name, *together)) if n not in done]
         if wanted:
-            refs = stack_refs(emulator_deployment.outdir, wanted)
-            emulator_deployment.outputs.update(deploy_all(refs, emulator_deployment.target, OUTPUTS_FILE))
+            results, _ = deploy_stacks(stack_refs(emulator_deployment.outdir, wanted), emulator_deployment.target,
+                                       outputs_file=OUTPUTS_FILE)
+            for result in results:
+                if result.status == "ok":
+                    emulator_deployment.outputs[result.name] = result.value
+                else:
+                    emulator_deployment.failed[result.name] = f"{result.status}: {result.error}"
+        if name in emulator_deployment.failed:
+            pytest.fail(f"{name} did not deploy: {emulator_deployment.failed[name]}")
         flat = json.loads(OUTPUTS_FILE.read_text(encoding="utf-8"))
         return dict(flat[name])
 

@@ -1,17 +1,25 @@
 """`python -m tools <command>`: the project's commands (the Makefile calls these).
 
     synth     synthesize the selection to cdktf.out/              (default: every workload x environment)
-    validate  terraform init -backend=false + validate per stack
+    validate  terraform validate of every stack, batched (one init + validate per batch, batches side by side)
     scan      Checkov + the project's checks over every synthesized stack (policies/scan.py)
-    deploy    bootstrap the state bucket, then apply the selection; writes cfn-outputs/flat-outputs.json
-    plan      terraform plan per stack (with --detailed-exitcode: exit 3 when any stack has changes)
-    destroy   destroy the selection (never the bootstrap stack: it holds every other stack's state)
+    deploy    bootstrap the state bucket, then apply the selection side by side; writes cfn-outputs/flat-outputs.json
+    plan      terraform plan per stack, side by side (with --detailed-exitcode: exit 3 when any stack has changes)
+    destroy   destroy the selection side by side (never the bootstrap stack: it holds every other stack's state);
+              an environment with deletion protection needs --confirm <env> (or CONFIRM=<env>, or the name typed
+              on a terminal); buckets of unprotected environments are emptied first
     emulator  start | stop | status of the long-lived local emulator
     docs      regenerate docs/modules, docs/workloads (diagrams) and docs/environments.md (tools/docgen.py)
     drift        refresh-only plan per deployed stack: in sync / drifted / error (exit 3 = drift; reports/drift.json)
     consistency  compare dev/staging/prod per workload; unexplained differences exit 1 (reports/consistency.json)
     export-hcl   every stack as plain Terraform HCL in hcl.out/stacks/, validated
     changes      changed file names on stdin -> the workloads to plan (the pull-request workflow)
+    unlock       release a stale state lock: --stack <stack> --lock-id <id> (the id a locked run printed)
+    recover      after an apply that died before writing state: --stack <stack> lists what exists but is not in
+                 state (with the terraform import commands); --adopt imports it
+
+Stack operations run side by side (--jobs N / JOBS, default min(2 x CPU count, stacks)); Terraform's output per
+stack is in reports/<command>/<stack>.log; Ctrl-C / SIGTERM is forwarded to Terraform (exit 130).
 
 Selection: --workloads, --environments, --suffix, or WORKLOADS / ENVIRONMENTS / ENVIRONMENT_SUFFIX.
 deploy/plan/destroy/drift default to the dev environment and the `local` target (DEPLOY_TARGET=aws for AWS).
@@ -30,7 +38,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from config import ConfigError, Selection
 from tools.progress import ToolError, say, step
@@ -52,7 +60,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--outdir", default=os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
     parser.add_argument("--detailed-exitcode", action="store_true",
                         help="plan: exit 3 (not 0) when any stack has changes, as `terraform plan -detailed-exitcode`")
+    _runner_arguments(parser)
     return parser
+
+
+def _runner_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of the stack-operations runner (tools/parallel.py, tools/recovery.py)."""
+    parser.add_argument("--jobs", default=None, help="stacks at once (default: JOBS, else min(2 x CPUs, stacks))")
+    parser.add_argument("--confirm", default=os.environ.get("CONFIRM"),
+                        help="destroy: the protected environment(s) you mean to destroy, e.g. --confirm prod")
+    parser.add_argument("--stack", help="unlock / recover: the stack")
+    parser.add_argument("--lock-id", help="unlock: the lock id the locked run printed")
+    parser.add_argument("--adopt", action="store_true", help="recover: import what exists into the state")
 
 
 def synth(args: argparse.Namespace, *, deploying: bool = False) -> tuple[Selection, list[str]]:
@@ -80,51 +99,115 @@ def _stack_dirs(args: argparse.Namespace) -> list[Path]:
 
 
 def validate(args: argparse.Namespace) -> int:
-    """Validate every selected stack against the real provider schema."""
-    from tools import terraform  # pylint: disable=import-outside-toplevel
+    """Validate every selected stack against the real provider schema (batched, side by side)."""
+    from tools import parallel, terraform  # pylint: disable=import-outside-toplevel
 
-    failed = 0
     dirs = _stack_dirs(args)
+    # CPU-bound: by default one batch per CPU (jobs_setting gives min(2 x CPUs, count))
+    verdicts = terraform.validate_all(dirs, jobs=parallel.jobs_setting(args.jobs, min(len(dirs), os.cpu_count() or 1)))
+    failed = 0
     for index, directory in enumerate(dirs, 1):
-        verdict = terraform.validate(directory)
+        verdict = verdicts[directory]
         ok = verdict.get("valid") is True
         failed += not ok
-        say(f"[{index}/{len(dirs)}] {directory.name}: {'valid' if ok else 'INVALID'}")
-        for diag in verdict.get("diagnostics", []):
-            say(f"    {diag.get('severity')}: {diag.get('summary')} {diag.get('detail', '')}")
+        lines = [f"[{index}/{len(dirs)}] {directory.name}: {'valid' if ok else 'INVALID'}"]
+        lines += [f"    {d.get('severity')}: {d.get('summary')} {d.get('detail', '')}"
+                  for d in verdict.get("diagnostics", [])]
+        say("\n".join(lines))
     return 1 if failed else 0
 
 
+def again(args: argparse.Namespace) -> str:
+    """The command line that repeats this run (to resume after an interruption or a fixed failure)."""
+    parts = [f"python -m tools {args.command}"]
+    parts += [f"--{k} {v}" for k, v in (("workloads", args.workloads), ("environments", args.environments),
+                                       ("suffix", args.suffix)) if v]
+    parts += [f"--target {args.target}"] if args.target != "local" else []
+    return " ".join(parts)
+
+
+def confirm_destroy(environments: Sequence[str], protected: Callable[[str], bool], confirm: str | None,
+                    stdin: Any = None) -> None:
+    """Refuse (ConfigError, exit 2) to destroy an environment with deletion protection unless it is named:
+    --confirm <env> / CONFIRM=<env>, or typed on a terminal. CI=1 never confirms."""
+    stdin = stdin or sys.stdin
+    named = {c.strip() for c in (confirm or "").split(",") if c.strip()}
+    for env in environments:
+        if not protected(env) or env in named:
+            continue
+        if stdin.isatty():
+            say(f"{env} has deletion protection. Type its name ({env}) to destroy its stacks: ")
+            if stdin.readline().strip() == env:
+                continue
+        raise ConfigError([f"destroy {env}: the environment has deletion protection (config/environments.toml, "
+                           f"environments.{env}.deletion_protection); nothing was destroyed. To destroy it, name it: "
+                           f"--confirm {env} (or CONFIRM={env}, or type it when asked on a terminal)"])
+
+
 def deploy_like(args: argparse.Namespace) -> int:
-    """deploy / plan / destroy on the chosen target."""
+    """deploy / plan / destroy on the chosen target, stacks side by side; 0 ok, 1 a stack failed, 130 interrupted
+    (plan: 2 when any stack has changes)."""
     from config import load_environments  # pylint: disable=import-outside-toplevel
-    from tools import deploy  # pylint: disable=import-outside-toplevel
+    from tools import deploy, parallel  # pylint: disable=import-outside-toplevel
     from tools.targets import resolve_target  # pylint: disable=import-outside-toplevel
 
-    selection, names = synth(args, deploying=True)
     records = load_environments()
+    if args.command == "destroy":
+        wanted = [e.strip() for e in (args.environments or "dev").split(",") if e.strip()]
+        confirm_destroy([e for e in wanted if e in records], lambda e: records[e].deletion_protection, args.confirm)
+    parallel.jobs_setting(args.jobs, 1)  # a bad --jobs / JOBS fails before anything is built
+    selection, names = synth(args, deploying=True)
     accounts = {records[e].account_id for e in selection.environments}
     if args.target == "local" and len(accounts) > 1:
         raise ToolError("the local emulator emulates one account: deploy one environment at a time "
                         f"(selected: {', '.join(selection.environments)})")
     target = resolve_target(args.target, accounts.pop())
     refs = deploy.stack_refs(Path(args.outdir), names)
-    if args.command == "deploy":
-        outputs = deploy.deploy_all(refs, target)
-        for stack, values in outputs.items():
-            print(f"{stack}:")
-            for key, value in sorted(values.items()):
-                print(f"  {key} = {value}")
-        return 0
-    if args.command == "plan":
-        boots = [r for r in refs if r.bootstrap]
-        if args.target == "local":  # the state bucket must exist before any S3 backend can initialise
-            deploy.deploy_all(boots, target)
-        changed = [deploy.plan(r, target) for r in refs if not r.bootstrap]
-        return CHANGES if any(changed) and args.detailed_exitcode else 0
-    for ref in reversed([r for r in refs if not r.bootstrap]):
-        deploy.destroy(ref, target)
-    return 0
+    unprotected = [e for e in selection.environments if not records[e].deletion_protection]
+    return _operate(args, refs, target, unprotected)
+
+
+def _operate(args: argparse.Namespace, refs: list[Any], target: Any, unprotected: list[str]) -> int:
+    from tools import deploy, parallel  # pylint: disable=import-outside-toplevel
+
+    jobs = parallel.jobs_setting(args.jobs, len(refs))
+    changed = False
+    with parallel.forwarding_signals() as stop:
+        if args.command == "deploy":
+            results, outputs = deploy.deploy_stacks(refs, target, jobs=jobs, stop=stop)
+            for result in (r for r in results if r.status == "ok"):
+                print(f"{result.name}:")
+                for key, value in sorted(outputs.get(result.name, {}).items()):
+                    print(f"  {key} = {value}")
+        elif args.command == "plan":
+            results = []
+            if args.target == "local":  # the state bucket must exist before any S3 backend can initialise
+                results, _ = deploy.deploy_stacks([r for r in refs if r.bootstrap], target, jobs=jobs, stop=stop)
+            if all(r.status == "ok" for r in results):
+                planned = deploy.plan_stacks([r for r in refs if not r.bootstrap], target, jobs=jobs, stop=stop)
+                changed = any(r.status == "ok" and r.value for r in planned)
+                results += planned
+        else:  # destroy: buckets of environments without deletion protection are emptied first
+            results = deploy.destroy_stacks(refs, target, jobs=jobs, stop=stop,
+                                            empty=lambda ref: deploy.environment_of(ref, unprotected) is not None)
+    code = _finish(args, results, stop)
+    return CHANGES if code == 0 and changed and args.detailed_exitcode else code
+
+
+def _finish(args: argparse.Namespace, results: Sequence[Any], stop: Any) -> int:
+    from tools import parallel  # pylint: disable=import-outside-toplevel
+
+    parallel.report_failures(results, args.command)
+    code = parallel.exit_code(results, stop)
+    if code == parallel.INTERRUPTED:
+        say(f"interrupted ({stop.signal_name or 'signal'}): Terraform stopped cleanly, wrote state and released "
+            f"the lock. Resume with the same command: {again(args)}"
+            + (" (it first adopts what calls cancelled mid-flight had created)" if args.command == "deploy" else ""))
+    elif code:
+        bad = [r.name for r in results if r.status != "ok"]
+        say(f"{len(bad)} of {len(results)} stack(s) did not {args.command}: {', '.join(bad)} "
+            f"(logs in reports/{args.command}/). Fix the cause, then run again: {again(args)}")
+    return code
 
 
 def emulator(action: str | None) -> int:
@@ -163,7 +246,8 @@ COMMANDS = {"synth": _synth_only, "validate": validate, "scan": _scan, "deploy":
             "destroy": deploy_like, "docs": _docs, "emulator": lambda args: emulator(args.action)}
 
 # Operations (docs/operations.md): each module has `command(args) -> int`; `changes` reads file names on stdin.
-OPERATIONS = {"drift": "drift", "consistency": "consistency", "export-hcl": "hcl_export", "changes": "changes"}
+OPERATIONS = {"drift": "drift", "consistency": "consistency", "export-hcl": "hcl_export", "changes": "changes",
+              "unlock": "recovery", "recover": "recovery"}
 
 
 def _operation(module: str) -> Callable[[argparse.Namespace], int]:

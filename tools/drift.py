@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 from tools import terraform
 from tools.deploy import StackRef
+from tools.parallel import INTERRUPTED, default_jobs, forwarding_signals, log_path, run_all
 from tools.progress import ToolError, say, step
 from tools.targets import Target
 
@@ -112,14 +113,16 @@ def parse_plan(stack: str, plan: dict[str, Any]) -> StackDrift:
 
 
 def check_stack(ref: StackRef, target: Target) -> StackDrift:
-    """init + refresh-only plan of one stack; never raises for Terraform failures (they become `error`)."""
+    """init + refresh-only plan of one stack; never raises for Terraform failures (they become `error`). Terraform's
+    output: reports/drift/<stack>.log."""
+    log = log_path("drift", ref.name)
     try:
         config = target.bootstrap_backend_config(ref.name) if ref.bootstrap else None
-        terraform.init(ref.directory, backend=True, env=target.env, backend_config=config)
+        terraform.init(ref.directory, backend=True, env=target.env, backend_config=config, log=log)
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "drift.tfplan"
             terraform.run(ref.directory, ["plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color",
-                                          "-lock-timeout=60s", f"-out={out}"], env=target.env, ok_codes=(0, 2))
+                                          "-lock-timeout=60s", f"-out={out}"], env=target.env, ok_codes=(0, 2), log=log)
             shown = terraform.run(ref.directory, ["show", "-json", "-no-color", str(out)], env=target.env)
         return parse_plan(ref.name, json.loads(shown.stdout))
     except (ToolError, OSError, ValueError) as exc:
@@ -154,17 +157,26 @@ def exit_code(results: list[StackDrift]) -> int:
     return 1 if "error" in statuses else 3 if "drifted" in statuses else 0
 
 
-def detect(refs: list[StackRef], target: Target, report: Path | None = None) -> int:
-    """Check every stack (bootstrap stacks first), print the table, write the JSON report; returns the exit code."""
+def detect(refs: list[StackRef], target: Target, report: Path | None = None, jobs: int | None = None) -> int:
+    """Check every stack (bootstrap stacks first, then the rest side by side: --jobs / JOBS), print the table, write
+    the JSON report; returns the exit code."""
     report = report or REPORT
     ordered = [r for r in refs if r.bootstrap] + [r for r in refs if not r.bootstrap]
-    results = []
-    with step(f"drift check of {len(ordered)} stack(s) ({target.name})"):
-        for index, ref in enumerate(ordered, 1):
-            result = check_stack(ref, target)
-            say(f"[{index}/{len(ordered)}] {ref.name}: {result.status}")
-            results.append(result)
+    results: list[StackDrift] = []
+
+    def check(ref: StackRef) -> tuple[str, StackDrift]:
+        found = check_stack(ref, target)
+        return found.status, found
+
+    with step(f"drift check of {len(ordered)} stack(s) ({target.name})"), forwarding_signals() as stop:
+        for phase in ([r for r in ordered if r.bootstrap], [r for r in ordered if not r.bootstrap]):
+            done = run_all(phase, check,
+                           name=lambda r: r.name, jobs=jobs or default_jobs(len(ordered)), stop=stop,
+                           verb="checking", total=len(ordered), first=len(results) + 1)
+            results += [r.value if r.value is not None else StackDrift(r.name, "error", error=r.error or r.status)
+                        for r in done]
     code = exit_code(results)
+    code = INTERRUPTED if stop else code  # Ctrl-C / SIGTERM: forwarded to Terraform, which stopped cleanly
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps({"target": target.name, "exit_code": code,
                                   "stacks": [asdict(r) for r in results]}, indent=2) + "\n", encoding="utf-8")
@@ -175,7 +187,7 @@ def detect(refs: list[StackRef], target: Target, report: Path | None = None) -> 
 
 def command(args: Any) -> int:
     """`python -m tools drift`: the selection (default: dev, with its bootstrap stack) on --target."""
-    from tools import cli, deploy  # pylint: disable=import-outside-toplevel
+    from tools import cli, deploy, parallel  # pylint: disable=import-outside-toplevel
     from tools import emulator as emu  # pylint: disable=import-outside-toplevel
     from tools.targets import local_target  # pylint: disable=import-outside-toplevel
 
@@ -187,4 +199,5 @@ def command(args: Any) -> int:
                             "(run `make deploy` first, or use --target aws)")
         target = local_target(running)
     _, names = cli.synth(args, deploying=True)
-    return detect(deploy.stack_refs(Path(args.outdir), names), target)
+    refs = deploy.stack_refs(Path(args.outdir), names)
+    return detect(refs, target, jobs=parallel.jobs_setting(getattr(args, "jobs", None), len(refs)))

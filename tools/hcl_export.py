@@ -6,7 +6,8 @@ synthesized Terraform JSON instead, with the provider's own schema (`terraform p
 .cache/terraform/) deciding which keys are nested blocks and which are attributes. JSON strings keep their meaning
 as HCL templates (`${...}` stays an interpolation); `depends_on`, `provider` and `lifecycle.ignore_changes`
 become references; suppressions become `# checkov:skip=` comments. Assets (Lambda packages) are copied along, so
-relative paths still hold. Each export is formatted (`terraform fmt`) and validated (`terraform validate`).
+relative paths still hold. Each export is formatted (`terraform fmt`) and validated (`terraform validate`,
+batched: terraform.validate_all; --jobs / JOBS batches side by side).
 """
 from __future__ import annotations
 
@@ -147,18 +148,21 @@ def export_stack(stack_dir: Path, target_dir: Path) -> Path:
     return main
 
 
-def export(stack_dirs: list[Path], outdir: Path | None = None, *, check: bool = True) -> int:
-    """Export (and validate) every stack; returns 1 when any export is invalid."""
+def export(stack_dirs: list[Path], outdir: Path | None = None, *, check: bool = True, jobs: int = 2) -> int:
+    """Export (and validate, `jobs` batches side by side: terraform.validate_all) every stack; returns 1 when any
+    export is invalid."""
     invalid, outdir = 0, outdir or OUTDIR
     with step(f"export {len(stack_dirs)} stack(s) as HCL to {outdir}/stacks"):
-        for index, stack_dir in enumerate(stack_dirs, 1):
-            main = export_stack(stack_dir, outdir / "stacks" / stack_dir.name)
-            verdict: dict[str, Any] = terraform.validate(main.parent) if check else {"valid": True}
+        mains = [export_stack(stack_dir, outdir / "stacks" / stack_dir.name) for stack_dir in stack_dirs]
+        verdicts = terraform.validate_all([m.parent for m in mains], jobs=jobs) if check else {}
+        for index, main in enumerate(mains, 1):
+            verdict: dict[str, Any] = verdicts.get(main.parent, {"valid": True})
             invalid += verdict.get("valid") is not True
-            say(f"[{index}/{len(stack_dirs)}] {stack_dir.name}: {main} "
-                f"{'' if not check else 'valid' if verdict.get('valid') else 'INVALID'}")
-            for diag in verdict.get("diagnostics", []):
-                say(f"    {diag.get('severity')}: {diag.get('summary')} {diag.get('detail', '')}")
+            lines = [f"[{index}/{len(mains)}] {main.parent.name}: {main} "
+                     f"{'' if not check else 'valid' if verdict.get('valid') else 'INVALID'}"]
+            lines += [f"    {d.get('severity')}: {d.get('summary')} {d.get('detail', '')}"
+                      for d in verdict.get("diagnostics", [])]
+            say("\n".join(lines))
     return 1 if invalid else 0
 
 
@@ -166,5 +170,8 @@ def command(args: Any) -> int:
     """`python -m tools export-hcl`: synthesize the selection, export each stack as HCL and validate it."""
     from tools import cli  # pylint: disable=import-outside-toplevel
 
+    from tools import parallel  # pylint: disable=import-outside-toplevel
+
     _, names = cli.synth(args)
-    return export([Path(args.outdir) / "stacks" / n for n in names])
+    return export([Path(args.outdir) / "stacks" / n for n in names],
+                  jobs=parallel.jobs_setting(getattr(args, "jobs", None), len(names)))

@@ -4,15 +4,26 @@ The CLI configuration is written by us (never the user's ~/.terraformrc): a plug
 environment names a provider mirror (TF_PROVIDER_MIRROR = a directory containing registry.terraform.io/), the
 standard `provider_installation` block that installs providers from that mirror only. Without a mirror, providers
 come from the public registry as usual.
+
+Each Terraform runs in a session of its own, so a terminal's Ctrl-C reaches only this process, which forwards it
+once (`interrupt_all`): a second SIGINT would make Terraform abandon in-flight operations and its state. Output
+goes to the caller's log file as it comes (`run(..., log=...)`). A failure on a held state lock raises `LockedError`
+with the lock id and the exact command that releases it.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
+import shutil
+import signal
 import subprocess
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import IO, Any, Mapping, Sequence
 
 from tools.progress import ToolError
 
@@ -59,15 +70,107 @@ def terraform_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+class LockedError(ToolError):
+    """Terraform could not acquire the stack's state lock: another run holds it, or a killed run left it."""
+
+    def __init__(self, stack_dir: Path, lock_id: str, info: str) -> None:
+        self.lock_id = lock_id
+        stack = stack_dir.name
+        super().__init__(
+            f"the state of {stack} is locked (lock {lock_id}; {info}).\n"
+            "If no other deploy/plan/destroy of this stack is running (e.g. an earlier one was killed), release it:\n"
+            f"    python -m tools unlock --stack {stack} --lock-id {lock_id}\n"
+            f"or: terraform -chdir={_shown(stack_dir)} force-unlock -force {lock_id}\n"
+            "then run the command again; if that apply had died before writing state, "
+            f"`python -m tools recover --stack {stack}` lists the resources it left behind")
+
+
+_LOCK_ID = re.compile(r"^\s*ID:\s+(\S+)", re.MULTILINE)
+_LOCK_INFO = re.compile(r"^\s*(Path|Operation|Who|Created):\s+(.+)$", re.MULTILINE)
+_LIVE: dict[int, subprocess.Popen[str]] = {}  # pid -> running terraform
+_LIVE_LOCK = threading.Lock()
+_INTERRUPTED: set[int] = set()
+_LOG_LOCK = threading.Lock()
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def interrupt_all() -> list[int]:
+    """Send SIGINT, once, to every running terraform; returns their pids. Terraform then finishes in-flight
+    operations, writes state and releases the lock (a second SIGINT would make it stop at once)."""
+    with _LIVE_LOCK:
+        pids = [pid for pid in _LIVE if pid not in _INTERRUPTED]
+        for pid in pids:
+            _INTERRUPTED.add(pid)
+            try:
+                os.kill(pid, signal.SIGINT)
+            except ProcessLookupError:
+                pass
+    return pids
+
+
+def running_count() -> int:
+    """How many terraform processes this process is waiting on."""
+    with _LIVE_LOCK:
+        return len(_LIVE)
+
+
+def _pump(stream: IO[str], sink: list[str], log: IO[str] | None) -> None:
+    for line in stream:
+        sink.append(line)
+        if log is not None:
+            with _LOG_LOCK:
+                log.write(line)
+                log.flush()
+
+
 def run(stack_dir: Path, args: Sequence[str], *, env: Mapping[str, str] | None = None,
-        ok_codes: Sequence[int] = (0,)) -> subprocess.CompletedProcess[str]:
-    """`terraform <args>` in `stack_dir`; raises ToolError with Terraform's own error text on failure."""
-    proc = subprocess.run(["terraform", *args], cwd=stack_dir, env=terraform_env(env), text=True,
-                          capture_output=True, check=False)
-    if proc.returncode not in ok_codes:
-        raise ToolError(f"terraform {' '.join(args)} failed in {stack_dir.name} (exit {proc.returncode}):\n"
-                        f"{proc.stderr.strip() or proc.stdout.strip()}")
-    return proc
+        ok_codes: Sequence[int] = (0,), log: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`terraform <args>` in `stack_dir`; raises ToolError with Terraform's own error text on failure (LockedError
+    when the state is locked). `log`: append the command and its whole output there as it comes."""
+    command = ["terraform", *args]
+    out: list[str] = []
+    err: list[str] = []
+    sink = None
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        sink = log.open("a", encoding="utf-8")
+        sink.write(f"$ {' '.join(command)}   (in {stack_dir})\n")
+        sink.flush()
+    try:
+        with _LIVE_LOCK:
+            proc = subprocess.Popen(  # pylint: disable=consider-using-with
+                command, cwd=stack_dir, env=terraform_env(env), text=True, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, start_new_session=True)
+            _LIVE[proc.pid] = proc
+        try:
+            readers = [threading.Thread(target=_pump, args=(stream, sink_list, sink), daemon=True)
+                       for stream, sink_list in ((proc.stdout, out), (proc.stderr, err))]
+            for reader in readers:
+                reader.start()
+            for reader in readers:
+                reader.join()
+            code = proc.wait()
+        finally:
+            with _LIVE_LOCK:
+                _LIVE.pop(proc.pid, None)
+                _INTERRUPTED.discard(proc.pid)
+    finally:
+        if sink is not None:
+            sink.close()
+    done = subprocess.CompletedProcess(command, code, "".join(out), "".join(err))
+    if code not in ok_codes:
+        text = done.stderr.strip() or done.stdout.strip()
+        if "Error acquiring the state lock" in text and _LOCK_ID.search(text):
+            info = ", ".join(f"{k.lower()} {v.strip()}" for k, v in _LOCK_INFO.findall(text))
+            raise LockedError(stack_dir, _LOCK_ID.search(text).group(1), info)  # type: ignore[union-attr]
+        raise ToolError(f"terraform {' '.join(args)} failed in {stack_dir.name} (exit {code}):\n{text}")
+    return done
 
 
 def offline_env(stack_dir: Path) -> dict[str, str]:
@@ -76,13 +179,13 @@ def offline_env(stack_dir: Path) -> dict[str, str]:
 
 
 def init(stack_dir: Path, *, backend: bool, env: Mapping[str, str] | None = None,
-         backend_config: Mapping[str, str] | None = None) -> None:
+         backend_config: Mapping[str, str] | None = None, log: Path | None = None) -> None:
     """`terraform init`, with the backend (plan/apply, in `.terraform/`) or without it (validate, schema reads, in
     OFFLINE_DATA_DIR: run later backend-less commands with `offline_env(stack_dir)`)."""
     args = ["init", "-input=false", "-no-color", "-reconfigure" if backend else "-backend=false"]
     args += [f"-backend-config={k}={v}" for k, v in (backend_config or {}).items()]
     settings = dict(env or {}) if backend else {**(env or {}), **offline_env(stack_dir)}
-    run(stack_dir, args, env=settings)
+    run(stack_dir, args, env=settings, log=log)
 
 
 def validate(stack_dir: Path) -> dict[str, Any]:
@@ -93,7 +196,72 @@ def validate(stack_dir: Path) -> dict[str, Any]:
     return result
 
 
-def outputs(stack_dir: Path, *, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+def outputs(stack_dir: Path, *, env: Mapping[str, str] | None = None, log: Path | None = None) -> dict[str, Any]:
     """`terraform output -json` as {name: value}; sensitive values are left out (they stay in state)."""
-    raw = json.loads(run(stack_dir, ["output", "-json", "-no-color"], env=env).stdout or "{}")
+    raw = json.loads(run(stack_dir, ["output", "-json", "-no-color"], env=env, log=log).stdout or "{}")
     return {name: item["value"] for name, item in raw.items() if not item.get("sensitive")}
+
+
+_HARNESS_WARNING = "Backend configuration ignored"  # every child module's backend block, in validate_all's root
+
+
+def _attributed(root: Path, dirs: Sequence[Path], verdict: dict[str, Any]) -> dict[Path, dict[str, Any]] | None:
+    """Split a combined verdict per configuration folder; None when a diagnostic cannot be attributed."""
+    found: dict[Path, list[dict[str, Any]]] = {d: [] for d in dirs}
+    for diag in verdict.get("diagnostics", []):
+        filename = diag.get("range", {}).get("filename")
+        if not filename:
+            return None
+        path = (root / filename).resolve()
+        owner = next((d for d in dirs if path.is_relative_to(d.resolve())), None)
+        if owner is None:
+            return None
+        if diag.get("severity") == "warning" and diag.get("summary") == _HARNESS_WARNING:
+            continue
+        found[owner].append(diag)
+    result = {}
+    for directory, diags in found.items():
+        errors = sum(d.get("severity") == "error" for d in diags)
+        result[directory] = {"valid": errors == 0, "error_count": errors,
+                             "warning_count": len(diags) - errors, "diagnostics": diags}
+    return result
+
+
+def _validate_batch(dirs: Sequence[Path]) -> dict[Path, dict[str, Any]]:
+    CACHE.mkdir(parents=True, exist_ok=True)  # a fresh clone has no .cache/ yet
+    with tempfile.TemporaryDirectory(prefix="validate-", dir=CACHE) as tmp:
+        root = Path(tmp)
+        modules = {f"m{i}": {"source": os.path.relpath(d.resolve(), root)} for i, d in enumerate(dirs)}
+        (root / "main.tf.json").write_text(json.dumps({"module": modules}), encoding="utf-8")
+        run(root, ["init", "-input=false", "-no-color", "-backend=false"])
+        proc = run(root, ["validate", "-json", "-no-color"], ok_codes=(0, 1))
+        verdicts = _attributed(root, dirs, json.loads(proc.stdout))
+        if verdicts is None or any(not v["valid"] for v in verdicts.values()):
+            return {d: validate(d) for d in dirs}  # exact per-stack verdicts, as `validate` gives them
+        for directory in dirs:  # what `terraform init` would leave: cdktf deploy needs it offline
+            if not (directory / LOCK_FILE).exists():
+                shutil.copyfile(root / LOCK_FILE, directory / LOCK_FILE)
+        return verdicts
+
+
+LOCK_FILE = ".terraform.lock.hcl"
+
+
+def validate_all(stack_dirs: Sequence[Path], *, jobs: int = 2) -> dict[Path, dict[str, Any]]:
+    """`terraform validate` of many configurations, each verdict what `validate` gives it, at a fraction of the cost:
+    the folders are split into `jobs` batches run side by side; each batch is ONE init and ONE validate of a
+    throwaway root that calls every folder as a child module, so the provider schema is loaded once per batch, not
+    once per stack (23 stacks: ~130 s one by one, ~20 s in two batches on 2 cores). Diagnostics are attributed to
+    their folder by file name; the root's own artefact (a "Backend configuration ignored" warning per child) is
+    dropped. When a batch has any error, each of its folders is validated alone, so a failing verdict is exact too.
+    Each folder gets the `.terraform.lock.hcl` its own init would write."""
+    dirs = list(stack_dirs)
+    if not dirs:
+        return {}
+    count = max(1, min(jobs, len(dirs)))
+    batches = [dirs[i::count] for i in range(count)]
+    results: dict[Path, dict[str, Any]] = {}
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        for verdicts in pool.map(_validate_batch, batches):
+            results.update(verdicts)
+    return {d: results[d] for d in dirs}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EPHEMERAL_SUFFIX, Deployment, Synth
+from tests.conftest import EPHEMERAL_SUFFIX, Deployment, Synth, Validated
 from tools import cli, hcl_export, terraform
 from tools.progress import ToolError
 
@@ -21,16 +21,18 @@ def stack_dirs(synth: Synth) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def exported(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    outdir = tmp_path_factory.mktemp("hcl.out")
-    assert hcl_export.export(stack_dirs(synth), outdir, check=False) == 0  # rendered and `terraform fmt`-ed
-    return outdir
+def exported(validated: Validated) -> Path:
+    """Every stack but the ephemeral copies exported (rendered and `terraform fmt`-ed) by the session's `validated`
+    fixture, which validates these exports together with the JSON stacks: no stack is validated twice."""
+    return validated.hcl_outdir
 
 
-def test_exports_validate(synth: Synth, exported: Path) -> None:
+def test_exports_validate(synth: Synth, exported: Path, validated: Validated) -> None:
     """dev and prod span every structure (prod adds zones, replicas, providers); `make export-hcl` validates all."""
-    for stack_dir in [d for d in stack_dirs(synth) if d.name.endswith(("-dev", "-prod"))]:
-        verdict = terraform.validate(exported / "stacks" / stack_dir.name)
+    checked = [d for d in stack_dirs(synth) if d.name.endswith(("-dev", "-prod"))]
+    assert len(checked) == 2 * len({d.name.rsplit("-", 1)[0] for d in stack_dirs(synth)})
+    for stack_dir in checked:
+        verdict = validated.verdicts[exported / "stacks" / stack_dir.name]
         assert verdict["valid"] is True, (stack_dir.name, verdict["diagnostics"])
 
 

@@ -46,3 +46,27 @@ def test_offline_env_is_absolute_so_it_holds_in_the_stack_folder(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     settings = terraform.offline_env(Path("relative") / STACK)
     assert settings == {"TF_DATA_DIR": str(tmp_path / "relative" / STACK / terraform.OFFLINE_DATA_DIR)}
+
+
+def test_batched_validation_gives_each_stack_its_own_verdict(synth: Synth, tmp_path: Path) -> None:
+    """validate_all: one init + validate per batch, each folder's verdict as `validate` gives it alone."""
+    names = ["bootstrap-dev", STACK, "flask-api-prod"]
+    dirs = []
+    for name in names:
+        dirs.append(tmp_path / name)
+        shutil.copytree(synth.outdir / "stacks" / name, dirs[-1], ignore=shutil.ignore_patterns(".terraform*"))
+    verdicts = terraform.validate_all(dirs, jobs=2)
+    assert list(verdicts) == dirs
+    assert [v["valid"] for v in verdicts.values()] == [True, True, True]
+    assert [v["diagnostics"] for v in verdicts.values()] == [[], [], []]  # the batch root's own warnings dropped
+    assert all((d / terraform.LOCK_FILE).read_text(encoding="utf-8").count("5.100.0") == 2 for d in dirs)
+
+    stack = json.loads((dirs[1] / "cdk.tf.json").read_text(encoding="utf-8"))
+    stack["provider"]["aws"][0]["nonsense"] = True  # an argument the provider schema does not have
+    (dirs[1] / "cdk.tf.json").write_text(json.dumps(stack), encoding="utf-8")
+    verdicts = terraform.validate_all(dirs, jobs=1)
+    broken = verdicts[dirs[1]]
+    assert (broken["valid"], broken["error_count"]) == (False, 1)
+    assert broken["diagnostics"][0]["summary"] == "Extraneous JSON object property"
+    assert broken == terraform.validate(dirs[1])
+    assert verdicts[dirs[0]]["valid"] is True and verdicts[dirs[2]]["valid"] is True
