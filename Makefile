@@ -18,7 +18,7 @@ export TF_PROVIDER_MIRROR ?= $(firstword $(wildcard /opt/tf-plugins))
 PY := .venv/bin/python
 PIPENV_VERSION := 2026.10.3
 
-.PHONY: help setup system-tools synth validate scan deploy plan destroy outputs emulator-start emulator-stop lint typecheck \
+.PHONY: help setup system-tools synth validate scan deploy plan destroy outputs emulator-start emulator-stop emulator-status lint typecheck \
         test unit bench clean docs drift consistency export-hcl
 
 help: ## list the commands
@@ -74,11 +74,14 @@ consistency: setup ## compare dev/staging/prod of each workload; differences the
 export-hcl: setup ## export every stack as plain Terraform HCL to hcl.out/stacks/ and validate it
 	$(PY) -m tools export-hcl
 
-emulator-start: setup ## start the long-lived local AWS emulator (moto) on 127.0.0.1:4566
+emulator-start: setup ## start (or reuse) this checkout's local AWS emulator (moto) on 127.0.0.1:4566 (EMULATOR_PORT)
 	$(PY) -m tools emulator start
 
-emulator-stop: setup ## stop it
+emulator-stop: setup ## stop this checkout's emulator (its whole process group; waits until the port is free)
 	$(PY) -m tools emulator stop
+
+emulator-status: setup ## is this checkout's emulator running (port, pid, state file)
+	$(PY) -m tools emulator status
 
 lint: setup ## pylint 10.00/10 (line length 120)
 	$(PY) -m pylint main.py config core modules stacks tools policies lambda_src scripts

@@ -76,6 +76,17 @@ def props_error(construct: Callable[..., Any], id_: str, props: Any) -> str:
 
 # ---------------------------------------------------------------- integration layer (the local AWS emulator)
 
+@pytest.fixture(scope="session", autouse=True)
+def emulator_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The long-lived emulator's state folder for the whole session (EMULATOR_STATE_DIR): no test ever reads,
+    reuses or stops the user's own emulator recorded in .emulator/emulator.json."""
+    folder = tmp_path_factory.mktemp("emulator-state")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EMULATOR_STATE_DIR", str(folder))
+        patch.delenv("EMULATOR_PORT", raising=False)
+        yield folder
+
+
 @dataclass
 class Deployment:
     """The session's emulator and the stacks deployed to it so far."""
