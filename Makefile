@@ -100,8 +100,8 @@ unit: setup ## the fast layers only (no emulator deploy)
 docs: setup ## regenerate docs/modules, docs/workloads (SVG diagrams), docs/environments.md from the code
 	$(PY) -m tools docs
 
-bench: setup ## print import / synth / memory / test-layer figures
-	$(PY) -m tools.bench
+bench: setup ## import floors, synth, memory (BENCH_FLAGS="--deploy --unit --test" adds deploy, unit layer, make test)
+	$(PY) -m tools.bench $(BENCH_FLAGS)
 
 clean: ## remove generated files
 	rm -rf cdktf.out hcl.out build reports coverage cfn-outputs .emulator .cache .coverage

@@ -11,9 +11,12 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from core import bindings
+
 ROOT = Path(__file__).resolve().parent.parent
 EPHEMERAL_SUFFIX = "pr42"
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+bindings.install()  # test modules importing modules/* at collection load the provider lazily (core/bindings.py)
 
 
 @dataclass
@@ -61,6 +64,12 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
     for child in app.node.children:
         stacks[child.node.id] = child
     return Synth(outdir, stacks)
+
+
+@pytest.fixture(scope="session")
+def loaded_bindings() -> None:
+    """cdktf and the provider package loaded (lazily, seconds), for tests that build constructs without the synth."""
+    bindings.load()
 
 
 def props_error(construct: Callable[..., Any], id_: str, props: Any) -> str:
