@@ -103,5 +103,6 @@ docs: setup ## regenerate docs/modules, docs/workloads (SVG diagrams), docs/envi
 bench: setup ## import floors, synth, memory (BENCH_FLAGS="--deploy --unit --test" adds deploy, unit layer, make test)
 	$(PY) -m tools.bench $(BENCH_FLAGS)
 
-clean: ## remove generated files
+clean: ## remove generated files (stops this checkout's emulator first: its state file is in .emulator/)
+	@if [ -x $(PY) ]; then $(PY) -m tools emulator stop; fi
 	rm -rf cdktf.out hcl.out build reports coverage cfn-outputs .emulator .cache .coverage
