@@ -18,8 +18,8 @@ export TF_PROVIDER_MIRROR ?= $(firstword $(wildcard /opt/tf-plugins))
 PY := .venv/bin/python
 PIPENV_VERSION := 2026.10.3
 
-.PHONY: help setup system-tools synth validate scan deploy plan destroy outputs emulator-start emulator-stop lint typecheck \
-        test unit bench clean docs drift consistency export-hcl format
+.PHONY: help setup system-tools synth validate scan deploy plan destroy outputs emulator-start emulator-stop \
+        emulator-status lint typecheck test unit bench clean docs drift consistency export-hcl format
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -74,11 +74,14 @@ consistency: setup ## compare dev/staging/prod of each workload; differences the
 export-hcl: setup ## export every stack as plain Terraform HCL to hcl.out/stacks/ and validate it
 	$(PY) -m tools export-hcl
 
-emulator-start: setup ## start the long-lived local AWS emulator (moto) on 127.0.0.1:4566
+emulator-start: setup ## start (or reuse) this checkout's local AWS emulator (moto) on 127.0.0.1:4566 (EMULATOR_PORT)
 	$(PY) -m tools emulator start
 
-emulator-stop: setup ## stop it
+emulator-stop: setup ## stop this checkout's emulator (its whole process group; waits until the port is free)
 	$(PY) -m tools emulator stop
+
+emulator-status: setup ## is this checkout's emulator running (port, pid, state file)
+	$(PY) -m tools emulator status
 
 lint: setup ## pylint 10.00/10 (line length 120); every workflow: actionlint + shellcheck, zizmor (offline); ruff format --check
 	$(PY) -m pylint main.py config core modules stacks tools policies lambda_src scripts
@@ -103,8 +106,9 @@ unit: setup ## the fast layers only (no emulator deploy)
 docs: setup ## regenerate docs/modules, docs/workloads (architecture diagrams: .dot, SVG, PNG), docs/environments.md
 	$(PY) -m tools docs
 
-bench: setup ## print import / synth / memory / test-layer figures
-	$(PY) -m tools.bench
+bench: setup ## import floors, synth, memory (BENCH_FLAGS="--deploy --unit --test" adds deploy, unit layer, make test)
+	$(PY) -m tools.bench $(BENCH_FLAGS)
 
-clean: ## remove generated files
+clean: ## remove generated files (stops this checkout's emulator first: its state file is in .emulator/)
+	@if [ -x $(PY) ]; then $(PY) -m tools emulator stop; fi
 	rm -rf cdktf.out hcl.out build reports coverage cfn-outputs .emulator .cache .coverage

@@ -11,9 +11,12 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from core import bindings
+
 ROOT = Path(__file__).resolve().parent.parent
 EPHEMERAL_SUFFIX = "pr42"
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+bindings.install()  # test modules importing modules/* at collection load the provider lazily (core/bindings.py)
 
 
 @dataclass
@@ -84,6 +87,12 @@ def validated(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> Validat
     return Validated(hcl_outdir, terraform.validate_all([*json_dirs, *hcl_dirs], jobs=os.cpu_count() or 1))
 
 
+@pytest.fixture(scope="session")
+def loaded_bindings() -> None:
+    """cdktf and the provider package loaded (lazily, seconds), for tests that build constructs without the synth."""
+    bindings.load()
+
+
 def props_error(construct: Callable[..., Any], id_: str, props: Any) -> str:
     """The PropsError text `construct` raises when built with `props` in a throwaway stack (the `synth` fixture must
     have loaded the bindings); fails when it builds."""
@@ -96,6 +105,17 @@ def props_error(construct: Callable[..., Any], id_: str, props: Any) -> str:
 
 
 # ---------------------------------------------------------------- integration layer (the local AWS emulator)
+
+@pytest.fixture(scope="session", autouse=True)
+def emulator_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The long-lived emulator's state folder for the whole session (EMULATOR_STATE_DIR): no test ever reads,
+    reuses or stops the user's own emulator recorded in .emulator/emulator.json."""
+    folder = tmp_path_factory.mktemp("emulator-state")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EMULATOR_STATE_DIR", str(folder))
+        patch.delenv("EMULATOR_PORT", raising=False)
+        yield folder
+
 
 @dataclass
 class Deployment:

@@ -1,23 +1,98 @@
-"""Benchmark: prints the figures (never asserted in a test). `python -m tools.bench` / `make bench`.
+"""Benchmark: prints the figures (never asserted in a test). `python -m tools.bench [--deploy] [--unit] [--test]` /
+`make bench` (BENCH_FLAGS="--deploy --unit --test" adds the slow ones).
 
-Each figure is one fresh process, timed from outside, with the peak resident memory of its whole process tree:
-- import: the provider bindings alone, loaded as the project loads them (core/bindings.py)
-- import (plain): the same import with Python's default garbage collection, for comparison
-- synth: main.py synthesizing every workload x environment (goal: <= 1.2 x import, <= 1.5 GB peak)
-- unit+scan layer: pytest -m "not integration" (unit, config, policy, validate tests)
+Each figure is one fresh process, timed from outside (wall seconds, CPU seconds of the process tree, peak resident
+memory of the whole tree, the jsii Node.js runtime included):
+- eager import floor: cdktf + the published provider package (all 2,135 submodules), GC paused and frozen;
+- lazy import floor: cdktf + the package as core/bindings.py loads it + the submodules the project's code names;
+- full synth: `main.main()` (what `python main.py` runs) for every workload x environment, with its own split into
+  load / build / `app.synth()`; its ratio to each floor (goal: <= 1.0 x the eager floor, peak <= 1.5 GB);
+- eager synth: the same synth with the eager package imported first, and whether every file of both is
+  byte-identical;
+- `--deploy`: `python -m tools deploy` of the dev stacks to a fresh emulator of its own (free port, own state
+  folder; the checkout's cfn-outputs/flat-outputs.json is restored afterwards), wall time next to the critical
+  path bootstrap + the slowest other stack, read from the deploy's own per-stack lines (`[3/6] <stack>: applied in N s`)
+  (goal: wall <= 1.3 x critical path);
+- `--unit`: the unit layer (`pytest -m "not integration"`, goal <= 120 s); `--test`: `make test` (goal <= 600 s).
+Writes reports/bench.json. Defaults: no optional step; a machine this busy gives noisy wall times (see CPU seconds).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "reports" / "bench.json"
+PACKAGE = "cdktf_cdktf_provider_aws"
+EAGER_IMPORT = f"import gc; gc.disable(); import cdktf, {PACKAGE}; gc.freeze(); gc.enable()"
+LAZY_IMPORT = ("import gc, importlib, sys; from core import bindings; from tools.bench import named_submodules\n"
+               "bindings.load(); gc.disable()\n"
+               f"for name in named_submodules(): importlib.import_module('{PACKAGE}.' + name)\n"
+               "gc.freeze(); gc.enable()")
+# main.main() with its phases timed: the provider first (argv[1] "eager": the published package, as before
+# core/bindings.py loaded it lazily; then bindings.load() is a no-op), build_app, app.synth.
+SYNTH = """
+import gc, json, sys, time
+started = time.perf_counter()
+if sys.argv[1] == "eager":
+    gc.disable()
+    import cdktf, cdktf_cdktf_provider_aws
+    gc.freeze()
+    gc.enable()
+from core import bindings
+bindings.load()
+phases = {"load": time.perf_counter() - started}
+import cdktf, main
+real_build, real_synth = main.build_app, cdktf.App.synth
+def build_app(*args, **kwargs):
+    began = time.perf_counter()
+    app = real_build(*args, **kwargs)
+    phases["build"] = time.perf_counter() - began
+    return app
+def synth(self):
+    began = time.perf_counter()
+    real_synth(self)
+    phases["synth"] = time.perf_counter() - began
+main.build_app, cdktf.App.synth = build_app, synth
+code = main.main([])
+print(json.dumps({"phases": phases, "lazy": bindings.is_lazy(), "loaded": len(bindings.loaded_submodules())}))
+sys.exit(code)
+"""
+# `<== deploy <stack> (local): done in 63.0s` (one stack at a time) or the parallel runner's
+# `[3/6] <stack>: applied in 91 s` (tools/parallel.py).
+DEPLOY_LINE = re.compile(r"(?:deploy |\[\d+/\d+\] )(?P<stack>[a-z0-9-]+)\b(?: \(|: applied )[^\n]*?"
+                         r"\bin (?P<seconds>[0-9]+(?:\.[0-9]+)?) ?s\b")
+
+
+@dataclass
+class Step:
+    """One measured process."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+    stdout: str = ""
+    stderr: str = ""
+
+
+def named_submodules(root: Path = ROOT) -> list[str]:
+    """Every provider submodule the project's code (core, modules, stacks) imports by name (import statements)."""
+    found: set[str] = set()
+    for folder in ("core", "modules", "stacks"):
+        for path in (root / folder).rglob("*.py"):
+            found.update(re.findall(rf"^\s*(?:from|import) {PACKAGE}\.(\w+)", path.read_text(encoding="utf-8"),
+                                    re.MULTILINE))
+    return sorted(found)
 
 
 def tree_rss_mb(root: int) -> float:
@@ -40,54 +115,168 @@ def tree_rss_mb(root: int) -> float:
     return total / 1024 / 1024
 
 
+def run_step(args: Sequence[str], env: dict[str, str] | None = None) -> Step:
+    """Run one process in the project folder; wall and CPU seconds (the tree's, reaped children included), peak RSS
+    of the tree sampled every 0.1 s, its output; raises SystemExit naming the step when it fails."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(  # pylint: disable=consider-using-with
+            list(args), cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=err)
+        peak, status, usage = 0.0, 0, None
+        while usage is None:
+            pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
+            if pid == proc.pid:
+                usage = rusage
+                break
+            peak = max(peak, tree_rss_mb(proc.pid))
+            time.sleep(0.1)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        tail = "\n".join(stderr.splitlines()[-5:])
+        raise SystemExit(f"benchmark step failed (exit {proc.returncode}): {' '.join(args)}\n{tail}")
+    return Step(seconds, usage.ru_utime + usage.ru_stime, peak, stdout, stderr)
+
+
 def measure(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB of the child and its descendants, sampled every 0.1 s); raises on failure."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **(env or {})},  # pylint: disable=consider-using-with
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = 0.0
-    while proc.poll() is None:
-        peak = max(peak, tree_rss_mb(proc.pid))
-        time.sleep(0.1)
-    seconds = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise SystemExit(f"benchmark step failed (exit {proc.returncode}): {' '.join(args)}")
-    return seconds, peak
+    step = run_step(args, env)
+    return step.seconds, step.peak_mb
 
 
-def report(figures: dict[str, dict[str, float]], stacks: int, path: Path = REPORT) -> float:
-    """Print the table and goals, write the JSON report; returns the synth / import ratio."""
-    ratio = figures["synth (all stacks)"]["seconds"] / figures["import"]["seconds"]
-    print(f"{'step':22} {'seconds':>8} {'peak MB':>8}")
-    for label, fig in figures.items():
-        print(f"{label:22} {fig['seconds']:8.2f} {fig['peak_mb']:8.0f}")
-    print(f"stacks synthesized: {stacks}")
-    print(f"synth / import ratio: {ratio:.2f} (goal <= 1.2)")
-    print(f"synth peak memory: {figures['synth (all stacks)']['peak_mb'] / 1024:.2f} GB (goal <= 1.5)")
+def identical(first: Path, second: Path) -> tuple[bool, int]:
+    """(every file under both folders byte-identical and the same set of files, number of files)."""
+    one = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    two = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    return one == two and all((first / p).read_bytes() == (second / p).read_bytes() for p in one), len(one)
+
+
+def critical_path(deploy_output: str) -> dict[str, Any]:
+    """Per-stack apply times from the deploy's own lines; bootstrap + the slowest other stack."""
+    stacks = {m["stack"]: float(m["seconds"]) for m in DEPLOY_LINE.finditer(deploy_output)}
+    boots = {k: v for k, v in stacks.items() if k.startswith("bootstrap-")}
+    others = {k: v for k, v in stacks.items() if k not in boots}
+    slowest = max(others, key=others.__getitem__) if others else ""
+    return {"stacks": stacks, "slowest": slowest,
+            "critical_path": round(sum(boots.values()) + (others[slowest] if slowest else 0.0), 1)}
+
+
+def _figure(step: Step) -> dict[str, float]:
+    return {"seconds": round(step.seconds, 2), "cpu_seconds": round(step.cpu_seconds, 2),
+            "peak_mb": round(step.peak_mb)}
+
+
+def report(figures: dict[str, Any], path: Path = REPORT) -> dict[str, float]:
+    """Print the table, ratios and goals; write the JSON report; returns the ratios."""
+    steps = figures["steps"]
+    print(f"{'step':28} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
+    for label, fig in steps.items():
+        print(f"{label:28} {fig['seconds']:8.2f} {fig['cpu_seconds']:8.2f} {fig['peak_mb']:8.0f}")
+    synth = steps["full synth"]
+    ratios = {"eager": synth["seconds"] / steps["eager import floor"]["seconds"],
+              "lazy": synth["seconds"] / steps["lazy import floor"]["seconds"]}
+    print(f"stacks synthesized: {figures['stacks']}")
+    print(f"full synth / eager import floor: {ratios['eager']:.2f} (goal <= 1.0)")
+    print(f"full synth / lazy import floor: {ratios['lazy']:.2f}")
+    phases = figures["phases"]
+    print(f"in the synth process: load {phases['load']:.2f} s, build {phases['build']:.2f} s, "
+          f"app.synth() {phases['synth']:.2f} s")
+    print(f"synth peak memory: {synth['peak_mb'] / 1024:.2f} GB (goal <= 1.5)")
+    if "identical" in figures:
+        print(f"byte-identical to the eager import: {'yes' if figures['identical'] else 'NO'} "
+              f"({figures['files']} files)")
+    if "deploy" in figures:
+        deploy = figures["deploy"]
+        ratios["deploy"] = deploy["seconds"] / deploy["critical_path"] if deploy["critical_path"] else 0.0
+        print(f"deploy of the dev stacks: wall {deploy['seconds']:.1f} s; critical path "
+              f"{deploy['critical_path']:.1f} s (bootstrap + {deploy['slowest'] or '?'}); ratio "
+              f"{ratios['deploy']:.2f} (goal <= 1.3)")
+        for stack, seconds in deploy["stacks"].items():
+            print(f"    {stack}: {seconds:.1f} s")
+    for label, goal in (("unit layer", 120), ("make test", 600)):
+        if label in steps:
+            print(f"{label}: {steps[label]['seconds']:.0f} s (goal <= {goal})")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"figures": figures, "stacks": stacks, "ratio": round(ratio, 2)}, indent=2) + "\n",
-                    encoding="utf-8")
-    return ratio
+    path.write_text(json.dumps({**figures, "ratios": {k: round(v, 2) for k, v in ratios.items()}}, indent=2)
+                    + "\n", encoding="utf-8")
+    return ratios
 
 
-def main() -> int:  # pragma: no cover - minutes of real measurements; report() and measure() are tested
-    """Run every measurement, print the table, write reports/bench.json."""
-    py = sys.executable
-    figures: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory() as out:
-        steps = [
-            ("import", [py, "-c", "from core import bindings; bindings.load()"], {}),
-            ("import (plain)", [py, "-c", "import cdktf_cdktf_provider_aws"], {}),
-            ("synth (all stacks)", [py, "main.py"], {"CDKTF_OUTDIR": out, "WORKLOADS": "", "ENVIRONMENTS": ""}),
-            ("unit+scan layer", [py, "-m", "pytest", "-m", "not integration", "-q", "-p", "no:cacheprovider"], {}),
-        ]
-        for label, args, env in steps:
-            print(f"measuring {label} ...", file=sys.stderr, flush=True)
-            seconds, rss = measure(args, {"PYTHONPATH": str(ROOT), **env})
-            figures[label] = {"seconds": round(seconds, 2), "peak_mb": round(rss)}
-        stacks = len(list((Path(out) / "stacks").iterdir()))
-    report(figures, stacks)
-    return 0
+def _synth_step(eager: bool, outdir: str) -> tuple[Step, dict[str, Any]]:
+    env = {"CDKTF_OUTDIR": outdir, "WORKLOADS": "", "ENVIRONMENTS": "", "ENVIRONMENT_SUFFIX": ""}
+    step = run_step([sys.executable, "-c", SYNTH, "eager" if eager else "lazy"], env)
+    return step, json.loads(step.stdout.splitlines()[-1])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _deploy(work: Path) -> dict[str, Any]:
+    """Deploy the dev stacks to a fresh emulator of the benchmark's own; restores the checkout's outputs file."""
+    outputs = ROOT / "cfn-outputs" / "flat-outputs.json"
+    saved = outputs.read_bytes() if outputs.exists() else None
+    env = {"EMULATOR_STATE_DIR": str(work / "emulator"), "EMULATOR_PORT": str(_free_port()),
+           "CDKTF_OUTDIR": str(work / "deploy.out"), "WORKLOADS": "", "ENVIRONMENTS": "", "ENVIRONMENT_SUFFIX": "",
+           "DEPLOY_TARGET": "local"}
+    try:
+        step = run_step([sys.executable, "-m", "tools", "deploy"], env)
+    finally:
+        subprocess.run([sys.executable, "-m", "tools", "emulator", "stop"], cwd=ROOT, env={**os.environ, **env},
+                       capture_output=True, check=False)
+        if saved is None:
+            outputs.unlink(missing_ok=True)
+        else:
+            outputs.write_bytes(saved)
+    return {"seconds": round(step.seconds, 1), **critical_path(step.stderr + step.stdout)}
+
+
+def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - minutes of real measurements
+    """Run the measurements, print the figures, write reports/bench.json."""
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--deploy", action="store_true",
+                        help="deploy the dev stacks to a fresh emulator of its own (minutes)")
+    parser.add_argument("--unit", action="store_true", help='time the unit layer (pytest -m "not integration")')
+    parser.add_argument("--test", action="store_true", help="time the whole `make test`")
+    args = parser.parse_args(argv)
+    py, env = sys.executable, {"PYTHONPATH": str(ROOT)}
+    steps: dict[str, Step] = {}
+    figures: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M"), "cores": os.cpu_count(),
+                               "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+    def timed(label: str, argv_: list[str], extra: dict[str, str] | None = None) -> Step:
+        print(f"measuring {label} ...", file=sys.stderr, flush=True)
+        steps[label] = run_step(argv_, {**env, **(extra or {})})
+        return steps[label]
+
+    with tempfile.TemporaryDirectory() as work:
+        lazy_out, eager_out = Path(work) / "lazy", Path(work) / "eager"
+        timed("eager import floor", [py, "-c", EAGER_IMPORT])
+        timed("lazy import floor", [py, "-c", LAZY_IMPORT])
+        print("measuring full synth ...", file=sys.stderr, flush=True)
+        steps["full synth"], inside = _synth_step(False, str(lazy_out))
+        print("measuring eager synth ...", file=sys.stderr, flush=True)
+        steps["eager synth"], _ = _synth_step(True, str(eager_out))
+        figures["phases"] = {k: round(v, 2) for k, v in inside["phases"].items()}
+        figures["submodules_loaded"] = inside["loaded"]
+        figures["identical"], figures["files"] = identical(lazy_out, eager_out)
+        figures["stacks"] = len(list((lazy_out / "stacks").iterdir()))
+        if args.deploy:
+            print("measuring deploy of the dev stacks ...", file=sys.stderr, flush=True)
+            figures["deploy"] = _deploy(Path(work))
+        if args.unit:
+            timed("unit layer", [py, "-m", "pytest", "-m", "not integration", "-q", "-p", "no:cacheprovider"])
+        if args.test:
+            timed("make test", ["make", "test"])
+    figures["steps"] = {label: _figure(step) for label, step in steps.items()}
+    report(figures)
+    return 0 if figures["identical"] else 1
 
 
 if __name__ == "__main__":

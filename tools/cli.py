@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from config import ConfigError, Selection
+from tools.emulator import configured_port as emulator_port
 from tools.progress import ToolError, say, step
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -218,11 +219,9 @@ def emulator(action: str | None) -> int:
     if action == "start":
         emu.start_daemon(load_environments()["dev"].account_id)
     elif action == "stop":
-        say("emulator stopped" if emu.stop_daemon() else "no emulator was running")
+        say(emu.stop_daemon())
     else:
-        current = emu.running()
-        say(f"emulator running on {current.endpoint} (account {current.account_id})" if current
-            else "no emulator running")
+        say(emu.status())
     return 0
 
 
@@ -264,6 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse printed the usage and the problem
         return OK if exc.code in (0, None) else BAD_INPUT
     try:
+        if args.target == "local" and args.command in ("deploy", "plan", "destroy", "drift", "emulator"):
+            emulator_port()  # a bad EMULATOR_PORT is bad input: exit 2 before anything is synthesized
         return int(COMMANDS[args.command](args))
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)

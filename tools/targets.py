@@ -1,7 +1,8 @@
 """Deploy targets. The one place where `local` and `aws` differ: endpoints, credentials, where bootstrap state lives.
 
 - local (default): the emulator (tools/emulator.py); AWS_ENDPOINT_URL and test credentials point Terraform and boto3
-  at it; the bootstrap stack's local state goes to a folder that lives and dies with that emulator.
+  at it; the bootstrap stack's local state goes to a folder that lives and dies with that emulator
+  (`state-<port>/` in the emulator's state folder: `<checkout>/.emulator/`, or `EMULATOR_STATE_DIR`).
 - aws: a real account with the caller's own credentials (profile, SSO, OIDC role in CI); nothing is overridden.
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.emulator import ROOT, Emulator, start_daemon
+from tools.emulator import Emulator, start_daemon, state_dir as emulator_state_dir
 
 TARGETS = ("local", "aws")
 
@@ -33,7 +34,7 @@ class Target:
 
 def local_target(emulator: Emulator, state_dir: Path | None = None, *, fresh: bool = False) -> Target:
     """The emulator target; `fresh` clears bootstrap state left from an earlier emulator on the same port."""
-    state_dir = state_dir or ROOT / ".emulator" / f"state-{emulator.port}"
+    state_dir = state_dir or emulator_state_dir() / f"state-{emulator.port}"
     if fresh and state_dir.exists():
         shutil.rmtree(state_dir)
     return Target("local", emulator.client_env(), state_dir)

@@ -128,7 +128,7 @@ def taggable_types_from_bindings() -> list[str]:
 
     from core import bindings  # pylint: disable=import-outside-toplevel
 
-    bindings.load()
+    bindings.load_all()  # every submodule: the package itself is loaded lazily
     import cdktf  # pylint: disable=import-outside-toplevel
 
     found: set[str] = set()
