@@ -123,7 +123,7 @@ class DisasterRecoveryStack(WorkloadStack):
                 ("primary_region", self.primary.spec.region, "region serving traffic"),
                 ("dr_region", self.dr.spec.region, "standby region"),
                 ("global_cluster_id", self.global_cluster.id, "Aurora global database identifier"),
-                ("db_secret_arn", self.primary_db.secret_arn, "ARN of the master user secret (replica in the DR region)"),
+                ("db_secret_arn", self.primary_db.secret_arn, "master user secret (replica in the DR region)"),
                 ("table_name", self.table.table.name, "DynamoDB global table (replica in the DR region)"),
                 ("zone_id", self.dns.zone_id, "Route 53 hosted zone of the failover record"),
                 ("record_name", self.dns.records[0].name, "failover record name (CNAME)"),

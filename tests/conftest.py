@@ -56,6 +56,9 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
         app = build_app(Selection(workloads, tuple(records)), records, catalog, str(outdir))
         ephemeral = Selection(tuple(w for w in workloads if w != "bootstrap"), ("dev",), EPHEMERAL_SUFFIX)
         add_stacks(app, ephemeral, records, catalog)
+        target = integration_target()
+        if target.suffix is not None and target.suffix != EPHEMERAL_SUFFIX:  # DEPLOY_TARGET=aws: its own copies
+            add_stacks(app, Selection(ephemeral.workloads, ("dev",), target.suffix), records, catalog)
         app.synth()
     stacks: dict[str, Any] = {}
     for child in app.node.children:
@@ -86,7 +89,11 @@ class Deployment:
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def client(self, service: str, region: str = "us-east-1") -> Any:
-        """A boto3 client talking to the emulator."""
+        """A boto3 client talking to the emulator (or, for DEPLOY_TARGET=aws, to AWS with the caller's own
+        credentials)."""
+        if not self.endpoint:
+            import boto3  # pylint: disable=import-outside-toplevel
+            return boto3.client(service, region_name=region)
         return emulator_client(self.endpoint, service, region)
 
 
@@ -109,13 +116,51 @@ def dev_emulator() -> Iterator[Any]:
         emulator.stop()
 
 
+def integration_target() -> Any:
+    """Where the integration suite runs (tests/integration/target.py): local unless DEPLOY_TARGET=aws with an
+    ephemeral ENVIRONMENT_SUFFIX and a real dev account id. pytest_configure has already refused a bad request."""
+    from config import load_environments  # pylint: disable=import-outside-toplevel
+    from tests.integration.target import select_target  # pylint: disable=import-outside-toplevel
+    return select_target(os.environ, load_environments()["dev"].account_id)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse an unusable integration target before anything is collected or deployed (exit 2, one message)."""
+    del config
+    from tests.integration.target import TargetError  # pylint: disable=import-outside-toplevel
+    try:
+        integration_target()
+    except TargetError as error:
+        pytest.exit(f"error: {error}", returncode=2)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On AWS, tests marked `emulator_only` are skipped (they assert what only the emulator does); locally the
+    `aws_only` ones are (they need what the emulator cannot run)."""
+    del config
+    target = integration_target().name
+    for item in items:
+        if target == "aws" and item.get_closest_marker("emulator_only"):
+            item.add_marker(pytest.mark.skip(reason="emulator-only assertion (DEPLOY_TARGET=aws)"))
+        if target == "local" and item.get_closest_marker("aws_only"):
+            item.add_marker(pytest.mark.skip(reason="needs a real AWS account (DEPLOY_TARGET=aws)"))
+
+
 @pytest.fixture(scope="session")
 def emulator_deployment(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    """A fresh emulator for the session (account of the dev environment)."""
+    """A fresh emulator for the session (account of the dev environment); with DEPLOY_TARGET=aws the real account,
+    and every workload stack the session deployed is destroyed at its end (also when tests failed)."""
     from tools.deploy import OUTPUTS_FILE  # pylint: disable=import-outside-toplevel
-    from tools.targets import local_target  # pylint: disable=import-outside-toplevel
+    from tools.targets import Target, local_target  # pylint: disable=import-outside-toplevel
 
     OUTPUTS_FILE.unlink(missing_ok=True)  # outputs of an earlier run describe resources that no longer exist
+    if integration_target().name == "aws":
+        deployment = Deployment(Target("aws"), "", synth.outdir)
+        try:
+            yield deployment
+        finally:
+            destroy_deployed(deployment)
+        return
 
     state = tmp_path_factory.mktemp("bootstrap-state")
     with dev_emulator() as emulator:
@@ -130,6 +175,8 @@ def deploy(emulator_deployment: Deployment) -> Callable[[str], dict[str, Any]]:
 
     def _deploy(name: str) -> dict[str, Any]:
         env = name.split("-")[-1] if not name.endswith(EPHEMERAL_SUFFIX) else name.split("-")[-2]
+        if (suffix := integration_target().suffix) and name.endswith(f"-{suffix}"):
+            env = name.split("-")[-2]
         wanted = [n for n in (f"bootstrap-{env}", name) if n not in emulator_deployment.outputs]
         if wanted:
             refs = stack_refs(emulator_deployment.outdir, wanted)
@@ -138,6 +185,19 @@ def deploy(emulator_deployment: Deployment) -> Callable[[str], dict[str, Any]]:
         return dict(flat[name])
 
     return _deploy
+
+
+def destroy_deployed(deployment: Deployment) -> None:
+    """Destroy every workload stack `deployment` applied, newest first (never the bootstrap state bucket)."""
+    from tools.deploy import destroy, stack_refs  # pylint: disable=import-outside-toplevel
+    names = [n for n in reversed(list(deployment.outputs)) if not n.startswith("bootstrap-")]
+    failed = []
+    for ref in stack_refs(deployment.outdir, names):
+        try:
+            destroy(ref, deployment.target)
+        except Exception as error:  # pylint: disable=broad-exception-caught  # destroy the others, then report
+            failed.append(f"{ref.name}: {error}")
+    assert not failed, "destroy failed (run `make destroy` with the same selection):\n" + "\n".join(failed)
 
 
 def selected_workloads() -> tuple[str, ...]:

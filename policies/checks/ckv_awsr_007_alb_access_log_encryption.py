@@ -27,8 +27,8 @@ def _algorithms(stack: Stack, bucket_address: str) -> list[str]:
     found = []
     for _, body in stack.resources("aws_s3_bucket_server_side_encryption_configuration"):
         if str(body.get("bucket", "")).startswith(f"${{aws_s3_bucket.{name}."):
-            for rule in body.get("rule") or []:
-                default = rule.get("apply_server_side_encryption_by_default") or {}
+            for entry in body.get("rule") or []:
+                default = entry.get("apply_server_side_encryption_by_default") or {}
                 found.append(str(default.get("sse_algorithm", "")))
     return found
 

@@ -86,8 +86,8 @@ def notification(queue: str) -> dict[str, Any]:
 
 GOOD: dict[str, dict[str, Any]] = {
     "aws_rds_cluster": {
-        "global_primary": cluster(global_cluster_identifier="${aws_rds_global_cluster.G.id}",
-                                  master_password_wo="${ephemeral.aws_secretsmanager_random_password.p.random_password}",
+        "global_primary": cluster(global_cluster_identifier="${aws_rds_global_cluster.G.id}", master_password_wo=(
+            "${ephemeral.aws_secretsmanager_random_password.p.random_password}"),
                                   master_password_wo_version=1),
         "regional_managed": cluster(manage_master_user_password=True)},
     "aws_iam_role_policy": {
