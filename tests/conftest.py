@@ -177,6 +177,8 @@ def deploy(emulator_deployment: Deployment) -> Callable[[str], dict[str, Any]]:
         env = name.split("-")[-1] if not name.endswith(EPHEMERAL_SUFFIX) else name.split("-")[-2]
         if (suffix := integration_target().suffix) and name.endswith(f"-{suffix}"):
             env = name.split("-")[-2]
+            if state_bucket_exists(emulator_deployment, env):  # an earlier run (another runner) bootstrapped it
+                emulator_deployment.outputs.setdefault(f"bootstrap-{env}", {})
         wanted = [n for n in (f"bootstrap-{env}", name) if n not in emulator_deployment.outputs]
         if wanted:
             refs = stack_refs(emulator_deployment.outdir, wanted)
@@ -185,6 +187,22 @@ def deploy(emulator_deployment: Deployment) -> Callable[[str], dict[str, Any]]:
         return dict(flat[name])
 
     return _deploy
+
+
+def state_bucket_exists(deployment: Deployment, env: str) -> bool:
+    """True when the environment's state bucket already exists in the target account (aws: the bootstrap stack's
+    local state does not survive a CI runner, the bucket does; bootstrap is then not applied again)."""
+    from botocore.exceptions import ClientError  # pylint: disable=import-outside-toplevel
+
+    from config import load_environments  # pylint: disable=import-outside-toplevel
+    from core.naming import state_bucket_name  # pylint: disable=import-outside-toplevel
+    record = load_environments()[env]
+    try:
+        deployment.client("s3", record.region).head_bucket(
+            Bucket=state_bucket_name(env, record.account_id, record.region))
+    except ClientError:
+        return False
+    return True
 
 
 def destroy_deployed(deployment: Deployment) -> None:
