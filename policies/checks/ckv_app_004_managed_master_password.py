@@ -4,7 +4,8 @@ What fails: an `aws_rds_cluster` or `aws_db_instance` that sets a master usernam
 `manage_master_user_password = true` and without taking its password from a Secrets Manager secret
 (`${data.aws_secretsmanager_secret_version...}` / `${aws_secretsmanager_secret_version...}`) or, write-only
 (`master_password_wo` / `password_wo`, Terraform >= 1.11), from an ephemeral Secrets Manager resource
-(`${ephemeral.aws_secretsmanager_random_password...}`, `${ephemeral.aws_secretsmanager_secret_version...}`). Passes: replicas,
+(`${ephemeral.aws_secretsmanager_random_password...}` or
+`${ephemeral.aws_secretsmanager_secret_version...}`). Passes: replicas,
 secondary clusters of a global cluster and snapshot restores, which take their credentials from the source.
 
 Why it matters: a password from `random_password` or Python code lives in state and in every plan, is never rotated,

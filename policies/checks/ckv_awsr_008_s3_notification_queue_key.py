@@ -1,7 +1,8 @@
 """CKV_AWSR_008: S3 event notifications reach an SQS queue encrypted with a customer-managed key.
 
 AWS documentation: Amazon S3 User Guide, "Walkthrough: Configuring a bucket for notifications (SNS topic or SQS
-queue)", section "AWS KMS key policy" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ways-to-add-notification-config-to-bucket.html):
+queue)", section "AWS KMS key policy"
+(https://docs.aws.amazon.com/AmazonS3/latest/userguide/ways-to-add-notification-config-to-bucket.html):
 when the destination queue or topic is encrypted with a customer managed key, the key policy must allow the
 principal `s3.amazonaws.com` kms:GenerateDataKey and kms:Decrypt; the AWS managed key (alias/aws/sqs) cannot be
 used.
