@@ -118,18 +118,26 @@ def dev_emulator() -> Iterator[Any]:
 
 def integration_target() -> Any:
     """Where the integration suite runs (tests/integration/target.py): local unless DEPLOY_TARGET=aws with an
-    ephemeral ENVIRONMENT_SUFFIX and a real dev account id. pytest_configure has already refused a bad request."""
+    ephemeral ENVIRONMENT_SUFFIX and a real dev account id. An unusable request falls back to local here and is
+    refused by pytest_collection_finish as soon as an integration test is selected."""
     from config import load_environments  # pylint: disable=import-outside-toplevel
-    from tests.integration.target import select_target  # pylint: disable=import-outside-toplevel
-    return select_target(os.environ, load_environments()["dev"].account_id)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Refuse an unusable integration target before anything is collected or deployed (exit 2, one message)."""
-    del config
-    from tests.integration.target import TargetError  # pylint: disable=import-outside-toplevel
+    from tests.integration.target import TargetError, select_target  # pylint: disable=import-outside-toplevel
+    account_id = load_environments()["dev"].account_id
     try:
-        integration_target()
+        return select_target(os.environ, account_id)
+    except TargetError:
+        return select_target({}, account_id)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Refuse an unusable integration target before anything is deployed (exit 2, one message), when the run
+    selected integration tests (unit runs are not affected by DEPLOY_TARGET)."""
+    from config import load_environments  # pylint: disable=import-outside-toplevel
+    from tests.integration.target import TargetError, select_target  # pylint: disable=import-outside-toplevel
+    if not any(item.get_closest_marker("integration") for item in session.items):
+        return
+    try:
+        select_target(os.environ, load_environments()["dev"].account_id)
     except TargetError as error:
         pytest.exit(f"error: {error}", returncode=2)
 

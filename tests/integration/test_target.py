@@ -49,3 +49,26 @@ def test_the_shipped_account_ids_are_placeholders() -> None:
     assert {r.account_id for r in load_environments().values()} <= {"111111111111", "222222222222", "333333333333"}
     assert all(is_placeholder(r.account_id) for r in load_environments().values())
     assert not is_placeholder(REAL)
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"ENVIRONMENT_SUFFIX": "e2e1234"},
+     "error: config/environments.toml: environments.dev.account_id is the placeholder 111111111111"),
+    ({}, "error: DEPLOY_TARGET=aws runs the integration suite only on an ephemeral copy: set ENVIRONMENT_SUFFIX"),
+])
+def test_pytest_refuses_an_unusable_aws_run_before_deploying(extra: dict[str, str], message: str) -> None:
+    """The session stops at collection (exit 2, the message, nothing deployed) when integration tests are selected;
+    unit tests are unaffected by DEPLOY_TARGET."""
+    import os  # pylint: disable=import-outside-toplevel
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import sys  # pylint: disable=import-outside-toplevel
+    env = {k: v for k, v in os.environ.items() if k not in ("ENVIRONMENT_SUFFIX", "PYTEST_ADDOPTS")}
+    env |= {"DEPLOY_TARGET": "aws"} | extra
+    refused = subprocess.run([sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider",
+                              "tests/integration/test_bootstrap.py"], env=env, capture_output=True, text=True,
+                             check=False)
+    assert (refused.returncode, message in refused.stdout) == (2, True), refused.stdout
+    unit = subprocess.run([sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider",
+                           "tests/integration/test_e2e_workflow.py"], env=env, capture_output=True, text=True,
+                          check=False)
+    assert unit.returncode == 0, unit.stdout
