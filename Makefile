@@ -19,7 +19,8 @@ PY := .venv/bin/python
 PIPENV_VERSION := 2026.10.3
 
 .PHONY: help setup system-tools synth validate scan deploy plan destroy outputs emulator-start emulator-stop \
-        emulator-status lint typecheck test unit bench clean docs drift consistency export-hcl format
+        emulator-status lint typecheck test unit bench clean docs drift consistency export-hcl format \
+        integration-aws
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -99,6 +100,15 @@ typecheck: setup ## mypy
 test: setup lint typecheck ## lint, type check, unit, scan, validate, emulator deploy, integration, coverage
 	$(PY) -m pytest --cov --cov-report=term --cov-report=json:coverage/coverage.json \
 	  --cov-report=xml:coverage/coverage.xml --cov-report=html:coverage/html --cov-fail-under=90
+
+# The integration suite against a real sandbox account (README "Against a real account"): deploys the dev
+# environment's ephemeral copies of WORKLOADS (default event-processing), runs their boto3 tests, destroys them.
+comma := ,
+integration-aws: WORKLOADS ?= event-processing
+integration-aws: setup ## integration tests on a real account: ENVIRONMENT_SUFFIX=e2e1234 [WORKLOADS=a,b]; destroys after
+	DEPLOY_TARGET=aws TEST_WORKLOADS=bootstrap,$(WORKLOADS) $(PY) -m pytest -m integration \
+	  --junitxml=reports/integration-aws.xml \
+	  $(foreach w,$(subst $(comma), ,$(WORKLOADS)),tests/integration/test_$(subst -,_,$(w)).py)
 
 unit: setup ## the fast layers only (no emulator deploy)
 	$(PY) -m pytest -m "not integration"

@@ -47,7 +47,7 @@ def execution_statements(props: FargateRolesProps) -> list[dict[str, Any]]:
     if props.secret_kms_key_arns:
         statements.append({"Sid": "DecryptSecrets", "Effect": "Allow", "Action": "kms:Decrypt",
                            "Resource": list(props.secret_kms_key_arns),
-                           "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}})
+                           "Condition": {"StringLike": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}})
     return statements
 
 

@@ -1,5 +1,8 @@
 """Scan synthesized stacks with Checkov (built-in checks + policies/checks) and apply per-resource suppressions.
 
+The pack in policies/checks has two ID ranges: CKV_APP_* (the seeds' failure classes) and CKV_AWSR_* (what AWS
+rejects at apply or run time; policies/aws_rules.py). The AWS-rules stack rules run here, once per stack.
+
 Fails (exit 1) when any check fails unsuppressed, when Checkov reports a parse error, when a stack evaluated zero
 checks (Checkov's silent pass on files it could not read), and when a suppression has no reason or matches no
 finding (stale). Prints passed/failed/suppressed per stack; writes the full report to reports/scan.json.
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from core.suppress import METADATA_KEY, MIN_REASON_LENGTH
+from policies.aws_rules import stack_results
 from policies.backend_check import backend_problems_in_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,7 +123,7 @@ def _judge(path: Path, checks: dict[str, list[dict[str, Any]]]) -> StackResult:
                                    f"(at least {MIN_REASON_LENGTH} characters)")
         elif (resource, check_id) not in used:
             result.problems.append(f"stale suppression: {check_id} on {resource} matches no finding; remove it")
-    if not checks["passed"] and not checks["failed"]:
+    if not [c for c in checks["passed"] + checks["failed"] if not c.get("stack_rule")]:
         result.problems.append("checkov evaluated zero checks on this stack (unparsed file?): failing closed")
     result.problems += backend_problems_in_file(path)
     return result
@@ -128,6 +132,10 @@ def _judge(path: Path, checks: dict[str, list[dict[str, Any]]]) -> StackResult:
 def evaluate(stack_files: list[Path]) -> list[StackResult]:
     """Scan `stack_files` (each cdktf.out/stacks/<stack>/cdk.tf.json) and judge every stack."""
     outcome, parse_errors = _collect(run_checkov(stack_files))
+    for path in stack_files:  # the AWS-rules pack's stack rules (policies/aws_rules.py), judged like Checkov's
+        checks = outcome.setdefault(path.parent.name, {"passed": [], "failed": []})
+        for found in stack_results(path):
+            checks["passed" if found["check_result"]["result"] == "PASSED" else "failed"].append(found)
     results = [_judge(p, outcome.get(p.parent.name, {"passed": [], "failed": []})) for p in stack_files]
     for result in results:
         result.problems += [f"parse error: {e}" for e in parse_errors if result.stack in e]

@@ -23,7 +23,7 @@ from constructs import Construct
 
 from config import Catalog, EnvironmentRecord
 from core.stack import WorkloadStack
-from modules.aurora import ENGINE, AuroraPostgres, AuroraProps
+from modules.aurora import ENGINE, AuroraPostgres, AuroraProps, SecretReplica
 from modules.bucket_replication import BucketReplication, BucketReplicationProps
 from modules.failover_dns import FailoverDns, FailoverDnsProps
 from modules.failover_dns import Site as DnsSite
@@ -95,7 +95,10 @@ class DisasterRecoveryStack(WorkloadStack):
                 instance_class=db.instance_class, instance_count=db.instance_count,
                 backup_retention_days=db.backup_retention_days, deletion_protection=env.deletion_protection,
                 skip_final_snapshot=cfg.skip_final_snapshot, secondary=secondary,
-                global_cluster_identifier=self.global_cluster.id)))
+                global_cluster_identifier=self.global_cluster.id,
+                secret_replicas=() if secondary else (SecretReplica(region=cfg.dr_region,
+                                                                    kms_key_arn=self.dr.key.key.arn),),
+                secret_recovery_window_days=0 if names.suffix or secondary else 30)))
         self.primary_db, self.secondary = clusters[0], clusters[1]
         use_provider(self.secondary, self.dr_provider)
         # A secondary can join only once the primary cluster has its writer.
@@ -120,7 +123,7 @@ class DisasterRecoveryStack(WorkloadStack):
                 ("primary_region", self.primary.spec.region, "region serving traffic"),
                 ("dr_region", self.dr.spec.region, "standby region"),
                 ("global_cluster_id", self.global_cluster.id, "Aurora global database identifier"),
-                ("db_secret_arn", self.primary_db.secret_arn, "ARN of the RDS-managed master user secret"),
+                ("db_secret_arn", self.primary_db.secret_arn, "master user secret (replica in the DR region)"),
                 ("table_name", self.table.table.name, "DynamoDB global table (replica in the DR region)"),
                 ("zone_id", self.dns.zone_id, "Route 53 hosted zone of the failover record"),
                 ("record_name", self.dns.records[0].name, "failover record name (CNAME)"),

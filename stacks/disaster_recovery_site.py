@@ -76,7 +76,7 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
         self.api = RestApi(self, "Api", props=RestApiProps(
             name=names.name(f"{label}-api"), region=region, stage_name=STAGE, log_kms_key_arn=key_arn,
             log_retention_days=env.log_retention_days, throttling_rate_limit=10, throttling_burst_limit=20,
-            logging_level="ERROR", manage_account_logging_role=False,
+            logging_level="ERROR", manage_account_logging_role=names.suffix is None,
             backend=LambdaBackend(function_name=self.function.function.function_name,
                                   function_invoke_arn=self.function.function.invoke_arn)))
         self.topic = Topic(self, "Alarms", props=TopicProps(

@@ -59,6 +59,9 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
         app = build_app(Selection(workloads, tuple(records)), records, catalog, str(outdir))
         ephemeral = Selection(tuple(w for w in workloads if w != "bootstrap"), ("dev",), EPHEMERAL_SUFFIX)
         add_stacks(app, ephemeral, records, catalog)
+        target = integration_target()
+        if target.suffix is not None and target.suffix != EPHEMERAL_SUFFIX:  # DEPLOY_TARGET=aws: its own copies
+            add_stacks(app, Selection(ephemeral.workloads, ("dev",), target.suffix), records, catalog)
         app.synth()
     stacks: dict[str, Any] = {}
     for child in app.node.children:
@@ -128,7 +131,11 @@ class Deployment:
     failed: dict[str, str] = field(default_factory=dict)  # stack -> why it did not deploy
 
     def client(self, service: str, region: str = "us-east-1") -> Any:
-        """A boto3 client talking to the emulator."""
+        """A boto3 client talking to the emulator (or, for DEPLOY_TARGET=aws, to AWS with the caller's own
+        credentials)."""
+        if not self.endpoint:
+            import boto3  # pylint: disable=import-outside-toplevel
+            return boto3.client(service, region_name=region)
         return emulator_client(self.endpoint, service, region)
 
 
@@ -151,13 +158,60 @@ def dev_emulator() -> Iterator[Any]:
         emulator.stop()
 
 
+def integration_target() -> Any:
+    """Where the integration suite runs (tests/integration/target.py): local unless DEPLOY_TARGET=aws with an
+    ephemeral ENVIRONMENT_SUFFIX and a real dev account id. An unusable request falls back to local here and is
+    refused by pytest_collection_finish as soon as an integration test is selected."""
+    from config import load_environments  # pylint: disable=import-outside-toplevel
+    from tests.integration.target import TargetError, select_target  # pylint: disable=import-outside-toplevel
+    account_id = load_environments()["dev"].account_id
+    try:
+        return select_target(os.environ, account_id)
+    except TargetError:
+        return select_target({}, account_id)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Refuse an unusable integration target before anything is deployed (exit 2, one message), when the run
+    selected integration tests (unit runs are not affected by DEPLOY_TARGET)."""
+    from config import load_environments  # pylint: disable=import-outside-toplevel
+    from tests.integration.target import TargetError, select_target  # pylint: disable=import-outside-toplevel
+    if not any(item.get_closest_marker("integration") for item in session.items):
+        return
+    try:
+        select_target(os.environ, load_environments()["dev"].account_id)
+    except TargetError as error:
+        pytest.exit(f"error: {error}", returncode=2)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On AWS, tests marked `emulator_only` are skipped (they assert what only the emulator does); locally the
+    `aws_only` ones are (they need what the emulator cannot run)."""
+    del config
+    _note_deployed_stacks(items)
+    target = integration_target().name
+    for item in items:
+        if target == "aws" and item.get_closest_marker("emulator_only"):
+            item.add_marker(pytest.mark.skip(reason="emulator-only assertion (DEPLOY_TARGET=aws)"))
+        if target == "local" and item.get_closest_marker("aws_only"):
+            item.add_marker(pytest.mark.skip(reason="needs a real AWS account (DEPLOY_TARGET=aws)"))
+
+
 @pytest.fixture(scope="session")
 def emulator_deployment(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    """A fresh emulator for the session (account of the dev environment)."""
+    """A fresh emulator for the session (account of the dev environment); with DEPLOY_TARGET=aws the real account,
+    and every workload stack the session deployed is destroyed at its end (also when tests failed)."""
     from tools.deploy import OUTPUTS_FILE  # pylint: disable=import-outside-toplevel
-    from tools.targets import local_target  # pylint: disable=import-outside-toplevel
+    from tools.targets import Target, local_target  # pylint: disable=import-outside-toplevel
 
     OUTPUTS_FILE.unlink(missing_ok=True)  # outputs of an earlier run describe resources that no longer exist
+    if integration_target().name == "aws":
+        deployment = Deployment(Target("aws"), "", synth.outdir)
+        try:
+            yield deployment
+        finally:
+            destroy_deployed(deployment)
+        return
 
     state = tmp_path_factory.mktemp("bootstrap-state")
     with dev_emulator() as emulator:
@@ -168,7 +222,7 @@ def emulator_deployment(synth: Synth, tmp_path_factory: pytest.TempPathFactory) 
 DEPLOYED_BY_TESTS: set[str] = set()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def _note_deployed_stacks(items: list[pytest.Item]) -> None:
     """Note every stack the collected tests deploy (a test module using `deploy` names it in STACK)."""
     for item in items:
         stack = getattr(getattr(item, "module", None), "STACK", None)
@@ -177,7 +231,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def _environment(stack: str) -> str:
-    return stack.split("-")[-1] if not stack.endswith(EPHEMERAL_SUFFIX) else stack.split("-")[-2]
+    """The environment of a stack name: its last part, or the one before an ephemeral suffix (the unit synth's, or
+    the integration target's on AWS)."""
+    suffixes = {EPHEMERAL_SUFFIX, integration_target().suffix or EPHEMERAL_SUFFIX}
+    return stack.split("-")[-2] if stack.split("-")[-1] in suffixes else stack.split("-")[-1]
 
 
 @pytest.fixture(scope="session")
@@ -187,8 +244,15 @@ def deploy(emulator_deployment: Deployment) -> Callable[[str], dict[str, Any]]:
     applies every stack of it that the collected tests deploy, side by side (tools.deploy.deploy_stacks)."""
     from tools.deploy import OUTPUTS_FILE, deploy_stacks, stack_refs  # pylint: disable=import-outside-toplevel
 
+    def state_bucket_exists_for(name: str, env: str) -> bool:
+        suffix = integration_target().suffix
+        return bool(suffix) and name.endswith(f"-{suffix}") and state_bucket_exists(emulator_deployment, env)
+
     def _deploy(name: str) -> dict[str, Any]:
-        env, done = _environment(name), {**emulator_deployment.outputs, **emulator_deployment.failed}
+        env = _environment(name)
+        if state_bucket_exists_for(name, env):  # an earlier run (another runner) bootstrapped it
+            emulator_deployment.outputs.setdefault(f"bootstrap-{env}", {})
+        done = {**emulator_deployment.outputs, **emulator_deployment.failed}
         together = sorted(s for s in DEPLOYED_BY_TESTS
                           if _environment(s) == env and (emulator_deployment.outdir / "stacks" / s).is_dir())
         wanted = [n for n in dict.fromkeys((f"bootstrap-{env}", name, *together)) if n not in done]
@@ -206,6 +270,35 @@ def deploy(emulator_deployment: Deployment) -> Callable[[str], dict[str, Any]]:
         return dict(flat[name])
 
     return _deploy
+
+
+def state_bucket_exists(deployment: Deployment, env: str) -> bool:
+    """True when the environment's state bucket already exists in the target account (aws: the bootstrap stack's
+    local state does not survive a CI runner, the bucket does; bootstrap is then not applied again)."""
+    from botocore.exceptions import ClientError  # pylint: disable=import-outside-toplevel
+
+    from config import load_environments  # pylint: disable=import-outside-toplevel
+    from core.naming import state_bucket_name  # pylint: disable=import-outside-toplevel
+    record = load_environments()[env]
+    try:
+        deployment.client("s3", record.region).head_bucket(
+            Bucket=state_bucket_name(env, record.account_id, record.region))
+    except ClientError:
+        return False
+    return True
+
+
+def destroy_deployed(deployment: Deployment) -> None:
+    """Destroy every workload stack `deployment` applied, newest first (never the bootstrap state bucket)."""
+    from tools.deploy import destroy, stack_refs  # pylint: disable=import-outside-toplevel
+    names = [n for n in reversed(list(deployment.outputs)) if not n.startswith("bootstrap-")]
+    failed = []
+    for ref in stack_refs(deployment.outdir, names):
+        try:
+            destroy(ref, deployment.target)
+        except Exception as error:  # pylint: disable=broad-exception-caught  # destroy the others, then report
+            failed.append(f"{ref.name}: {error}")
+    assert not failed, "destroy failed (run `make destroy` with the same selection):\n" + "\n".join(failed)
 
 
 def selected_workloads() -> tuple[str, ...]:

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.conftest import Deployment
+from tests.conftest import Deployment, integration_target
 from tools.deploy import OUTPUTS_FILE, plan, stack_refs
 
 pytestmark = pytest.mark.integration
@@ -19,7 +19,7 @@ def outputs(deploy) -> dict:
 def test_outputs_file_holds_the_stack_outputs(outputs: dict) -> None:
     flat = json.loads(OUTPUTS_FILE.read_text(encoding="utf-8"))
     assert flat["bootstrap-dev"] == outputs
-    assert outputs["state_bucket_name"] == "tfstate-dev-111111111111-us-east-1"
+    assert outputs["state_bucket_name"] == f"tfstate-dev-{integration_target().account_id}-us-east-1"
     assert outputs["state_region"] == "us-east-1"
 
 

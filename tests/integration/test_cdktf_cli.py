@@ -33,6 +33,7 @@ def cdktf(args: list[str], env: dict[str, str]) -> str:
 
 
 @pytest.mark.integration
+@pytest.mark.emulator_only  # against an emulator of its own, whatever DEPLOY_TARGET says
 def test_cdktf_cli_synthesizes_deploys_and_diffs_clean(emulator: Emulator, tmp_path: Path) -> None:
     outdir = tmp_path / "cdktf.out"  # the bootstrap's local state lands in tmp_path/state, next to it
     env = terraform.terraform_env({**emulator.client_env(), "CI": "1", "WORKLOADS": "bootstrap",

@@ -10,7 +10,8 @@ from tests.conftest import Deployment
 from tools import cli, targets
 from tools.deploy import OUTPUTS_FILE
 
-pytestmark = pytest.mark.integration
+# Emulator-only: the CLI is exercised against an emulator of its own (the aws run deploys through the same code).
+pytestmark = [pytest.mark.integration, pytest.mark.emulator_only]
 
 
 @pytest.fixture

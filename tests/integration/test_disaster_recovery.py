@@ -6,11 +6,13 @@ from typing import Any, Callable
 
 import pytest
 
-from tests.conftest import Deployment
+from tests.conftest import Deployment, integration_target
 
 pytestmark = pytest.mark.integration
-STACK = "disaster-recovery-dev"
-ACCOUNT = "111111111111"
+TARGET = integration_target()
+STACK = TARGET.stack("disaster-recovery")
+ENV = TARGET.env_id
+ACCOUNT = TARGET.account_id
 PRIMARY, DR = "us-east-1", "us-west-2"
 ALARMS = {"aurora-replication-lag": (DR, 5000), "s3-replication-latency": (PRIMARY, 900),
           "s3-replication-failed": (PRIMARY, 1), "dynamodb-replication-latency": (PRIMARY, 5000),
@@ -38,11 +40,11 @@ def test_global_cluster_holds_the_primary_and_the_secondary(outputs: dict[str, A
     (cluster,) = aws("rds").describe_global_clusters(
         GlobalClusterIdentifier=outputs["global_cluster_id"])["GlobalClusters"]
     members = {m["DBClusterArn"].rsplit(":", 1)[1]: m["IsWriter"] for m in cluster["GlobalClusterMembers"]}
-    assert members == {"disaster-recovery-primary-db-dev": True, "disaster-recovery-dr-db-dev": False}
+    assert members == {f"disaster-recovery-primary-db-{ENV}": True, f"disaster-recovery-dr-db-{ENV}": False}
     (secondary,) = aws("rds", region=DR).describe_db_clusters(
         DBClusterIdentifier=outputs["dr_db_cluster_identifier"])["DBClusters"]
     assert secondary["KmsKeyId"].startswith(f"arn:aws:kms:{DR}:{ACCOUNT}:key/")
-    assert secondary["DBClusterIdentifier"] == "disaster-recovery-dr-db-dev"
+    assert secondary["DBClusterIdentifier"] == f"disaster-recovery-dr-db-{ENV}"
 
 
 def test_primary_bucket_replicates_delete_markers_and_kms_objects(outputs: dict[str, Any],
@@ -53,7 +55,7 @@ def test_primary_bucket_replicates_delete_markers_and_kms_objects(outputs: dict[
     assert rule["SourceSelectionCriteria"] == {"SseKmsEncryptedObjects": {"Status": "Enabled"}}
     assert rule["Destination"]["Bucket"] == f"arn:aws:s3:::{outputs['dr_bucket_name']}"
     assert rule["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"].startswith(f"arn:aws:kms:{DR}:")
-    assert config["Role"] == f"arn:aws:iam::{ACCOUNT}:role/disaster-recovery-replication-dev"
+    assert config["Role"] == f"arn:aws:iam::{ACCOUNT}:role/disaster-recovery-replication-{ENV}"
     versioning = aws("s3", region=DR).get_bucket_versioning(Bucket=outputs["dr_bucket_name"])
     assert versioning["Status"] == "Enabled"
 
@@ -89,7 +91,7 @@ def test_failover_records_point_at_each_region_with_its_health_check(outputs: di
 
 def test_alarms_watch_replication_and_health_in_their_regions(outputs: dict[str, Any],
                                                                aws: Callable[..., Any]) -> None:
-    prefix = "disaster-recovery-dr-dev-"
+    prefix = f"disaster-recovery-dr-{ENV}-"
     found = {}
     for region in (PRIMARY, DR):
         for alarm in aws("cloudwatch", region=region).describe_alarms(AlarmNamePrefix=prefix)["MetricAlarms"]:
@@ -100,7 +102,7 @@ def test_alarms_watch_replication_and_health_in_their_regions(outputs: dict[str,
     (lag,) = aws("cloudwatch", region=DR).describe_alarms(AlarmNames=[f"{prefix}aurora-replication-lag"])[
         "MetricAlarms"]
     assert (lag["MetricName"], lag["Dimensions"]) == (
-        "AuroraGlobalDBReplicationLag", [{"Name": "DBClusterIdentifier", "Value": "disaster-recovery-dr-db-dev"}])
+        "AuroraGlobalDBReplicationLag", [{"Name": "DBClusterIdentifier", "Value": f"disaster-recovery-dr-db-{ENV}"}])
 
 
 def test_functions_and_apis_exist_in_both_regions(outputs: dict[str, Any], aws: Callable[..., Any]) -> None:
@@ -110,7 +112,7 @@ def test_functions_and_apis_exist_in_both_regions(outputs: dict[str, Any], aws: 
         assert config["Environment"]["Variables"]["SITE_REGION"] == region
         api_id = outputs[f"{label}_api_url"].split("//", 1)[1].split(".", 1)[0]
         gateway = aws("apigateway", region=region)
-        assert gateway.get_rest_api(restApiId=api_id)["name"] == f"disaster-recovery-{label}-api-dev"
+        assert gateway.get_rest_api(restApiId=api_id)["name"] == f"disaster-recovery-{label}-api-{ENV}"
         (integration,) = [r["resourceMethods"]["GET"] for r in gateway.get_resources(restApiId=api_id)["items"]
                           if r["path"] == "/health"]
         assert integration is not None

@@ -6,11 +6,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Deployment
+from tests.conftest import Deployment, integration_target
 from tools.deploy import OUTPUTS_FILE, plan, stack_refs
 
 pytestmark = pytest.mark.integration
-STACK = "flask-api-dev"
+TARGET = integration_target()
+STACK = TARGET.stack("flask-api")
+ENV = TARGET.env_id
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +23,9 @@ def outputs(deploy: Any) -> dict[str, Any]:
 
 def test_outputs_file_holds_the_stack_outputs(outputs: dict[str, Any]) -> None:
     assert json.loads(OUTPUTS_FILE.read_text(encoding="utf-8"))[STACK] == outputs
-    assert (outputs["ecs_cluster_name"], outputs["log_group_name"]) == ("flask-api-api-dev", "/ecs/flask-api-api-dev")
-    assert outputs["db_cluster_identifier"] == "flask-api-db-dev"
+    assert (outputs["ecs_cluster_name"], outputs["log_group_name"]) == (
+        f"flask-api-api-{ENV}", f"/ecs/flask-api-api-{ENV}")
+    assert outputs["db_cluster_identifier"] == f"flask-api-db-{ENV}"
 
 
 def test_vpc_cidr_and_dns_attributes(outputs: dict[str, Any], emulator_deployment: Deployment) -> None:
@@ -56,7 +59,7 @@ def test_alb_is_active_with_its_listener(outputs: dict[str, Any], emulator_deplo
                   elb.describe_load_balancer_attributes(LoadBalancerArn=outputs["alb_arn"])["Attributes"]}
     assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"
     assert (attributes["access_logs.s3.enabled"], attributes["access_logs.s3.bucket"]) == (
-        "true", "flask-api-alb-logs-dev-111111111111")
+        "true", f"flask-api-alb-logs-{ENV}-{TARGET.account_id}")
 
 
 def test_ecs_service_runs_on_fargate_with_desired_count(outputs: dict[str, Any],
@@ -69,7 +72,7 @@ def test_ecs_service_runs_on_fargate_with_desired_count(outputs: dict[str, Any],
     assert (service["desiredCount"], service["launchType"]) == (2, "FARGATE")
     assert service["taskDefinition"] == outputs["ecs_task_definition_arn"]
     targets = emulator_deployment.client("application-autoscaling").describe_scalable_targets(
-        ServiceNamespace="ecs", ResourceIds=["service/flask-api-api-dev/flask-api-api-dev"])["ScalableTargets"]
+        ServiceNamespace="ecs", ResourceIds=[f"service/flask-api-api-{ENV}/flask-api-api-{ENV}"])["ScalableTargets"]
     assert [(t["MinCapacity"], t["MaxCapacity"]) for t in targets] == [(2, 4)]
 
 
@@ -99,7 +102,7 @@ def test_log_groups_keep_seven_days_encrypted(outputs: dict[str, Any], emulator_
     for name in (outputs["log_group_name"], outputs["flow_log_group_name"]):
         (group,) = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
         assert (group["logGroupName"], group["retentionInDays"]) == (name, 7)
-        assert group["kmsKeyId"].startswith("arn:aws:kms:us-east-1:111111111111:key/")
+        assert group["kmsKeyId"].startswith(f"arn:aws:kms:us-east-1:{TARGET.account_id}:key/")
 
 
 def test_aurora_cluster_is_encrypted_in_its_subnet_group(outputs: dict[str, Any],
@@ -111,8 +114,8 @@ def test_aurora_cluster_is_encrypted_in_its_subnet_group(outputs: dict[str, Any]
     assert (cluster["StorageEncrypted"], cluster["IAMDatabaseAuthenticationEnabled"]) == (True, True)
     assert cluster["Endpoint"] == outputs["db_cluster_endpoint"]
     assert cluster["ReaderEndpoint"] == outputs["db_cluster_reader_endpoint"]
-    assert cluster["DBSubnetGroup"] == "flask-api-db-dev"
-    (group,) = rds.describe_db_subnet_groups(DBSubnetGroupName="flask-api-db-dev")["DBSubnetGroups"]
+    assert cluster["DBSubnetGroup"] == f"flask-api-db-{ENV}"
+    (group,) = rds.describe_db_subnet_groups(DBSubnetGroupName=f"flask-api-db-{ENV}")["DBSubnetGroups"]
     assert sorted(s["SubnetIdentifier"] for s in group["Subnets"]) == sorted(outputs["private_subnet_ids"])
     assert cluster["MasterUserSecret"]["SecretArn"] == outputs["db_secret_arn"]
 

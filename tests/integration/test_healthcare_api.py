@@ -5,15 +5,18 @@ called; the API, its /health resource, method, integration and stage are checked
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
-from tests.conftest import Deployment
+from tests.conftest import Deployment, integration_target
 from tools.deploy import plan, stack_refs
 
 pytestmark = pytest.mark.integration
-STACK = "healthcare-api-dev"
+TARGET = integration_target()
+STACK = TARGET.stack("healthcare-api")
+ENV = TARGET.env_id
 REGION = "eu-west-1"
 
 
@@ -63,10 +66,17 @@ def test_api_has_health_resource_and_stage(outputs: dict, client: Any) -> None:
     integration = apigateway.get_integration(restApiId=api_id, resourceId=paths["/health"]["id"], httpMethod="GET")
     assert integration["type"] == "MOCK"
     stage = apigateway.get_stage(restApiId=api_id, stageName=outputs["api_stage_name"])
-    assert outputs["api_stage_name"] == "dev"
+    assert outputs["api_stage_name"] == ENV
     assert stage["tracingEnabled"] is True
-    assert stage["accessLogSettings"]["destinationArn"].endswith(":/aws/apigateway/healthcare-api-api-dev/access")
-    assert outputs["api_invoke_url"] == f"https://{api_id}.execute-api.{REGION}.amazonaws.com/dev"
+    assert stage["accessLogSettings"]["destinationArn"].endswith(f":/aws/apigateway/healthcare-api-api-{ENV}/access")
+    assert outputs["api_invoke_url"] == f"https://{api_id}.execute-api.{REGION}.amazonaws.com/{ENV}"
+
+
+@pytest.mark.aws_only  # emulator gap: stage URLs are not served offline
+def test_health_answers_over_https(outputs: dict) -> None:
+    import urllib.request  # pylint: disable=import-outside-toplevel
+    with urllib.request.urlopen(f"{outputs['api_invoke_url']}/health", timeout=30) as response:  # nosec B310
+        assert (response.status, json.loads(response.read())) == (200, {"status": "ok"})
 
 
 def test_redis_is_encrypted_and_exports_its_primary_endpoint(outputs: dict, client: Any) -> None:

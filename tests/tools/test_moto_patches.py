@@ -274,3 +274,18 @@ def test_global_cluster_keeps_its_tags(aws: Any) -> None:
     rds.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "Environment", "Value": "dev"}])
     rds.remove_tags_from_resource(ResourceName=arn, TagKeys=["Owner"])
     assert rds.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "Environment", "Value": "dev"}]
+
+
+def test_secret_replica_keeps_its_kms_key(aws: Any) -> None:
+    key = boto3.client("kms", region_name="us-west-2").create_key()["KeyMetadata"]["Arn"]
+
+    def replica_key(name: str) -> str:
+        aws("secretsmanager").create_secret(Name=name, AddReplicaRegions=[{"Region": "us-west-2", "KmsKeyId": key}])
+        (status,) = aws("secretsmanager").describe_secret(SecretId=name)["ReplicationStatus"]
+        return str(status["KmsKeyId"])
+
+    if not getattr(__import__("moto.secretsmanager.models", fromlist=["FakeSecret"]).FakeSecret.create_replicas,
+                   "replica_key_patched", False):
+        assert replica_key("before") == "alias/aws/secretsmanager"  # the gap, while unpatched
+    moto_patches.PATCHES["secretsmanager-replica-kms-key"]()
+    assert replica_key("after") == key

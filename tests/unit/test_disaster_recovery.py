@@ -51,7 +51,8 @@ def test_secondary_cluster_joins_the_global_cluster_after_the_writer(synth: Synt
     primary, secondary = clusters["Primary/Database/Cluster"], clusters["Dr/Database/Cluster"]
     global_ref = "${aws_rds_global_cluster.GlobalDatabase.id}"
     assert primary["global_cluster_identifier"] == secondary["global_cluster_identifier"] == global_ref
-    assert (primary["manage_master_user_password"], primary["master_username"]) == (True, "dradmin")
+    assert primary["master_username"] == "dradmin"
+    assert "manage_master_user_password" not in primary and "master_user_secret_kms_key_id" not in primary
     assert not {"master_username", "manage_master_user_password", "database_name"} & set(secondary)
     writer = logical(synth, stack, "aws_rds_cluster_instance", "Primary/Database/Instance0")
     assert secondary["depends_on"] == [f"aws_rds_cluster_instance.{writer}"]
@@ -149,3 +150,69 @@ def test_ephemeral_copy_has_its_own_names(synth: Synth) -> None:
     assert synth.only(stack, "aws_rds_global_cluster")["global_cluster_identifier"] == \
         "disaster-recovery-global-db-dev-pr42"
     assert all(b["force_destroy"] for b in synth.resources(stack, "aws_s3_bucket").values())
+
+
+def ephemeral_password(stack: str) -> str:
+    name = stack.replace("disaster-recovery-", "disaster_recovery_primary_db_").replace("-", "_")
+    return f"ephemeral.aws_secretsmanager_random_password.{name}_master_password"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_global_primary_password_is_generated_at_apply_and_written_write_only(synth: Synth, stack: str) -> None:
+    """Aurora guide, "Limitations for Secrets Manager integration": no managed master password for clusters of a
+    global database. The password comes from an ephemeral resource and goes only into write-only arguments."""
+    password = ephemeral_password(stack)
+    ephemeral = synth.json(stack)["ephemeral"]["aws_secretsmanager_random_password"]
+    assert ephemeral == {password.split(".")[2]: {
+        "password_length": 32, "exclude_characters": "/@\"' \\", "require_each_included_type": True}}
+    primary = by_path(synth, stack, "aws_rds_cluster")["Primary/Database/Cluster"]
+    value = f"{password}.random_password"
+    assert (primary["master_password_wo"], primary["master_password_wo_version"]) == (f"${{{value}}}", 1)
+    assert "master_password" not in primary
+    (version,) = synth.resources(stack, "aws_secretsmanager_secret_version").values()
+    secret = logical(synth, stack, "aws_secretsmanager_secret", "Primary/Database/MasterSecret")
+    assert version["secret_id"] == f"${{aws_secretsmanager_secret.{secret}.id}}"
+    assert version["secret_string_wo"] == f'${{jsonencode({{username = "dradmin", password = {value}}})}}'
+    assert version["secret_string_wo_version"] == 1 and "secret_string" not in version
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_master_secret_is_replicated_to_the_dr_region_with_the_dr_key(synth: Synth, stack: str) -> None:
+    (secret,) = synth.resources(stack, "aws_secretsmanager_secret").values()
+    key = {site: f"${{aws_kms_key.{logical(synth, stack, 'aws_kms_key', f'{site}/Key/Key')}.arn}}"
+           for site in ("Primary", "Dr")}
+    assert secret["kms_key_id"] == key["Primary"]
+    assert secret["replica"] == [{"region": "us-west-2", "kms_key_id": key["Dr"]}]
+    assert secret["recovery_window_in_days"] == (0 if stack.endswith("pr42") else 30)
+    assert secret["name"] == stack.replace("disaster-recovery-", "disaster-recovery-primary-db-") + "-master"
+    secret_id = logical(synth, stack, "aws_secretsmanager_secret", "Primary/Database/MasterSecret")
+    assert synth.json(stack)["output"]["db_secret_arn"]["value"] == f"${{aws_secretsmanager_secret.{secret_id}.arn}}"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_no_password_text_in_the_synthesized_json(synth: Synth, stack: str) -> None:
+    text = json.dumps(synth.json(stack))
+    assert '"master_password":' not in text and '"secret_string":' not in text
+    assert '"manage_master_user_password"' not in text
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_api_gateway_account_has_a_cloudwatch_role_in_both_regions(synth: Synth, env: str) -> None:
+    """API Gateway needs the account-level CloudWatch Logs role in every region whose stages log (per region)."""
+    stack = f"disaster-recovery-{env}"
+    accounts = by_path(synth, stack, "aws_api_gateway_account")
+    assert sorted(accounts) == ["Dr/Api/Account", "Primary/Api/Account"]
+    roles = by_path(synth, stack, "aws_iam_role")
+    for site, provider in (("Primary", None), ("Dr", DR_PROVIDER)):
+        role = logical(synth, stack, "aws_iam_role", f"{site}/Api/LoggingRole")
+        assert accounts[f"{site}/Api/Account"]["cloudwatch_role_arn"] == f"${{aws_iam_role.{role}.arn}}"
+        assert accounts[f"{site}/Api/Account"].get("provider") == provider
+        assert json.loads(roles[f"{site}/Api/LoggingRole"]["assume_role_policy"])["Statement"][0]["Principal"] == \
+            {"Service": "apigateway.amazonaws.com"}
+        stage = by_path(synth, stack, "aws_api_gateway_stage")[f"{site}/Api/Stage"]
+        account = logical(synth, stack, "aws_api_gateway_account", f"{site}/Api/Account")
+        assert stage["depends_on"] == [f"aws_api_gateway_account.{account}"]
+
+
+def test_ephemeral_copy_reuses_the_account_setting_of_its_environment(synth: Synth) -> None:
+    assert not synth.resources("disaster-recovery-dev-pr42", "aws_api_gateway_account")

@@ -88,6 +88,9 @@ def test_execution_role_reads_only_the_database_secret(synth: Synth) -> None:
     assert by_sid["ReadSecrets"]["Resource"] == [secret]
     assert by_sid["PullImage"]["Resource"] == ref(synth, stack, "aws_ecr_repository", "arn")
     assert by_sid["WriteLogs"]["Resource"] == ref(synth, stack, "aws_cloudwatch_log_group", "arn", "Service") + ":*"
+    # A wildcard matches only under StringLike: StringEquals compared the text literally and never matched.
+    assert by_sid["DecryptSecrets"]["Condition"] == {"StringLike": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}
+    assert by_sid["DecryptSecrets"]["Action"] == "kms:Decrypt"
     assert not [k for k in synth.resources(stack, "aws_iam_role_policy_attachment") if "Service" in k]
 
 

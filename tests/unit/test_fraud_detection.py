@@ -112,6 +112,18 @@ def test_task_role_reads_only_the_rules_table(synth: Synth) -> None:
     assert task["Statement"][1]["Resource"] == ref(synth, stack, "aws_kms_key", "arn", "DataKey")
 
 
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_execution_role_decrypts_the_secret_only_through_secrets_manager(synth: Synth, env: str) -> None:
+    """IAM: wildcards in a condition value match only under StringLike (StringEquals never matched)."""
+    stack = f"fraud-detection-{env}"
+    policies = {k: json.loads(p["policy"]) for k, p in synth.resources(stack, "aws_iam_role_policy").items()}
+    (execution,) = [p for k, p in policies.items() if "ExecutionPolicy" in k]
+    (decrypt,) = [s for s in execution["Statement"] if s["Sid"] == "DecryptSecrets"]
+    assert decrypt == {"Sid": "DecryptSecrets", "Effect": "Allow", "Action": "kms:Decrypt",
+                       "Resource": [ref(synth, stack, "aws_kms_key", "arn", "DataKey")],
+                       "Condition": {"StringLike": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}}
+
+
 @pytest.mark.parametrize(("env", "size", "counts"), [
     ("dev", ("512", "1024"), (1, 1, 2)), ("staging", ("512", "1024"), (2, 2, 6)),
     ("prod", ("1024", "2048"), (3, 3, 12))])
