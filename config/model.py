@@ -207,6 +207,48 @@ class FargateServiceSettings:  # pylint: disable=too-many-instance-attributes
     image_tag: str = described("tag of the image in the workload's ECR repository (tags are immutable)")
 
 
+# ---------------------------------------------------------------- public edges (issue 18): TLS certificate sources
+
+def certificate_arn(value: str, _: Catalog) -> str | None:
+    """An ACM certificate ARN."""
+    return None if re.fullmatch(r"arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}", value) else (
+        f"{value!r} is not an ACM certificate ARN like 'arn:aws:acm:us-east-1:123456789012:certificate/<uuid>'")
+
+
+def hosted_zone_id(value: str, _: Catalog) -> str | None:
+    """A Route 53 hosted zone id (Z followed by capital letters and digits)."""
+    return None if re.fullmatch(r"Z[A-Z0-9]{5,31}", value) else f"{value!r} is not a Route 53 zone id like 'Z0123456789ABC'"
+
+
+def edge_problems(record: Any, path: str) -> list[str]:
+    """Protected environments serve HTTPS only: no allow_plain_http, a certificate source per public ALB."""
+    problems = [] if not (record.deletion_protection is True and record.allow_plain_http is True) else [
+        f"{path}.allow_plain_http: true in an environment with deletion_protection = true; protected environments "
+        "serve HTTPS only, remove it"]
+    for workload in ("flask_api", "fraud_detection"):
+        problems += certificate_problems(getattr(record, workload), f"{path}.{workload}", record.deletion_protection)
+    return problems
+
+
+def certificate_problems(settings: Any, path: str, deletion_protection: bool) -> list[str]:
+    """A workload with a public load balancer: an environment with deletion protection needs a certificate source
+    (certificate_arn, or hosted_zone_id + domain_name for ACM DNS validation); elsewhere plain HTTP needs the
+    record's allow_plain_http switch (checked at synth by modules/load_balancer.py and in the scan by CKV_APP_013)."""
+    if settings is None or not all(isinstance(getattr(settings, k), (str, type(None)))
+                                   for k in ("certificate_arn", "hosted_zone_id", "domain_name")):
+        return []  # a value of the wrong type is already reported by the loader
+    problems = []
+    if (settings.hosted_zone_id is None) != (settings.domain_name is None):
+        problems.append(f"{path}: set both hosted_zone_id and domain_name (the ALB's alias record and the ACM DNS "
+                        "validation), or neither")
+    source = settings.certificate_arn is not None or (settings.hosted_zone_id and settings.domain_name)
+    if deletion_protection is True and not source:
+        problems.append(f"{path}: this environment has deletion_protection = true but no certificate source; set "
+                        "certificate_arn, or hosted_zone_id and domain_name (ACM issues the certificate with DNS "
+                        "validation), so the load balancer serves HTTPS")
+    return problems
+
+
 @dataclass(frozen=True)
 class FlaskApiSettings:
     """The flask-api workload: network, Fargate service size and scaling, database, optional HTTPS and DNS."""
@@ -214,8 +256,10 @@ class FlaskApiSettings:
     network: NetworkSettings = described("the workload's VPC")
     database: AuroraSettings = described("the workload's Aurora PostgreSQL cluster")
     service: FargateServiceSettings = described("the Flask container's Fargate service")
-    certificate_arn: str | None = field(default=None, metadata={"help": "ACM certificate: turns HTTPS on"})
-    hosted_zone_id: str | None = field(default=None, metadata={"help": "Route 53 zone of domain_name"})
+    certificate_arn: str | None = field(default=None, metadata={"check": certificate_arn,
+                                                                "help": "ACM certificate: turns HTTPS on"})
+    hosted_zone_id: str | None = field(default=None, metadata={"check": hosted_zone_id, "help": "Route 53 zone of "
+                                                               "domain_name (with it: ACM certificate, HTTPS)"})
     domain_name: str | None = field(default=None, metadata={"help": "alias record for the ALB (with the zone)"})
 
 
@@ -261,6 +305,11 @@ class FraudDetectionSettings:
     service: FargateServiceSettings = described("the fraud-scoring container's Fargate service")
     alarms: FraudAlarmSettings = described("alarm thresholds")
     alarm_email: str | None = field(default=None, metadata={"help": "e-mail address subscribed to the alarms"})
+    certificate_arn: str | None = field(default=None, metadata={"check": certificate_arn,
+                                                                "help": "ACM certificate: turns HTTPS on"})
+    hosted_zone_id: str | None = field(default=None, metadata={"check": hosted_zone_id, "help": "Route 53 zone of "
+                                                               "domain_name (with it: ACM certificate, HTTPS)"})
+    domain_name: str | None = field(default=None, metadata={"help": "alias record for the ALB (with the zone)"})
 
 
 @dataclass(frozen=True)
@@ -352,6 +401,8 @@ class EnvironmentRecord:  # pylint: disable=too-many-instance-attributes
     healthcare_api: HealthcareApiSettings = described("healthcare-api workload settings")
     fraud_detection: FraudDetectionSettings = described("fraud-detection workload settings")
     disaster_recovery: DisasterRecoverySettings = described("disaster-recovery workload settings")
+    allow_plain_http: bool = described("public load balancers without a certificate source serve plain HTTP "
+                                       "(never with deletion_protection; listed in the consistency report)")
 
 
 def record_problems(record: EnvironmentRecord, path: str, catalog: Catalog) -> list[str]:
@@ -366,6 +417,7 @@ def record_problems(record: EnvironmentRecord, path: str, catalog: Catalog) -> l
         settings = getattr(record, workload)
         if settings is not None and settings.service is not None:
             problems += service_problems(settings.service, f"{path}.{workload}.service", catalog)
+    problems += edge_problems(record, path)  # public edges (issue 18)
     return problems + _disaster_recovery_problems(record.disaster_recovery, f"{path}.disaster_recovery")
 
 

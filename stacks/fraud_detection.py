@@ -66,7 +66,8 @@ class FraudDetectionStack(WorkloadStack):
             subnet_ids=[s.id for s in self.network.public_subnets], account_id=env.account_id,
             log_bucket_name=names.bucket("alb-logs"),
             log_version_expiration_days=env.state.noncurrent_version_expiration_days,
-            deletion_protection=env.deletion_protection))
+            deletion_protection=env.deletion_protection, certificate_arn=cfg.certificate_arn,
+            hosted_zone_id=cfg.hosted_zone_id, domain_name=cfg.domain_name, allow_plain_http=env.allow_plain_http))
         self.database = AuroraPostgres(self, "Database", props=AuroraProps(
             name=names.name("db", max_length=50), catalog=catalog, engine_version=cfg.database.engine_version,
             master_username=cfg.database.master_username, database_name=DATABASE_NAME, vpc_id=self.network.vpc.id,

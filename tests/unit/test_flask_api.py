@@ -97,7 +97,8 @@ def test_security_groups_chain_alb_to_service_to_database(synth: Synth, stack: s
              for part in ("LoadBalancer", "Service", "Database")}
     ingress = sorted((r["security_group_id"], r.get("referenced_security_group_id") or r.get("cidr_ipv4"),
                       r["from_port"]) for r in synth.resources(stack, "aws_vpc_security_group_ingress_rule").values())
-    assert ingress == sorted([(group["LoadBalancer"], "0.0.0.0/0", 80),
+    https = [(group["LoadBalancer"], "0.0.0.0/0", 443)] if stack.startswith("flask-api-prod") else []
+    assert ingress == sorted([(group["LoadBalancer"], "0.0.0.0/0", 80), *https,
                               (group["Service"], group["LoadBalancer"], 8000),
                               (group["Database"], group["Service"], 5432)])
     egress = sorted((r["security_group_id"], r.get("referenced_security_group_id") or r.get("cidr_ipv4"),
@@ -169,9 +170,11 @@ def test_load_balancer_per_environment(synth: Synth, env: str, protected: bool) 
                                   "enabled": True}
     assert sorted(alb["subnets"]) == sorted(ref(synth, stack, "aws_subnet", "id", f"Public{i}_")
                                             for i in range(len(ZONES[env])))
-    (listener,) = synth.resources(stack, "aws_lb_listener").values()
-    assert (listener["port"], listener["protocol"], listener["default_action"][0]["type"]) == (
-        80, "HTTP", "fixed-response")
+    listeners = sorted((body["port"], body["protocol"], body["default_action"][0]["type"])
+                       for body in synth.resources(stack, "aws_lb_listener").values())
+    # prod: HTTPS (ACM, tests/unit/test_public_edges.py) and port 80 redirects; elsewhere allow_plain_http
+    assert listeners == ([(80, "HTTP", "redirect"), (443, "HTTPS", "fixed-response")] if protected else
+                         [(80, "HTTP", "fixed-response")])
     encryption = synth.only(stack, "aws_s3_bucket_server_side_encryption_configuration")
     assert encryption["rule"][0]["apply_server_side_encryption_by_default"] == {"sse_algorithm": "AES256"}
 
