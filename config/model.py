@@ -217,7 +217,9 @@ def certificate_arn(value: str, _: Catalog) -> str | None:
 
 def hosted_zone_id(value: str, _: Catalog) -> str | None:
     """A Route 53 hosted zone id (Z followed by capital letters and digits)."""
-    return None if re.fullmatch(r"Z[A-Z0-9]{5,31}", value) else f"{value!r} is not a Route 53 zone id like 'Z0123456789ABC'"
+    if re.fullmatch(r"Z[A-Z0-9]{5,31}", value):
+        return None
+    return f"{value!r} is not a Route 53 zone id like 'Z0123456789ABC'"
 
 
 def edge_problems(record: Any, path: str) -> list[str]:
@@ -249,6 +251,62 @@ def certificate_problems(settings: Any, path: str, deletion_protection: bool) ->
     return problems
 
 
+# ---------------------------------------------------------------- alarms that reach someone (issue 18)
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+HTTPS_URL = re.compile(r"https://[A-Za-z0-9.-]+(:\d+)?(/\S*)?")
+
+
+def endpoint_problem(endpoint: str) -> str | None:
+    """None for an e-mail address or an https:// URL (the endpoints a person or a pager answers)."""
+    if EMAIL.fullmatch(endpoint) or HTTPS_URL.fullmatch(endpoint):
+        return None
+    return f"{endpoint!r} is neither an e-mail address nor an https:// URL"
+
+
+def alarm_endpoints(value: list[str], _: Catalog) -> str | None:
+    """At least one endpoint; each an e-mail address or an https:// URL (every alarm topic subscribes them)."""
+    if not value:
+        return "[]: name at least one e-mail address or https:// URL, or the alarms notify nobody"
+    return next((endpoint_problem(e) for e in value if endpoint_problem(e)), None)
+
+
+@dataclass(frozen=True)
+class ServiceAlarmSettings:
+    """Alarm thresholds of flask-api: its ALB, Fargate service and Aurora cluster."""
+
+    service_cpu_percent: int = checked(percent, "average CPU of the service (%) that raises the alarm")
+    service_memory_percent: int = checked(percent, "average memory of the service (%) that raises it")
+    alb_5xx_count: int = checked(positive, "5xx answers of the ALB or its targets per 5 minutes that raise it")
+    alb_p99_latency_ms: int = checked(positive, "p99 target response time (ms) over 5 minutes that raises it")
+    db_cpu_percent: int = checked(percent, "average CPU of the Aurora cluster (%) that raises it")
+    db_connections: int = checked(positive, "Aurora connections (maximum over 5 minutes) that raise it")
+
+
+@dataclass(frozen=True)
+class EventProcessingAlarmSettings:
+    """Alarm thresholds of event-processing: the processor function and its queues."""
+
+    function_errors: int = checked(positive, "processor invocations that failed per 5 minutes that raise it")
+    function_throttles: int = checked(positive, "throttled processor invocations per 5 minutes that raise it")
+    dlq_messages: int = checked(positive, "messages waiting in the dead-letter queue that raise it")
+    oldest_message_seconds: int = checked(positive, "age (s) of the task queue's oldest message that raises it")
+
+
+@dataclass(frozen=True)
+class HealthcareAlarmSettings:
+    """Alarm thresholds of healthcare-api: the API stage, the PostgreSQL instance and Redis."""
+
+    api_5xx_count: int = checked(positive, "5xx answers of the API stage per 5 minutes that raise it")
+    api_p99_latency_ms: int = checked(positive, "p99 latency (ms) of the API stage that raises it")
+    db_cpu_percent: int = checked(percent, "average CPU of the DB instance (%) that raises it")
+    db_connections: int = checked(positive, "connections to the DB instance (maximum) that raise it")
+    db_free_storage_mb: int = checked(positive, "free storage (MiB, minimum) of the DB instance below which it "
+                                      "raises")
+    redis_cpu_percent: int = checked(percent, "engine CPU of a Redis node (%) that raises it")
+    redis_memory_percent: int = checked(percent, "memory used by the Redis data set (%) that raises it")
+
+
 @dataclass(frozen=True)
 class FlaskApiSettings:
     """The flask-api workload: network, Fargate service size and scaling, database, optional HTTPS and DNS."""
@@ -256,6 +314,7 @@ class FlaskApiSettings:
     network: NetworkSettings = described("the workload's VPC")
     database: AuroraSettings = described("the workload's Aurora PostgreSQL cluster")
     service: FargateServiceSettings = described("the Flask container's Fargate service")
+    alarms: ServiceAlarmSettings = described("alarm thresholds")
     certificate_arn: str | None = field(default=None, metadata={"check": certificate_arn,
                                                                 "help": "ACM certificate: turns HTTPS on"})
     hosted_zone_id: str | None = field(default=None, metadata={"check": hosted_zone_id, "help": "Route 53 zone of "
@@ -275,6 +334,7 @@ class EventProcessingSettings:  # pylint: disable=too-many-instance-attributes
     queue_retention_days: int = checked(sqs_retention_days, "days the task queue keeps a message (1-14)")
     dlq_retention_days: int = checked(sqs_retention_days, "days the dead-letter queue keeps a message (1-14)")
     noncurrent_version_expiration_days: int = checked(positive, "days old object versions are kept")
+    alarms: EventProcessingAlarmSettings = described("alarm thresholds")
     noncurrent_version_transition_days: int | None = field(default=None, metadata={
         "help": "days before old object versions move to STANDARD_IA (>= 30, before expiration)"})
     notification_email: str | None = field(default=None, metadata={
@@ -346,6 +406,7 @@ class HealthcareApiSettings:  # pylint: disable=too-many-instance-attributes
     throttling_rate_limit: int = checked(positive, "steady-state requests per second of the API stage")
     throttling_burst_limit: int = checked(positive, "burst requests of the API stage")
     audit_log_retention_days: int = checked(retention, "retention of access, database and flow logs (days)")
+    alarms: HealthcareAlarmSettings = described("alarm thresholds")
 
 
 def failover_domain(value: str, _: Catalog) -> str | None:
@@ -401,6 +462,8 @@ class EnvironmentRecord:  # pylint: disable=too-many-instance-attributes
     healthcare_api: HealthcareApiSettings = described("healthcare-api workload settings")
     fraud_detection: FraudDetectionSettings = described("fraud-detection workload settings")
     disaster_recovery: DisasterRecoverySettings = described("disaster-recovery workload settings")
+    alarm_endpoints: list[str] = checked(alarm_endpoints, "e-mail addresses or https:// URLs subscribed to every "
+                                         "alarm topic of the environment (at least one)")
     allow_plain_http: bool = described("public load balancers without a certificate source serve plain HTTP "
                                        "(never with deletion_protection; listed in the consistency report)")
 

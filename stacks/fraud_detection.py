@@ -133,7 +133,8 @@ class FraudDetectionStack(WorkloadStack):
             cluster_name=self.service.cluster.name, service_name=self.service.service.name,
             load_balancer_arn_suffix=self.alb.alb.arn_suffix,
             db_cluster_identifier=self.database.cluster.cluster_identifier, table_name=self.rules.table.name,
-            alarm_email=self.env.fraud_detection.alarm_email,
+            alarm_endpoints=tuple(self.env.alarm_endpoints) + tuple(
+                e for e in (self.env.fraud_detection.alarm_email,) if e and e not in self.env.alarm_endpoints),
             thresholds=AlarmThresholds(
                 service_cpu_percent=limits.service_cpu_percent, service_memory_percent=limits.service_memory_percent,
                 alb_5xx_count=limits.alb_5xx_count, alb_p99_latency_seconds=limits.alb_p99_latency_ms / 1000,

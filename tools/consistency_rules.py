@@ -8,7 +8,7 @@ import re
 from typing import Any, Mapping
 
 MISSING = "<absent>"
-FACTORS = (60, 3600, 86400, 0.001)  # minutes, hours, days -> seconds; ms -> s
+FACTORS = (60, 3600, 86400, 0.001, 1048576)  # minutes, hours, days -> seconds; ms -> s; MiB -> bytes
 
 
 def _match(value: Any, wanted: Any) -> bool:

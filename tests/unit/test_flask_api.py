@@ -190,8 +190,9 @@ def test_ephemeral_copy_has_its_own_names(synth: Synth) -> None:
 def test_outputs_are_described(synth: Synth) -> None:
     outputs = synth.json("flask-api-dev")["output"]
     assert sorted(outputs) == sorted([
-        "alb_arn", "alb_dns_name", "db_cluster_endpoint", "db_cluster_identifier", "db_cluster_reader_endpoint",
-        "db_secret_arn", "ecr_repository_url", "ecs_cluster_name", "ecs_service_name", "ecs_task_definition_arn",
+        "alarm_topic_arn", "alb_arn", "alb_dns_name", "db_cluster_endpoint", "db_cluster_identifier",
+        "db_cluster_reader_endpoint", "db_secret_arn", "ecr_repository_url", "ecs_cluster_name", "ecs_service_name",
+        "ecs_task_definition_arn",
         "flow_log_group_name", "log_group_name", "private_subnet_ids", "public_subnet_ids", "vpc_id"])
     assert all(o["description"] for o in outputs.values())
     assert outputs["db_secret_arn"]["value"] == ref(synth, "flask-api-dev", "aws_rds_cluster",
