@@ -307,6 +307,21 @@ class HealthcareAlarmSettings:
     redis_memory_percent: int = checked(percent, "memory used by the Redis data set (%) that raises it")
 
 
+# ---------------------------------------------------------------- WAF at the public edges (issue 18)
+
+def waf_rate_limit(value: int, _: Catalog) -> str | None:
+    """Requests per client IP per 5 minutes: WAF rate-based rules take 100 to 2,000,000,000."""
+    return None if 100 <= value <= 2_000_000_000 else f"{value}: a WAF rate limit is 100 to 2000000000 per 5 minutes"
+
+
+@dataclass(frozen=True)
+class WafSettings:
+    """A WAFv2 web ACL in front of every internet-facing load balancer and REST API stage (modules/waf.py)."""
+
+    enabled: bool = described("create the web ACL and associate it (staging and prod; dev per record)")
+    rate_limit: int = checked(waf_rate_limit, "requests per client IP per 5 minutes before WAF blocks it")
+
+
 @dataclass(frozen=True)
 class FlaskApiSettings:
     """The flask-api workload: network, Fargate service size and scaling, database, optional HTTPS and DNS."""
@@ -464,6 +479,7 @@ class EnvironmentRecord:  # pylint: disable=too-many-instance-attributes
     disaster_recovery: DisasterRecoverySettings = described("disaster-recovery workload settings")
     alarm_endpoints: list[str] = checked(alarm_endpoints, "e-mail addresses or https:// URLs subscribed to every "
                                          "alarm topic of the environment (at least one)")
+    waf: WafSettings = described("the web ACL at the public edges")
     allow_plain_http: bool = described("public load balancers without a certificate source serve plain HTTP "
                                        "(never with deletion_protection; listed in the consistency report)")
 

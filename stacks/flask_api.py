@@ -19,6 +19,7 @@ from modules.fargate_service import FargateService, FargateServiceProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.load_balancer import LoadBalancer, LoadBalancerProps
 from modules.network import Network, NetworkProps
+from modules.waf import WebAcl, WebAclProps
 
 DATABASE_NAME = "flaskapi"
 
@@ -76,6 +77,11 @@ class FlaskApiStack(WorkloadStack):
             environment={"DB_HOST": database.cluster.endpoint, "DB_PORT": str(database.port),
                          "DB_NAME": DATABASE_NAME}))
         database.allow_from("Service", service.security_group.id)
+        if env.waf.enabled:
+            waf = WebAcl(self, "Waf", props=WebAclProps(
+                name=names.name("waf"), rate_limit=env.waf.rate_limit, log_kms_key_arn=logs_key.key.arn,
+                log_retention_days=env.log_retention_days))
+            waf.protect("LoadBalancerWaf", alb.alb, alb.alb.arn)
         self.alarms = self._alarms(alb, service, database)
         self._outputs(network, registry, alb, service, database)
 

@@ -28,6 +28,7 @@ from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.load_balancer import LoadBalancer, LoadBalancerProps
 from modules.monitoring import AlarmThresholds, Monitoring, MonitoringProps
 from modules.network import Network, NetworkProps
+from modules.waf import WebAcl, WebAclProps
 from modules.table import GlobalIndex, Replica, Table, TableProps
 
 DATABASE_NAME = "fraud"
@@ -83,6 +84,11 @@ class FraudDetectionStack(WorkloadStack):
         self.service = self._service()
         self.database.allow_from("Service", self.service.security_group.id)
         self.monitoring = self._monitoring()
+        if env.waf.enabled:
+            waf = WebAcl(self, "Waf", props=WebAclProps(
+                name=names.name("waf"), rate_limit=env.waf.rate_limit, log_kms_key_arn=self.logs_key.key.arn,
+                log_retention_days=env.log_retention_days))
+            waf.protect("LoadBalancerWaf", self.alb.alb, self.alb.alb.arn)
         self._outputs()
 
     def _key(self, id_: str, component: str, purpose: str, *principals: str) -> EncryptionKey:

@@ -19,6 +19,7 @@ from core.suppress import suppress
 from modules.alarms import Alarms, AlarmsProps, MetricAlarm
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.network import Network, NetworkProps
+from modules.waf import WebAcl, WebAclProps
 from modules.postgres_instance import PostgresInstance, PostgresInstanceProps
 from modules.redis_cache import RedisCache, RedisCacheProps
 from modules.rest_api import RestApi, RestApiProps
@@ -82,6 +83,11 @@ class HealthcareApiStack(WorkloadStack):
             # One API Gateway CloudWatch role per account and region: the environment's stack sets it, an
             # ephemeral copy in the same account uses it.
             manage_account_logging_role=suffix is None))
+        if env.waf.enabled:
+            waf = WebAcl(self, "Waf", props=WebAclProps(
+                name=names.name("waf"), rate_limit=env.waf.rate_limit, log_kms_key_arn=key_arn,
+                log_retention_days=cfg.audit_log_retention_days))
+            waf.protect("StageWaf", self.api.stage, self.api.stage.arn)
         self.alarms = self._alarms()
         self._outputs()
 

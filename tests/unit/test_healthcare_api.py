@@ -51,6 +51,7 @@ def test_every_data_resource_is_encrypted_with_the_workload_key(synth: Synth, na
     assert (redis["at_rest_encryption_enabled"], redis["transit_encryption_enabled"], redis["kms_key_id"]) == (
         "true", True, key)
     groups = synth.resources(name, "aws_cloudwatch_log_group").values()
+    groups = [g for g in groups if not g["name"].startswith("aws-waf-logs-")]  # tests/unit/test_waf.py
     assert len(groups) == 4  # flow logs, API access logs, postgresql and upgrade logs
     assert all(g["kms_key_id"] == key for g in groups)
 
@@ -171,7 +172,7 @@ def test_stage_settings(synth: Synth, name: str, stage: str, rate: int, burst: i
 def test_audit_logs_keep_the_records_retention(synth: Synth) -> None:
     logs = {g["name"]: g["retention_in_days"] for g in synth.resources("healthcare-api-prod",
                                                                          "aws_cloudwatch_log_group").values()}
-    assert logs == {"/vpc/flow-logs/healthcare-api-vpc-prod": 2192,
+    assert logs == {"/vpc/flow-logs/healthcare-api-vpc-prod": 2192, "aws-waf-logs-healthcare-api-waf-prod": 2192,
                     "/aws/apigateway/healthcare-api-api-prod/access": 2192,
                     "/aws/rds/instance/healthcare-api-db-prod/postgresql": 2192,
                     "/aws/rds/instance/healthcare-api-db-prod/upgrade": 2192}
