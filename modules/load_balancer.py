@@ -170,8 +170,8 @@ class LoadBalancer(Construct):
                  "Action": "s3:PutObject", "Resource": objects},
             )))
         suppress(bucket.bucket, "CKV_AWS_145", "ALB access log delivery supports only SSE-S3, not SSE-KMS")
-        suppress(bucket.bucket, "CKV_AWS_18", "this bucket receives the ALB's access logs; logging its own "
-                 "access would need another bucket, audited through CloudTrail instead")
+        suppress(bucket.bucket, "CKV_AWS_18", "this bucket receives the ALB's access logs and only the ELB log "
+                 "delivery may write to it (bucket policy); logging access to it would need yet another bucket")
         suppress(bucket.bucket, "CKV_AWS_144", "access logs are operational data kept in one region; losing the "
                  "region loses the ALB they describe too")
         suppress(bucket.bucket, "CKV2_AWS_62", "log delivery is the only writer; nothing consumes object events")

@@ -100,8 +100,9 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
         if log_retention_days < 365:
             suppress(function.log_group, "CKV_AWS_338", f"retention is {log_retention_days} days by the "
                      "environment record (log_retention_days); only prod keeps function logs for a year")
-        suppress(bucket, "CKV_AWS_18", "object-level access to the data buckets is audited through CloudTrail data "
-                 "events of the account; a server-access-log bucket per region would duplicate that")
+        suppress(bucket, "CKV_AWS_18", "the data buckets are private (all public access blocked), TLS-only and "
+                 "encrypted with the site's KMS key, so every read also needs a key grant; a server-access-log bucket "
+                 "per region is not built yet")
         suppress(bucket, "CKV2_AWS_62", "nothing consumes object events of the data buckets: replication is "
                  "configured on the bucket itself and watched through its replication metrics")
 
