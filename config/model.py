@@ -281,6 +281,105 @@ class FargateServiceSettings:  # pylint: disable=too-many-instance-attributes
     image_tag: str = checked(image_tag, "tag of the image in the workload's ECR repository (tags are immutable)")
 
 
+# ---------------------------------------------------------------- public edges (issue 18): TLS certificate sources
+
+def edge_problems(record: Any, path: str) -> list[str]:
+    """Protected environments serve HTTPS only: no allow_plain_http, a certificate source per public ALB."""
+    problems = [] if not (record.deletion_protection is True and record.allow_plain_http is True) else [
+        f"{path}.allow_plain_http: true in an environment with deletion_protection = true; protected environments "
+        "serve HTTPS only, remove it"]
+    for workload in ("flask_api", "fraud_detection"):
+        problems += certificate_problems(getattr(record, workload), f"{path}.{workload}", record.deletion_protection)
+    return problems
+
+
+def certificate_problems(settings: Any, path: str, deletion_protection: bool) -> list[str]:
+    """A workload with a public load balancer: an environment with deletion protection needs a certificate source
+    (certificate_arn, or hosted_zone_id + domain_name for ACM DNS validation); elsewhere plain HTTP needs the
+    record's allow_plain_http switch (checked at synth by modules/load_balancer.py and in the scan by CKV_APP_013)."""
+    if settings is None or not all(isinstance(getattr(settings, k), (str, type(None)))
+                                   for k in ("certificate_arn", "hosted_zone_id", "domain_name")):
+        return []  # a value of the wrong type is already reported by the loader
+    problems = []  # hosted_zone_id and domain_name given together or not at all: _value_pair_problems
+    source = settings.certificate_arn is not None or (settings.hosted_zone_id and settings.domain_name)
+    if deletion_protection is True and not source:
+        problems.append(f"{path}: this environment has deletion_protection = true but no certificate source; set "
+                        "certificate_arn, or hosted_zone_id and domain_name (ACM issues the certificate with DNS "
+                        "validation), so the load balancer serves HTTPS")
+    return problems
+
+
+# ---------------------------------------------------------------- alarms that reach someone (issue 18)
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+HTTPS_URL = re.compile(r"https://[A-Za-z0-9.-]+(:\d+)?(/\S*)?")
+
+
+def endpoint_problem(endpoint: str) -> str | None:
+    """None for an e-mail address or an https:// URL (the endpoints a person or a pager answers)."""
+    if EMAIL.fullmatch(endpoint) or HTTPS_URL.fullmatch(endpoint):
+        return None
+    return f"{endpoint!r} is neither an e-mail address nor an https:// URL"
+
+
+def alarm_endpoints(value: list[str], _: Catalog) -> str | None:
+    """At least one endpoint; each an e-mail address or an https:// URL (every alarm topic subscribes them)."""
+    if not value:
+        return "[]: name at least one e-mail address or https:// URL, or the alarms notify nobody"
+    return next((endpoint_problem(e) for e in value if endpoint_problem(e)), None)
+
+
+@dataclass(frozen=True)
+class ServiceAlarmSettings:
+    """Alarm thresholds of flask-api: its ALB, Fargate service and Aurora cluster."""
+
+    service_cpu_percent: int = checked(percent, "average CPU of the service (%) that raises the alarm")
+    service_memory_percent: int = checked(percent, "average memory of the service (%) that raises it")
+    alb_5xx_count: int = checked(positive, "5xx answers of the ALB or its targets per 5 minutes that raise it")
+    alb_p99_latency_ms: int = checked(positive, "p99 target response time (ms) over 5 minutes that raises it")
+    db_cpu_percent: int = checked(percent, "average CPU of the Aurora cluster (%) that raises it")
+    db_connections: int = checked(positive, "Aurora connections (maximum over 5 minutes) that raise it")
+
+
+@dataclass(frozen=True)
+class EventProcessingAlarmSettings:
+    """Alarm thresholds of event-processing: the processor function and its queues."""
+
+    function_errors: int = checked(positive, "processor invocations that failed per 5 minutes that raise it")
+    function_throttles: int = checked(positive, "throttled processor invocations per 5 minutes that raise it")
+    dlq_messages: int = checked(positive, "messages waiting in the dead-letter queue that raise it")
+    oldest_message_seconds: int = checked(positive, "age (s) of the task queue's oldest message that raises it")
+
+
+@dataclass(frozen=True)
+class HealthcareAlarmSettings:
+    """Alarm thresholds of healthcare-api: the API stage, the PostgreSQL instance and Redis."""
+
+    api_5xx_count: int = checked(positive, "5xx answers of the API stage per 5 minutes that raise it")
+    api_p99_latency_ms: int = checked(positive, "p99 latency (ms) of the API stage that raises it")
+    db_cpu_percent: int = checked(percent, "average CPU of the DB instance (%) that raises it")
+    db_connections: int = checked(positive, "connections to the DB instance (maximum) that raise it")
+    db_free_storage_mb: int = checked(positive, "free storage (MiB, minimum) of the DB instance below which it "
+                                      "raises")
+    redis_cpu_percent: int = checked(percent, "engine CPU of a Redis node (%) that raises it")
+    redis_memory_percent: int = checked(percent, "memory used by the Redis data set (%) that raises it")
+
+
+# ---------------------------------------------------------------- WAF at the public edges (issue 18)
+
+def waf_rate_limit(value: int, _: Catalog) -> str | None:
+    """Requests per client IP per 5 minutes: WAF rate-based rules take 100 to 2,000,000,000."""
+    return None if 100 <= value <= 2_000_000_000 else f"{value}: a WAF rate limit is 100 to 2000000000 per 5 minutes"
+
+
+@dataclass(frozen=True)
+class WafSettings:
+    """A WAFv2 web ACL in front of every internet-facing load balancer and REST API stage (modules/waf.py)."""
+
+    enabled: bool = described("create the web ACL and associate it (staging and prod; dev per record)")
+    rate_limit: int = checked(waf_rate_limit, "requests per client IP per 5 minutes before WAF blocks it")
+
+
 @dataclass(frozen=True)
 class FlaskApiSettings:
     """The flask-api workload: network, Fargate service size and scaling, database, optional HTTPS and DNS."""
@@ -288,10 +387,12 @@ class FlaskApiSettings:
     network: NetworkSettings = described("the workload's VPC")
     database: AuroraSettings = described("the workload's Aurora PostgreSQL cluster")
     service: FargateServiceSettings = described("the Flask container's Fargate service")
+    alarms: ServiceAlarmSettings = described("alarm thresholds")
     certificate_arn: str | None = field(default=None, metadata={
         "check": certificate_arn, "help": "ACM certificate in the environment's region: turns HTTPS on"})
     hosted_zone_id: str | None = field(default=None, metadata={
-        "check": hosted_zone_id, "help": "Route 53 zone of domain_name (both or neither)"})
+        "check": hosted_zone_id,
+        "help": "Route 53 zone of domain_name (both or neither; with it: ACM certificate, HTTPS)"})
     domain_name: str | None = field(default=None, metadata={
         "check": failover_domain, "help": "alias record for the ALB (with the zone)"})
 
@@ -309,6 +410,7 @@ class EventProcessingSettings:  # pylint: disable=too-many-instance-attributes
     queue_retention_days: int = checked(sqs_retention_days, "days the task queue keeps a message (1-14)")
     dlq_retention_days: int = checked(sqs_retention_days, "days the dead-letter queue keeps a message (1-14)")
     noncurrent_version_expiration_days: int = checked(positive, "days old object versions are kept")
+    alarms: EventProcessingAlarmSettings = described("alarm thresholds")
     noncurrent_version_transition_days: int | None = field(default=None, metadata={
         "check": positive, "help": "days before old object versions move to STANDARD_IA (>= 30, before expiration)"})
     notification_email: str | None = field(default=None, metadata={
@@ -340,6 +442,13 @@ class FraudDetectionSettings:
     alarms: FraudAlarmSettings = described("alarm thresholds")
     alarm_email: str | None = field(default=None, metadata={
         "check": email, "help": "e-mail address subscribed to the alarms"})
+    certificate_arn: str | None = field(default=None, metadata={
+        "check": certificate_arn, "help": "ACM certificate in the environment's region: turns HTTPS on"})
+    hosted_zone_id: str | None = field(default=None, metadata={
+        "check": hosted_zone_id,
+        "help": "Route 53 zone of domain_name (both or neither; with it: ACM certificate, HTTPS)"})
+    domain_name: str | None = field(default=None, metadata={
+        "check": failover_domain, "help": "alias record for the ALB (with the zone)"})
 
 
 @dataclass(frozen=True)
@@ -379,6 +488,7 @@ class HealthcareApiSettings:  # pylint: disable=too-many-instance-attributes
     throttling_rate_limit: int = checked(positive, "steady-state requests per second of the API stage")
     throttling_burst_limit: int = checked(positive, "burst requests of the API stage")
     audit_log_retention_days: int = checked(retention, "retention of access, database and flow logs (days)")
+    alarms: HealthcareAlarmSettings = described("alarm thresholds")
 
 
 @dataclass(frozen=True)
@@ -428,6 +538,11 @@ class EnvironmentRecord:  # pylint: disable=too-many-instance-attributes
     healthcare_api: HealthcareApiSettings = described("healthcare-api workload settings")
     fraud_detection: FraudDetectionSettings = described("fraud-detection workload settings")
     disaster_recovery: DisasterRecoverySettings = described("disaster-recovery workload settings")
+    alarm_endpoints: list[str] = checked(alarm_endpoints, "e-mail addresses or https:// URLs subscribed to every "
+                                         "alarm topic of the environment (at least one)")
+    waf: WafSettings = described("the web ACL at the public edges")
+    allow_plain_http: bool = described("public load balancers without a certificate source serve plain HTTP "
+                                       "(never with deletion_protection; listed in the consistency report)")
 
 
 def record_problems(record: EnvironmentRecord, path: str, catalog: Catalog) -> list[str]:
@@ -443,6 +558,7 @@ def record_problems(record: EnvironmentRecord, path: str, catalog: Catalog) -> l
         if settings is not None and settings.service is not None:
             problems += service_problems(settings.service, f"{path}.{workload}.service", catalog)
     problems += _zone_problems(record, path, catalog) + _value_pair_problems(record, path)
+    problems += edge_problems(record, path)  # public edges (issue 18)
     return problems + _disaster_recovery_problems(record.disaster_recovery, f"{path}.disaster_recovery")
 
 
@@ -497,10 +613,24 @@ def _value_pair_problems(record: EnvironmentRecord, path: str) -> list[str]:
 
 
 def _https_problems(record: EnvironmentRecord, path: str) -> list[str]:
-    """flask-api's certificate is in the environment's account and region; zone and domain come together."""
-    flask, problems = record.flask_api, []
-    if flask is None:
-        return problems
+    """Each public load balancer's certificate is in the environment's account and region; zone and domain come
+    together (flask-api, fraud-detection)."""
+    problems: list[str] = []
+    for key in ("flask_api", "fraud_detection"):
+        settings = getattr(record, key)
+        if settings is None:
+            continue
+        if (settings.hosted_zone_id is None) != (settings.domain_name is None):
+            problems.append(f"{path}.{key}: set both hosted_zone_id and domain_name (the ALB's alias record and the "
+                            "ACM DNS validation), or neither")
+        arn = settings.certificate_arn
+        if isinstance(arn, str) and certificate_arn(arn, None) is None:  # type: ignore[arg-type]
+            arn_region, arn_account = arn.split(":")[3:5]
+            if (arn_region, arn_account) != (record.region, record.account_id):
+                problems.append(f"{path}.{key}.certificate_arn: the certificate is in {arn_region} / {arn_account}; "
+                                f"the load balancer needs one in {record.region} / {record.account_id} (region, "
+                                "account_id)")
+    return problems
     if (flask.hosted_zone_id is None) != (flask.domain_name is None):
         problems.append(f"{path}.flask_api: set both hosted_zone_id and domain_name (the ALB's alias record), or "
                         "neither")

@@ -5,14 +5,23 @@ Defaults:
   itself (modules/fargate_service.py adds the ALB -> service rule)
 - access logs to a SecureBucket with SSE-S3 (ALB log delivery cannot use KMS) and the ELB log-delivery policy
 - drop_invalid_header_fields on; deletion protection from props
-- without `certificate_arn`: one HTTP listener; with it: an HTTPS listener (TLS 1.2+ policy) and HTTP redirects to
-  HTTPS. `listener` is the one services attach rules to; its default answer is a fixed 404.
+- a certificate source turns HTTPS on: `certificate_arn` (given), or `hosted_zone_id` + `domain_name` (an ACM
+  certificate for `domain_name`, DNS-validated by a record in that zone; create_before_destroy so a renewal or a
+  new name never leaves the listener without one). With HTTPS: an HTTPS listener (TLS 1.2+ policy) and the HTTP
+  listener only redirects (301) to HTTPS; `listener` is the HTTPS one.
+- without a certificate source: `allow_plain_http` must be true (the environment record's explicit switch, never a
+  silent fallback; a PropsError otherwise), and the HTTP listener serves traffic. `listener` is the one services
+  attach rules to; its default answer is a fixed 404. Policy CKV_APP_013 fails an HTTP listener that serves
+  traffic in an environment whose record does not allow plain HTTP.
 - a Route 53 alias record `domain_name` -> ALB when `hosted_zone_id` and `domain_name` are given
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate, AcmCertificateOptions
+from cdktf_cdktf_provider_aws.acm_certificate_validation import AcmCertificateValidation
 from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
 from cdktf_cdktf_provider_aws.lb import Lb, LbAccessLogs
 from cdktf_cdktf_provider_aws.lb_listener import (
@@ -46,6 +55,7 @@ class LoadBalancerProps:  # pylint: disable=too-many-instance-attributes
     log_bucket_name: str
     log_version_expiration_days: int
     deletion_protection: bool
+    allow_plain_http: bool
     certificate_arn: str | None = None
     hosted_zone_id: str | None = None
     domain_name: str | None = None
@@ -61,16 +71,25 @@ def _problems(props: LoadBalancerProps) -> list[str | None]:
         "give both hosted_zone_id and domain_name (the alias record), or neither",
         None if props.certificate_arn is None or props.certificate_arn.startswith("arn:aws") else
         f"certificate_arn {props.certificate_arn!r} is not an ACM certificate ARN",
+        None if has_certificate_source(props) or props.allow_plain_http else
+        "no certificate source: give certificate_arn, or hosted_zone_id and domain_name (ACM with DNS "
+        "validation), or set allow_plain_http (the environment record's switch) to serve plain HTTP",
     ]
 
 
+def has_certificate_source(props: LoadBalancerProps) -> bool:
+    """A certificate is given or can be issued by ACM with DNS validation in the hosted zone."""
+    return props.certificate_arn is not None or (props.hosted_zone_id is not None and props.domain_name is not None)
+
+
 class LoadBalancer(Construct):
-    """`alb`, `security_group`, `listener` (where services attach), `http_listener`, `log_bucket`, `record`."""
+    """`alb`, `security_group`, `listener` (where services attach), `http_listener`, `log_bucket`, `record`;
+    `certificate` and `certificate_validation` when ACM issues the certificate (else None)."""
 
     def __init__(self, scope: Construct, id_: str, *, props: LoadBalancerProps) -> None:
         super().__init__(scope, id_)
         raise_problems(f"LoadBalancer {id_}", _problems(props))
-        https = props.certificate_arn is not None
+        https = has_certificate_source(props)
         self.security_group = SecurityGroup(self, "SecurityGroup", name=f"{props.name}-alb", vpc_id=props.vpc_id,
                                             description=f"{props.name} load balancer: listener ports from anywhere",
                                             tags={"Name": f"{props.name}-alb"})
@@ -79,8 +98,9 @@ class LoadBalancer(Construct):
                                                ip_protocol="tcp", from_port=port, to_port=port,
                                                cidr_ipv4="0.0.0.0/0", description=f"clients on port {port}")
             if port == 80:
-                suppress(rule, "CKV_AWS_260", "the public listener port of an internet-facing ALB; with HTTPS "
-                         "configured it only redirects to 443")
+                suppress(rule, "CKV_AWS_260", "port 80 of an internet-facing ALB only answers with a 301 to HTTPS "
+                         "(CKV_APP_013 fails the listener otherwise)" if https else "plain HTTP is allowed in this "
+                         "environment by its record (allow_plain_http); no certificate source is configured")
         self.log_bucket = self._log_bucket(props)
         self.alb = Lb(self, "Alb", name=props.name, load_balancer_type="application", internal=False,
                       subnets=props.subnet_ids, security_groups=[self.security_group.id],
@@ -92,8 +112,8 @@ class LoadBalancer(Construct):
             suppress(self.alb, "CKV_AWS_150", "deletion protection is set per environment (deletion_protection "
                      "in the environment record); this environment leaves it off so it can be torn down")
         if not https:
-            suppress(self.alb, "CKV2_AWS_20", "no certificate is configured for this environment (certificate_arn); "
-                     "setting one adds the HTTPS listener and turns HTTP into a redirect")
+            suppress(self.alb, "CKV2_AWS_20", "plain HTTP is allowed in this environment by its record "
+                     "(allow_plain_http); a certificate source adds the HTTPS listener and turns HTTP into a redirect")
         suppress(self.alb, "CKV2_AWS_28", "no WAF web ACL in this workload's scope; the ALB forwards only to the "
                  "API's target group and drops invalid headers")
         self.http_listener = LbListener(
@@ -101,20 +121,40 @@ class LoadBalancer(Construct):
             default_action=[LbListenerDefaultAction(type="redirect", redirect=LbListenerDefaultActionRedirect(
                 status_code="HTTP_301", protocol="HTTPS", port="443"))] if https else [NOT_FOUND])
         self.listener = self.http_listener
+        self.certificate: AcmCertificate | None = None
+        self.certificate_validation: AcmCertificateValidation | None = None
         if https:
             self.listener = LbListener(self, "HttpsListener", load_balancer_arn=self.alb.arn, port=443,
                                        protocol="HTTPS", ssl_policy=props.ssl_policy,
-                                       certificate_arn=props.certificate_arn, default_action=[NOT_FOUND])
+                                       certificate_arn=self._certificate_arn(props), default_action=[NOT_FOUND])
         else:
             for check in ("CKV_AWS_2", "CKV_AWS_103"):
-                suppress(self.http_listener, check, "no certificate is configured for this environment "
-                         "(certificate_arn); setting one adds the HTTPS listener and turns this into a redirect")
+                suppress(self.http_listener, check, "plain HTTP is allowed in this environment by its record "
+                         "(allow_plain_http); a certificate source adds the HTTPS listener and turns this into a "
+                         "redirect")
         self.record = None
         if props.hosted_zone_id and props.domain_name:
             self.record = Route53Record(self, "Alias", zone_id=props.hosted_zone_id, name=props.domain_name,
                                         type="A", alias=Route53RecordAlias(name=self.alb.dns_name,
                                                                            zone_id=self.alb.zone_id,
                                                                            evaluate_target_health=True))
+
+    def _certificate_arn(self, props: LoadBalancerProps) -> str:
+        """The given certificate, or one ACM issues for domain_name once its DNS validation record exists."""
+        if props.certificate_arn is not None:
+            return props.certificate_arn
+        assert props.domain_name is not None and props.hosted_zone_id is not None  # has_certificate_source
+        self.certificate = AcmCertificate(
+            self, "Certificate", domain_name=props.domain_name, validation_method="DNS",
+            options=AcmCertificateOptions(certificate_transparency_logging_preference="ENABLED"),
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True))
+        option = self.certificate.domain_validation_options.get(0)
+        record = Route53Record(self, "CertificateValidation", zone_id=props.hosted_zone_id,
+                               name=option.resource_record_name, type=option.resource_record_type,
+                               records=[option.resource_record_value], ttl=60, allow_overwrite=True)
+        self.certificate_validation = AcmCertificateValidation(
+            self, "CertificateIssued", certificate_arn=self.certificate.arn, validation_record_fqdns=[record.fqdn])
+        return self.certificate_validation.certificate_arn
 
     def _log_bucket(self, props: LoadBalancerProps) -> SecureBucket:
         elb_account = DataAwsElbServiceAccount(self, "ElbAccount")
@@ -130,8 +170,8 @@ class LoadBalancer(Construct):
                  "Action": "s3:PutObject", "Resource": objects},
             )))
         suppress(bucket.bucket, "CKV_AWS_145", "ALB access log delivery supports only SSE-S3, not SSE-KMS")
-        suppress(bucket.bucket, "CKV_AWS_18", "this bucket receives the ALB's access logs; logging its own "
-                 "access would need another bucket, audited through CloudTrail instead")
+        suppress(bucket.bucket, "CKV_AWS_18", "this bucket receives the ALB's access logs and only the ELB log "
+                 "delivery may write to it (bucket policy); logging access to it would need yet another bucket")
         suppress(bucket.bucket, "CKV_AWS_144", "access logs are operational data kept in one region; losing the "
                  "region loses the ALB they describe too")
         suppress(bucket.bucket, "CKV2_AWS_62", "log delivery is the only writer; nothing consumes object events")

@@ -7,7 +7,8 @@ Defaults:
 - alarms (one per threshold in `thresholds`) over `period_seconds` (300) x `evaluation_periods` (3, of which
   `datapoints_to_alarm` (2) must breach); missing data is not breaching; they notify an SNS topic on ALARM and OK
 - the topic is a modules/topic.py Topic (KMS-encrypted, TLS-only) that CloudWatch of this account may publish to;
-  the key must let cloudwatch.amazonaws.com use it; `alarm_email` adds an e-mail subscription
+  the key must let cloudwatch.amazonaws.com use it; one subscription per entry of `alarm_endpoints` (at least one:
+  e-mail addresses or https:// URLs, see modules/topic.py `endpoint_subscriptions`)
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAla
 from constructs import Construct
 
 from core.props import raise_problems
-from modules.topic import Subscription, Topic, TopicProps
+from modules.topic import Topic, TopicProps, endpoint_problem, endpoint_subscriptions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,7 +51,7 @@ class MonitoringProps:  # pylint: disable=too-many-instance-attributes
     db_cluster_identifier: str
     table_name: str
     thresholds: AlarmThresholds
-    alarm_email: str | None = None
+    alarm_endpoints: tuple[str, ...]
     period_seconds: int = 300
     evaluation_periods: int = 3
     datapoints_to_alarm: int = 2
@@ -133,9 +134,10 @@ class Monitoring(Construct):
             None if 1 <= props.datapoints_to_alarm <= props.evaluation_periods else
             "datapoints_to_alarm must be 1 to evaluation_periods",
             next((f"threshold {k} must be > 0" for k, v in props.thresholds.__dict__.items() if v <= 0), None),
+            None if props.alarm_endpoints else "alarm_endpoints is empty: the alarms would notify nobody",
+            next((endpoint_problem(e) for e in props.alarm_endpoints if endpoint_problem(e)), None),
         ])
-        subscriptions = () if props.alarm_email is None else (
-            Subscription(id_="Email", protocol="email", endpoint=props.alarm_email),)
+        subscriptions = endpoint_subscriptions(props.alarm_endpoints)
         self.topic = Topic(self, "AlarmTopic", props=TopicProps(
             topic_name=f"{props.name}-alarms", kms_key_arn=props.kms_key_arn, account_id=props.account_id,
             subscriptions=subscriptions, extra_policy_statements=({

@@ -4,7 +4,9 @@ Defaults:
 - SSE-KMS with the given key
 - topic policy: the account may use the topic; every request not made over TLS is denied; plus
   `extra_policy_statements` (e.g. a service that publishes, such as CloudWatch alarms)
-- subscriptions: each (protocol, endpoint), optionally raw delivery and a message-attribute filter policy
+- subscriptions: each (protocol, endpoint), optionally raw delivery and a message-attribute filter policy;
+  `endpoint_subscriptions` turns addresses from a record (e-mail or https:// URL) into subscriptions
+- created through the stack's default provider, or `provider` (another region's)
 """
 from __future__ import annotations
 
@@ -12,12 +14,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from cdktf import TerraformProvider
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
+from config.model import endpoint_problem
 from core.props import policy_json, raise_problems
+
+__all__ = ["Subscription", "Topic", "TopicProps", "endpoint_problem", "endpoint_subscriptions"]
 
 _PROTOCOLS = ("sqs", "email", "https", "lambda")
 _ACCOUNT_ACTIONS = ["sns:GetTopicAttributes", "sns:Publish", "sns:Subscribe", "sns:ListSubscriptionsByTopic"]
@@ -43,6 +49,14 @@ class TopicProps:
     account_id: str
     subscriptions: tuple[Subscription, ...] = ()
     extra_policy_statements: tuple[dict[str, Any], ...] = ()
+    provider: TerraformProvider | None = None
+
+
+def endpoint_subscriptions(endpoints: tuple[str, ...], id_prefix: str = "Endpoint") -> tuple[Subscription, ...]:
+    """One subscription per endpoint: protocol https for an https:// URL, email otherwise; ids Endpoint1, 2, ..."""
+    return tuple(Subscription(id_=f"{id_prefix}{index}", endpoint=endpoint,
+                              protocol="https" if endpoint.startswith("https://") else "email")
+                 for index, endpoint in enumerate(endpoints, 1))
 
 
 def _problems(props: TopicProps) -> list[str | None]:
@@ -62,8 +76,9 @@ class Topic(Construct):
     def __init__(self, scope: Construct, id_: str, *, props: TopicProps) -> None:
         super().__init__(scope, id_)
         raise_problems(f"Topic {id_}", _problems(props))
-        self.topic = SnsTopic(self, "Topic", name=props.topic_name, kms_master_key_id=props.kms_key_arn)
-        self.policy = SnsTopicPolicy(self, "Policy", arn=self.topic.arn, policy=policy_json(
+        self.topic = SnsTopic(self, "Topic", name=props.topic_name, kms_master_key_id=props.kms_key_arn,
+                              provider=props.provider)
+        self.policy = SnsTopicPolicy(self, "Policy", arn=self.topic.arn, provider=props.provider, policy=policy_json(
             {"Sid": "AccountUses", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{props.account_id}:root"},
              "Action": _ACCOUNT_ACTIONS, "Resource": self.topic.arn},
             {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish",
@@ -73,5 +88,6 @@ class Topic(Construct):
             s.id_: SnsTopicSubscription(
                 self, s.id_, topic_arn=self.topic.arn, protocol=s.protocol, endpoint=s.endpoint,
                 raw_message_delivery=s.raw_message_delivery or None,
-                filter_policy=None if s.filter_policy is None else json.dumps(s.filter_policy, sort_keys=True))
+                filter_policy=None if s.filter_policy is None else json.dumps(s.filter_policy, sort_keys=True),
+                provider=props.provider)
             for s in props.subscriptions}

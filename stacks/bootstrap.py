@@ -38,8 +38,9 @@ class BootstrapStack(WorkloadStack):
         bucket = self.state.bucket
         suppress(bucket, "CKV_AWS_144", "state is recoverable from versioning; a replica region is not required "
                  "for the bootstrap bucket and would need its own bootstrap")
-        suppress(bucket, "CKV_AWS_18", "access to state is audited through CloudTrail data events; a log bucket "
-                 "would need a bootstrap of its own")
+        suppress(bucket, "CKV_AWS_18", "the state bucket is private (all public access blocked), TLS-only "
+                 "(bucket policy), KMS-encrypted and versioned; a server-access-log bucket would need a bootstrap of "
+                 "its own")
         suppress(bucket, "CKV2_AWS_62", "Terraform is the only writer of state objects; nothing consumes events")
         self.output("state_bucket_name", bucket.bucket, "Name of the S3 bucket holding this environment's state")
         self.output("state_bucket_arn", bucket.arn, "ARN of the state bucket")

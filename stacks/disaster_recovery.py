@@ -28,6 +28,7 @@ from modules.bucket_replication import BucketReplication, BucketReplicationProps
 from modules.failover_dns import FailoverDns, FailoverDnsProps
 from modules.failover_dns import Site as DnsSite
 from modules.table import Replica, Table, TableProps
+from modules.waf import WebAcl, WebAclProps
 from stacks.disaster_recovery_alarms import ReplicationAlarms, alarm_specs
 from stacks.disaster_recovery_site import Site, SiteSpec, use_provider
 
@@ -77,6 +78,13 @@ class DisasterRecoveryStack(WorkloadStack):
         self.alarms = ReplicationAlarms(self, "Monitoring", name=names.name("dr", max_length=200), specs=alarm_specs(
             (self.primary, self.dr), cfg.alarms, secondary_cluster=self.secondary.cluster.cluster_identifier,
             table_name=table_name, health_check_ids=[c.id for c in self.dns.health_checks]))
+        if env.waf.enabled:  # public edges behind a web ACL (issue 18): one per region, WAF is regional
+            for site in (self.primary, self.dr):
+                waf = WebAcl(site, "Waf", props=WebAclProps(
+                    name=names.name(f"{site.spec.label}-waf"), rate_limit=env.waf.rate_limit,
+                    log_kms_key_arn=site.key.key.arn, log_retention_days=env.log_retention_days,
+                    provider=site.spec.provider))
+                waf.protect("StageWaf", site.api.stage, site.api.stage.arn)
         self._outputs()
 
     def _databases(self) -> None:

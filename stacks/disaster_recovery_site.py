@@ -18,7 +18,7 @@ from modules.rest_api import LambdaBackend, RestApi, RestApiProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.network import Network, NetworkProps
 from modules.secure_bucket import SecureBucket, SecureBucketProps
-from modules.topic import Topic, TopicProps
+from modules.topic import Topic, TopicProps, endpoint_subscriptions
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "lambda_src" / "dr_health"
 STAGE = "live"
@@ -81,6 +81,7 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
                                   function_invoke_arn=self.function.function.invoke_arn)))
         self.topic = Topic(self, "Alarms", props=TopicProps(
             topic_name=names.name(f"{label}-alarms", max_length=256), kms_key_arn=key_arn, account_id=account,
+            subscriptions=endpoint_subscriptions(tuple(env.alarm_endpoints)),  # the alarms reach someone (issue 18)
             extra_policy_statements=({
                 "Sid": "CloudWatchPublishes", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
                 "Action": "sns:Publish", "Resource": f"arn:aws:sns:{region}:{account}:"
@@ -99,8 +100,9 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
         if log_retention_days < 365:
             suppress(function.log_group, "CKV_AWS_338", f"retention is {log_retention_days} days by the "
                      "environment record (log_retention_days); only prod keeps function logs for a year")
-        suppress(bucket, "CKV_AWS_18", "object-level access to the data buckets is audited through CloudTrail data "
-                 "events of the account; a server-access-log bucket per region would duplicate that")
+        suppress(bucket, "CKV_AWS_18", "the data buckets are private (all public access blocked), TLS-only and "
+                 "encrypted with the site's KMS key, so every read also needs a key grant; a server-access-log bucket "
+                 "per region is not built yet")
         suppress(bucket, "CKV2_AWS_62", "nothing consumes object events of the data buckets: replication is "
                  "configured on the bucket itself and watched through its replication metrics")
 

@@ -16,6 +16,7 @@ from constructs import Construct
 from config import Catalog, EnvironmentRecord
 from core.stack import WorkloadStack
 from core.suppress import suppress
+from modules.alarms import Alarms, AlarmsProps, MetricAlarm
 from modules.function import Function, FunctionProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.queue import QueueProps, QueueSource, QueueWithDlq
@@ -42,7 +43,8 @@ class EventProcessingStack(WorkloadStack):
         self.key = EncryptionKey(self, "Key", props=KmsKeyProps(
             alias=names.name("key"), description=f"event-processing data in {names.env_id}",
             account_id=env.account_id, service_principals=(
-                "s3.amazonaws.com", "sns.amazonaws.com", "sqs.amazonaws.com", f"logs.{self.region}.amazonaws.com")))
+                "s3.amazonaws.com", "sns.amazonaws.com", "sqs.amazonaws.com", f"logs.{self.region}.amazonaws.com",
+                "cloudwatch.amazonaws.com")))
         key_arn = self.key.key.arn
         bucket_name, topic_name = names.bucket("data"), names.name("processed", max_length=256)
         bucket_arn = f"arn:aws:s3:::{bucket_name}"
@@ -104,7 +106,32 @@ class EventProcessingStack(WorkloadStack):
                  "Resource": key_arn},
             )))
         self._suppress_function_findings(env.log_retention_days)
+        self.alarms = self._alarms()
         self._outputs()
+
+    def _alarms(self) -> Alarms:
+        """Processor errors and throttles, DLQ depth, age of the task queue's oldest message (record thresholds)."""
+        env, limits = self.env, self.env.event_processing.alarms
+        function = {"FunctionName": self.processor.function.function_name}
+        return Alarms(self, "Alarms", props=AlarmsProps(
+            name=self.names.name("processor", max_length=200), region=self.region, account_id=env.account_id,
+            kms_key_arn=self.key.key.arn, endpoints=tuple(env.alarm_endpoints), alarms=(
+                MetricAlarm(suffix="function-errors", namespace="AWS/Lambda", metric="Errors", dimensions=function,
+                            statistic="Sum", threshold=limits.function_errors,
+                            description="failed invocations of the processor",
+                            comparison="GreaterThanOrEqualToThreshold"),
+                MetricAlarm(suffix="function-throttles", namespace="AWS/Lambda", metric="Throttles",
+                            dimensions=function, statistic="Sum", threshold=limits.function_throttles,
+                            description="throttled invocations of the processor",
+                            comparison="GreaterThanOrEqualToThreshold"),
+                MetricAlarm(suffix="dlq-messages", namespace="AWS/SQS", metric="ApproximateNumberOfMessagesVisible",
+                            dimensions={"QueueName": self.queue.dlq.name}, statistic="Maximum",
+                            threshold=limits.dlq_messages, description="messages waiting in the dead-letter queue",
+                            comparison="GreaterThanOrEqualToThreshold"),
+                MetricAlarm(suffix="oldest-message", namespace="AWS/SQS", metric="ApproximateAgeOfOldestMessage",
+                            dimensions={"QueueName": self.queue.queue.name}, statistic="Maximum",
+                            threshold=limits.oldest_message_seconds,
+                            description="age of the task queue's oldest message (seconds)"))))
 
     def _access_log_bucket(self, expiration_days: int, data_bucket_arn: str) -> SecureBucket:
         """The data bucket's server access logs (SSE-S3: S3 cannot deliver access logs to an SSE-KMS bucket)."""
@@ -150,5 +177,6 @@ class EventProcessingStack(WorkloadStack):
                 ("function_name", fn.function_name, "Name of the processor Lambda function"),
                 ("function_arn", fn.arn, "ARN of the processor Lambda function"),
                 ("role_arn", self.processor.role.arn, "ARN of the processor's execution role"),
-                ("kms_key_arn", self.key.key.arn, "ARN of the KMS key encrypting the workload's data")):
+                ("kms_key_arn", self.key.key.arn, "ARN of the KMS key encrypting the workload's data"),
+                ("alarm_topic_arn", self.alarms.topic.topic.arn, "ARN of the SNS topic the alarms notify")):
             self.output(name, value, description)

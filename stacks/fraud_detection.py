@@ -28,6 +28,7 @@ from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.load_balancer import LoadBalancer, LoadBalancerProps
 from modules.monitoring import AlarmThresholds, Monitoring, MonitoringProps
 from modules.network import Network, NetworkProps
+from modules.waf import WebAcl, WebAclProps
 from modules.table import GlobalIndex, Replica, Table, TableProps
 
 DATABASE_NAME = "fraud"
@@ -66,7 +67,8 @@ class FraudDetectionStack(WorkloadStack):
             subnet_ids=[s.id for s in self.network.public_subnets], account_id=env.account_id,
             log_bucket_name=names.bucket("alb-logs"),
             log_version_expiration_days=env.state.noncurrent_version_expiration_days,
-            deletion_protection=env.deletion_protection))
+            deletion_protection=env.deletion_protection, certificate_arn=cfg.certificate_arn,
+            hosted_zone_id=cfg.hosted_zone_id, domain_name=cfg.domain_name, allow_plain_http=env.allow_plain_http))
         self.database = AuroraPostgres(self, "Database", props=AuroraProps(
             name=names.name("db", max_length=50), catalog=catalog, engine_version=cfg.database.engine_version,
             master_username=cfg.database.master_username, database_name=DATABASE_NAME, vpc_id=self.network.vpc.id,
@@ -82,6 +84,11 @@ class FraudDetectionStack(WorkloadStack):
         self.service = self._service()
         self.database.allow_from("Service", self.service.security_group.id)
         self.monitoring = self._monitoring()
+        if env.waf.enabled:
+            waf = WebAcl(self, "Waf", props=WebAclProps(
+                name=names.name("waf"), rate_limit=env.waf.rate_limit, log_kms_key_arn=self.logs_key.key.arn,
+                log_retention_days=env.log_retention_days))
+            waf.protect("LoadBalancerWaf", self.alb.alb, self.alb.alb.arn)
         self._outputs()
 
     def _key(self, id_: str, component: str, purpose: str, *principals: str) -> EncryptionKey:
@@ -132,7 +139,8 @@ class FraudDetectionStack(WorkloadStack):
             cluster_name=self.service.cluster.name, service_name=self.service.service.name,
             load_balancer_arn_suffix=self.alb.alb.arn_suffix,
             db_cluster_identifier=self.database.cluster.cluster_identifier, table_name=self.rules.table.name,
-            alarm_email=self.env.fraud_detection.alarm_email,
+            alarm_endpoints=tuple(self.env.alarm_endpoints) + tuple(
+                e for e in (self.env.fraud_detection.alarm_email,) if e and e not in self.env.alarm_endpoints),
             thresholds=AlarmThresholds(
                 service_cpu_percent=limits.service_cpu_percent, service_memory_percent=limits.service_memory_percent,
                 alb_5xx_count=limits.alb_5xx_count, alb_p99_latency_seconds=limits.alb_p99_latency_ms / 1000,

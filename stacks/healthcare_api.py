@@ -16,8 +16,10 @@ from constructs import Construct
 from config import Catalog, EnvironmentRecord
 from core.stack import WorkloadStack
 from core.suppress import suppress
+from modules.alarms import Alarms, AlarmsProps, MetricAlarm
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.network import Network, NetworkProps
+from modules.waf import WebAcl, WebAclProps
 from modules.postgres_instance import PostgresInstance, PostgresInstanceProps
 from modules.redis_cache import RedisCache, RedisCacheProps
 from modules.rest_api import RestApi, RestApiProps
@@ -81,7 +83,53 @@ class HealthcareApiStack(WorkloadStack):
             # One API Gateway CloudWatch role per account and region: the environment's stack sets it, an
             # ephemeral copy in the same account uses it.
             manage_account_logging_role=suffix is None))
+        if env.waf.enabled:
+            waf = WebAcl(self, "Waf", props=WebAclProps(
+                name=names.name("waf"), rate_limit=env.waf.rate_limit, log_kms_key_arn=key_arn,
+                log_retention_days=cfg.audit_log_retention_days))
+            waf.protect("StageWaf", self.api.stage, self.api.stage.arn)
+        self.alarms = self._alarms()
         self._outputs()
+
+    def _alarms(self) -> Alarms:
+        """API 5xx and latency, DB CPU/connections/free storage, Redis CPU and memory per node (record thresholds)."""
+        env, cfg = self.env, self.env.healthcare_api
+        limits = cfg.alarms
+        key = EncryptionKey(self, "AlarmKey", props=KmsKeyProps(
+            alias=self.names.name("alarms"), description=f"the alarm topic of {self.names.stack_name}",
+            account_id=env.account_id, service_principals=("cloudwatch.amazonaws.com",)))
+        api = {"ApiName": self.api.api.name, "Stage": self.api.stage.stage_name}
+        db = {"DBInstanceIdentifier": self.database.instance.identifier}
+        alarms = [
+            MetricAlarm(suffix="api-5xx", namespace="AWS/ApiGateway", metric="5XXError", dimensions=api,
+                        statistic="Sum", threshold=limits.api_5xx_count, description="5xx answers of the API stage"),
+            MetricAlarm(suffix="api-latency", namespace="AWS/ApiGateway", metric="Latency", dimensions=api,
+                        statistic="p99", threshold=limits.api_p99_latency_ms,
+                        description="p99 latency of the API stage (ms)"),
+            MetricAlarm(suffix="db-cpu", namespace="AWS/RDS", metric="CPUUtilization", dimensions=db,
+                        statistic="Average", threshold=limits.db_cpu_percent,
+                        description="average CPU of the DB instance (%)"),
+            MetricAlarm(suffix="db-connections", namespace="AWS/RDS", metric="DatabaseConnections", dimensions=db,
+                        statistic="Maximum", threshold=limits.db_connections,
+                        description="connections to the DB instance"),
+            MetricAlarm(suffix="db-free-storage", namespace="AWS/RDS", metric="FreeStorageSpace", dimensions=db,
+                        statistic="Minimum", threshold=limits.db_free_storage_mb * 1024 * 1024,
+                        description="free storage of the DB instance (bytes)", comparison="LessThanThreshold"),
+        ]
+        group = self.cache.replication_group.replication_group_id
+        for node in range(1, cfg.cache.num_cache_clusters + 1):  # member clusters are <group>-001, -002, ...
+            member = {"CacheClusterId": f"{group}-{node:03d}"}
+            alarms += [
+                MetricAlarm(suffix=f"redis-{node}-cpu", namespace="AWS/ElastiCache", metric="EngineCPUUtilization",
+                            dimensions=member, statistic="Average", threshold=limits.redis_cpu_percent,
+                            description=f"engine CPU of Redis node {node} (%)"),
+                MetricAlarm(suffix=f"redis-{node}-memory", namespace="AWS/ElastiCache",
+                            metric="DatabaseMemoryUsagePercentage", dimensions=member, statistic="Average",
+                            threshold=limits.redis_memory_percent,
+                            description=f"memory used by the data set on Redis node {node} (%)")]
+        return Alarms(self, "Alarms", props=AlarmsProps(
+            name=self.names.name("api", max_length=200), region=self.region, account_id=env.account_id,
+            kms_key_arn=key.key.arn, endpoints=tuple(env.alarm_endpoints), alarms=tuple(alarms)))
 
     def _outputs(self) -> None:
         self.output("vpc_id", self.network.vpc.id, "ID of the workload's VPC")
@@ -96,3 +144,4 @@ class HealthcareApiStack(WorkloadStack):
                     "Primary endpoint address of the Redis replication group (cluster mode disabled)")
         self.output("redis_replication_group_id", self.cache.replication_group.replication_group_id,
                     "ID of the Redis replication group")
+        self.output("alarm_topic_arn", self.alarms.topic.topic.arn, "ARN of the SNS topic the alarms notify")

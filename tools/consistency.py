@@ -174,10 +174,13 @@ def check(outdir: Path, workloads: list[str], records: Mapping[str, Any], suffix
         found.extend(diffs)
     unintended = [d for d in found if not d.intended]
     report.parent.mkdir(parents=True, exist_ok=True)
+    plain = sorted(env for env, record in records.items() if getattr(record, "allow_plain_http", False) is True)
     report.write_text(json.dumps({"environments": environments, "unintended": len(unintended),
+                                  "plain_http_environments": plain,
                                   "differences": [asdict(d) for d in found]}, indent=2, default=str) + "\n",
                       encoding="utf-8")
     print(table(found, environments))
+    print(f"plain HTTP allowed (allow_plain_http): {', '.join(plain) or 'nowhere'}")
     print(f"{len(found)} difference(s): {len(found) - len(unintended)} intended, {len(unintended)} unintended")
     say(f"consistency report: {report}")
     return 1 if unintended else 0

@@ -8,7 +8,7 @@ import re
 from typing import Any, Mapping
 
 MISSING = "<absent>"
-FACTORS = (60, 3600, 86400, 0.001)  # minutes, hours, days -> seconds; ms -> s
+FACTORS = (60, 3600, 86400, 0.001, 1048576)  # minutes, hours, days -> seconds; ms -> s; MiB -> bytes
 
 
 def _match(value: Any, wanted: Any) -> bool:
@@ -50,7 +50,19 @@ def explain(values: Mapping[str, Any], fields: Mapping[str, Mapping[str, Any]]) 
     if not found and split:
         found = [path for path, per_env in fields.items() if partition(per_env) == split
                  or (len(set(presence.values())) > 1 and _grows_with(presence, path, per_env))]
-    return found
+    return found or plain_http(values, fields)
+
+
+PLAIN_HTTP = "allow_plain_http"
+
+
+def plain_http(values: Mapping[str, Any], fields: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """An HTTP listener's action that is a redirect exactly where the record's allow_plain_http is off (the
+    environments serving plain HTTP are reported under that field: tools/consistency.py lists them)."""
+    per_env = fields.get(PLAIN_HTTP)
+    if per_env is None or "redirect" not in values.values():
+        return []
+    return [PLAIN_HTTP] if all((values[e] == "redirect") == (per_env[e] is False) for e in values) else []
 
 
 def _proportional(values: Mapping[str, Any], per_env: Mapping[str, Any]) -> bool:

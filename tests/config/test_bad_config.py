@@ -138,7 +138,8 @@ BAD_VALUES: list[tuple[dict[str, Any], list[str]]] = [
         "certificate ARN like 'arn:aws:acm:us-east-1:111111111111:certificate/"
         "0f5e5c3a-1111-2222-3333-444455556666'"]),
     ({f"{STG}.flask_api.hosted_zone_id": "Z0123456789ABC"}, [
-        f"{STG}.flask_api: set both hosted_zone_id and domain_name (the ALB's alias record), or neither"]),
+        f"{STG}.flask_api: set both hosted_zone_id and domain_name (the ALB's alias record and the "
+        "ACM DNS validation), or neither"]),
     ({f"{STG}.flask_api.hosted_zone_id": "zone-1", f"{STG}.flask_api.domain_name": "api.example.com"}, [
         f"{STG}.flask_api.hosted_zone_id: 'zone-1' is not a hosted zone id like 'Z0123456789ABC'"]),
     ({f"{STG}.flask_api.hosted_zone_id": "Z0123456789ABC", f"{STG}.flask_api.domain_name": "api..example.com"}, [

@@ -28,7 +28,9 @@ def test_real_records_load_with_only_differences_written() -> None:
 def test_unknown_key_names_the_valid_keys() -> None:
     (problem, *rest) = problems_of('[environments.qa]\naccount_id = "123456789012"\nregoin = "us-east-1"\n')
     assert not rest
-    assert problem.startswith("environments.qa.regoin: unknown key; valid keys here: account_id, deletion_protection")
+    assert problem.startswith("environments.qa.regoin: unknown key; valid keys here: account_id, alarm_endpoints, "
+                               "allow_plain_http, "
+                           "deletion_protection")
 
 
 def test_bad_region_lists_the_allowed_regions() -> None:

@@ -69,6 +69,12 @@ def _build(outdir: Path) -> None:
     from cdktf_cdktf_provider_aws.kms_key import KmsKey
     from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction
     from cdktf_cdktf_provider_aws.lb import Lb
+    from cdktf_cdktf_provider_aws.lb_listener import (
+        LbListener,
+        LbListenerDefaultAction,
+        LbListenerDefaultActionFixedResponse,
+        LbListenerDefaultActionRedirect,
+    )
     from cdktf_cdktf_provider_aws.mq_broker import MqBroker, MqBrokerUser
     from cdktf_cdktf_provider_aws.provider import AwsProvider
     from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
@@ -236,6 +242,24 @@ def _build(outdir: Path) -> None:
     for id_, protected in (("prod_lb_unprotected", False), ("prod_lb_protected", True)):
         subject(Lb(prod, id_, name=p.name(id_.replace("_", "-")[5:], max_length=32), load_balancer_type="application",
                    subnets=["subnet-0aaa", "subnet-0bbb"], enable_deletion_protection=protected), id_)
+
+    # ------------------------------------------------------------------ CKV_APP_013 HTTP listeners (prod: HTTPS only)
+    answer = LbListenerDefaultAction(type="fixed-response", fixed_response=LbListenerDefaultActionFixedResponse(
+        content_type="text/plain", status_code="404"))
+    to_https = LbListenerDefaultAction(type="redirect", redirect=LbListenerDefaultActionRedirect(
+        protocol="HTTPS", port="443", status_code="HTTP_301"))
+    to_http = LbListenerDefaultAction(type="redirect", redirect=LbListenerDefaultActionRedirect(
+        protocol="HTTP", port="8080", status_code="HTTP_301"))
+    for stack, id_, actions, protocol in (
+            (prod, "prod_http_serves", [answer], "HTTP"), (prod, "prod_http_redirects", [to_https], "HTTP"),
+            (prod, "prod_http_redirects_to_http", [to_http], "HTTP"), (prod, "prod_https", [answer], "HTTPS"),
+            (dev, "dev_http_serves", [answer], "HTTP")):
+        subject(LbListener(stack, id_, load_balancer_arn="arn:aws:elasticloadbalancing:us-east-1:333333333333:"
+                           "loadbalancer/app/x/0123456789abcdef", port=443 if protocol == "HTTPS" else 80,
+                           protocol=protocol, default_action=actions,
+                           certificate_arn="arn:aws:acm:us-east-1:333333333333:certificate/0f1e2d3c-4b5a-6978-8a9b-"
+                           "0c1d2e3f4a5b" if protocol == "HTTPS" else None,
+                           ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06" if protocol == "HTTPS" else None), id_)
 
     # ------------------------------------------------------------------ an ephemeral copy: env id `dev-pr7`
     eph = PolicyFixtureStack(app, env=records["dev"], catalog=catalog, suffix=EPHEMERAL)

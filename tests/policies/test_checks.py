@@ -78,6 +78,12 @@ SUBJECTS: dict[tuple[str, str], tuple[set[str], set[str]]] = {
     (DEV, "aws_lambda_function.fn_ok"): (set(), {"CKV_APP_012", "CKV_APP_011"}),
     (DEV, "aws_lambda_function.fn_image"): (set(), {"CKV_APP_012"}),
     (DEV, "aws_lambda_function.fn_old_runtime"): ({"CKV_APP_012"}, set()),
+    # CKV_APP_013 HTTP listeners redirect to HTTPS unless the record allows plain HTTP (dev does, prod does not)
+    (PROD, "aws_lb_listener.prod_http_serves"): ({"CKV_APP_013"}, set()),
+    (PROD, "aws_lb_listener.prod_http_redirects_to_http"): ({"CKV_APP_013"}, set()),
+    (PROD, "aws_lb_listener.prod_http_redirects"): (set(), {"CKV_APP_013"}),
+    (PROD, "aws_lb_listener.prod_https"): (set(), {"CKV_APP_013"}),
+    (DEV, "aws_lb_listener.dev_http_serves"): (set(), {"CKV_APP_013"}),
 }
 
 
@@ -92,7 +98,7 @@ def test_subject_fails_exactly_its_checks(fixtures: Fixtures, stack: str, addres
 def test_every_check_has_a_failing_and_a_passing_subject() -> None:
     failing = set().union(*(fails for fails, _ in SUBJECTS.values()))
     passing = set().union(*(passes for _, passes in SUBJECTS.values()))
-    expected = {f"CKV_APP_{i:03d}" for i in range(1, 13)}
+    expected = {f"CKV_APP_{i:03d}" for i in range(1, 14)}
     assert failing == expected
     assert passing == expected
 
@@ -119,6 +125,8 @@ def test_no_other_fixture_resource_fails_a_project_check(fixtures: Fixtures) -> 
     (EPH, "aws_sqs_queue.eph_base_name", "CKV_APP_011",
      "name 'polfix-jobs-dlq-dev' does not contain the environment id 'dev-pr7'"),
     (DEV, "aws_lambda_function.fn_old_runtime", "CKV_APP_012", "runtime 'python3.8' is not supported"),
+    (PROD, "aws_lb_listener.prod_http_serves", "CKV_APP_013",
+     "HTTP listener serves traffic in environment 'prod', whose record does not set allow_plain_http"),
 ])
 def test_failure_details_say_what_is_wrong(fixtures: Fixtures, stack: str, address: str, check_id: str,
                                            text: str) -> None:

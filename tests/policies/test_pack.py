@@ -69,7 +69,7 @@ def test_each_file_holds_one_well_described_check(path: Path) -> None:
 def test_check_ids_are_unique_and_in_the_project_range() -> None:
     ids = [re.search(r'id="(CKV_APP_\d{3})"', p.read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]
            for p in CHECK_FILES]
-    assert len(ids) == len(set(ids)) == 12
+    assert len(ids) == len(set(ids)) == 13
     assert ids == sorted(ids)
 
 

@@ -168,14 +168,14 @@ def test_table_index_recovery_encryption_and_ttl(synth: Synth, env: str) -> None
 def test_topic_subscriptions_per_environment(synth: Synth) -> None:
     for env, expected in (("dev", ["TaskQueue"]), ("staging", ["TaskQueue"]), ("prod", ["Email", "TaskQueue"])):
         subs = synth.resources(stack(env), "aws_sns_topic_subscription")
-        assert sorted(k.split("_")[1] for k in subs) == expected
+        assert sorted(k.split("_")[1] for k in subs if k.startswith("Notifications_")) == expected
     queue_sub = body(synth, stack("prod"), "aws_sns_topic_subscription", "Notifications_TaskQueue")
     assert (queue_sub["protocol"], queue_sub["raw_message_delivery"], json.loads(queue_sub["filter_policy"])) == (
         "sqs", True, {"event_type": ["reprocess"]})
     email = body(synth, stack("prod"), "aws_sns_topic_subscription", "Notifications_Email")
     assert (email["protocol"], email["endpoint"], json.loads(email["filter_policy"])) == (
         "email", "platform-alerts@example.com", {"event_type": ["object-processed"]})
-    topic = synth.only(stack("prod"), "aws_sns_topic")
+    (topic,) = [t for k, t in synth.resources(stack("prod"), "aws_sns_topic").items() if k.startswith("Notif")]
     assert topic["kms_master_key_id"] == ref(synth, stack("prod"), "aws_kms_key", "Key")
 
 
@@ -197,6 +197,7 @@ def test_ephemeral_copy_carries_the_suffix_in_every_physical_name(synth: Synth) 
         f"event-processing-metadata-{env_id}", f"event-processing-tasks-{env_id}",
         f"event-processing-tasks-dlq-{env_id}",
         f"event-processing-processed-{env_id}", f"event-processing-processor-{env_id}",
+        f"event-processing-processor-{env_id}-alarms",
         f"event-processing-processor-role-{env_id}", f"/aws/lambda/event-processing-processor-{env_id}",
         f"alias/event-processing-key-{env_id}"])
     assert {b["force_destroy"] for b in synth.resources(name, "aws_s3_bucket").values()} == {True}
@@ -219,8 +220,8 @@ def test_suppressions_are_exactly_these(synth: Synth, env: str) -> None:
 
 def test_outputs_are_all_described(synth: Synth) -> None:
     outputs = synth.json(stack("dev"))["output"]
-    assert sorted(outputs) == ["bucket_arn", "bucket_name", "dlq_arn", "dlq_url", "function_arn", "function_name",
-                               "kms_key_arn", "queue_arn", "queue_url", "role_arn", "table_arn", "table_name",
-                               "topic_arn"]
+    assert sorted(outputs) == ["alarm_topic_arn", "bucket_arn", "bucket_name", "dlq_arn", "dlq_url", "function_arn",
+                               "function_name", "kms_key_arn", "queue_arn", "queue_url", "role_arn", "table_arn",
+                               "table_name", "topic_arn"]
     assert all(len(o["description"]) > 10 for o in outputs.values())
     assert outputs["dlq_arn"]["value"] == ref(synth, stack("dev"), "aws_sqs_queue", "Tasks_DeadLetterQueue")

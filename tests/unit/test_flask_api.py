@@ -56,7 +56,8 @@ def test_repository_scans_on_push_with_immutable_tags_and_kms(synth: Synth, stac
 @pytest.mark.parametrize(("env", "days"), [("dev", 7), ("staging", 30), ("prod", 365)])
 def test_log_groups_keep_logs_per_environment_encrypted(synth: Synth, env: str, days: int) -> None:
     stack = f"flask-api-{env}"
-    groups = synth.resources(stack, "aws_cloudwatch_log_group")
+    groups = {k: g for k, g in synth.resources(stack, "aws_cloudwatch_log_group").items()
+              if not k.startswith("Waf_")}  # the WAF's own logs (staging, prod): tests/unit/test_waf.py
     assert sorted(g["name"] for g in groups.values()) == [f"/ecs/flask-api-api-{env}",
                                                            f"/vpc/flow-logs/flask-api-vpc-{env}"]
     logs_key = ref(synth, stack, "aws_kms_key", "arn", "LogsKey")
@@ -100,7 +101,8 @@ def test_security_groups_chain_alb_to_service_to_database(synth: Synth, stack: s
              for part in ("LoadBalancer", "Service", "Database")}
     ingress = sorted((r["security_group_id"], r.get("referenced_security_group_id") or r.get("cidr_ipv4"),
                       r["from_port"]) for r in synth.resources(stack, "aws_vpc_security_group_ingress_rule").values())
-    assert ingress == sorted([(group["LoadBalancer"], "0.0.0.0/0", 80),
+    https = [(group["LoadBalancer"], "0.0.0.0/0", 443)] if stack.startswith("flask-api-prod") else []
+    assert ingress == sorted([(group["LoadBalancer"], "0.0.0.0/0", 80), *https,
                               (group["Service"], group["LoadBalancer"], 8000),
                               (group["Database"], group["Service"], 5432)])
     egress = sorted((r["security_group_id"], r.get("referenced_security_group_id") or r.get("cidr_ipv4"),
@@ -172,9 +174,11 @@ def test_load_balancer_per_environment(synth: Synth, env: str, protected: bool) 
                                   "enabled": True}
     assert sorted(alb["subnets"]) == sorted(ref(synth, stack, "aws_subnet", "id", f"Public{i}_")
                                             for i in range(len(ZONES[env])))
-    (listener,) = synth.resources(stack, "aws_lb_listener").values()
-    assert (listener["port"], listener["protocol"], listener["default_action"][0]["type"]) == (
-        80, "HTTP", "fixed-response")
+    listeners = sorted((body["port"], body["protocol"], body["default_action"][0]["type"])
+                       for body in synth.resources(stack, "aws_lb_listener").values())
+    # prod: HTTPS (ACM, tests/unit/test_public_edges.py) and port 80 redirects; elsewhere allow_plain_http
+    assert listeners == ([(80, "HTTP", "redirect"), (443, "HTTPS", "fixed-response")] if protected else
+                         [(80, "HTTP", "fixed-response")])
     encryption = synth.only(stack, "aws_s3_bucket_server_side_encryption_configuration")
     assert encryption["rule"][0]["apply_server_side_encryption_by_default"] == {"sse_algorithm": "AES256"}
 
@@ -190,8 +194,9 @@ def test_ephemeral_copy_has_its_own_names(synth: Synth) -> None:
 def test_outputs_are_described(synth: Synth) -> None:
     outputs = synth.json("flask-api-dev")["output"]
     assert sorted(outputs) == sorted([
-        "alb_arn", "alb_dns_name", "db_cluster_endpoint", "db_cluster_identifier", "db_cluster_reader_endpoint",
-        "db_secret_arn", "ecr_repository_url", "ecs_cluster_name", "ecs_service_name", "ecs_task_definition_arn",
+        "alarm_topic_arn", "alb_arn", "alb_dns_name", "db_cluster_endpoint", "db_cluster_identifier",
+        "db_cluster_reader_endpoint", "db_secret_arn", "ecr_repository_url", "ecs_cluster_name", "ecs_service_name",
+        "ecs_task_definition_arn",
         "flow_log_group_name", "log_group_name", "private_subnet_ids", "public_subnet_ids", "vpc_id"])
     assert all(o["description"] for o in outputs.values())
     assert outputs["db_secret_arn"]["value"] == ref(synth, "flask-api-dev", "aws_rds_cluster",

@@ -159,8 +159,9 @@ def test_alarms_use_the_thresholds_of_the_record_and_notify_the_topic(synth: Syn
         "TableName": ref(synth, stack, "aws_dynamodb_table", "name")}
     assert synth.only(stack, "aws_sns_topic")["kms_master_key_id"] == ref(synth, stack, "aws_kms_key", "arn",
                                                                           "AlarmKey")
-    emails = [s["endpoint"] for s in synth.resources(stack, "aws_sns_topic_subscription").values()]
-    assert emails == (["fraud-oncall@example.com"] if env == "prod" else [])
+    emails = [(s["protocol"], s["endpoint"]) for s in synth.resources(stack, "aws_sns_topic_subscription").values()]
+    assert emails == [("email", "platform-alerts@example.com")] + (
+        [("email", "fraud-oncall@example.com")] if env == "prod" else [])
 
 
 @pytest.mark.parametrize("stack", STACKS)

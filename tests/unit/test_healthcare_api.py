@@ -19,7 +19,9 @@ def ref(synth: Synth, name: str, rtype: str, attribute: str) -> str:
 
 
 def key_arn(synth: Synth, name: str) -> str:
-    return ref(synth, name, "aws_kms_key", "arn")
+    """The workload's data key (the alarm topic has a key of its own: tests/unit/test_alarms.py)."""
+    (logical_id,) = [k for k in synth.resources(name, "aws_kms_key") if k.startswith("DataKey")]
+    return f"${{aws_kms_key.{logical_id}.arn}}"
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -31,11 +33,12 @@ def test_region_is_the_workloads_and_state_stays_in_the_environments(synth: Synt
 
 
 def test_key_rotates_and_lets_cloudwatch_logs_of_the_region_use_it(synth: Synth) -> None:
-    key = synth.only(DEV, "aws_kms_key")
+    (key,) = [k for lid, k in synth.resources(DEV, "aws_kms_key").items() if lid.startswith("DataKey")]
     assert key["enable_key_rotation"] is True
     (services,) = [s for s in json.loads(key["policy"])["Statement"] if s["Sid"] == "ServicesUseKey"]
     assert services["Principal"] == {"Service": ["logs.eu-west-1.amazonaws.com"]}
-    assert synth.only(DEV, "aws_kms_alias")["name"] == "alias/healthcare-api-data-dev"
+    assert sorted(a["name"] for a in synth.resources(DEV, "aws_kms_alias").values()) == [
+        "alias/healthcare-api-alarms-dev", "alias/healthcare-api-data-dev"]
 
 
 @pytest.mark.parametrize("name", ["healthcare-api-dev", "healthcare-api-prod", "healthcare-api-dev-pr42"])
@@ -48,6 +51,7 @@ def test_every_data_resource_is_encrypted_with_the_workload_key(synth: Synth, na
     assert (redis["at_rest_encryption_enabled"], redis["transit_encryption_enabled"], redis["kms_key_id"]) == (
         "true", True, key)
     groups = synth.resources(name, "aws_cloudwatch_log_group").values()
+    groups = [g for g in groups if not g["name"].startswith("aws-waf-logs-")]  # tests/unit/test_waf.py
     assert len(groups) == 4  # flow logs, API access logs, postgresql and upgrade logs
     assert all(g["kms_key_id"] == key for g in groups)
 
@@ -168,7 +172,7 @@ def test_stage_settings(synth: Synth, name: str, stage: str, rate: int, burst: i
 def test_audit_logs_keep_the_records_retention(synth: Synth) -> None:
     logs = {g["name"]: g["retention_in_days"] for g in synth.resources("healthcare-api-prod",
                                                                          "aws_cloudwatch_log_group").values()}
-    assert logs == {"/vpc/flow-logs/healthcare-api-vpc-prod": 2192,
+    assert logs == {"/vpc/flow-logs/healthcare-api-vpc-prod": 2192, "aws-waf-logs-healthcare-api-waf-prod": 2192,
                     "/aws/apigateway/healthcare-api-api-prod/access": 2192,
                     "/aws/rds/instance/healthcare-api-db-prod/postgresql": 2192,
                     "/aws/rds/instance/healthcare-api-db-prod/upgrade": 2192}
@@ -176,7 +180,8 @@ def test_audit_logs_keep_the_records_retention(synth: Synth) -> None:
 
 def test_outputs_are_described(synth: Synth) -> None:
     outputs: dict[str, Any] = synth.json(DEV)["output"]
-    assert sorted(outputs) == ["api_id", "api_invoke_url", "api_stage_name", "db_endpoint", "db_instance_identifier",
+    assert sorted(outputs) == ["alarm_topic_arn", "api_id", "api_invoke_url", "api_stage_name", "db_endpoint",
+                               "db_instance_identifier",
                                "db_secret_arn", "kms_key_arn", "redis_primary_endpoint_address",
                                "redis_replication_group_id", "vpc_id"]
     assert all(o["description"] for o in outputs.values())

@@ -17,7 +17,7 @@ THRESHOLDS = AlarmThresholds(service_cpu_percent=80, service_memory_percent=80, 
 PROPS = MonitoringProps(name="m", region="us-east-1", account_id="111111111111",
                         kms_key_arn="arn:aws:kms:us-east-1:111111111111:key/k", cluster_name="c", service_name="s",
                         load_balancer_arn_suffix="app/a/1", db_cluster_identifier="d", table_name="t",
-                        thresholds=THRESHOLDS)
+                        thresholds=THRESHOLDS, alarm_endpoints=("ops@example.com",))
 
 
 def test_dashboard_draws_each_threshold_and_lists_the_alarms() -> None:
