@@ -33,9 +33,10 @@ def _reduce(block: dict[str, Any]) -> Tree:
 
 
 def provider_schema(required_providers: dict[str, Any]) -> dict[str, dict[str, Tree]]:
-    """{"resource"|"data"|"provider": {type: block tree}} for the stack's providers (cached by their pins)."""
+    """{"resource"|"data"|"ephemeral"|"provider": {type: block tree}} for the stack's providers (cached by their
+    pins)."""
     digest = hashlib.sha256(json.dumps(required_providers, sort_keys=True).encode()).hexdigest()[:16]
-    cache = terraform.CACHE / f"schema-{digest}.json"
+    cache = terraform.CACHE / f"schema-v2-{digest}.json"  # v2: with ephemeral resources
     if cache.exists():
         cached: dict[str, dict[str, Tree]] = json.loads(cache.read_text(encoding="utf-8"))
         return cached
@@ -45,19 +46,40 @@ def provider_schema(required_providers: dict[str, Any]) -> dict[str, dict[str, T
                                        encoding="utf-8")
     terraform.init(work, backend=False)
     raw = json.loads(terraform.run(work, ["providers", "schema", "-json"], env=terraform.offline_env(work)).stdout)
-    tree: dict[str, dict[str, Tree]] = {"resource": {}, "data": {}, "provider": {}}
+    tree: dict[str, dict[str, Tree]] = {"resource": {}, "data": {}, "ephemeral": {}, "provider": {}}
     for address, schema in raw.get("provider_schemas", {}).items():
         tree["provider"][address.rsplit("/", 1)[-1]] = _reduce(schema["provider"]["block"])
         tree["resource"].update({k: _reduce(v["block"]) for k, v in schema.get("resource_schemas", {}).items()})
         tree["data"].update({k: _reduce(v["block"]) for k, v in schema.get("data_source_schemas", {}).items()})
+        tree["ephemeral"].update({k: _reduce(v["block"])
+                                  for k, v in schema.get("ephemeral_resource_schemas", {}).items()})
     cache.write_text(json.dumps(tree), encoding="utf-8")
     return tree
+
+
+def _whole_interpolation(value: str) -> str | None:
+    """The expression inside `value` when `value` is exactly one `${...}` interpolation (braces balanced outside
+    string literals), else None: `"${jsonencode({a = "b"})}"` is `jsonencode({a = "b"})` in native syntax, where
+    escaping its quotes as a JSON string would break it."""
+    if not (value.startswith("${") and value.endswith("}")):
+        return None
+    depth, quoted, escaped = 1, False, False
+    for index, char in enumerate(value[2:], 2):
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            quoted = True
+        elif char in "{}":
+            depth += 1 if char == "{" else -1
+            if depth == 0:
+                return value[2:-1] if index == len(value) - 1 else None
+    return None
 
 
 def expression(value: Any, indent: int = 0) -> str:
     """A Terraform-JSON value as an HCL expression with the same meaning."""
     pad, close = "  " * (indent + 1), "  " * indent
-    if isinstance(value, str) and _WHOLE_REF.fullmatch(value):
+    if isinstance(value, str) and (_WHOLE_REF.fullmatch(value) or _whole_interpolation(value) is not None):
         return value[2:-1]  # "${x}" is x
     if value is None or isinstance(value, (str, bool, int, float)):
         return json.dumps(value, ensure_ascii=False)  # JSON escapes are HCL escapes; ${ } and %{ } keep meaning
@@ -115,14 +137,14 @@ def _terraform_block(settings: dict[str, Any]) -> list[str]:
 
 def render(stack: dict[str, Any], schema: dict[str, dict[str, Tree]]) -> str:
     """The whole stack as one HCL file."""
-    unknown = set(stack) - {"//", "terraform", "provider", "resource", "data", "output"}
+    unknown = set(stack) - {"//", "terraform", "provider", "ephemeral", "resource", "data", "output"}
     if unknown:
         raise ToolError(f"HCL export does not handle top-level {sorted(unknown)} yet: extend tools/hcl_export.py")
     lines = _terraform_block(stack.get("terraform", {}))
     for name, configs in stack.get("provider", {}).items():
         for config in configs if isinstance(configs, list) else [configs]:
             lines += [f'provider "{name}" {{', *body(config, schema["provider"].get(name, {}), 1), "}", ""]
-    for section in ("resource", "data"):
+    for section in ("ephemeral", "resource", "data"):
         for rtype, items in stack.get(section, {}).items():
             if rtype not in schema[section]:
                 raise ToolError(f"{section} type {rtype} is not in the provider schema")

@@ -47,8 +47,10 @@ def test_every_stack_exports_to_plain_hcl(synth: Synth, exported: Path) -> None:
     assert "target_key_id = aws_kms_key.StateKey_D2B02354.key_id" in bootstrap
     assert "depends_on = [aws_s3_bucket_public_access_block.StateBucket_PublicAccessBlock_6DFB41B0]" in bootstrap
     assert '\\"Resource\\": [\\"${aws_s3_bucket.StateBucket_3A0A90D0.arn}\\"' in bootstrap  # policy kept intact
-    assert "# checkov:skip=CKV_AWS_18: access to state is audited" in bootstrap
+    assert "# checkov:skip=CKV_AWS_18: the state bucket is private (all public access blocked), TLS-only" in bootstrap
     assert "  versioning_configuration {\n    status = \"Enabled\"\n  }" in bootstrap  # a block, per the schema
+    recovery = (exported / "stacks" / "disaster-recovery-dev" / "main.tf").read_text(encoding="utf-8")
+    assert 'ephemeral "aws_secretsmanager_random_password" ' in recovery  # the DR master password, never in state
 
 
 def planned(stack_dir: Path, env: dict[str, str], state: Path) -> dict[str, Any]:
@@ -84,6 +86,9 @@ def test_expressions_keep_their_terraform_meaning() -> None:
     assert hcl_export.expression("${a.b.c}") == "a.b.c"
     assert hcl_export.expression("x-${a.b}") == '"x-${a.b}"'
     assert hcl_export.expression('say "hi"\n') == '"say \\"hi\\"\\n"'
+    # one whole interpolation with quotes and braces inside is its native expression, not an escaped string
+    assert hcl_export.expression('${jsonencode({u = "a}b", p = e.x.y})}') == 'jsonencode({u = "a}b", p = e.x.y})'
+    assert hcl_export.expression("${a.b}-${c.d}") == '"${a.b}-${c.d}"'
     assert hcl_export.expression({"aws:SourceArn": [1, True, None]}, 0) == (
         '{\n  "aws:SourceArn" = [\n    1,\n    true,\n    null,\n  ]\n}')
     assert hcl_export.reference(["a.b", "${c.d}"]) == "[a.b, c.d]"
