@@ -6,6 +6,7 @@ The same selection can come from WORKLOADS / ENVIRONMENTS / ENVIRONMENT_SUFFIX (
 Configuration is validated before anything is imported or built: on any problem, every problem is printed to
 stderr and the exit code is 2, with nothing synthesized.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,9 @@ from config.selection import parse_selection
 from stacks import WORKLOADS
 
 
-def resolve(argv: Sequence[str] | None = None,
-            environ: dict[str, str] | None = None) -> tuple[Selection, dict[str, EnvironmentRecord], Catalog]:
+def resolve(
+    argv: Sequence[str] | None = None, environ: dict[str, str] | None = None
+) -> tuple[Selection, dict[str, EnvironmentRecord], Catalog]:
     """Parse and validate the selection and the records; raises ConfigError with every problem."""
     environ = dict(os.environ if environ is None else environ)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -31,15 +33,22 @@ def resolve(argv: Sequence[str] | None = None,
     args = parser.parse_args(argv)
     catalog = load_catalog()
     records = load_environments(catalog=catalog)
-    selection = parse_selection(workloads=args.workloads, environments=args.environments, suffix=args.suffix,
-                                known_workloads=WORKLOADS, known_environments=records)
+    selection = parse_selection(
+        workloads=args.workloads,
+        environments=args.environments,
+        suffix=args.suffix,
+        known_workloads=WORKLOADS,
+        known_environments=records,
+    )
     return selection, records, catalog
 
 
-def build_app(selection: Selection, records: dict[str, EnvironmentRecord], catalog: Catalog,
-              outdir: str = "cdktf.out") -> Any:
+def build_app(
+    selection: Selection, records: dict[str, EnvironmentRecord], catalog: Catalog, outdir: str = "cdktf.out"
+) -> Any:
     """An App holding one stack per selected workload x environment (not yet synthesized)."""
     from core import bindings  # pylint: disable=import-outside-toplevel
+
     bindings.load()
     from cdktf import App  # pylint: disable=import-outside-toplevel
 
@@ -68,13 +77,18 @@ def add_stacks(app: Any, selection: Selection, records: dict[str, EnvironmentRec
     for env_name in selection.environments:
         for workload in selection.workloads:
             try:
-                built.append(stack_class(workload)(app, env=records[env_name], catalog=catalog,
-                                                   suffix=selection.suffix))
+                built.append(
+                    stack_class(workload)(app, env=records[env_name], catalog=catalog, suffix=selection.suffix)
+                )
             except (PropsError, NamingError) as exc:
                 text = str(exc).replace("\n  - ", "; ").replace(":; ", ": ")
-                raise ConfigError([f"config/environments.toml [environments.{env_name}] ({workload}"
-                                   f"{' with suffix ' + selection.suffix if selection.suffix else ''}): {text}; "
-                                   "fix the value named (see docs/modules/)"]) from exc
+                raise ConfigError(
+                    [
+                        f"config/environments.toml [environments.{env_name}] ({workload}"
+                        f"{' with suffix ' + selection.suffix if selection.suffix else ''}): {text}; "
+                        "fix the value named (see docs/modules/)"
+                    ]
+                ) from exc
     return built
 
 
@@ -84,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         selection, records, catalog = resolve(argv)
         from core.bindings import paused_gc  # pylint: disable=import-outside-toplevel
+
         with paused_gc():
             app = build_app(selection, records, catalog, outdir)
             app.synth()

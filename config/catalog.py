@@ -1,5 +1,6 @@
 """Catalog of values AWS accepts (regions, engine versions, reserved usernames, runtimes, Fargate task sizes), read
 from catalog.toml."""
+
 from __future__ import annotations
 
 import tomllib
@@ -30,16 +31,17 @@ class Catalog:
         if versions is None:
             return f"unknown engine {engine!r}; known engines: {', '.join(sorted(self.engine_versions))}"
         if version not in versions:
-            return (f"engine version {version!r} does not exist for {engine}; "
-                    f"choose one of: {', '.join(versions)}")
+            return f"engine version {version!r} does not exist for {engine}; choose one of: {', '.join(versions)}"
         return None
 
     def username_problem(self, engine: str, username: str) -> str | None:
         """Why `username` cannot be the master username of `engine`, or None when it can."""
         reserved = self.reserved_usernames.get(engine, ())
         if username.lower() in reserved:
-            return (f"master username {username!r} is reserved by {engine}; "
-                    f"choose another (e.g. 'dbadmin'); reserved: {', '.join(reserved)}")
+            return (
+                f"master username {username!r} is reserved by {engine}; "
+                f"choose another (e.g. 'dbadmin'); reserved: {', '.join(reserved)}"
+            )
         return None
 
     def fargate_size_problem(self, cpu: int, memory: int) -> str | None:
@@ -49,8 +51,10 @@ class Catalog:
             choices = ", ".join(map(str, self.fargate_task_memory))
             return f"{cpu} CPU units is not a Fargate task size; choose one of: {choices}"
         if memory not in allowed:
-            return (f"{memory} MiB is not a Fargate memory size for {cpu} CPU units; "
-                    f"choose one of: {', '.join(map(str, allowed))}")
+            return (
+                f"{memory} MiB is not a Fargate memory size for {cpu} CPU units; "
+                f"choose one of: {', '.join(map(str, allowed))}"
+            )
         return None
 
 
@@ -65,8 +69,11 @@ def _table(data: dict[str, Any] | None, key: str, where: str, problems: list[str
 
 def _list(data: dict[str, Any] | None, key: str, item: type, where: str, problems: list[str]) -> tuple[Any, ...]:
     value = None if data is None else data.get(key)
-    if data is not None and (not isinstance(value, list) or not value or not all(
-            isinstance(v, item) and not isinstance(v, bool) for v in value)):
+    if data is not None and (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, item) and not isinstance(v, bool) for v in value)
+    ):
         kind = "strings" if item is str else "whole numbers"
         problems.append(f"{where}.{key}: expected a non-empty list of {kind}, got {value!r}")
         return ()
@@ -78,19 +85,29 @@ def catalog_from_data(data: dict[str, Any], where: str = "config/catalog.toml") 
     problems: list[str] = []
     regions = _list(_table(data, "regions", where, problems), "allowed", str, f"{where} regions", problems)
     tables = {key: _table(data, key, where, problems) or {} for key in ("engine_versions", "reserved_usernames")}
-    lists = {key: {name: _list(table, name, str, f"{where} {key}", problems) for name in table}
-             for key, table in tables.items()}
+    lists = {
+        key: {name: _list(table, name, str, f"{where} {key}", problems) for name in table}
+        for key, table in tables.items()
+    }
     runtimes = _list(_table(data, "lambda", where, problems), "runtimes", str, f"{where} lambda", problems)
     retention = _list(_table(data, "logs", where, problems), "retention_days", int, f"{where} logs", problems)
     sizes = _table(_table(data, "fargate", where, problems), "task_memory_mib", f"{where} fargate", problems) or {}
     memory = {cpu: _list(sizes, cpu, int, f"{where} fargate.task_memory_mib", problems) for cpu in sizes}
-    problems += [f"{where} fargate.task_memory_mib.{cpu}: {cpu!r} is not a number of CPU units"
-                 for cpu in sizes if not cpu.isdigit()]
+    problems += [
+        f"{where} fargate.task_memory_mib.{cpu}: {cpu!r} is not a number of CPU units"
+        for cpu in sizes
+        if not cpu.isdigit()
+    ]
     if problems:
         raise ConfigError(problems)
-    return Catalog(regions=regions, engine_versions=lists["engine_versions"],
-                   reserved_usernames=lists["reserved_usernames"], lambda_runtimes=runtimes,
-                   log_retention_days=retention, fargate_task_memory={int(c): m for c, m in memory.items()})
+    return Catalog(
+        regions=regions,
+        engine_versions=lists["engine_versions"],
+        reserved_usernames=lists["reserved_usernames"],
+        lambda_runtimes=runtimes,
+        log_retention_days=retention,
+        fargate_task_memory={int(c): m for c, m in memory.items()},
+    )
 
 
 @lru_cache(maxsize=1)
@@ -101,8 +118,12 @@ def load_catalog(path: Path | None = None) -> Catalog:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConfigError([f"{path}: cannot read the catalog ({exc.strerror}); restore it from git "
-                           "(git checkout -- config/catalog.toml)"]) from exc
+        raise ConfigError(
+            [
+                f"{path}: cannot read the catalog ({exc.strerror}); restore it from git "
+                "(git checkout -- config/catalog.toml)"
+            ]
+        ) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{path} is not valid TOML: {exc}; fix the line named"]) from exc
     return catalog_from_data(data, str(path))

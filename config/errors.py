@@ -1,4 +1,5 @@
 """The one error type configuration problems are reported with: every problem at once, each with its fix."""
+
 from __future__ import annotations
 
 

@@ -3,6 +3,7 @@
 A record is [defaults] deep-merged with [environments.<name>]; then each field is type-checked, run through the
 check named in its metadata (config/model.py), and CIDR blocks are checked for overlaps within the environment.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -71,8 +72,10 @@ def build(cls: type, data: dict[str, Any], path: str, catalog: Catalog, problems
         where = f"{path}.{name}"
         if name not in data:
             if fld.default is dataclasses.MISSING and fld.default_factory is dataclasses.MISSING:
-                problems.append(f"{where}: missing; set it in [defaults] or in this environment "
-                                f"({fld.metadata.get('help', 'required')})")
+                problems.append(
+                    f"{where}: missing; set it in [defaults] or in this environment "
+                    f"({fld.metadata.get('help', 'required')})"
+                )
             continue
         value, expected = data[name], hints[name]
         if dataclasses.is_dataclass(expected):
@@ -115,8 +118,12 @@ def overlap_problems(record: Any, path: str) -> list[str]:
             blocks.append((where, ipaddress.IPv4Network(value)))
         except ValueError:
             continue  # already reported as malformed
-    return [f"{a}: {na} overlaps {b} ({nb}); give each VPC its own block"
-            for i, (a, na) in enumerate(blocks) for b, nb in blocks[i + 1:] if na.overlaps(nb)]
+    return [
+        f"{a}: {na} overlaps {b} ({nb}); give each VPC its own block"
+        for i, (a, na) in enumerate(blocks)
+        for b, nb in blocks[i + 1 :]
+        if na.overlaps(nb)
+    ]
 
 
 def load_environments(text: str | None = None, catalog: Catalog | None = None) -> dict[str, model.EnvironmentRecord]:
@@ -124,11 +131,16 @@ def load_environments(text: str | None = None, catalog: Catalog | None = None) -
     try:
         source = ENVIRONMENTS_FILE.read_text(encoding="utf-8") if text is None else text
     except OSError as exc:
-        raise ConfigError([f"{ENVIRONMENTS_FILE}: cannot read the environment records ({exc.strerror}); restore it "
-                           "from git (git checkout -- config/environments.toml)"]) from exc
+        raise ConfigError(
+            [
+                f"{ENVIRONMENTS_FILE}: cannot read the environment records ({exc.strerror}); restore it "
+                "from git (git checkout -- config/environments.toml)"
+            ]
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError([f"{ENVIRONMENTS_FILE} is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as "
-                           "UTF-8"]) from exc
+        raise ConfigError(
+            [f"{ENVIRONMENTS_FILE} is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"]
+        ) from exc
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
@@ -139,8 +151,10 @@ def load_environments(text: str | None = None, catalog: Catalog | None = None) -
 def records_from_data(data: dict[str, Any], catalog: Catalog | None = None) -> dict[str, model.EnvironmentRecord]:
     """Every environment record of already-parsed TOML `data`, validated; raises ConfigError listing all problems."""
     catalog = catalog or load_catalog()
-    problems = [f"{key}: unknown top-level table; use [defaults] and [environments.<name>]"
-                for key in sorted(set(data) - {"defaults", "environments"})]
+    problems = [
+        f"{key}: unknown top-level table; use [defaults] and [environments.<name>]"
+        for key in sorted(set(data) - {"defaults", "environments"})
+    ]
     environments = data.get("environments") or {}
     if not environments:
         problems.append("no [environments.<name>] table; define at least one environment")

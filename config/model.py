@@ -3,6 +3,7 @@
 Values that must differ per environment have no default here: they come from environments.toml, where
 [defaults] gives the common value and each environment writes only its differences.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -60,6 +61,7 @@ def cidr(value: str, _: Catalog) -> str | None:
         return f"{value!r} has prefix /{network.prefixlen}; AWS VPCs take /16 to /28, and we need /16 to /24"
     return None
 
+
 AURORA_POSTGRES = "aurora-postgresql"
 
 
@@ -99,8 +101,10 @@ def lambda_runtime(value: str, catalog: Catalog) -> str | None:
     """A Lambda runtime AWS supports for new functions (catalog.toml [lambda] runtimes)."""
     if value in catalog.lambda_runtimes:
         return None
-    return (f"Lambda runtime {value!r} is not supported for new functions; "
-            f"choose one of: {', '.join(catalog.lambda_runtimes)} (config/catalog.toml [lambda])")
+    return (
+        f"Lambda runtime {value!r} is not supported for new functions; "
+        f"choose one of: {', '.join(catalog.lambda_runtimes)} (config/catalog.toml [lambda])"
+    )
 
 
 def lambda_memory(value: int, _: Catalog) -> str | None:
@@ -154,8 +158,10 @@ def replica_regions(value: list[str], catalog: Catalog) -> str | None:
         return f"{list(value)}: {', '.join(duplicates)} listed more than once; name each replica region once"
     unknown = [r for r in value if r not in catalog.regions]
     if unknown:
-        return (f"{list(value)}: {', '.join(unknown)} not allowed; choose replica regions from: "
-                f"{', '.join(catalog.regions)}")
+        return (
+            f"{list(value)}: {', '.join(unknown)} not allowed; choose replica regions from: "
+            f"{', '.join(catalog.regions)}"
+        )
     return None
 
 
@@ -173,8 +179,10 @@ def environment_name(value: str, _: Catalog) -> str | None:
     """1-10 lowercase letters and digits, starting with a letter: it goes into every physical name."""
     if re.fullmatch(rf"[a-z][a-z0-9]{{0,{ENV_NAME_MAX_LENGTH - 1}}}", value):
         return None
-    return (f"environment name {value!r} is invalid: use 1-{ENV_NAME_MAX_LENGTH} lowercase letters and digits "
-            "starting with a letter (e.g. 'qa'); it becomes part of every resource name; rename the table")
+    return (
+        f"environment name {value!r} is invalid: use 1-{ENV_NAME_MAX_LENGTH} lowercase letters and digits "
+        "starting with a letter (e.g. 'qa'); it becomes part of every resource name; rename the table"
+    )
 
 
 def email(value: str, _: Catalog) -> str | None:
@@ -220,8 +228,10 @@ def certificate_arn(value: str, _: Catalog) -> str | None:
     """An ACM certificate ARN (its region must be the load balancer's: see record_problems)."""
     if re.fullmatch(r"arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}", value):
         return None
-    return (f"{value!r} is not an ACM certificate ARN like "
-            "'arn:aws:acm:us-east-1:111111111111:certificate/0f5e5c3a-1111-2222-3333-444455556666'")
+    return (
+        f"{value!r} is not an ACM certificate ARN like "
+        "'arn:aws:acm:us-east-1:111111111111:certificate/0f5e5c3a-1111-2222-3333-444455556666'"
+    )
 
 
 def hosted_zone_id(value: str, _: Catalog) -> str | None:
@@ -243,8 +253,9 @@ class NetworkSettings:
     """A VPC: its address block, how many availability zones it spans and how its NAT gateways are laid out."""
 
     vpc_cidr: str = checked(cidr, "IPv4 block of the VPC (/16 to /24), apart from the others")
-    availability_zones: list[str] = checked(zone_names, "zones of the region holding one public and one private "
-                                            "subnet each (2 or 3)")
+    availability_zones: list[str] = checked(
+        zone_names, "zones of the region holding one public and one private subnet each (2 or 3)"
+    )
     nat_gateways: str = checked(nat_gateways, "'single' (one shared NAT gateway) or 'per_az' (one per zone)")
 
 
@@ -253,11 +264,14 @@ class AuroraSettings:
     """An Aurora PostgreSQL cluster: engine version and username from the catalog, size, backups."""
 
     engine_version: str = checked(aurora_postgres_version, "aurora-postgresql version (config/catalog.toml)")
-    master_username: str = checked(checks(db_username, aurora_postgres_username), "master username (letters, "
-                                   "digits, '_'), not reserved by the engine")
+    master_username: str = checked(
+        checks(db_username, aurora_postgres_username),
+        "master username (letters, digits, '_'), not reserved by the engine",
+    )
     instance_class: str = checked(db_instance_class, "instance class of every cluster instance")
-    instance_count: int = checked(between(1, 16, "an Aurora cluster"), "cluster instances (the first is the "
-                                  "writer; 1-16)")
+    instance_count: int = checked(
+        between(1, 16, "an Aurora cluster"), "cluster instances (the first is the writer; 1-16)"
+    )
     backup_retention_days: int = checked(backup_retention, "days of automated backups (1-35)")
 
 
@@ -283,11 +297,17 @@ class FargateServiceSettings:  # pylint: disable=too-many-instance-attributes
 
 # ---------------------------------------------------------------- public edges (issue 18): TLS certificate sources
 
+
 def edge_problems(record: Any, path: str) -> list[str]:
     """Protected environments serve HTTPS only: no allow_plain_http, a certificate source per public ALB."""
-    problems = [] if not (record.deletion_protection is True and record.allow_plain_http is True) else [
-        f"{path}.allow_plain_http: true in an environment with deletion_protection = true; protected environments "
-        "serve HTTPS only, remove it"]
+    problems = (
+        []
+        if not (record.deletion_protection is True and record.allow_plain_http is True)
+        else [
+            f"{path}.allow_plain_http: true in an environment with deletion_protection = true; protected environments "
+            "serve HTTPS only, remove it"
+        ]
+    )
     for workload in ("flask_api", "fraud_detection"):
         problems += certificate_problems(getattr(record, workload), f"{path}.{workload}", record.deletion_protection)
     return problems
@@ -297,15 +317,19 @@ def certificate_problems(settings: Any, path: str, deletion_protection: bool) ->
     """A workload with a public load balancer: an environment with deletion protection needs a certificate source
     (certificate_arn, or hosted_zone_id + domain_name for ACM DNS validation); elsewhere plain HTTP needs the
     record's allow_plain_http switch (checked at synth by modules/load_balancer.py and in the scan by CKV_APP_013)."""
-    if settings is None or not all(isinstance(getattr(settings, k), (str, type(None)))
-                                   for k in ("certificate_arn", "hosted_zone_id", "domain_name")):
+    if settings is None or not all(
+        isinstance(getattr(settings, k), (str, type(None)))
+        for k in ("certificate_arn", "hosted_zone_id", "domain_name")
+    ):
         return []  # a value of the wrong type is already reported by the loader
     problems = []  # hosted_zone_id and domain_name given together or not at all: _value_pair_problems
     source = settings.certificate_arn is not None or (settings.hosted_zone_id and settings.domain_name)
     if deletion_protection is True and not source:
-        problems.append(f"{path}: this environment has deletion_protection = true but no certificate source; set "
-                        "certificate_arn, or hosted_zone_id and domain_name (ACM issues the certificate with DNS "
-                        "validation), so the load balancer serves HTTPS")
+        problems.append(
+            f"{path}: this environment has deletion_protection = true but no certificate source; set "
+            "certificate_arn, or hosted_zone_id and domain_name (ACM issues the certificate with DNS "
+            "validation), so the load balancer serves HTTPS"
+        )
     return problems
 
 
@@ -359,13 +383,13 @@ class HealthcareAlarmSettings:
     api_p99_latency_ms: int = checked(positive, "p99 latency (ms) of the API stage that raises it")
     db_cpu_percent: int = checked(percent, "average CPU of the DB instance (%) that raises it")
     db_connections: int = checked(positive, "connections to the DB instance (maximum) that raise it")
-    db_free_storage_mb: int = checked(positive, "free storage (MiB, minimum) of the DB instance below which it "
-                                      "raises")
+    db_free_storage_mb: int = checked(positive, "free storage (MiB, minimum) of the DB instance below which it raises")
     redis_cpu_percent: int = checked(percent, "engine CPU of a Redis node (%) that raises it")
     redis_memory_percent: int = checked(percent, "memory used by the Redis data set (%) that raises it")
 
 
 # ---------------------------------------------------------------- WAF at the public edges (issue 18)
+
 
 def waf_rate_limit(value: int, _: Catalog) -> str | None:
     """Requests per client IP per 5 minutes: WAF rate-based rules take 100 to 2,000,000,000."""
@@ -388,13 +412,20 @@ class FlaskApiSettings:
     database: AuroraSettings = described("the workload's Aurora PostgreSQL cluster")
     service: FargateServiceSettings = described("the Flask container's Fargate service")
     alarms: ServiceAlarmSettings = described("alarm thresholds")
-    certificate_arn: str | None = field(default=None, metadata={
-        "check": certificate_arn, "help": "ACM certificate in the environment's region: turns HTTPS on"})
-    hosted_zone_id: str | None = field(default=None, metadata={
-        "check": hosted_zone_id,
-        "help": "Route 53 zone of domain_name (both or neither; with it: ACM certificate, HTTPS)"})
-    domain_name: str | None = field(default=None, metadata={
-        "check": failover_domain, "help": "alias record for the ALB (with the zone)"})
+    certificate_arn: str | None = field(
+        default=None,
+        metadata={"check": certificate_arn, "help": "ACM certificate in the environment's region: turns HTTPS on"},
+    )
+    hosted_zone_id: str | None = field(
+        default=None,
+        metadata={
+            "check": hosted_zone_id,
+            "help": "Route 53 zone of domain_name (both or neither; with it: ACM certificate, HTTPS)",
+        },
+    )
+    domain_name: str | None = field(
+        default=None, metadata={"check": failover_domain, "help": "alias record for the ALB (with the zone)"}
+    )
 
 
 @dataclass(frozen=True)
@@ -405,16 +436,25 @@ class EventProcessingSettings:  # pylint: disable=too-many-instance-attributes
     memory_mb: int = checked(lambda_memory, "processor memory in MB (128-10240)")
     timeout_seconds: int = checked(lambda_timeout, "processor timeout in seconds (1-900)")
     reserved_concurrency: int = checked(positive, "concurrent executions reserved for the processor")
-    max_receive_count: int = checked(between(1, 1000, "an SQS redrive policy"), "deliveries of a task before it "
-                                     "moves to the dead-letter queue (1-1000)")
+    max_receive_count: int = checked(
+        between(1, 1000, "an SQS redrive policy"),
+        "deliveries of a task before it moves to the dead-letter queue (1-1000)",
+    )
     queue_retention_days: int = checked(sqs_retention_days, "days the task queue keeps a message (1-14)")
     dlq_retention_days: int = checked(sqs_retention_days, "days the dead-letter queue keeps a message (1-14)")
     noncurrent_version_expiration_days: int = checked(positive, "days old object versions are kept")
     alarms: EventProcessingAlarmSettings = described("alarm thresholds")
-    noncurrent_version_transition_days: int | None = field(default=None, metadata={
-        "check": positive, "help": "days before old object versions move to STANDARD_IA (>= 30, before expiration)"})
-    notification_email: str | None = field(default=None, metadata={
-        "check": email, "help": "e-mail address subscribed to the processed-object notifications"})
+    noncurrent_version_transition_days: int | None = field(
+        default=None,
+        metadata={
+            "check": positive,
+            "help": "days before old object versions move to STANDARD_IA (>= 30, before expiration)",
+        },
+    )
+    notification_email: str | None = field(
+        default=None,
+        metadata={"check": email, "help": "e-mail address subscribed to the processed-object notifications"},
+    )
 
 
 @dataclass(frozen=True)
@@ -436,19 +476,28 @@ class FraudDetectionSettings:
 
     network: NetworkSettings = described("the workload's VPC (its block apart from the other workloads')")
     database: AuroraSettings = described("the workload's Aurora PostgreSQL cluster")
-    replica_regions: list[str] = checked(replica_regions, "regions holding a replica of the rules table (not the "
-                                         "home region; [] for none)")
+    replica_regions: list[str] = checked(
+        replica_regions, "regions holding a replica of the rules table (not the home region; [] for none)"
+    )
     service: FargateServiceSettings = described("the fraud-scoring container's Fargate service")
     alarms: FraudAlarmSettings = described("alarm thresholds")
-    alarm_email: str | None = field(default=None, metadata={
-        "check": email, "help": "e-mail address subscribed to the alarms"})
-    certificate_arn: str | None = field(default=None, metadata={
-        "check": certificate_arn, "help": "ACM certificate in the environment's region: turns HTTPS on"})
-    hosted_zone_id: str | None = field(default=None, metadata={
-        "check": hosted_zone_id,
-        "help": "Route 53 zone of domain_name (both or neither; with it: ACM certificate, HTTPS)"})
-    domain_name: str | None = field(default=None, metadata={
-        "check": failover_domain, "help": "alias record for the ALB (with the zone)"})
+    alarm_email: str | None = field(
+        default=None, metadata={"check": email, "help": "e-mail address subscribed to the alarms"}
+    )
+    certificate_arn: str | None = field(
+        default=None,
+        metadata={"check": certificate_arn, "help": "ACM certificate in the environment's region: turns HTTPS on"},
+    )
+    hosted_zone_id: str | None = field(
+        default=None,
+        metadata={
+            "check": hosted_zone_id,
+            "help": "Route 53 zone of domain_name (both or neither; with it: ACM certificate, HTTPS)",
+        },
+    )
+    domain_name: str | None = field(
+        default=None, metadata={"check": failover_domain, "help": "alias record for the ALB (with the zone)"}
+    )
 
 
 @dataclass(frozen=True)
@@ -456,11 +505,13 @@ class PostgresSettings:
     """An RDS PostgreSQL instance: engine version and username from the catalog, size, Multi-AZ, backups."""
 
     engine_version: str = checked(postgres_version, "postgres version (config/catalog.toml)")
-    master_username: str = checked(checks(db_username, postgres_username), "master username (letters, digits, "
-                                   "'_'), not reserved by the engine")
+    master_username: str = checked(
+        checks(db_username, postgres_username), "master username (letters, digits, '_'), not reserved by the engine"
+    )
     instance_class: str = checked(db_instance_class, "DB instance class")
-    allocated_storage_gb: int = checked(between(20, 65536, "gp3 storage (GiB)"), "allocated gp3 storage in GiB "
-                                        "(20-65536)")
+    allocated_storage_gb: int = checked(
+        between(20, 65536, "gp3 storage (GiB)"), "allocated gp3 storage in GiB (20-65536)"
+    )
     multi_az: bool = described("a synchronous standby in a second zone")
     backup_retention_days: int = checked(backup_retention, "days of automated backups (1-35)")
 
@@ -471,8 +522,9 @@ class RedisSettings:
 
     engine_version: str = checked(redis_version, "redis version (config/catalog.toml; 7.x for IAM auth)")
     node_type: str = checked(cache_node_type, "node type of every cache cluster")
-    num_cache_clusters: int = checked(between(1, 6, "a Redis replication group"), "primary plus replicas (1-6; 2 "
-                                      "or more for automatic failover)")
+    num_cache_clusters: int = checked(
+        between(1, 6, "a Redis replication group"), "primary plus replicas (1-6; 2 or more for automatic failover)"
+    )
     automatic_failover: bool = described("promote a replica when the primary fails (needs 2+ clusters)")
     multi_az: bool = described("place replicas in other zones (needs automatic failover)")
 
@@ -498,8 +550,9 @@ class DisasterRecoveryAlarmSettings:
     aurora_replication_lag_ms: int = checked(positive, "Aurora global replication lag (ms, maximum) that raises it")
     s3_replication_latency_seconds: int = checked(positive, "S3 replication latency (s, maximum) that raises it")
     s3_failed_operations: int = checked(positive, "objects that failed to replicate per 5 minutes that raise it")
-    dynamodb_replication_latency_ms: int = checked(positive, "DynamoDB replication latency (ms, average) that "
-                                                   "raises it")
+    dynamodb_replication_latency_ms: int = checked(
+        positive, "DynamoDB replication latency (ms, average) that raises it"
+    )
 
 
 @dataclass(frozen=True)
@@ -518,8 +571,13 @@ class DisasterRecoverySettings:  # pylint: disable=too-many-instance-attributes
     memory_mb: int = checked(lambda_memory, "health function memory in MB (128-10240)")
     domain_name: str = checked(failover_domain, "name of the failover record (and of the zone created for it)")
     alarms: DisasterRecoveryAlarmSettings = described("alarm thresholds")
-    hosted_zone_id: str | None = field(default=None, metadata={
-        "check": hosted_zone_id, "help": "existing Route 53 zone holding domain_name (none: a zone is created)"})
+    hosted_zone_id: str | None = field(
+        default=None,
+        metadata={
+            "check": hosted_zone_id,
+            "help": "existing Route 53 zone holding domain_name (none: a zone is created)",
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -538,11 +596,15 @@ class EnvironmentRecord:  # pylint: disable=too-many-instance-attributes
     healthcare_api: HealthcareApiSettings = described("healthcare-api workload settings")
     fraud_detection: FraudDetectionSettings = described("fraud-detection workload settings")
     disaster_recovery: DisasterRecoverySettings = described("disaster-recovery workload settings")
-    alarm_endpoints: list[str] = checked(alarm_endpoints, "e-mail addresses or https:// URLs subscribed to every "
-                                         "alarm topic of the environment (at least one)")
+    alarm_endpoints: list[str] = checked(
+        alarm_endpoints,
+        "e-mail addresses or https:// URLs subscribed to every alarm topic of the environment (at least one)",
+    )
     waf: WafSettings = described("the web ACL at the public edges")
-    allow_plain_http: bool = described("public load balancers without a certificate source serve plain HTTP "
-                                       "(never with deletion_protection; listed in the consistency report)")
+    allow_plain_http: bool = described(
+        "public load balancers without a certificate source serve plain HTTP "
+        "(never with deletion_protection; listed in the consistency report)"
+    )
 
 
 def record_problems(record: EnvironmentRecord, path: str, catalog: Catalog) -> list[str]:
@@ -551,8 +613,10 @@ def record_problems(record: EnvironmentRecord, path: str, catalog: Catalog) -> l
     problems = []
     fraud = record.fraud_detection
     if fraud is not None and record.region in fraud.replica_regions:
-        problems.append(f"{path}.fraud_detection.replica_regions: {record.region!r} is this environment's home "
-                        "region (region); a replica must be in another region")
+        problems.append(
+            f"{path}.fraud_detection.replica_regions: {record.region!r} is this environment's home "
+            "region (region); a replica must be in another region"
+        )
     for workload in ("flask_api", "fraud_detection"):
         settings = getattr(record, workload)
         if settings is not None and settings.service is not None:
@@ -572,14 +636,17 @@ def _zone_problems(record: EnvironmentRecord, path: str, catalog: Catalog) -> li
     problems = []
     healthcare = record.healthcare_api
     for key, settings, region_key, where in (
-            ("flask_api", record.flask_api, "region", record.region),
-            ("fraud_detection", record.fraud_detection, "region", record.region),
-            ("healthcare_api", healthcare, "healthcare_api.region", getattr(healthcare, "region", None))):
+        ("flask_api", record.flask_api, "region", record.region),
+        ("fraud_detection", record.fraud_detection, "region", record.region),
+        ("healthcare_api", healthcare, "healthcare_api.region", getattr(healthcare, "region", None)),
+    ):
         network = getattr(settings, "network", None)
         zones = getattr(network, "availability_zones", None) or ()
         if _strings(zones) and where in catalog.regions and not all(z.startswith(f"{where}") for z in zones):
-            problems.append(f"{path}.{key}.network.availability_zones: {list(zones)} must all be zones of {where} "
-                            f"({region_key}); write zones like '{where}a'")
+            problems.append(
+                f"{path}.{key}.network.availability_zones: {list(zones)} must all be zones of {where} "
+                f"({region_key}); write zones like '{where}a'"
+            )
     return problems
 
 
@@ -591,24 +658,36 @@ def _value_pair_problems(record: EnvironmentRecord, path: str) -> list[str]:
         where = f"{path}.healthcare_api.cache"
         major = cache.engine_version.split(".")[0]
         if major.isdigit() and int(major) < 7:
-            problems.append(f"{where}.engine_version: {cache.engine_version!r}: IAM authentication needs Redis 7 or "
-                            "later; choose a 7.x version")
+            problems.append(
+                f"{where}.engine_version: {cache.engine_version!r}: IAM authentication needs Redis 7 or "
+                "later; choose a 7.x version"
+            )
         if cache.automatic_failover is True and cache.num_cache_clusters < 2:
-            problems.append(f"{where}.automatic_failover: needs num_cache_clusters >= 2 (a replica to promote); "
-                            f"num_cache_clusters is {cache.num_cache_clusters}")
+            problems.append(
+                f"{where}.automatic_failover: needs num_cache_clusters >= 2 (a replica to promote); "
+                f"num_cache_clusters is {cache.num_cache_clusters}"
+            )
         if cache.multi_az is True and cache.automatic_failover is not True:
             problems.append(f"{where}.multi_az: needs automatic_failover = true")
     api = record.healthcare_api
-    if api is not None and isinstance(api.throttling_rate_limit, int) and isinstance(api.throttling_burst_limit, int) \
-            and api.throttling_burst_limit < api.throttling_rate_limit:
-        problems.append(f"{path}.healthcare_api.throttling_burst_limit: {api.throttling_burst_limit} is below "
-                        f"throttling_rate_limit {api.throttling_rate_limit}; the burst must be at least the rate")
+    if (
+        api is not None
+        and isinstance(api.throttling_rate_limit, int)
+        and isinstance(api.throttling_burst_limit, int)
+        and api.throttling_burst_limit < api.throttling_rate_limit
+    ):
+        problems.append(
+            f"{path}.healthcare_api.throttling_burst_limit: {api.throttling_burst_limit} is below "
+            f"throttling_rate_limit {api.throttling_rate_limit}; the burst must be at least the rate"
+        )
     events = record.event_processing
     transition = getattr(events, "noncurrent_version_transition_days", None)
     expiration = getattr(events, "noncurrent_version_expiration_days", None)
     if isinstance(transition, int) and isinstance(expiration, int) and not 30 <= transition < expiration:
-        problems.append(f"{path}.event_processing.noncurrent_version_transition_days: {transition} must be >= 30 "
-                        f"(S3's STANDARD_IA minimum) and below noncurrent_version_expiration_days ({expiration})")
+        problems.append(
+            f"{path}.event_processing.noncurrent_version_transition_days: {transition} must be >= 30 "
+            f"(S3's STANDARD_IA minimum) and below noncurrent_version_expiration_days ({expiration})"
+        )
     return problems + _https_problems(record, path)
 
 
@@ -621,26 +700,19 @@ def _https_problems(record: EnvironmentRecord, path: str) -> list[str]:
         if settings is None:
             continue
         if (settings.hosted_zone_id is None) != (settings.domain_name is None):
-            problems.append(f"{path}.{key}: set both hosted_zone_id and domain_name (the ALB's alias record and the "
-                            "ACM DNS validation), or neither")
+            problems.append(
+                f"{path}.{key}: set both hosted_zone_id and domain_name (the ALB's alias record and the "
+                "ACM DNS validation), or neither"
+            )
         arn = settings.certificate_arn
         if isinstance(arn, str) and certificate_arn(arn, None) is None:  # type: ignore[arg-type]
             arn_region, arn_account = arn.split(":")[3:5]
             if (arn_region, arn_account) != (record.region, record.account_id):
-                problems.append(f"{path}.{key}.certificate_arn: the certificate is in {arn_region} / {arn_account}; "
-                                f"the load balancer needs one in {record.region} / {record.account_id} (region, "
-                                "account_id)")
-    return problems
-    if (flask.hosted_zone_id is None) != (flask.domain_name is None):
-        problems.append(f"{path}.flask_api: set both hosted_zone_id and domain_name (the ALB's alias record), or "
-                        "neither")
-    arn = flask.certificate_arn
-    if isinstance(arn, str) and certificate_arn(arn, None) is None:  # type: ignore[arg-type]
-        arn_region, arn_account = arn.split(":")[3:5]
-        if (arn_region, arn_account) != (record.region, record.account_id):
-            problems.append(f"{path}.flask_api.certificate_arn: the certificate is in {arn_region} / {arn_account}; "
-                            f"the load balancer needs one in {record.region} / {record.account_id} (region, "
-                            "account_id)")
+                problems.append(
+                    f"{path}.{key}.certificate_arn: the certificate is in {arn_region} / {arn_account}; "
+                    f"the load balancer needs one in {record.region} / {record.account_id} (region, "
+                    "account_id)"
+                )
     return problems
 
 
@@ -652,13 +724,17 @@ def service_problems(service: FargateServiceSettings, path: str, catalog: Catalo
     size = catalog.fargate_size_problem(service.task_cpu, service.task_memory)
     problems = [f"{path}.task_memory: {size}"] if size else []
     if not service.min_count <= service.desired_count <= service.max_count:
-        problems.append(f"{path}: min_count {service.min_count} <= desired_count {service.desired_count} <= "
-                        f"max_count {service.max_count} does not hold; order the three counts")
+        problems.append(
+            f"{path}: min_count {service.min_count} <= desired_count {service.desired_count} <= "
+            f"max_count {service.max_count} does not hold; order the three counts"
+        )
     if not service.health_check_path.startswith("/"):
         problems.append(f"{path}.health_check_path: {service.health_check_path!r} must start with '/'")
     elif not re.fullmatch(r"/[\x21-\x7e]{0,1023}", service.health_check_path):
-        problems.append(f"{path}.health_check_path: {service.health_check_path!r}: a load balancer health check "
-                        "path is at most 1024 printable characters without spaces")
+        problems.append(
+            f"{path}.health_check_path: {service.health_check_path!r}: a load balancer health check "
+            "path is at most 1024 printable characters without spaces"
+        )
     return problems
 
 
@@ -666,11 +742,17 @@ def _disaster_recovery_problems(dr: DisasterRecoverySettings | None, path: str) 
     """The DR region differs from the primary, and each VPC's zones belong to its own region."""
     if dr is None:
         return []
-    problems = [] if dr.primary_region != dr.dr_region else [
-        f"{path}.dr_region: {dr.dr_region!r} is also primary_region; the DR region must be another region"]
-    for key, network, where in (("primary_network", dr.primary_network, dr.primary_region),
-                                ("dr_network", dr.dr_network, dr.dr_region)):
+    problems = (
+        []
+        if dr.primary_region != dr.dr_region
+        else [f"{path}.dr_region: {dr.dr_region!r} is also primary_region; the DR region must be another region"]
+    )
+    for key, network, where in (
+        ("primary_network", dr.primary_network, dr.primary_region),
+        ("dr_network", dr.dr_network, dr.dr_region),
+    ):
         if network is not None and not all(z.startswith(where) for z in network.availability_zones):
-            problems.append(f"{path}.{key}.availability_zones: {list(network.availability_zones)} must all be "
-                            f"zones of {where}")
+            problems.append(
+                f"{path}.{key}.availability_zones: {list(network.availability_zones)} must all be zones of {where}"
+            )
     return problems

@@ -18,6 +18,7 @@ again.
 `load_all()` imports every submodule (what the eager package does), for code that inspects the whole provider
 (policies/checks: the taggable resource types) and for the benchmark's eager floor.
 """
+
 from __future__ import annotations
 
 import ast
@@ -40,8 +41,9 @@ _LOAD_SECONDS: list[float] = []
 def _without_submodule_imports(source: str, filename: str) -> Any:
     """The package's `__init__` compiled without its top-level `from . import <submodule>` statements."""
     tree = ast.parse(source, filename=filename)
-    tree.body = [node for node in tree.body
-                 if not (isinstance(node, ast.ImportFrom) and node.level == 1 and node.module is None)]
+    tree.body = [
+        node for node in tree.body if not (isinstance(node, ast.ImportFrom) and node.level == 1 and node.module is None)
+    ]
     return compile(tree, filename, "exec")
 
 
@@ -74,8 +76,8 @@ class _LazyPackageLoader(importlib.abc.Loader):
     def exec_module(self, module: ModuleType) -> None:
         """Run the package's `__init__` minus the submodule imports, then make submodules lazy attributes."""
         filename = self.real.get_filename(PACKAGE)
-        exec(_without_submodule_imports(self.real.get_source(PACKAGE) or "", filename),  # pylint: disable=exec-used
-             module.__dict__)
+        source = _without_submodule_imports(self.real.get_source(PACKAGE) or "", filename)
+        exec(source, module.__dict__)  # pylint: disable=exec-used
         _lazy_attributes(sys.modules[PACKAGE])  # publication.publish() registered a new, public module object
 
     def is_package(self, fullname: str) -> bool:
@@ -90,8 +92,9 @@ class _LazyPackageLoader(importlib.abc.Loader):
 class _LazyPackageFinder(importlib.abc.MetaPathFinder):
     """Finds the provider package as the path finder does, then loads it with _LazyPackageLoader."""
 
-    def find_spec(self, fullname: str, path: Sequence[str] | None,
-                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
         """The package's own spec with the lazy loader; None (not ours) for every other module."""
         if fullname != PACKAGE:
             return None
@@ -116,7 +119,7 @@ def is_lazy() -> bool:
 def loaded_submodules() -> list[str]:
     """The provider submodules imported in this process so far."""
     prefix = f"{PACKAGE}."
-    return sorted(name[len(prefix):] for name in sys.modules if name.startswith(prefix) and name.count(".") == 1)
+    return sorted(name[len(prefix) :] for name in sys.modules if name.startswith(prefix) and name.count(".") == 1)
 
 
 @contextmanager

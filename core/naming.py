@@ -15,6 +15,7 @@ with the name and the limit, never at deploy. Environment names and suffixes are
 loader first (config/model.py `environment_name`, config/selection.py), so the shortest room left is known:
 ENV_NAME_MAX_LENGTH + 1 + 8 characters of tail.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -76,11 +77,13 @@ def fit(workload: str, component: str, tail: str, max_length: int) -> str:
         return full
     digest = hashlib.sha256(full.encode("utf-8")).hexdigest()[:HASH_LENGTH]
     room = max_length - len(tail) - len(digest) - 2
-    head = f"{initials(workload)}-{component}"[:max(room, 0)].rstrip("-")
+    head = f"{initials(workload)}-{component}"[: max(room, 0)].rstrip("-")
     if len(head) < len(initials(workload)):
-        raise NamingError(f"name {full!r} is {len(full)} characters; the limit here is {max_length} and even its "
-                         f"short form '<initials>-<hash>-{tail}' does not fit: use a shorter environment name "
-                         "or suffix")
+        raise NamingError(
+            f"name {full!r} is {len(full)} characters; the limit here is {max_length} and even its "
+            f"short form '<initials>-<hash>-{tail}' does not fit: use a shorter environment name "
+            "or suffix"
+        )
     return f"{head}-{digest}-{tail}"
 
 

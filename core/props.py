@@ -1,4 +1,5 @@
 """Props validation shared by every module: collect every problem, then fail once with all of them."""
+
 from __future__ import annotations
 
 import json

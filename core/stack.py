@@ -3,6 +3,7 @@
 Deploy targets (local emulator or AWS) are not visible here: they differ only in endpoints and credentials, set in
 the process environment by tools/targets.py, so the synthesized JSON is the same for both.
 """
+
 from __future__ import annotations
 
 from typing import Any, ClassVar
@@ -25,16 +26,22 @@ class WorkloadStack(TerraformStack):
     description: ClassVar[str]
     remote_state: ClassVar[bool] = True
 
-    def __init__(self, scope: Construct, *, env: EnvironmentRecord, catalog: Catalog,
-                 suffix: str | None = None) -> None:
+    def __init__(
+        self, scope: Construct, *, env: EnvironmentRecord, catalog: Catalog, suffix: str | None = None
+    ) -> None:
         self.env = env
         self.catalog = catalog
         self.names = Namer(self.workload, env.name, env.account_id, suffix)
         super().__init__(scope, self.names.stack_name)
         self.provider = self.aws_provider("Aws", self.region)
         if self.remote_state:
-            S3Backend(self, bucket=state_bucket_name(env.name, env.account_id, env.region),
-                      key=self.names.state_key, region=env.region, encrypt=True)
+            S3Backend(
+                self,
+                bucket=state_bucket_name(env.name, env.account_id, env.region),
+                key=self.names.state_key,
+                region=env.region,
+                encrypt=True,
+            )
             # cdktf 0.21's S3Backend has no use_lockfile: native S3 locking (Terraform >= 1.10) is set by override.
             self.add_override("terraform.backend.s3.use_lockfile", True)
         else:

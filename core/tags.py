@@ -4,6 +4,7 @@ Tags are written on each resource (not only as provider default_tags) so the syn
 policy scan can check them per resource. Merge order is fixed: the resource's own tags, then the required tags,
 which always win.
 """
+
 from __future__ import annotations
 
 from typing import Any, Mapping

@@ -9,6 +9,7 @@ Defaults:
   comparison per alarm (GreaterThanThreshold unless given); missing data is not breaching unless the alarm says
   otherwise; it notifies the topic on ALARM and on OK; statistics starting with `p` are extended (percentiles)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,8 +62,9 @@ def _problems(props: AlarmsProps) -> list[str | None]:
         None if len(set(suffixes)) == len(suffixes) else f"alarm suffixes must be unique: {sorted(suffixes)}",
         next((f"alarm {a.suffix}: threshold must be > 0" for a in props.alarms if a.threshold <= 0), None),
         None if props.period_seconds % 60 == 0 else "period_seconds must be a multiple of 60",
-        None if 1 <= props.datapoints_to_alarm <= props.evaluation_periods else
-        "datapoints_to_alarm must be 1 to evaluation_periods",
+        None
+        if 1 <= props.datapoints_to_alarm <= props.evaluation_periods
+        else "datapoints_to_alarm must be 1 to evaluation_periods",
     ]
 
 
@@ -83,24 +85,48 @@ class Alarms(Construct):
         super().__init__(scope, id_)
         raise_problems(f"Alarms {id_}", _problems(props))
         topic_name = f"{props.name}-alarms"
-        self.topic = Topic(self, "AlarmTopic", props=TopicProps(
-            topic_name=topic_name, kms_key_arn=props.kms_key_arn, account_id=props.account_id,
-            subscriptions=endpoint_subscriptions(props.endpoints), provider=props.provider,
-            extra_policy_statements=({
-                "Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
-                "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish",
-                "Resource": f"arn:aws:sns:{props.region}:{props.account_id}:{topic_name}",
-                "Condition": {"StringEquals": {"aws:SourceAccount": props.account_id}}},)))
+        self.topic = Topic(
+            self,
+            "AlarmTopic",
+            props=TopicProps(
+                topic_name=topic_name,
+                kms_key_arn=props.kms_key_arn,
+                account_id=props.account_id,
+                subscriptions=endpoint_subscriptions(props.endpoints),
+                provider=props.provider,
+                extra_policy_statements=(
+                    {
+                        "Sid": "CloudWatchAlarmsPublish",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                        "Action": "sns:Publish",
+                        "Resource": f"arn:aws:sns:{props.region}:{props.account_id}:{topic_name}",
+                        "Condition": {"StringEquals": {"aws:SourceAccount": props.account_id}},
+                    },
+                ),
+            ),
+        )
         topic_arn = self.topic.topic.arn
         self.alarms = {
             a.suffix: CloudwatchMetricAlarm(
-                self, construct_id(a.suffix), alarm_name=f"{props.name}-{a.suffix}",
-                alarm_description=f"{a.description} ({a.comparison} {_number(a.threshold)})", namespace=a.namespace,
-                metric_name=a.metric, dimensions=a.dimensions,
+                self,
+                construct_id(a.suffix),
+                alarm_name=f"{props.name}-{a.suffix}",
+                alarm_description=f"{a.description} ({a.comparison} {_number(a.threshold)})",
+                namespace=a.namespace,
+                metric_name=a.metric,
+                dimensions=a.dimensions,
                 statistic=None if a.statistic.startswith("p") else a.statistic,
                 extended_statistic=a.statistic if a.statistic.startswith("p") else None,
-                comparison_operator=a.comparison, threshold=a.threshold, period=props.period_seconds,
-                evaluation_periods=props.evaluation_periods, datapoints_to_alarm=props.datapoints_to_alarm,
-                treat_missing_data=a.treat_missing_data, alarm_actions=[topic_arn], ok_actions=[topic_arn],
-                provider=props.provider)
-            for a in props.alarms}
+                comparison_operator=a.comparison,
+                threshold=a.threshold,
+                period=props.period_seconds,
+                evaluation_periods=props.evaluation_periods,
+                datapoints_to_alarm=props.datapoints_to_alarm,
+                treat_missing_data=a.treat_missing_data,
+                alarm_actions=[topic_arn],
+                ok_actions=[topic_arn],
+                provider=props.provider,
+            )
+            for a in props.alarms
+        }

@@ -24,6 +24,7 @@ Defaults:
 - not part of a global database unless `global_cluster_identifier` is given; `secondary=True` joins it as a
   read-only secondary (no database name or master user: both come from the primary)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -91,16 +92,24 @@ class AuroraProps:  # pylint: disable=too-many-instance-attributes
 
 def _problems(props: AuroraProps) -> list[str | None]:
     return [
-        *engine_problems(props.catalog, ENGINE, engine_version=props.engine_version,
-                         master_username=props.master_username, backup_retention_days=props.backup_retention_days,
-                         subnet_ids=props.subnet_ids),
+        *engine_problems(
+            props.catalog,
+            ENGINE,
+            engine_version=props.engine_version,
+            master_username=props.master_username,
+            backup_retention_days=props.backup_retention_days,
+            subnet_ids=props.subnet_ids,
+        ),
         None if props.instance_count >= 1 else "instance_count must be >= 1",
-        None if props.global_cluster_identifier or not props.secondary else
-        "secondary=True needs global_cluster_identifier (the global database to join)",
-        None if not props.secret_replicas or (props.global_cluster_identifier and not props.secondary) else
-        "secret_replicas apply only to the primary cluster of a global database (RDS manages the others' secret)",
-        None if props.secret_recovery_window_days == 0 or 7 <= props.secret_recovery_window_days <= 30 else
-        "secret_recovery_window_days must be 0 or 7 to 30",
+        None
+        if props.global_cluster_identifier or not props.secondary
+        else "secondary=True needs global_cluster_identifier (the global database to join)",
+        None
+        if not props.secret_replicas or (props.global_cluster_identifier and not props.secondary)
+        else "secret_replicas apply only to the primary cluster of a global database (RDS manages the others' secret)",
+        None
+        if props.secret_recovery_window_days == 0 or 7 <= props.secret_recovery_window_days <= 30
+        else "secret_recovery_window_days must be 0 or 7 to 30",
         None if props.password_version >= 1 else "password_version must be >= 1",
     ]
 
@@ -118,84 +127,153 @@ class AuroraPostgres(Construct):
         super().__init__(scope, id_)
         raise_problems(f"AuroraPostgres {id_}", _problems(props))
         self.port = props.port
-        self.security_group = client_security_group(self, name=f"{props.name}-db", vpc_id=props.vpc_id,
-                                                    service="PostgreSQL", port=props.port)
+        self.security_group = client_security_group(
+            self, name=f"{props.name}-db", vpc_id=props.vpc_id, service="PostgreSQL", port=props.port
+        )
         self.subnet_group = subnet_group(self, name=props.name, subnet_ids=props.subnet_ids)
         self.parameters = RdsClusterParameterGroup(
-            self, "Parameters", name=props.name, family=f"{ENGINE}{props.engine_version.split('.')[0]}",
+            self,
+            "Parameters",
+            name=props.name,
+            family=f"{ENGINE}{props.engine_version.split('.')[0]}",
             description=f"{props.name}: log DDL and statements slower than {props.slow_query_milliseconds} ms",
-            parameter=[RdsClusterParameterGroupParameter(name="log_statement", value="ddl"),
-                       RdsClusterParameterGroupParameter(name="log_min_duration_statement",
-                                                         value=str(props.slow_query_milliseconds))])
+            parameter=[
+                RdsClusterParameterGroupParameter(name="log_statement", value="ddl"),
+                RdsClusterParameterGroupParameter(
+                    name="log_min_duration_statement", value=str(props.slow_query_milliseconds)
+                ),
+            ],
+        )
         own_secret = manages_own_secret(props)
         password = self._own_secret(props) if own_secret else None
         self.cluster = RdsCluster(
-            self, "Cluster", cluster_identifier=props.name, engine=ENGINE, engine_mode="provisioned",
-            engine_version=props.engine_version, global_cluster_identifier=props.global_cluster_identifier,
+            self,
+            "Cluster",
+            cluster_identifier=props.name,
+            engine=ENGINE,
+            engine_mode="provisioned",
+            engine_version=props.engine_version,
+            global_cluster_identifier=props.global_cluster_identifier,
             database_name=None if props.secondary else props.database_name,
             master_username=None if props.secondary else props.master_username,
             manage_master_user_password=None if props.secondary or own_secret else True,
             master_user_secret_kms_key_id=None if props.secondary or own_secret else props.kms_key_arn,
-            master_password_wo=password, master_password_wo_version=props.password_version if own_secret else None,
-            storage_encrypted=True, kms_key_id=props.kms_key_arn,
-            db_subnet_group_name=self.subnet_group.name, vpc_security_group_ids=[self.security_group.id],
-            db_cluster_parameter_group_name=self.parameters.name, port=props.port,
-            iam_database_authentication_enabled=True, enabled_cloudwatch_logs_exports=["postgresql"],
-            backup_retention_period=props.backup_retention_days, preferred_backup_window="03:00-04:00",
-            preferred_maintenance_window="sun:05:00-sun:06:00", copy_tags_to_snapshot=True,
-            deletion_protection=props.deletion_protection, skip_final_snapshot=props.skip_final_snapshot,
-            final_snapshot_identifier=None if props.skip_final_snapshot else f"{props.name}-final")
+            master_password_wo=password,
+            master_password_wo_version=props.password_version if own_secret else None,
+            storage_encrypted=True,
+            kms_key_id=props.kms_key_arn,
+            db_subnet_group_name=self.subnet_group.name,
+            vpc_security_group_ids=[self.security_group.id],
+            db_cluster_parameter_group_name=self.parameters.name,
+            port=props.port,
+            iam_database_authentication_enabled=True,
+            enabled_cloudwatch_logs_exports=["postgresql"],
+            backup_retention_period=props.backup_retention_days,
+            preferred_backup_window="03:00-04:00",
+            preferred_maintenance_window="sun:05:00-sun:06:00",
+            copy_tags_to_snapshot=True,
+            deletion_protection=props.deletion_protection,
+            skip_final_snapshot=props.skip_final_snapshot,
+            final_snapshot_identifier=None if props.skip_final_snapshot else f"{props.name}-final",
+        )
         if not props.deletion_protection:
-            suppress(self.cluster, "CKV_AWS_139", "deletion protection is set per environment (deletion_protection "
-                     "in the environment record); this environment leaves it off so it can be torn down")
-        suppress(self.cluster, "CKV2_AWS_8", "backed up by Aurora itself: continuous backups with point-in-time "
-                 "restore for backup_retention_days, plus a final snapshot where the record protects data")
+            suppress(
+                self.cluster,
+                "CKV_AWS_139",
+                "deletion protection is set per environment (deletion_protection "
+                "in the environment record); this environment leaves it off so it can be torn down",
+            )
+        suppress(
+            self.cluster,
+            "CKV2_AWS_8",
+            "backed up by Aurora itself: continuous backups with point-in-time "
+            "restore for backup_retention_days, plus a final snapshot where the record protects data",
+        )
         monitoring = monitoring_role(self, name=props.name)
         self.instances = [
             RdsClusterInstance(
-                self, f"Instance{i}", identifier=f"{props.name}-{i}", cluster_identifier=self.cluster.id,
-                engine=ENGINE, engine_version=props.engine_version, instance_class=props.instance_class,
-                db_subnet_group_name=self.subnet_group.name, publicly_accessible=False,
-                auto_minor_version_upgrade=True, performance_insights_enabled=True,
-                monitoring_interval=props.monitoring_interval_seconds, monitoring_role_arn=monitoring.arn,
+                self,
+                f"Instance{i}",
+                identifier=f"{props.name}-{i}",
+                cluster_identifier=self.cluster.id,
+                engine=ENGINE,
+                engine_version=props.engine_version,
+                instance_class=props.instance_class,
+                db_subnet_group_name=self.subnet_group.name,
+                publicly_accessible=False,
+                auto_minor_version_upgrade=True,
+                performance_insights_enabled=True,
+                monitoring_interval=props.monitoring_interval_seconds,
+                monitoring_role_arn=monitoring.arn,
                 performance_insights_kms_key_id=props.kms_key_arn,
-                performance_insights_retention_period=props.performance_insights_retention_days)
-            for i in range(props.instance_count)]
+                performance_insights_retention_period=props.performance_insights_retention_days,
+            )
+            for i in range(props.instance_count)
+        ]
 
     def _own_secret(self, props: AuroraProps) -> str:
         """The ephemeral generated password, the secret holding it (replicated) and the secret's write-only version;
         returns the expression of the password for `master_password_wo`."""
         stack = TerraformStack.of(self)
         ephemeral = "".join(c if c.isalnum() else "_" for c in f"{props.name}_master_password")
-        stack.add_override(f"ephemeral.aws_secretsmanager_random_password.{ephemeral}", {
-            "password_length": PASSWORD_LENGTH, "exclude_characters": PASSWORD_EXCLUDED_CHARACTERS,
-            "require_each_included_type": True})
+        stack.add_override(
+            f"ephemeral.aws_secretsmanager_random_password.{ephemeral}",
+            {
+                "password_length": PASSWORD_LENGTH,
+                "exclude_characters": PASSWORD_EXCLUDED_CHARACTERS,
+                "require_each_included_type": True,
+            },
+        )
         password = f"ephemeral.aws_secretsmanager_random_password.{ephemeral}.random_password"
         self.master_secret = SecretsmanagerSecret(
-            self, "MasterSecret", name=f"{props.name}-master", kms_key_id=props.kms_key_arn,
+            self,
+            "MasterSecret",
+            name=f"{props.name}-master",
+            kms_key_id=props.kms_key_arn,
             description=f"master user of the {props.name} Aurora global database (replicated to the DR region)",
             recovery_window_in_days=props.secret_recovery_window_days,
-            replica=[SecretsmanagerSecretReplica(region=r.region, kms_key_id=r.kms_key_arn)
-                     for r in props.secret_replicas])
+            replica=[
+                SecretsmanagerSecretReplica(region=r.region, kms_key_id=r.kms_key_arn) for r in props.secret_replicas
+            ],
+        )
         self.master_secret_version = SecretsmanagerSecretVersion(
-            self, "MasterSecretVersion", secret_id=self.master_secret.id,
+            self,
+            "MasterSecretVersion",
+            secret_id=self.master_secret.id,
             secret_string_wo=f'${{jsonencode({{username = "{props.master_username}", password = {password}}})}}',
-            secret_string_wo_version=props.password_version)
-        suppress(self.master_secret, "CKV2_AWS_57", "Secrets Manager rotation cannot reach a global database's "
-                 "master user without a rotation Lambda in its VPC; the password is rotated by Terraform "
-                 "(password_version), written only as write-only arguments, never stored in state")
+            secret_string_wo_version=props.password_version,
+        )
+        suppress(
+            self.master_secret,
+            "CKV2_AWS_57",
+            "Secrets Manager rotation cannot reach a global database's "
+            "master user without a rotation Lambda in its VPC; the password is rotated by Terraform "
+            "(password_version), written only as write-only arguments, never stored in state",
+        )
         return f"${{{password}}}"
 
     def allow_from(self, label: str, client_security_group_id: str) -> None:
         """Open the port to one client security group: ingress here, the matching egress on the client."""
-        VpcSecurityGroupIngressRule(self, f"From{label}", security_group_id=self.security_group.id,
-                                    ip_protocol="tcp", from_port=self.port, to_port=self.port,
-                                    referenced_security_group_id=client_security_group_id,
-                                    description=f"{label} to PostgreSQL")
-        VpcSecurityGroupEgressRule(self, f"{label}ToDatabase", security_group_id=client_security_group_id,
-                                   ip_protocol="tcp", from_port=self.port, to_port=self.port,
-                                   referenced_security_group_id=self.security_group.id,
-                                   description="to the database")
+        VpcSecurityGroupIngressRule(
+            self,
+            f"From{label}",
+            security_group_id=self.security_group.id,
+            ip_protocol="tcp",
+            from_port=self.port,
+            to_port=self.port,
+            referenced_security_group_id=client_security_group_id,
+            description=f"{label} to PostgreSQL",
+        )
+        VpcSecurityGroupEgressRule(
+            self,
+            f"{label}ToDatabase",
+            security_group_id=client_security_group_id,
+            ip_protocol="tcp",
+            from_port=self.port,
+            to_port=self.port,
+            referenced_security_group_id=self.security_group.id,
+            description="to the database",
+        )
 
     @property
     def secret_arn(self) -> str:

@@ -12,6 +12,7 @@ Defaults:
 - both buckets must be versioned first: pass their versioning resources in `depends_on`
 - created through `provider` (the source bucket's region) when given
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -65,46 +66,101 @@ class BucketReplication(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, props: BucketReplicationProps) -> None:
         super().__init__(scope, id_)
-        raise_problems(f"BucketReplication {id_}", [
-            None if props.source_region != props.replica_region else
-            "replica_region must differ from source_region (this is cross-region replication)"])
-        self.role = IamRole(self, "Role", name=props.role_name, provider=props.provider,
-                            description="S3 replication of one bucket into its replica",
-                            assume_role_policy=policy_json({
-                                "Effect": "Allow", "Action": "sts:AssumeRole",
-                                "Principal": {"Service": "s3.amazonaws.com"},
-                                "Condition": {"StringEquals": {"aws:SourceAccount": props.account_id}}}))
-        self.role_policy = IamRolePolicy(self, "Policy", name="replicate", role=self.role.id, provider=props.provider,
-                                         policy=policy_json(*statements(props)))
+        raise_problems(
+            f"BucketReplication {id_}",
+            [
+                None
+                if props.source_region != props.replica_region
+                else "replica_region must differ from source_region (this is cross-region replication)"
+            ],
+        )
+        self.role = IamRole(
+            self,
+            "Role",
+            name=props.role_name,
+            provider=props.provider,
+            description="S3 replication of one bucket into its replica",
+            assume_role_policy=policy_json(
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRole",
+                    "Principal": {"Service": "s3.amazonaws.com"},
+                    "Condition": {"StringEquals": {"aws:SourceAccount": props.account_id}},
+                }
+            ),
+        )
+        self.role_policy = IamRolePolicy(
+            self,
+            "Policy",
+            name="replicate",
+            role=self.role.id,
+            provider=props.provider,
+            policy=policy_json(*statements(props)),
+        )
         enabled = "Enabled" if props.replication_time_control else "Disabled"
         self.configuration = S3BucketReplicationConfigurationA(
-            self, "Configuration", bucket=props.source_bucket_id, role=self.role.arn, provider=props.provider,
-            rule=[Rule(
-                id=RULE_ID, status="Enabled", priority=1, filter=Filter(prefix=""),
-                delete_marker_replication=DeleteMarkers(status="Enabled"),
-                source_selection_criteria=SourceSelection(sse_kms_encrypted_objects=KmsObjects(status="Enabled")),
-                destination=Destination(
-                    bucket=props.replica_bucket_arn, storage_class="STANDARD",
-                    encryption_configuration=ReplicaEncryption(replica_kms_key_id=props.replica_kms_key_arn),
-                    metrics=Metrics(status="Enabled", event_threshold=MetricsThreshold(minutes=SLA_MINUTES)),
-                    replication_time=ReplicationTime(status=enabled,
-                                                     time=ReplicationTimeMinutes(minutes=SLA_MINUTES))))],
-            depends_on=[self.role_policy, *props.depends_on])
+            self,
+            "Configuration",
+            bucket=props.source_bucket_id,
+            role=self.role.arn,
+            provider=props.provider,
+            rule=[
+                Rule(
+                    id=RULE_ID,
+                    status="Enabled",
+                    priority=1,
+                    filter=Filter(prefix=""),
+                    delete_marker_replication=DeleteMarkers(status="Enabled"),
+                    source_selection_criteria=SourceSelection(sse_kms_encrypted_objects=KmsObjects(status="Enabled")),
+                    destination=Destination(
+                        bucket=props.replica_bucket_arn,
+                        storage_class="STANDARD",
+                        encryption_configuration=ReplicaEncryption(replica_kms_key_id=props.replica_kms_key_arn),
+                        metrics=Metrics(status="Enabled", event_threshold=MetricsThreshold(minutes=SLA_MINUTES)),
+                        replication_time=ReplicationTime(
+                            status=enabled, time=ReplicationTimeMinutes(minutes=SLA_MINUTES)
+                        ),
+                    ),
+                )
+            ],
+            depends_on=[self.role_policy, *props.depends_on],
+        )
 
 
 def statements(props: BucketReplicationProps) -> list[dict[str, Any]]:
     """The replication role's permissions (AWS's documented minimum for SSE-KMS replication)."""
     source, replica = props.source_bucket_arn, props.replica_bucket_arn
     return [
-        {"Sid": "ReadReplicationConfiguration", "Effect": "Allow",
-         "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"], "Resource": source},
-        {"Sid": "ReadSourceVersions", "Effect": "Allow", "Resource": f"{source}/*",
-         "Action": ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]},
-        {"Sid": "WriteReplicas", "Effect": "Allow", "Resource": f"{replica}/*",
-         "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]},
-        {"Sid": "DecryptSource", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": props.source_kms_key_arn,
-         "Condition": {"StringEquals": {"kms:ViaService": f"s3.{props.source_region}.amazonaws.com"}}},
-        {"Sid": "EncryptReplica", "Effect": "Allow", "Action": ["kms:Encrypt", "kms:GenerateDataKey"],
-         "Resource": props.replica_kms_key_arn,
-         "Condition": {"StringEquals": {"kms:ViaService": f"s3.{props.replica_region}.amazonaws.com"}}},
+        {
+            "Sid": "ReadReplicationConfiguration",
+            "Effect": "Allow",
+            "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+            "Resource": source,
+        },
+        {
+            "Sid": "ReadSourceVersions",
+            "Effect": "Allow",
+            "Resource": f"{source}/*",
+            "Action": ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+        },
+        {
+            "Sid": "WriteReplicas",
+            "Effect": "Allow",
+            "Resource": f"{replica}/*",
+            "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+        },
+        {
+            "Sid": "DecryptSource",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": props.source_kms_key_arn,
+            "Condition": {"StringEquals": {"kms:ViaService": f"s3.{props.source_region}.amazonaws.com"}},
+        },
+        {
+            "Sid": "EncryptReplica",
+            "Effect": "Allow",
+            "Action": ["kms:Encrypt", "kms:GenerateDataKey"],
+            "Resource": props.replica_kms_key_arn,
+            "Condition": {"StringEquals": {"kms:ViaService": f"s3.{props.replica_region}.amazonaws.com"}},
+        },
     ]

@@ -7,6 +7,7 @@ Defaults:
   tagged images are kept
 - force_delete off: a repository holding images is never deleted by Terraform
 """
+
 from __future__ import annotations
 
 import json
@@ -36,16 +37,34 @@ class ContainerRegistryProps:
 
 def lifecycle_policy(props: ContainerRegistryProps) -> str:
     """The repository's lifecycle policy document."""
-    return json.dumps({"rules": [
-        {"rulePriority": 1, "description": "expire untagged images",
-         "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days",
-                       "countNumber": props.untagged_expiry_days},
-         "action": {"type": "expire"}},
-        {"rulePriority": 2, "description": f"keep the newest {props.max_tagged_images} images",
-         "selection": {"tagStatus": "any", "countType": "imageCountMoreThan",
-                       "countNumber": props.max_tagged_images},
-         "action": {"type": "expire"}},
-    ]}, sort_keys=True)
+    return json.dumps(
+        {
+            "rules": [
+                {
+                    "rulePriority": 1,
+                    "description": "expire untagged images",
+                    "selection": {
+                        "tagStatus": "untagged",
+                        "countType": "sinceImagePushed",
+                        "countUnit": "days",
+                        "countNumber": props.untagged_expiry_days,
+                    },
+                    "action": {"type": "expire"},
+                },
+                {
+                    "rulePriority": 2,
+                    "description": f"keep the newest {props.max_tagged_images} images",
+                    "selection": {
+                        "tagStatus": "any",
+                        "countType": "imageCountMoreThan",
+                        "countNumber": props.max_tagged_images,
+                    },
+                    "action": {"type": "expire"},
+                },
+            ]
+        },
+        sort_keys=True,
+    )
 
 
 class ContainerRegistry(Construct):
@@ -53,15 +72,24 @@ class ContainerRegistry(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, props: ContainerRegistryProps) -> None:
         super().__init__(scope, id_)
-        raise_problems(f"ContainerRegistry {id_}", [
-            None if props.untagged_expiry_days >= 1 else "untagged_expiry_days must be >= 1",
-            None if props.max_tagged_images >= 1 else "max_tagged_images must be >= 1",
-        ])
+        raise_problems(
+            f"ContainerRegistry {id_}",
+            [
+                None if props.untagged_expiry_days >= 1 else "untagged_expiry_days must be >= 1",
+                None if props.max_tagged_images >= 1 else "max_tagged_images must be >= 1",
+            ],
+        )
         self.repository = EcrRepository(
-            self, "Repository", name=props.repository_name, image_tag_mutability="IMMUTABLE",
+            self,
+            "Repository",
+            name=props.repository_name,
+            image_tag_mutability="IMMUTABLE",
             image_scanning_configuration=EcrRepositoryImageScanningConfiguration(scan_on_push=True),
-            encryption_configuration=[EcrRepositoryEncryptionConfiguration(encryption_type="KMS",
-                                                                           kms_key=props.kms_key_arn)],
-            force_delete=props.force_delete)
-        self.lifecycle = EcrLifecyclePolicy(self, "Lifecycle", repository=self.repository.name,
-                                            policy=lifecycle_policy(props))
+            encryption_configuration=[
+                EcrRepositoryEncryptionConfiguration(encryption_type="KMS", kms_key=props.kms_key_arn)
+            ],
+            force_delete=props.force_delete,
+        )
+        self.lifecycle = EcrLifecyclePolicy(
+            self, "Lifecycle", repository=self.repository.name, policy=lifecycle_policy(props)
+        )

@@ -8,6 +8,7 @@ Defaults:
   answers with the PRIMARY site while its check passes, with the SECONDARY otherwise
 - sites are listed primary first
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,32 +51,63 @@ class FailoverDns(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, props: FailoverDnsProps) -> None:
         super().__init__(scope, id_)
-        raise_problems(f"FailoverDns {id_}", [
-            None if props.record_name.endswith(props.domain_name) else
-            f"record_name {props.record_name!r} must be inside domain_name {props.domain_name!r}",
-            None if props.request_interval_seconds in (10, 30) else "request_interval_seconds must be 10 or 30",
-            None if len({s.label for s in props.sites}) == 2 else "the two sites need different labels"])
+        raise_problems(
+            f"FailoverDns {id_}",
+            [
+                None
+                if props.record_name.endswith(props.domain_name)
+                else f"record_name {props.record_name!r} must be inside domain_name {props.domain_name!r}",
+                None if props.request_interval_seconds in (10, 30) else "request_interval_seconds must be 10 or 30",
+                None if len({s.label for s in props.sites}) == 2 else "the two sites need different labels",
+            ],
+        )
         self.zone = None
         if props.hosted_zone_id is None:
-            self.zone = Route53Zone(self, "Zone", name=props.domain_name,
-                                    comment=f"failover records of {props.record_name}")
-            suppress(self.zone, "CKV2_AWS_38", "DNSSEC signing needs a KMS key in us-east-1 and a DS record in "
-                     "the parent zone, which the domain's registrar owns; records here are CNAMEs to TLS endpoints")
-            suppress(self.zone, "CKV2_AWS_39", "the zone holds only the two failover records: their health "
-                     "checks and alarms show every failover; DNS query logs add nothing to that")
+            self.zone = Route53Zone(
+                self, "Zone", name=props.domain_name, comment=f"failover records of {props.record_name}"
+            )
+            suppress(
+                self.zone,
+                "CKV2_AWS_38",
+                "DNSSEC signing needs a KMS key in us-east-1 and a DS record in "
+                "the parent zone, which the domain's registrar owns; records here are CNAMEs to TLS endpoints",
+            )
+            suppress(
+                self.zone,
+                "CKV2_AWS_39",
+                "the zone holds only the two failover records: their health "
+                "checks and alarms show every failover; DNS query logs add nothing to that",
+            )
         self.zone_id = props.hosted_zone_id or (self.zone.zone_id if self.zone else "")
         self.health_checks = []
         self.records = []
         for role, site in zip(ROLES, props.sites):
             pascal = role.title()
             check = Route53HealthCheck(
-                self, f"{pascal}HealthCheck", type="HTTPS", fqdn=site.host, port=443,
-                resource_path=site.health_path, enable_sni=True, measure_latency=True,
-                failure_threshold=props.failure_threshold, request_interval=props.request_interval_seconds,
-                tags={"Name": f"{props.record_name}-{site.label}"})
+                self,
+                f"{pascal}HealthCheck",
+                type="HTTPS",
+                fqdn=site.host,
+                port=443,
+                resource_path=site.health_path,
+                enable_sni=True,
+                measure_latency=True,
+                failure_threshold=props.failure_threshold,
+                request_interval=props.request_interval_seconds,
+                tags={"Name": f"{props.record_name}-{site.label}"},
+            )
             self.health_checks.append(check)
-            self.records.append(Route53Record(
-                self, f"{pascal}Record", zone_id=self.zone_id, name=props.record_name, type="CNAME",
-                ttl=props.ttl_seconds, records=[site.host], set_identifier=site.label,
-                health_check_id=check.id,
-                failover_routing_policy=Route53RecordFailoverRoutingPolicy(type=role)))
+            self.records.append(
+                Route53Record(
+                    self,
+                    f"{pascal}Record",
+                    zone_id=self.zone_id,
+                    name=props.record_name,
+                    type="CNAME",
+                    ttl=props.ttl_seconds,
+                    records=[site.host],
+                    set_identifier=site.label,
+                    health_check_id=check.id,
+                    failover_routing_policy=Route53RecordFailoverRoutingPolicy(type=role),
+                )
+            )

@@ -12,6 +12,7 @@ Defaults:
   whatever other modules open to it (modules/aurora.py)
 - deployment circuit breaker with rollback; Application Auto Scaling between min and max on average CPU
 """
+
 from __future__ import annotations
 
 import json
@@ -88,8 +89,9 @@ class FargateServiceProps:  # pylint: disable=too-many-instance-attributes
 def _problems(props: FargateServiceProps) -> list[str | None]:
     return [
         props.catalog.fargate_size_problem(props.cpu, props.memory),
-        None if 1 <= props.min_count <= props.desired_count <= props.max_count else
-        "counts must satisfy 1 <= min_count <= desired_count <= max_count",
+        None
+        if 1 <= props.min_count <= props.desired_count <= props.max_count
+        else "counts must satisfy 1 <= min_count <= desired_count <= max_count",
         None if len(props.name) <= 32 else f"name {props.name!r} is longer than a target group's 32 characters",
         None if props.health_check_path.startswith("/") else "health_check_path must start with '/'",
     ]
@@ -97,16 +99,30 @@ def _problems(props: FargateServiceProps) -> list[str | None]:
 
 def container_definitions(props: FargateServiceProps, log_group_name: str) -> str:
     """The task's container definitions: JSON whose references Terraform resolves on apply."""
-    return json.dumps([{
-        "name": props.container_name, "image": props.image, "essential": True, "readonlyRootFilesystem": True,
-        "portMappings": [{"containerPort": props.container_port, "hostPort": props.container_port,
-                          "protocol": "tcp"}],
-        "environment": [{"name": k, "value": v} for k, v in sorted(props.environment.items())],
-        "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(props.secrets.items())],
-        "logConfiguration": {"logDriver": "awslogs", "options": {
-            "awslogs-group": log_group_name, "awslogs-region": props.region,
-            "awslogs-stream-prefix": props.container_name}},
-    }], sort_keys=True)
+    return json.dumps(
+        [
+            {
+                "name": props.container_name,
+                "image": props.image,
+                "essential": True,
+                "readonlyRootFilesystem": True,
+                "portMappings": [
+                    {"containerPort": props.container_port, "hostPort": props.container_port, "protocol": "tcp"}
+                ],
+                "environment": [{"name": k, "value": v} for k, v in sorted(props.environment.items())],
+                "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(props.secrets.items())],
+                "logConfiguration": {
+                    "logDriver": "awslogs",
+                    "options": {
+                        "awslogs-group": log_group_name,
+                        "awslogs-region": props.region,
+                        "awslogs-stream-prefix": props.container_name,
+                    },
+                },
+            }
+        ],
+        sort_keys=True,
+    )
 
 
 class FargateService(Construct):  # pylint: disable=too-many-instance-attributes
@@ -115,77 +131,173 @@ class FargateService(Construct):  # pylint: disable=too-many-instance-attributes
     def __init__(self, scope: Construct, id_: str, *, props: FargateServiceProps) -> None:
         super().__init__(scope, id_)
         raise_problems(f"FargateService {id_}", _problems(props))
-        self.log_group = CloudwatchLogGroup(self, "LogGroup", name=f"/ecs/{props.name}",
-                                            retention_in_days=props.log_retention_days,
-                                            kms_key_id=props.log_kms_key_arn)
+        self.log_group = CloudwatchLogGroup(
+            self,
+            "LogGroup",
+            name=f"/ecs/{props.name}",
+            retention_in_days=props.log_retention_days,
+            kms_key_id=props.log_kms_key_arn,
+        )
         if props.log_retention_days < 365:
-            suppress(self.log_group, "CKV_AWS_338", f"application logs of this environment are kept "
-                     f"{props.log_retention_days} days by its record (log_retention_days)")
-        self.roles = FargateRoles(self, "Roles", props=FargateRolesProps(
-            name=props.name, account_id=props.account_id, repository_arn=props.repository_arn,
-            log_group_arn=self.log_group.arn,
-            secret_arns=props.secret_arns, secret_kms_key_arns=props.secret_kms_key_arns,
-            task_policy_statements=props.task_policy_statements))
-        self.cluster = EcsCluster(self, "Cluster", name=props.name,
-                                  setting=[EcsClusterSetting(name="containerInsights", value="enabled")])
+            suppress(
+                self.log_group,
+                "CKV_AWS_338",
+                f"application logs of this environment are kept "
+                f"{props.log_retention_days} days by its record (log_retention_days)",
+            )
+        self.roles = FargateRoles(
+            self,
+            "Roles",
+            props=FargateRolesProps(
+                name=props.name,
+                account_id=props.account_id,
+                repository_arn=props.repository_arn,
+                log_group_arn=self.log_group.arn,
+                secret_arns=props.secret_arns,
+                secret_kms_key_arns=props.secret_kms_key_arns,
+                task_policy_statements=props.task_policy_statements,
+            ),
+        )
+        self.cluster = EcsCluster(
+            self, "Cluster", name=props.name, setting=[EcsClusterSetting(name="containerInsights", value="enabled")]
+        )
         self.task_definition = EcsTaskDefinition(
-            self, "TaskDefinition", family=props.name, requires_compatibilities=["FARGATE"], network_mode="awsvpc",
-            cpu=str(props.cpu), memory=str(props.memory), execution_role_arn=self.roles.execution_role.arn,
+            self,
+            "TaskDefinition",
+            family=props.name,
+            requires_compatibilities=["FARGATE"],
+            network_mode="awsvpc",
+            cpu=str(props.cpu),
+            memory=str(props.memory),
+            execution_role_arn=self.roles.execution_role.arn,
             task_role_arn=self.roles.task_role.arn,
-            container_definitions=container_definitions(props, self.log_group.name))
+            container_definitions=container_definitions(props, self.log_group.name),
+        )
         self._network(props)
         self.service = EcsService(
-            self, "Service", name=props.name, cluster=self.cluster.arn, task_definition=self.task_definition.arn,
-            launch_type="FARGATE", platform_version="LATEST", desired_count=props.desired_count,
+            self,
+            "Service",
+            name=props.name,
+            cluster=self.cluster.arn,
+            task_definition=self.task_definition.arn,
+            launch_type="FARGATE",
+            platform_version="LATEST",
+            desired_count=props.desired_count,
             network_configuration=EcsServiceNetworkConfiguration(
-                subnets=props.subnet_ids, security_groups=[self.security_group.id], assign_public_ip=False),
-            load_balancer=[EcsServiceLoadBalancer(target_group_arn=self.target_group.arn,
-                                                  container_name=props.container_name,
-                                                  container_port=props.container_port)],
+                subnets=props.subnet_ids, security_groups=[self.security_group.id], assign_public_ip=False
+            ),
+            load_balancer=[
+                EcsServiceLoadBalancer(
+                    target_group_arn=self.target_group.arn,
+                    container_name=props.container_name,
+                    container_port=props.container_port,
+                )
+            ],
             deployment_circuit_breaker=EcsServiceDeploymentCircuitBreaker(enable=True, rollback=True),
-            health_check_grace_period_seconds=60, depends_on=[self.listener_rule],
+            health_check_grace_period_seconds=60,
+            depends_on=[self.listener_rule],
             # Auto scaling owns the running count once deployed.
-            lifecycle=TerraformResourceLifecycle(ignore_changes=["desired_count"]))
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["desired_count"]),
+        )
         self._scaling(props)
 
     def _network(self, props: FargateServiceProps) -> None:
-        self.security_group = SecurityGroup(self, "SecurityGroup", name=f"{props.name}-tasks", vpc_id=props.vpc_id,
-                                            description=f"{props.name} tasks: from the ALB only",
-                                            tags={"Name": f"{props.name}-tasks"})
+        self.security_group = SecurityGroup(
+            self,
+            "SecurityGroup",
+            name=f"{props.name}-tasks",
+            vpc_id=props.vpc_id,
+            description=f"{props.name} tasks: from the ALB only",
+            tags={"Name": f"{props.name}-tasks"},
+        )
         port = props.container_port
-        VpcSecurityGroupIngressRule(self, "FromAlb", security_group_id=self.security_group.id, ip_protocol="tcp",
-                                    from_port=port, to_port=port,
-                                    referenced_security_group_id=props.alb_security_group_id,
-                                    description="load balancer to the container port")
-        VpcSecurityGroupEgressRule(self, "AlbToTasks", security_group_id=props.alb_security_group_id,
-                                   ip_protocol="tcp", from_port=port, to_port=port,
-                                   referenced_security_group_id=self.security_group.id,
-                                   description=f"to the {props.name} tasks")
-        VpcSecurityGroupEgressRule(self, "ToAwsApis", security_group_id=self.security_group.id, ip_protocol="tcp",
-                                   from_port=443, to_port=443, cidr_ipv4="0.0.0.0/0",
-                                   description="HTTPS to AWS APIs (ECR, Secrets Manager, CloudWatch Logs)")
+        VpcSecurityGroupIngressRule(
+            self,
+            "FromAlb",
+            security_group_id=self.security_group.id,
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            referenced_security_group_id=props.alb_security_group_id,
+            description="load balancer to the container port",
+        )
+        VpcSecurityGroupEgressRule(
+            self,
+            "AlbToTasks",
+            security_group_id=props.alb_security_group_id,
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            referenced_security_group_id=self.security_group.id,
+            description=f"to the {props.name} tasks",
+        )
+        VpcSecurityGroupEgressRule(
+            self,
+            "ToAwsApis",
+            security_group_id=self.security_group.id,
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            cidr_ipv4="0.0.0.0/0",
+            description="HTTPS to AWS APIs (ECR, Secrets Manager, CloudWatch Logs)",
+        )
         self.target_group = LbTargetGroup(
-            self, "TargetGroup", name=props.name, port=port, protocol="HTTP", target_type="ip", vpc_id=props.vpc_id,
+            self,
+            "TargetGroup",
+            name=props.name,
+            port=port,
+            protocol="HTTP",
+            target_type="ip",
+            vpc_id=props.vpc_id,
             deregistration_delay="30",
-            health_check=LbTargetGroupHealthCheck(enabled=True, path=props.health_check_path, matcher="200",
-                                                  protocol="HTTP", interval=30, timeout=5, healthy_threshold=3,
-                                                  unhealthy_threshold=3))
-        suppress(self.target_group, "CKV_AWS_378", "TLS ends at the load balancer; from there to the tasks traffic "
-                 "stays inside the VPC, allowed only from the ALB's security group")
+            health_check=LbTargetGroupHealthCheck(
+                enabled=True,
+                path=props.health_check_path,
+                matcher="200",
+                protocol="HTTP",
+                interval=30,
+                timeout=5,
+                healthy_threshold=3,
+                unhealthy_threshold=3,
+            ),
+        )
+        suppress(
+            self.target_group,
+            "CKV_AWS_378",
+            "TLS ends at the load balancer; from there to the tasks traffic "
+            "stays inside the VPC, allowed only from the ALB's security group",
+        )
         self.listener_rule = LbListenerRule(
-            self, "ListenerRule", listener_arn=props.listener_arn, priority=props.listener_rule_priority,
+            self,
+            "ListenerRule",
+            listener_arn=props.listener_arn,
+            priority=props.listener_rule_priority,
             action=[LbListenerRuleAction(type="forward", target_group_arn=self.target_group.arn)],
-            condition=[LbListenerRuleCondition(path_pattern=LbListenerRuleConditionPathPattern(values=["/*"]))])
+            condition=[LbListenerRuleCondition(path_pattern=LbListenerRuleConditionPathPattern(values=["/*"]))],
+        )
 
     def _scaling(self, props: FargateServiceProps) -> None:
         self.scaling_target = AppautoscalingTarget(
-            self, "ScalingTarget", service_namespace="ecs", scalable_dimension="ecs:service:DesiredCount",
+            self,
+            "ScalingTarget",
+            service_namespace="ecs",
+            scalable_dimension="ecs:service:DesiredCount",
             resource_id=f"service/{self.cluster.name}/{self.service.name}",
-            min_capacity=props.min_count, max_capacity=props.max_count)
+            min_capacity=props.min_count,
+            max_capacity=props.max_count,
+        )
         AppautoscalingPolicy(
-            self, "CpuScaling", name=f"{props.name}-cpu", policy_type="TargetTrackingScaling",
-            service_namespace=self.scaling_target.service_namespace, resource_id=self.scaling_target.resource_id,
+            self,
+            "CpuScaling",
+            name=f"{props.name}-cpu",
+            policy_type="TargetTrackingScaling",
+            service_namespace=self.scaling_target.service_namespace,
+            resource_id=self.scaling_target.resource_id,
             scalable_dimension=self.scaling_target.scalable_dimension,
             target_tracking_scaling_policy_configuration=TargetTracking(
-                target_value=props.cpu_target_percent, scale_in_cooldown=120, scale_out_cooldown=60,
-                predefined_metric_specification=Metric(predefined_metric_type="ECSServiceAverageCPUUtilization")))
+                target_value=props.cpu_target_percent,
+                scale_in_cooldown=120,
+                scale_out_cooldown=60,
+                predefined_metric_specification=Metric(predefined_metric_type="ECSServiceAverageCPUUtilization"),
+            ),
+        )

@@ -10,6 +10,7 @@ Defaults:
   send X-Ray traces, send to the dead-letter queue and (with `queue_trigger_arn`) consume the trigger queue
 - a queue trigger reports partial batch failures (ReportBatchItemFailures)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,8 +33,12 @@ from constructs import Construct
 from core.props import policy_json, raise_problems
 from modules.lambda_package import build_package
 
-QUEUE_CONSUMER_ACTIONS = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
-                          "sqs:ReceiveMessage"]
+QUEUE_CONSUMER_ACTIONS = [
+    "sqs:ChangeMessageVisibility",
+    "sqs:DeleteMessage",
+    "sqs:GetQueueAttributes",
+    "sqs:ReceiveMessage",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,16 +66,24 @@ class FunctionProps:  # pylint: disable=too-many-instance-attributes
 
 def _problems(props: FunctionProps) -> list[str | None]:
     return [
-        None if props.runtime in props.supported_runtimes else
-        f"runtime {props.runtime!r} is not supported; choose one of: {', '.join(props.supported_runtimes)}",
+        None
+        if props.runtime in props.supported_runtimes
+        else f"runtime {props.runtime!r} is not supported; choose one of: {', '.join(props.supported_runtimes)}",
         None if 128 <= props.memory_mb <= 10240 else "memory_mb must be 128 to 10240",
         None if 1 <= props.timeout_seconds <= 900 else "timeout_seconds must be 1 to 900",
         None if props.reserved_concurrency >= 1 else "reserved_concurrency must be >= 1 (0 disables the function)",
-        None if (props.source_dir / f"{props.handler.rpartition('.')[0]}.py").is_file() else
-        f"handler {props.handler!r}: no {props.handler.rpartition('.')[0]}.py in {props.source_dir}",
+        None
+        if (props.source_dir / f"{props.handler.rpartition('.')[0]}.py").is_file()
+        else f"handler {props.handler!r}: no {props.handler.rpartition('.')[0]}.py in {props.source_dir}",
         None if 1 <= props.batch_size <= 10 else "batch_size must be 1 to 10",
-        next((f"statement {s.get('Sid', '?')} has Resource '*'; name the ARNs"
-              for s in props.policy_statements if s.get("Resource") == "*"), None),
+        next(
+            (
+                f"statement {s.get('Sid', '?')} has Resource '*'; name the ARNs"
+                for s in props.policy_statements
+                if s.get("Resource") == "*"
+            ),
+            None,
+        ),
     ]
 
 
@@ -82,41 +95,88 @@ class Function(Construct):
         raise_problems(f"Function {id_}", _problems(props))
         package = build_package(props.source_dir, props.function_name)
         self.code = TerraformAsset(self, "Code", path=str(package.path), type=AssetType.FILE)
-        self.log_group = CloudwatchLogGroup(self, "LogGroup", name=f"/aws/lambda/{props.function_name}",
-                                            retention_in_days=props.log_retention_days, kms_key_id=props.kms_key_arn)
-        self.role = IamRole(self, "Role", name=props.role_name, description=f"Execution role of {props.function_name}",
-                            assume_role_policy=policy_json({"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                            "Principal": {"Service": "lambda.amazonaws.com"}}))
-        self.role_policy = IamRolePolicy(self, "Policy", name="least-privilege", role=self.role.id,
-                                         policy=policy_json(*self._statements(props)))
+        self.log_group = CloudwatchLogGroup(
+            self,
+            "LogGroup",
+            name=f"/aws/lambda/{props.function_name}",
+            retention_in_days=props.log_retention_days,
+            kms_key_id=props.kms_key_arn,
+        )
+        self.role = IamRole(
+            self,
+            "Role",
+            name=props.role_name,
+            description=f"Execution role of {props.function_name}",
+            assume_role_policy=policy_json(
+                {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+            ),
+        )
+        self.role_policy = IamRolePolicy(
+            self, "Policy", name="least-privilege", role=self.role.id, policy=policy_json(*self._statements(props))
+        )
         self.function = LambdaFunction(
-            self, "Function", function_name=props.function_name, description=props.description,
-            role=self.role.arn, handler=props.handler, runtime=props.runtime,
-            filename=self.code.path, source_code_hash=package.sha256_base64,
-            memory_size=props.memory_mb, timeout=props.timeout_seconds,
+            self,
+            "Function",
+            function_name=props.function_name,
+            description=props.description,
+            role=self.role.arn,
+            handler=props.handler,
+            runtime=props.runtime,
+            filename=self.code.path,
+            source_code_hash=package.sha256_base64,
+            memory_size=props.memory_mb,
+            timeout=props.timeout_seconds,
             reserved_concurrent_executions=props.reserved_concurrency,
             environment=LambdaFunctionEnvironment(variables=dict(props.environment)) if props.environment else None,
             kms_key_arn=props.kms_key_arn,
             tracing_config=LambdaFunctionTracingConfig(mode="Active"),
             dead_letter_config=LambdaFunctionDeadLetterConfig(target_arn=props.dead_letter_arn),
-            depends_on=[self.log_group, self.role_policy])
-        self.trigger = None if props.queue_trigger_arn is None else LambdaEventSourceMapping(
-            self, "QueueTrigger", function_name=self.function.arn, event_source_arn=props.queue_trigger_arn,
-            batch_size=props.batch_size, function_response_types=["ReportBatchItemFailures"],
-            depends_on=[self.role_policy])
+            depends_on=[self.log_group, self.role_policy],
+        )
+        self.trigger = (
+            None
+            if props.queue_trigger_arn is None
+            else LambdaEventSourceMapping(
+                self,
+                "QueueTrigger",
+                function_name=self.function.arn,
+                event_source_arn=props.queue_trigger_arn,
+                batch_size=props.batch_size,
+                function_response_types=["ReportBatchItemFailures"],
+                depends_on=[self.role_policy],
+            )
+        )
 
     def _statements(self, props: FunctionProps) -> list[dict[str, Any]]:
         """The caller's statements plus those this module's own wiring needs."""
         wired: list[dict[str, Any]] = [
-            {"Sid": "WriteOwnLogs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-             "Resource": f"{self.log_group.arn}:*"},
+            {
+                "Sid": "WriteOwnLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"{self.log_group.arn}:*",
+            },
             # X-Ray has no resource-level permissions: "*" is the only valid Resource for these two actions.
-            {"Sid": "SendTraces", "Effect": "Allow", "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
-             "Resource": "*"},
-            {"Sid": "SendToDeadLetterQueue", "Effect": "Allow", "Action": "sqs:SendMessage",
-             "Resource": props.dead_letter_arn},
+            {
+                "Sid": "SendTraces",
+                "Effect": "Allow",
+                "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+                "Resource": "*",
+            },
+            {
+                "Sid": "SendToDeadLetterQueue",
+                "Effect": "Allow",
+                "Action": "sqs:SendMessage",
+                "Resource": props.dead_letter_arn,
+            },
         ]
         if props.queue_trigger_arn is not None:
-            wired.append({"Sid": "ConsumeTriggerQueue", "Effect": "Allow", "Action": QUEUE_CONSUMER_ACTIONS,
-                          "Resource": props.queue_trigger_arn})
+            wired.append(
+                {
+                    "Sid": "ConsumeTriggerQueue",
+                    "Effect": "Allow",
+                    "Action": QUEUE_CONSUMER_ACTIONS,
+                    "Resource": props.queue_trigger_arn,
+                }
+            )
         return [*props.policy_statements, *wired]

@@ -6,6 +6,7 @@ Defaults:
   may use it to encrypt and decrypt (services such as CloudWatch Logs send no aws:SourceAccount)
 - created in the stack's default provider's region, or through `provider` (an aliased provider of another region)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,27 +38,41 @@ class EncryptionKey(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, props: KmsKeyProps) -> None:
         super().__init__(scope, id_)
-        raise_problems(f"EncryptionKey {id_}", [
-            None if 7 <= props.deletion_window_in_days <= 30 else "deletion_window_in_days must be 7 to 30",
-            None if props.alias.startswith("alias/") is False else "alias is the bare name, without 'alias/'",
-        ])
-        statements = [{
-            "Sid": "AccountAdministers",
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{props.account_id}:root"},
-            "Action": "kms:*",
-            "Resource": "*",
-        }]
-        if props.service_principals:
-            statements.append({
-                "Sid": "ServicesUseKey",
+        raise_problems(
+            f"EncryptionKey {id_}",
+            [
+                None if 7 <= props.deletion_window_in_days <= 30 else "deletion_window_in_days must be 7 to 30",
+                None if props.alias.startswith("alias/") is False else "alias is the bare name, without 'alias/'",
+            ],
+        )
+        statements = [
+            {
+                "Sid": "AccountAdministers",
                 "Effect": "Allow",
-                "Principal": {"Service": sorted(props.service_principals)},
-                "Action": _USE_ACTIONS,
+                "Principal": {"AWS": f"arn:aws:iam::{props.account_id}:root"},
+                "Action": "kms:*",
                 "Resource": "*",
-            })
-        self.key = KmsKey(self, "Key", description=props.description, enable_key_rotation=True,
-                          deletion_window_in_days=props.deletion_window_in_days, policy=policy_json(*statements),
-                          provider=props.provider)
-        self.alias = KmsAlias(self, "Alias", name=f"alias/{props.alias}", target_key_id=self.key.key_id,
-                              provider=props.provider)
+            }
+        ]
+        if props.service_principals:
+            statements.append(
+                {
+                    "Sid": "ServicesUseKey",
+                    "Effect": "Allow",
+                    "Principal": {"Service": sorted(props.service_principals)},
+                    "Action": _USE_ACTIONS,
+                    "Resource": "*",
+                }
+            )
+        self.key = KmsKey(
+            self,
+            "Key",
+            description=props.description,
+            enable_key_rotation=True,
+            deletion_window_in_days=props.deletion_window_in_days,
+            policy=policy_json(*statements),
+            provider=props.provider,
+        )
+        self.alias = KmsAlias(
+            self, "Alias", name=f"alias/{props.alias}", target_key_id=self.key.key_id, provider=props.provider
+        )

@@ -3,6 +3,7 @@
 Files are added in sorted order with a fixed timestamp (1980-01-01, the zip epoch) and fixed permissions; caches
 (`__pycache__`, `*.pyc`) are left out. The zip is written once, content-addressed, under .cache/lambda/.
 """
+
 from __future__ import annotations
 
 import base64
@@ -28,8 +29,11 @@ class Package:
 
 def package_files(source_dir: Path) -> list[Path]:
     """The files that go into the package, in archive order."""
-    return sorted(p for p in source_dir.rglob("*")
-                  if p.is_file() and p.suffix != ".pyc" and not _SKIPPED_DIRS & set(p.relative_to(source_dir).parts))
+    return sorted(
+        p
+        for p in source_dir.rglob("*")
+        if p.is_file() and p.suffix != ".pyc" and not _SKIPPED_DIRS & set(p.relative_to(source_dir).parts)
+    )
 
 
 def zip_bytes(source_dir: Path) -> bytes:

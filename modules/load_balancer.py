@@ -15,6 +15,7 @@ Defaults:
   traffic in an environment whose record does not allow plain HTTP.
 - a Route 53 alias record `domain_name` -> ALB when `hosted_zone_id` and `domain_name` are given
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,8 +41,12 @@ from core.suppress import suppress
 from modules.secure_bucket import SecureBucket, SecureBucketProps
 
 LOG_PREFIX = "alb"
-NOT_FOUND = LbListenerDefaultAction(type="fixed-response", fixed_response=LbListenerDefaultActionFixedResponse(
-    content_type="text/plain", message_body="not found", status_code="404"))
+NOT_FOUND = LbListenerDefaultAction(
+    type="fixed-response",
+    fixed_response=LbListenerDefaultActionFixedResponse(
+        content_type="text/plain", message_body="not found", status_code="404"
+    ),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,12 +72,15 @@ def _problems(props: LoadBalancerProps) -> list[str | None]:
     return [
         None if len(props.name) <= 32 else f"name {props.name!r} is longer than the 32 characters ALBs allow",
         None if len(props.subnet_ids) >= 2 else "an ALB needs subnets in at least two availability zones",
-        None if (props.hosted_zone_id is None) == (props.domain_name is None) else
-        "give both hosted_zone_id and domain_name (the alias record), or neither",
-        None if props.certificate_arn is None or props.certificate_arn.startswith("arn:aws") else
-        f"certificate_arn {props.certificate_arn!r} is not an ACM certificate ARN",
-        None if has_certificate_source(props) or props.allow_plain_http else
-        "no certificate source: give certificate_arn, or hosted_zone_id and domain_name (ACM with DNS "
+        None
+        if (props.hosted_zone_id is None) == (props.domain_name is None)
+        else "give both hosted_zone_id and domain_name (the alias record), or neither",
+        None
+        if props.certificate_arn is None or props.certificate_arn.startswith("arn:aws")
+        else f"certificate_arn {props.certificate_arn!r} is not an ACM certificate ARN",
+        None
+        if has_certificate_source(props) or props.allow_plain_http
+        else "no certificate source: give certificate_arn, or hosted_zone_id and domain_name (ACM with DNS "
         "validation), or set allow_plain_http (the environment record's switch) to serve plain HTTP",
     ]
 
@@ -90,54 +98,118 @@ class LoadBalancer(Construct):
         super().__init__(scope, id_)
         raise_problems(f"LoadBalancer {id_}", _problems(props))
         https = has_certificate_source(props)
-        self.security_group = SecurityGroup(self, "SecurityGroup", name=f"{props.name}-alb", vpc_id=props.vpc_id,
-                                            description=f"{props.name} load balancer: listener ports from anywhere",
-                                            tags={"Name": f"{props.name}-alb"})
+        self.security_group = SecurityGroup(
+            self,
+            "SecurityGroup",
+            name=f"{props.name}-alb",
+            vpc_id=props.vpc_id,
+            description=f"{props.name} load balancer: listener ports from anywhere",
+            tags={"Name": f"{props.name}-alb"},
+        )
         for port in (80, 443) if https else (80,):
-            rule = VpcSecurityGroupIngressRule(self, f"Ingress{port}", security_group_id=self.security_group.id,
-                                               ip_protocol="tcp", from_port=port, to_port=port,
-                                               cidr_ipv4="0.0.0.0/0", description=f"clients on port {port}")
+            rule = VpcSecurityGroupIngressRule(
+                self,
+                f"Ingress{port}",
+                security_group_id=self.security_group.id,
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                cidr_ipv4="0.0.0.0/0",
+                description=f"clients on port {port}",
+            )
             if port == 80:
-                suppress(rule, "CKV_AWS_260", "port 80 of an internet-facing ALB only answers with a 301 to HTTPS "
-                         "(CKV_APP_013 fails the listener otherwise)" if https else "plain HTTP is allowed in this "
-                         "environment by its record (allow_plain_http); no certificate source is configured")
+                suppress(
+                    rule,
+                    "CKV_AWS_260",
+                    "port 80 of an internet-facing ALB only answers with a 301 to HTTPS "
+                    "(CKV_APP_013 fails the listener otherwise)"
+                    if https
+                    else "plain HTTP is allowed in this "
+                    "environment by its record (allow_plain_http); no certificate source is configured",
+                )
         self.log_bucket = self._log_bucket(props)
-        self.alb = Lb(self, "Alb", name=props.name, load_balancer_type="application", internal=False,
-                      subnets=props.subnet_ids, security_groups=[self.security_group.id],
-                      drop_invalid_header_fields=True, enable_deletion_protection=props.deletion_protection,
-                      idle_timeout=props.idle_timeout,
-                      access_logs=LbAccessLogs(bucket=self.log_bucket.bucket.bucket, prefix=LOG_PREFIX, enabled=True),
-                      depends_on=[self.log_bucket.policy])
+        self.alb = Lb(
+            self,
+            "Alb",
+            name=props.name,
+            load_balancer_type="application",
+            internal=False,
+            subnets=props.subnet_ids,
+            security_groups=[self.security_group.id],
+            drop_invalid_header_fields=True,
+            enable_deletion_protection=props.deletion_protection,
+            idle_timeout=props.idle_timeout,
+            access_logs=LbAccessLogs(bucket=self.log_bucket.bucket.bucket, prefix=LOG_PREFIX, enabled=True),
+            depends_on=[self.log_bucket.policy],
+        )
         if not props.deletion_protection:
-            suppress(self.alb, "CKV_AWS_150", "deletion protection is set per environment (deletion_protection "
-                     "in the environment record); this environment leaves it off so it can be torn down")
+            suppress(
+                self.alb,
+                "CKV_AWS_150",
+                "deletion protection is set per environment (deletion_protection "
+                "in the environment record); this environment leaves it off so it can be torn down",
+            )
         if not https:
-            suppress(self.alb, "CKV2_AWS_20", "plain HTTP is allowed in this environment by its record "
-                     "(allow_plain_http); a certificate source adds the HTTPS listener and turns HTTP into a redirect")
-        suppress(self.alb, "CKV2_AWS_28", "no WAF web ACL in this workload's scope; the ALB forwards only to the "
-                 "API's target group and drops invalid headers")
+            suppress(
+                self.alb,
+                "CKV2_AWS_20",
+                "plain HTTP is allowed in this environment by its record "
+                "(allow_plain_http); a certificate source adds the HTTPS listener and turns HTTP into a redirect",
+            )
+        suppress(
+            self.alb,
+            "CKV2_AWS_28",
+            "no WAF web ACL in this workload's scope; the ALB forwards only to the "
+            "API's target group and drops invalid headers",
+        )
         self.http_listener = LbListener(
-            self, "HttpListener", load_balancer_arn=self.alb.arn, port=80, protocol="HTTP",
-            default_action=[LbListenerDefaultAction(type="redirect", redirect=LbListenerDefaultActionRedirect(
-                status_code="HTTP_301", protocol="HTTPS", port="443"))] if https else [NOT_FOUND])
+            self,
+            "HttpListener",
+            load_balancer_arn=self.alb.arn,
+            port=80,
+            protocol="HTTP",
+            default_action=[
+                LbListenerDefaultAction(
+                    type="redirect",
+                    redirect=LbListenerDefaultActionRedirect(status_code="HTTP_301", protocol="HTTPS", port="443"),
+                )
+            ]
+            if https
+            else [NOT_FOUND],
+        )
         self.listener = self.http_listener
         self.certificate: AcmCertificate | None = None
         self.certificate_validation: AcmCertificateValidation | None = None
         if https:
-            self.listener = LbListener(self, "HttpsListener", load_balancer_arn=self.alb.arn, port=443,
-                                       protocol="HTTPS", ssl_policy=props.ssl_policy,
-                                       certificate_arn=self._certificate_arn(props), default_action=[NOT_FOUND])
+            self.listener = LbListener(
+                self,
+                "HttpsListener",
+                load_balancer_arn=self.alb.arn,
+                port=443,
+                protocol="HTTPS",
+                ssl_policy=props.ssl_policy,
+                certificate_arn=self._certificate_arn(props),
+                default_action=[NOT_FOUND],
+            )
         else:
             for check in ("CKV_AWS_2", "CKV_AWS_103"):
-                suppress(self.http_listener, check, "plain HTTP is allowed in this environment by its record "
-                         "(allow_plain_http); a certificate source adds the HTTPS listener and turns this into a "
-                         "redirect")
+                suppress(
+                    self.http_listener,
+                    check,
+                    "plain HTTP is allowed in this environment by its record "
+                    "(allow_plain_http); a certificate source adds the HTTPS listener and turns this into a "
+                    "redirect",
+                )
         self.record = None
         if props.hosted_zone_id and props.domain_name:
-            self.record = Route53Record(self, "Alias", zone_id=props.hosted_zone_id, name=props.domain_name,
-                                        type="A", alias=Route53RecordAlias(name=self.alb.dns_name,
-                                                                           zone_id=self.alb.zone_id,
-                                                                           evaluate_target_health=True))
+            self.record = Route53Record(
+                self,
+                "Alias",
+                zone_id=props.hosted_zone_id,
+                name=props.domain_name,
+                type="A",
+                alias=Route53RecordAlias(name=self.alb.dns_name, zone_id=self.alb.zone_id, evaluate_target_health=True),
+            )
 
     def _certificate_arn(self, props: LoadBalancerProps) -> str:
         """The given certificate, or one ACM issues for domain_name once its DNS validation record exists."""
@@ -145,34 +217,68 @@ class LoadBalancer(Construct):
             return props.certificate_arn
         assert props.domain_name is not None and props.hosted_zone_id is not None  # has_certificate_source
         self.certificate = AcmCertificate(
-            self, "Certificate", domain_name=props.domain_name, validation_method="DNS",
+            self,
+            "Certificate",
+            domain_name=props.domain_name,
+            validation_method="DNS",
             options=AcmCertificateOptions(certificate_transparency_logging_preference="ENABLED"),
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True))
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+        )
         option = self.certificate.domain_validation_options.get(0)
-        record = Route53Record(self, "CertificateValidation", zone_id=props.hosted_zone_id,
-                               name=option.resource_record_name, type=option.resource_record_type,
-                               records=[option.resource_record_value], ttl=60, allow_overwrite=True)
+        record = Route53Record(
+            self,
+            "CertificateValidation",
+            zone_id=props.hosted_zone_id,
+            name=option.resource_record_name,
+            type=option.resource_record_type,
+            records=[option.resource_record_value],
+            ttl=60,
+            allow_overwrite=True,
+        )
         self.certificate_validation = AcmCertificateValidation(
-            self, "CertificateIssued", certificate_arn=self.certificate.arn, validation_record_fqdns=[record.fqdn])
+            self, "CertificateIssued", certificate_arn=self.certificate.arn, validation_record_fqdns=[record.fqdn]
+        )
         return self.certificate_validation.certificate_arn
 
     def _log_bucket(self, props: LoadBalancerProps) -> SecureBucket:
         elb_account = DataAwsElbServiceAccount(self, "ElbAccount")
         objects = f"arn:aws:s3:::{props.log_bucket_name}/{LOG_PREFIX}/AWSLogs/{props.account_id}/*"
-        bucket = SecureBucket(self, "AccessLogs", props=SecureBucketProps(
-            bucket_name=props.log_bucket_name, s3_managed_encryption=True,
-            noncurrent_version_expiration_days=props.log_version_expiration_days,
-            extra_policy_statements=(
-                {"Sid": "ElbAccountWritesLogs", "Effect": "Allow", "Principal": {"AWS": elb_account.arn},
-                 "Action": "s3:PutObject", "Resource": objects},
-                {"Sid": "LogDeliveryWritesLogs", "Effect": "Allow",
-                 "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
-                 "Action": "s3:PutObject", "Resource": objects},
-            )))
+        bucket = SecureBucket(
+            self,
+            "AccessLogs",
+            props=SecureBucketProps(
+                bucket_name=props.log_bucket_name,
+                s3_managed_encryption=True,
+                noncurrent_version_expiration_days=props.log_version_expiration_days,
+                extra_policy_statements=(
+                    {
+                        "Sid": "ElbAccountWritesLogs",
+                        "Effect": "Allow",
+                        "Principal": {"AWS": elb_account.arn},
+                        "Action": "s3:PutObject",
+                        "Resource": objects,
+                    },
+                    {
+                        "Sid": "LogDeliveryWritesLogs",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+                        "Action": "s3:PutObject",
+                        "Resource": objects,
+                    },
+                ),
+            ),
+        )
         suppress(bucket.bucket, "CKV_AWS_145", "ALB access log delivery supports only SSE-S3, not SSE-KMS")
-        suppress(bucket.bucket, "CKV_AWS_18", "this bucket receives the ALB's access logs and only the ELB log "
-                 "delivery may write to it (bucket policy); logging access to it would need yet another bucket")
-        suppress(bucket.bucket, "CKV_AWS_144", "access logs are operational data kept in one region; losing the "
-                 "region loses the ALB they describe too")
+        suppress(
+            bucket.bucket,
+            "CKV_AWS_18",
+            "this bucket receives the ALB's access logs and only the ELB log "
+            "delivery may write to it (bucket policy); logging access to it would need yet another bucket",
+        )
+        suppress(
+            bucket.bucket,
+            "CKV_AWS_144",
+            "access logs are operational data kept in one region; losing the region loses the ALB they describe too",
+        )
         suppress(bucket.bucket, "CKV2_AWS_62", "log delivery is the only writer; nothing consumes object events")
         return bucket

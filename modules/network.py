@@ -11,6 +11,7 @@ Defaults:
   written through a role only the flow-logs service of this account can assume
 - an S3 gateway endpoint on every route table (image layers and S3 traffic stay off the NAT gateways)
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -58,7 +59,7 @@ def subnet_blocks(props: NetworkProps) -> tuple[list[str], list[str]]:
     blocks = list(ipaddress.IPv4Network(props.vpc_cidr).subnets(prefixlen_diff=props.subnet_newbits))
     half = len(blocks) // 2
     count = len(props.availability_zones)
-    return [str(b) for b in blocks[:count]], [str(b) for b in blocks[half:half + count]]
+    return [str(b) for b in blocks[:count]], [str(b) for b in blocks[half : half + count]]
 
 
 def _problems(props: NetworkProps) -> list[str | None]:
@@ -66,11 +67,12 @@ def _problems(props: NetworkProps) -> list[str | None]:
         network = ipaddress.IPv4Network(props.vpc_cidr)
     except ValueError:
         return [f"vpc_cidr {props.vpc_cidr!r} is not an IPv4 network like '10.0.0.0/16'"]
-    room, zones = 2 ** props.subnet_newbits // 2, props.availability_zones
+    room, zones = 2**props.subnet_newbits // 2, props.availability_zones
     return [
         None if len(set(zones)) == len(zones) >= 2 else "give >= 2 distinct availability_zones (ALB, Aurora)",
-        None if all(z.startswith(props.region) for z in zones) else f"availability_zones {list(zones)} must all "
-        f"be zones of {props.region}",
+        None
+        if all(z.startswith(props.region) for z in zones)
+        else f"availability_zones {list(zones)} must all be zones of {props.region}",
         None if len(zones) <= room else f"{len(zones)} zones need {len(zones)} blocks per half; {room} fit",
         None if network.prefixlen + props.subnet_newbits <= 28 else "subnets would be smaller than /28",
         None if props.flow_log_retention_days >= 1 else "flow_log_retention_days must be >= 1",
@@ -83,68 +85,147 @@ class Network(Construct):  # pylint: disable=too-many-instance-attributes
     def __init__(self, scope: Construct, id_: str, *, props: NetworkProps) -> None:
         super().__init__(scope, id_)
         raise_problems(f"Network {id_}", _problems(props))
-        self.vpc = Vpc(self, "Vpc", cidr_block=props.vpc_cidr, enable_dns_support=True, enable_dns_hostnames=True,
-                       tags={"Name": props.name})
-        DefaultSecurityGroup(self, "DefaultSecurityGroup", vpc_id=self.vpc.id, ingress=[], egress=[],
-                             tags={"Name": f"{props.name}-default-unused"})
+        self.vpc = Vpc(
+            self,
+            "Vpc",
+            cidr_block=props.vpc_cidr,
+            enable_dns_support=True,
+            enable_dns_hostnames=True,
+            tags={"Name": props.name},
+        )
+        DefaultSecurityGroup(
+            self,
+            "DefaultSecurityGroup",
+            vpc_id=self.vpc.id,
+            ingress=[],
+            egress=[],
+            tags={"Name": f"{props.name}-default-unused"},
+        )
         public_blocks, private_blocks = subnet_blocks(props)
         self.public_subnets = [
-            Subnet(self, f"Public{i}", vpc_id=self.vpc.id, cidr_block=block, availability_zone=zone,
-                   map_public_ip_on_launch=False, tags={"Name": f"{props.name}-public-{i}", "Tier": "public"})
-            for i, (block, zone) in enumerate(zip(public_blocks, props.availability_zones))]
+            Subnet(
+                self,
+                f"Public{i}",
+                vpc_id=self.vpc.id,
+                cidr_block=block,
+                availability_zone=zone,
+                map_public_ip_on_launch=False,
+                tags={"Name": f"{props.name}-public-{i}", "Tier": "public"},
+            )
+            for i, (block, zone) in enumerate(zip(public_blocks, props.availability_zones))
+        ]
         self.private_subnets = [
-            Subnet(self, f"Private{i}", vpc_id=self.vpc.id, cidr_block=block, availability_zone=zone,
-                   tags={"Name": f"{props.name}-private-{i}", "Tier": "private"})
-            for i, (block, zone) in enumerate(zip(private_blocks, props.availability_zones))]
+            Subnet(
+                self,
+                f"Private{i}",
+                vpc_id=self.vpc.id,
+                cidr_block=block,
+                availability_zone=zone,
+                tags={"Name": f"{props.name}-private-{i}", "Tier": "private"},
+            )
+            for i, (block, zone) in enumerate(zip(private_blocks, props.availability_zones))
+        ]
         self._routing(props)
         self._flow_logs(props)
-        VpcEndpoint(self, "S3Endpoint", vpc_id=self.vpc.id, service_name=f"com.amazonaws.{props.region}.s3",
-                    vpc_endpoint_type="Gateway",
-                    route_table_ids=[self.public_route_table.id] + [t.id for t in self.private_route_tables],
-                    tags={"Name": f"{props.name}-s3"})
+        VpcEndpoint(
+            self,
+            "S3Endpoint",
+            vpc_id=self.vpc.id,
+            service_name=f"com.amazonaws.{props.region}.s3",
+            vpc_endpoint_type="Gateway",
+            route_table_ids=[self.public_route_table.id] + [t.id for t in self.private_route_tables],
+            tags={"Name": f"{props.name}-s3"},
+        )
 
     def _routing(self, props: NetworkProps) -> None:
         gateway = InternetGateway(self, "InternetGateway", vpc_id=self.vpc.id, tags={"Name": props.name})
-        self.public_route_table = RouteTable(self, "PublicRoutes", vpc_id=self.vpc.id,
-                                             tags={"Name": f"{props.name}-public"})
-        Route(self, "PublicDefaultRoute", route_table_id=self.public_route_table.id,
-              destination_cidr_block="0.0.0.0/0", gateway_id=gateway.id)
+        self.public_route_table = RouteTable(
+            self, "PublicRoutes", vpc_id=self.vpc.id, tags={"Name": f"{props.name}-public"}
+        )
+        Route(
+            self,
+            "PublicDefaultRoute",
+            route_table_id=self.public_route_table.id,
+            destination_cidr_block="0.0.0.0/0",
+            gateway_id=gateway.id,
+        )
         for i, subnet in enumerate(self.public_subnets):
-            RouteTableAssociation(self, f"Public{i}Routes", subnet_id=subnet.id,
-                                  route_table_id=self.public_route_table.id)
+            RouteTableAssociation(
+                self, f"Public{i}Routes", subnet_id=subnet.id, route_table_id=self.public_route_table.id
+            )
         nat_count = len(props.availability_zones) if props.nat_gateway_per_az else 1
         self.nat_gateways = []
         for i in range(nat_count):
-            eip = Eip(self, f"NatIp{i}", domain="vpc", tags={"Name": f"{props.name}-nat-{i}"},
-                      depends_on=[gateway])
-            self.nat_gateways.append(NatGateway(self, f"Nat{i}", allocation_id=eip.allocation_id,
-                                                subnet_id=self.public_subnets[i].id,
-                                                tags={"Name": f"{props.name}-nat-{i}"}, depends_on=[gateway]))
+            eip = Eip(self, f"NatIp{i}", domain="vpc", tags={"Name": f"{props.name}-nat-{i}"}, depends_on=[gateway])
+            self.nat_gateways.append(
+                NatGateway(
+                    self,
+                    f"Nat{i}",
+                    allocation_id=eip.allocation_id,
+                    subnet_id=self.public_subnets[i].id,
+                    tags={"Name": f"{props.name}-nat-{i}"},
+                    depends_on=[gateway],
+                )
+            )
         self.private_route_tables = []
         for i, subnet in enumerate(self.private_subnets):
-            table = RouteTable(self, f"Private{i}RouteTable", vpc_id=self.vpc.id,
-                               tags={"Name": f"{props.name}-private-{i}"})
-            Route(self, f"Private{i}DefaultRoute", route_table_id=table.id, destination_cidr_block="0.0.0.0/0",
-                  nat_gateway_id=self.nat_gateways[i % nat_count].id)
+            table = RouteTable(
+                self, f"Private{i}RouteTable", vpc_id=self.vpc.id, tags={"Name": f"{props.name}-private-{i}"}
+            )
+            Route(
+                self,
+                f"Private{i}DefaultRoute",
+                route_table_id=table.id,
+                destination_cidr_block="0.0.0.0/0",
+                nat_gateway_id=self.nat_gateways[i % nat_count].id,
+            )
             RouteTableAssociation(self, f"Private{i}Routes", subnet_id=subnet.id, route_table_id=table.id)
             self.private_route_tables.append(table)
 
     def _flow_logs(self, props: NetworkProps) -> None:
         self.flow_log_group = CloudwatchLogGroup(
-            self, "FlowLogGroup", name=f"/vpc/flow-logs/{props.name}",
-            retention_in_days=props.flow_log_retention_days, kms_key_id=props.log_kms_key_arn)
+            self,
+            "FlowLogGroup",
+            name=f"/vpc/flow-logs/{props.name}",
+            retention_in_days=props.flow_log_retention_days,
+            kms_key_id=props.log_kms_key_arn,
+        )
         if props.flow_log_retention_days < ONE_YEAR:
-            suppress(self.flow_log_group, "CKV_AWS_338", f"flow logs of this environment are kept "
-                     f"{props.flow_log_retention_days} days by its record (log_retention_days); a year is kept "
-                     "where the record asks for it")
-        trust = {"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-                 "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": props.account_id}}}
-        role = IamRole(self, "FlowLogRole", name=f"{props.name}-flow-logs", assume_role_policy=policy_json(trust))
-        IamRolePolicy(self, "FlowLogWrite", role=role.id, name="write-flow-logs", policy=policy_json({
+            suppress(
+                self.flow_log_group,
+                "CKV_AWS_338",
+                f"flow logs of this environment are kept "
+                f"{props.flow_log_retention_days} days by its record (log_retention_days); a year is kept "
+                "where the record asks for it",
+            )
+        trust = {
             "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-            "Resource": [self.flow_log_group.arn, f"{self.flow_log_group.arn}:*"],
-        }))
-        FlowLog(self, "FlowLog", vpc_id=self.vpc.id, traffic_type="ALL", log_destination_type="cloud-watch-logs",
-                log_destination=self.flow_log_group.arn, iam_role_arn=role.arn, max_aggregation_interval=60,
-                tags={"Name": props.name})
+            "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": props.account_id}},
+        }
+        role = IamRole(self, "FlowLogRole", name=f"{props.name}-flow-logs", assume_role_policy=policy_json(trust))
+        IamRolePolicy(
+            self,
+            "FlowLogWrite",
+            role=role.id,
+            name="write-flow-logs",
+            policy=policy_json(
+                {
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    "Resource": [self.flow_log_group.arn, f"{self.flow_log_group.arn}:*"],
+                }
+            ),
+        )
+        FlowLog(
+            self,
+            "FlowLog",
+            vpc_id=self.vpc.id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=self.flow_log_group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=60,
+            tags={"Name": props.name},
+        )

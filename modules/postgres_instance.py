@@ -14,6 +14,7 @@ Defaults:
 - security group: ingress on the port from `allowed_security_group_ids` only; no egress rule
 - Multi-AZ, backups, deletion protection and the final snapshot (taken unless `skip_final_snapshot`) from props
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,9 +63,14 @@ class PostgresInstanceProps:  # pylint: disable=too-many-instance-attributes
 
 def _problems(props: PostgresInstanceProps) -> list[str | None]:
     return [
-        *engine_problems(props.catalog, ENGINE, engine_version=props.engine_version,
-                         master_username=props.master_username, backup_retention_days=props.backup_retention_days,
-                         subnet_ids=props.subnet_ids),
+        *engine_problems(
+            props.catalog,
+            ENGINE,
+            engine_version=props.engine_version,
+            master_username=props.master_username,
+            backup_retention_days=props.backup_retention_days,
+            subnet_ids=props.subnet_ids,
+        ),
         None if props.allocated_storage_gb >= 20 else "allocated_storage_gb must be >= 20 (gp3 minimum)",
         None if props.log_retention_days >= 1 else "log_retention_days must be >= 1",
     ]
@@ -77,48 +83,96 @@ class PostgresInstance(Construct):
         super().__init__(scope, id_)
         raise_problems(f"PostgresInstance {id_}", _problems(props))
         self.port = props.port
-        self.security_group = client_security_group(self, name=f"{props.name}-db", vpc_id=props.vpc_id,
-                                                    service="PostgreSQL", port=props.port,
-                                                    clients=props.allowed_security_group_ids)
+        self.security_group = client_security_group(
+            self,
+            name=f"{props.name}-db",
+            vpc_id=props.vpc_id,
+            service="PostgreSQL",
+            port=props.port,
+            clients=props.allowed_security_group_ids,
+        )
         self.subnet_group = subnet_group(self, name=props.name, subnet_ids=props.subnet_ids)
         self.parameters = DbParameterGroup(
-            self, "Parameters", name=props.name, family=f"{ENGINE}{props.engine_version.split('.')[0]}",
+            self,
+            "Parameters",
+            name=props.name,
+            family=f"{ENGINE}{props.engine_version.split('.')[0]}",
             description=f"{props.name}: TLS only; log connections and DDL",
-            parameter=[DbParameterGroupParameter(name=k, value=v) for k, v in sorted(PARAMETERS.items())])
+            parameter=[DbParameterGroupParameter(name=k, value=v) for k, v in sorted(PARAMETERS.items())],
+        )
         self.log_groups = [
-            CloudwatchLogGroup(self, f"{log.capitalize()}Logs", name=f"/aws/rds/instance/{props.name}/{log}",
-                               retention_in_days=props.log_retention_days, kms_key_id=props.kms_key_arn)
-            for log in props.log_exports]
+            CloudwatchLogGroup(
+                self,
+                f"{log.capitalize()}Logs",
+                name=f"/aws/rds/instance/{props.name}/{log}",
+                retention_in_days=props.log_retention_days,
+                kms_key_id=props.kms_key_arn,
+            )
+            for log in props.log_exports
+        ]
         monitoring = monitoring_role(self, name=props.name)
         self.instance = DbInstance(
-            self, "Instance", identifier=props.name, engine=ENGINE, engine_version=props.engine_version,
-            instance_class=props.instance_class, allocated_storage=props.allocated_storage_gb, storage_type="gp3",
-            storage_encrypted=True, kms_key_id=props.kms_key_arn, db_name=props.database_name,
-            username=props.master_username, manage_master_user_password=True,
-            master_user_secret_kms_key_id=props.kms_key_arn, port=props.port,
-            db_subnet_group_name=self.subnet_group.name, vpc_security_group_ids=[self.security_group.id],
-            parameter_group_name=self.parameters.name, publicly_accessible=False, multi_az=props.multi_az,
-            iam_database_authentication_enabled=True, enabled_cloudwatch_logs_exports=list(props.log_exports),
-            backup_retention_period=props.backup_retention_days, backup_window="03:00-04:00",
-            maintenance_window="sun:05:00-sun:06:00", copy_tags_to_snapshot=True, auto_minor_version_upgrade=True,
-            performance_insights_enabled=True, performance_insights_kms_key_id=props.kms_key_arn,
+            self,
+            "Instance",
+            identifier=props.name,
+            engine=ENGINE,
+            engine_version=props.engine_version,
+            instance_class=props.instance_class,
+            allocated_storage=props.allocated_storage_gb,
+            storage_type="gp3",
+            storage_encrypted=True,
+            kms_key_id=props.kms_key_arn,
+            db_name=props.database_name,
+            username=props.master_username,
+            manage_master_user_password=True,
+            master_user_secret_kms_key_id=props.kms_key_arn,
+            port=props.port,
+            db_subnet_group_name=self.subnet_group.name,
+            vpc_security_group_ids=[self.security_group.id],
+            parameter_group_name=self.parameters.name,
+            publicly_accessible=False,
+            multi_az=props.multi_az,
+            iam_database_authentication_enabled=True,
+            enabled_cloudwatch_logs_exports=list(props.log_exports),
+            backup_retention_period=props.backup_retention_days,
+            backup_window="03:00-04:00",
+            maintenance_window="sun:05:00-sun:06:00",
+            copy_tags_to_snapshot=True,
+            auto_minor_version_upgrade=True,
+            performance_insights_enabled=True,
+            performance_insights_kms_key_id=props.kms_key_arn,
             performance_insights_retention_period=props.performance_insights_retention_days,
-            monitoring_interval=props.monitoring_interval_seconds, monitoring_role_arn=monitoring.arn,
-            deletion_protection=props.deletion_protection, skip_final_snapshot=props.skip_final_snapshot,
+            monitoring_interval=props.monitoring_interval_seconds,
+            monitoring_role_arn=monitoring.arn,
+            deletion_protection=props.deletion_protection,
+            skip_final_snapshot=props.skip_final_snapshot,
             final_snapshot_identifier=None if props.skip_final_snapshot else f"{props.name}-final",
-            depends_on=list(self.log_groups))
+            depends_on=list(self.log_groups),
+        )
         self._suppressions(props)
 
     def _suppressions(self, props: PostgresInstanceProps) -> None:
         if not props.deletion_protection:
-            suppress(self.instance, "CKV_AWS_293", "deletion protection is set per environment (deletion_protection "
-                     "in the environment record); this environment leaves it off so it can be torn down")
+            suppress(
+                self.instance,
+                "CKV_AWS_293",
+                "deletion protection is set per environment (deletion_protection "
+                "in the environment record); this environment leaves it off so it can be torn down",
+            )
         for group in self.log_groups if props.log_retention_days < ONE_YEAR else []:
-            suppress(group, "CKV_AWS_338", f"database logs of this environment are kept {props.log_retention_days} "
-                     "days by its record (audit_log_retention_days); a year or more where the record asks for it")
+            suppress(
+                group,
+                "CKV_AWS_338",
+                f"database logs of this environment are kept {props.log_retention_days} "
+                "days by its record (audit_log_retention_days); a year or more where the record asks for it",
+            )
         if not props.multi_az:
-            suppress(self.instance, "CKV_AWS_157", "Multi-AZ is set per environment (healthcare_api.database."
-                     "multi_az); this environment runs one instance, restored from backups if its zone fails")
+            suppress(
+                self.instance,
+                "CKV_AWS_157",
+                "Multi-AZ is set per environment (healthcare_api.database."
+                "multi_az); this environment runs one instance, restored from backups if its zone fails",
+            )
 
     @property
     def secret_arn(self) -> str:

@@ -7,6 +7,7 @@ Defaults:
 - queue policy: denies every request not made over TLS; allows sqs:SendMessage only to each listed
   (service principal, source ARN) pair; the DLQ gets the TLS-only policy (redrive and IAM need no grant)
 """
+
 from __future__ import annotations
 
 import json
@@ -49,20 +50,35 @@ class QueueProps:  # pylint: disable=too-many-instance-attributes
 def _problems(props: QueueProps) -> list[str | None]:
     return [
         None if props.max_receive_count >= 1 else "max_receive_count must be >= 1",
-        None if 60 <= props.message_retention_seconds <= MAX_RETENTION_SECONDS else
-        "message_retention_seconds must be 60 to 1209600 (14 days)",
-        None if 60 <= props.dlq_message_retention_seconds <= MAX_RETENTION_SECONDS else
-        "dlq_message_retention_seconds must be 60 to 1209600 (14 days)",
-        None if 0 <= props.visibility_timeout_seconds <= MAX_VISIBILITY_SECONDS else
-        "visibility_timeout_seconds must be 0 to 43200 (12 hours)",
-        next((f"source {s.service!r} is not a service principal (like 'sns.amazonaws.com')"
-              for s in props.sources if not s.service.endswith(".amazonaws.com")), None),
+        None
+        if 60 <= props.message_retention_seconds <= MAX_RETENTION_SECONDS
+        else "message_retention_seconds must be 60 to 1209600 (14 days)",
+        None
+        if 60 <= props.dlq_message_retention_seconds <= MAX_RETENTION_SECONDS
+        else "dlq_message_retention_seconds must be 60 to 1209600 (14 days)",
+        None
+        if 0 <= props.visibility_timeout_seconds <= MAX_VISIBILITY_SECONDS
+        else "visibility_timeout_seconds must be 0 to 43200 (12 hours)",
+        next(
+            (
+                f"source {s.service!r} is not a service principal (like 'sns.amazonaws.com')"
+                for s in props.sources
+                if not s.service.endswith(".amazonaws.com")
+            ),
+            None,
+        ),
     ]
 
 
 def _deny_insecure(queue: SqsQueue) -> dict[str, Any]:
-    return {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sqs:*",
-            "Resource": queue.arn, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "sqs:*",
+        "Resource": queue.arn,
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
 
 
 class QueueWithDlq(Construct):
@@ -72,24 +88,40 @@ class QueueWithDlq(Construct):
         super().__init__(scope, id_)
         raise_problems(f"QueueWithDlq {id_}", _problems(props))
         key, reuse = props.kms_key_arn, props.kms_data_key_reuse_period_seconds
-        self.dlq = SqsQueue(self, "DeadLetterQueue", name=props.dlq_name,
-                            message_retention_seconds=props.dlq_message_retention_seconds,
-                            kms_master_key_id=key, kms_data_key_reuse_period_seconds=reuse)
+        self.dlq = SqsQueue(
+            self,
+            "DeadLetterQueue",
+            name=props.dlq_name,
+            message_retention_seconds=props.dlq_message_retention_seconds,
+            kms_master_key_id=key,
+            kms_data_key_reuse_period_seconds=reuse,
+        )
         self.queue = SqsQueue(
-            self, "Queue", name=props.queue_name, message_retention_seconds=props.message_retention_seconds,
+            self,
+            "Queue",
+            name=props.queue_name,
+            message_retention_seconds=props.message_retention_seconds,
             visibility_timeout_seconds=props.visibility_timeout_seconds,
-            redrive_policy=json.dumps({"deadLetterTargetArn": self.dlq.arn,
-                                       "maxReceiveCount": props.max_receive_count}),
-            kms_master_key_id=key, kms_data_key_reuse_period_seconds=reuse)
-        senders = [{
-            "Sid": f"Allow{source.service.split('.')[0].capitalize()}Send{index}",
-            "Effect": "Allow",
-            "Principal": {"Service": source.service},
-            "Action": "sqs:SendMessage",
-            "Resource": self.queue.arn,
-            "Condition": {"ArnEquals": {"aws:SourceArn": source.source_arn}},
-        } for index, source in enumerate(props.sources)]
-        self.policy = SqsQueuePolicy(self, "Policy", queue_url=self.queue.url,
-                                     policy=policy_json(_deny_insecure(self.queue), *senders))
-        self.dlq_policy = SqsQueuePolicy(self, "DeadLetterPolicy", queue_url=self.dlq.url,
-                                         policy=policy_json(_deny_insecure(self.dlq)))
+            redrive_policy=json.dumps(
+                {"deadLetterTargetArn": self.dlq.arn, "maxReceiveCount": props.max_receive_count}
+            ),
+            kms_master_key_id=key,
+            kms_data_key_reuse_period_seconds=reuse,
+        )
+        senders = [
+            {
+                "Sid": f"Allow{source.service.split('.')[0].capitalize()}Send{index}",
+                "Effect": "Allow",
+                "Principal": {"Service": source.service},
+                "Action": "sqs:SendMessage",
+                "Resource": self.queue.arn,
+                "Condition": {"ArnEquals": {"aws:SourceArn": source.source_arn}},
+            }
+            for index, source in enumerate(props.sources)
+        ]
+        self.policy = SqsQueuePolicy(
+            self, "Policy", queue_url=self.queue.url, policy=policy_json(_deny_insecure(self.queue), *senders)
+        )
+        self.dlq_policy = SqsQueuePolicy(
+            self, "DeadLetterPolicy", queue_url=self.dlq.url, policy=policy_json(_deny_insecure(self.dlq))
+        )

@@ -8,6 +8,7 @@ Defaults:
 - monitoring role `<name>-monitoring` (`MonitoringRole`), trusted by RDS monitoring only, with the AWS-managed
   AmazonRDSEnhancedMonitoringRole policy attached (`MonitoringPolicy`) and nothing else
 """
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -23,8 +24,15 @@ from core.props import policy_json
 MONITORING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 
 
-def engine_problems(catalog: Catalog, engine: str, *, engine_version: str, master_username: str,
-                    backup_retention_days: int, subnet_ids: Sequence[str]) -> list[str | None]:
+def engine_problems(
+    catalog: Catalog,
+    engine: str,
+    *,
+    engine_version: str,
+    master_username: str,
+    backup_retention_days: int,
+    subnet_ids: Sequence[str],
+) -> list[str | None]:
     """The problems every RDS data store checks before it builds anything (None where a value is fine)."""
     return [
         catalog.engine_version_problem(engine, engine_version),
@@ -36,14 +44,24 @@ def engine_problems(catalog: Catalog, engine: str, *, engine_version: str, maste
 
 def subnet_group(scope: Construct, *, name: str, subnet_ids: Sequence[str]) -> DbSubnetGroup:
     """The database's subnet group (`SubnetGroup` in `scope`), over the private subnets it is given."""
-    return DbSubnetGroup(scope, "SubnetGroup", name=name, subnet_ids=list(subnet_ids),
-                         description=f"private subnets of the {name} database")
+    return DbSubnetGroup(
+        scope,
+        "SubnetGroup",
+        name=name,
+        subnet_ids=list(subnet_ids),
+        description=f"private subnets of the {name} database",
+    )
 
 
 def monitoring_role(scope: Construct, *, name: str) -> IamRole:
     """The role RDS enhanced monitoring assumes (`MonitoringRole` + `MonitoringPolicy` in `scope`)."""
-    role = IamRole(scope, "MonitoringRole", name=f"{name}-monitoring",
-                   assume_role_policy=policy_json({"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                   "Principal": {"Service": "monitoring.rds.amazonaws.com"}}))
+    role = IamRole(
+        scope,
+        "MonitoringRole",
+        name=f"{name}-monitoring",
+        assume_role_policy=policy_json(
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "monitoring.rds.amazonaws.com"}}
+        ),
+    )
     IamRolePolicyAttachment(scope, "MonitoringPolicy", role=role.name, policy_arn=MONITORING_POLICY)
     return role

@@ -16,6 +16,7 @@ Defaults:
 - security group: ingress on the port from `allowed_security_group_ids` only; no egress rule
 - the endpoint for clients is `primary_endpoint_address` (cluster mode disabled has no configuration endpoint)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -60,8 +61,9 @@ def _problems(props: RedisCacheProps) -> list[str | None]:
         None if int(props.engine_version.split(".")[0]) >= 7 else "IAM authentication needs Redis 7 or later",
         None if len(props.name) <= 40 else f"name {props.name!r} is longer than 40 characters (ElastiCache ids)",
         None if 1 <= props.num_cache_clusters <= 6 else "num_cache_clusters must be 1 to 6",
-        None if not props.automatic_failover or props.num_cache_clusters >= 2 else
-        "automatic_failover needs num_cache_clusters >= 2 (a replica to promote)",
+        None
+        if not props.automatic_failover or props.num_cache_clusters >= 2
+        else "automatic_failover needs num_cache_clusters >= 2 (a replica to promote)",
         None if not props.multi_az or props.automatic_failover else "multi_az needs automatic_failover",
         None if len(props.subnet_ids) >= 2 else "a cache subnet group needs subnets in at least two zones",
     ]
@@ -73,35 +75,77 @@ class RedisCache(Construct):
     def __init__(self, scope: Construct, id_: str, *, props: RedisCacheProps) -> None:
         super().__init__(scope, id_)
         raise_problems(f"RedisCache {id_}", _problems(props))
-        self.security_group = client_security_group(self, name=f"{props.name}-redis", vpc_id=props.vpc_id,
-                                                    service="Redis", port=props.port,
-                                                    clients=props.allowed_security_group_ids)
-        self.subnet_group = ElasticacheSubnetGroup(self, "SubnetGroup", name=props.name, subnet_ids=props.subnet_ids,
-                                                   description=f"private subnets of {props.name} Redis")
+        self.security_group = client_security_group(
+            self,
+            name=f"{props.name}-redis",
+            vpc_id=props.vpc_id,
+            service="Redis",
+            port=props.port,
+            clients=props.allowed_security_group_ids,
+        )
+        self.subnet_group = ElasticacheSubnetGroup(
+            self,
+            "SubnetGroup",
+            name=props.name,
+            subnet_ids=props.subnet_ids,
+            description=f"private subnets of {props.name} Redis",
+        )
         default_user = ElasticacheUser(
-            self, "DefaultUser", user_id=f"{props.name}-default", user_name="default", engine=ENGINE,
-            access_string="off -@all", authentication_mode=ElasticacheUserAuthenticationMode(
-                type="no-password-required"))
+            self,
+            "DefaultUser",
+            user_id=f"{props.name}-default",
+            user_name="default",
+            engine=ENGINE,
+            access_string="off -@all",
+            authentication_mode=ElasticacheUserAuthenticationMode(type="no-password-required"),
+        )
         # IAM authentication requires user_id == user_name.
         self.app_user = ElasticacheUser(
-            self, "AppUser", user_id=f"{props.name}-app", user_name=f"{props.name}-app", engine=ENGINE,
-            access_string=APP_ACCESS, authentication_mode=ElasticacheUserAuthenticationMode(type="iam"))
-        self.user_group = ElasticacheUserGroup(self, "UserGroup", user_group_id=props.name, engine=ENGINE,
-                                               user_ids=[default_user.user_id, self.app_user.user_id])
+            self,
+            "AppUser",
+            user_id=f"{props.name}-app",
+            user_name=f"{props.name}-app",
+            engine=ENGINE,
+            access_string=APP_ACCESS,
+            authentication_mode=ElasticacheUserAuthenticationMode(type="iam"),
+        )
+        self.user_group = ElasticacheUserGroup(
+            self,
+            "UserGroup",
+            user_group_id=props.name,
+            engine=ENGINE,
+            user_ids=[default_user.user_id, self.app_user.user_id],
+        )
         self.replication_group = ElasticacheReplicationGroup(
-            self, "ReplicationGroup", replication_group_id=props.name,
+            self,
+            "ReplicationGroup",
+            replication_group_id=props.name,
             description=f"{props.name}: Redis, TLS and IAM auth, encrypted with the workload key",
-            engine=ENGINE, engine_version=props.engine_version, node_type=props.node_type, port=props.port,
-            num_cache_clusters=props.num_cache_clusters, automatic_failover_enabled=props.automatic_failover,
-            multi_az_enabled=props.multi_az, subnet_group_name=self.subnet_group.name,
-            security_group_ids=[self.security_group.id], at_rest_encryption_enabled="true",
-            kms_key_id=props.kms_key_arn, transit_encryption_enabled=True,
+            engine=ENGINE,
+            engine_version=props.engine_version,
+            node_type=props.node_type,
+            port=props.port,
+            num_cache_clusters=props.num_cache_clusters,
+            automatic_failover_enabled=props.automatic_failover,
+            multi_az_enabled=props.multi_az,
+            subnet_group_name=self.subnet_group.name,
+            security_group_ids=[self.security_group.id],
+            at_rest_encryption_enabled="true",
+            kms_key_id=props.kms_key_arn,
+            transit_encryption_enabled=True,
             user_group_ids=[self.user_group.user_group_id],
-            snapshot_retention_limit=props.snapshot_retention_days, snapshot_window="02:00-03:00",
-            maintenance_window="sun:04:00-sun:05:00", auto_minor_version_upgrade="true")
+            snapshot_retention_limit=props.snapshot_retention_days,
+            snapshot_window="02:00-03:00",
+            maintenance_window="sun:04:00-sun:05:00",
+            auto_minor_version_upgrade="true",
+        )
         if not props.multi_az:
-            suppress(self.replication_group, "CKV2_AWS_50", "Multi-AZ and automatic failover are set per "
-                     "environment (healthcare_api.cache); this environment runs a single node")
+            suppress(
+                self.replication_group,
+                "CKV2_AWS_50",
+                "Multi-AZ and automatic failover are set per "
+                "environment (healthcare_api.cache); this environment runs a single node",
+            )
 
     @property
     def primary_endpoint(self) -> str:

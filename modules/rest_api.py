@@ -19,6 +19,7 @@ Defaults:
 - API Gateway's account-level CloudWatch role (one per account and region) is set here unless
   `manage_account_logging_role=False` (when another stack of the region already sets it)
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,14 +52,30 @@ from core.suppress import suppress
 
 ONE_YEAR = 365
 PUSH_TO_LOGS_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
-ACCESS_LOG_FORMAT = json.dumps({
-    "requestId": "$context.requestId", "ip": "$context.identity.sourceIp", "caller": "$context.identity.caller",
-    "user": "$context.identity.user", "requestTime": "$context.requestTime", "httpMethod": "$context.httpMethod",
-    "resourcePath": "$context.resourcePath", "status": "$context.status", "protocol": "$context.protocol",
-    "responseLength": "$context.responseLength", "xrayTraceId": "$context.xrayTraceId"}, sort_keys=True)
-HEALTH = {"path": "health", "method": "GET", "integration": "MOCK",
-          "request_templates": {"application/json": json.dumps({"statusCode": 200})},
-          "status_code": "200", "response_templates": {"application/json": json.dumps({"status": "ok"})}}
+ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "ip": "$context.identity.sourceIp",
+        "caller": "$context.identity.caller",
+        "user": "$context.identity.user",
+        "requestTime": "$context.requestTime",
+        "httpMethod": "$context.httpMethod",
+        "resourcePath": "$context.resourcePath",
+        "status": "$context.status",
+        "protocol": "$context.protocol",
+        "responseLength": "$context.responseLength",
+        "xrayTraceId": "$context.xrayTraceId",
+    },
+    sort_keys=True,
+)
+HEALTH = {
+    "path": "health",
+    "method": "GET",
+    "integration": "MOCK",
+    "request_templates": {"application/json": json.dumps({"statusCode": 200})},
+    "status_code": "200",
+    "response_templates": {"application/json": json.dumps({"status": "ok"})},
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,8 +105,9 @@ class RestApiProps:  # pylint: disable=too-many-instance-attributes
 def _problems(props: RestApiProps) -> list[str | None]:
     return [
         None if props.throttling_rate_limit >= 1 else "throttling_rate_limit must be >= 1",
-        None if props.throttling_burst_limit >= props.throttling_rate_limit else
-        "throttling_burst_limit must be >= throttling_rate_limit",
+        None
+        if props.throttling_burst_limit >= props.throttling_rate_limit
+        else "throttling_burst_limit must be >= throttling_rate_limit",
         None if props.logging_level in ("INFO", "ERROR") else "logging_level must be INFO or ERROR",
         None if props.log_retention_days >= 1 else "log_retention_days must be >= 1",
     ]
@@ -98,8 +116,9 @@ def _problems(props: RestApiProps) -> list[str | None]:
 def definition_hash(backend: LambdaBackend | None = None) -> str:
     """SHA-256 of the API's definition: the deployment trigger (changes whenever the API does). Only literal values
     are hashed: a token's placeholder text depends on construction order, not on the API."""
-    definition = HEALTH if backend is None else {"path": HEALTH["path"], "method": HEALTH["method"],
-                                                 "integration": "AWS_PROXY"}
+    definition = (
+        HEALTH if backend is None else {"path": HEALTH["path"], "method": HEALTH["method"], "integration": "AWS_PROXY"}
+    )
     return hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
 
 
@@ -110,17 +129,30 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
     def __init__(self, scope: Construct, id_: str, *, props: RestApiProps) -> None:
         super().__init__(scope, id_)
         raise_problems(f"RestApi {id_}", _problems(props))
-        self.api = ApiGatewayRestApi(self, "Api", name=props.name, description=f"{props.name}: health API",
-                                     endpoint_configuration=ApiGatewayRestApiEndpointConfiguration(types=["REGIONAL"]),
-                                     lifecycle=TerraformResourceLifecycle(create_before_destroy=True))
+        self.api = ApiGatewayRestApi(
+            self,
+            "Api",
+            name=props.name,
+            description=f"{props.name}: health API",
+            endpoint_configuration=ApiGatewayRestApiEndpointConfiguration(types=["REGIONAL"]),
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+        )
         api_id = self.api.id
-        validator = ApiGatewayRequestValidator(self, "Validator", rest_api_id=api_id, name="parameters",
-                                               validate_request_parameters=True, validate_request_body=False)
-        self.health = ApiGatewayResource(self, "Health", rest_api_id=api_id, parent_id=self.api.root_resource_id,
-                                         path_part=HEALTH["path"])
+        validator = ApiGatewayRequestValidator(
+            self,
+            "Validator",
+            rest_api_id=api_id,
+            name="parameters",
+            validate_request_parameters=True,
+            validate_request_body=False,
+        )
+        self.health = ApiGatewayResource(
+            self, "Health", rest_api_id=api_id, parent_id=self.api.root_resource_id, path_part=HEALTH["path"]
+        )
         where = {"rest_api_id": api_id, "resource_id": self.health.id, "http_method": HEALTH["method"]}
-        self.method = ApiGatewayMethod(self, "HealthGet", authorization="NONE", request_validator_id=validator.id,
-                                       **where)
+        self.method = ApiGatewayMethod(
+            self, "HealthGet", authorization="NONE", request_validator_id=validator.id, **where
+        )
         self.region = props.region
         if props.backend is None:
             self._mock_backend(where)
@@ -129,69 +161,142 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
             self._lambda_backend(where, props.backend)
             after = [self.method, self.integration]
         self.deployment = ApiGatewayDeployment(
-            self, "Deployment", rest_api_id=api_id, description=f"{props.name} API definition",
+            self,
+            "Deployment",
+            rest_api_id=api_id,
+            description=f"{props.name} API definition",
             triggers={"redeployment": definition_hash(props.backend)},
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True), depends_on=after)
-        self.access_logs = CloudwatchLogGroup(self, "AccessLogs", name=f"/aws/apigateway/{props.name}/access",
-                                              retention_in_days=props.log_retention_days,
-                                              kms_key_id=props.log_kms_key_arn)
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+            depends_on=after,
+        )
+        self.access_logs = CloudwatchLogGroup(
+            self,
+            "AccessLogs",
+            name=f"/aws/apigateway/{props.name}/access",
+            retention_in_days=props.log_retention_days,
+            kms_key_id=props.log_kms_key_arn,
+        )
         account = self._account_logging_role(props) if props.manage_account_logging_role else None
         self.stage = ApiGatewayStage(
-            self, "Stage", rest_api_id=api_id, deployment_id=self.deployment.id, stage_name=props.stage_name,
-            xray_tracing_enabled=True, access_log_settings=ApiGatewayStageAccessLogSettings(
-                destination_arn=self.access_logs.arn, format=ACCESS_LOG_FORMAT),
-            depends_on=[account] if account else None)
+            self,
+            "Stage",
+            rest_api_id=api_id,
+            deployment_id=self.deployment.id,
+            stage_name=props.stage_name,
+            xray_tracing_enabled=True,
+            access_log_settings=ApiGatewayStageAccessLogSettings(
+                destination_arn=self.access_logs.arn, format=ACCESS_LOG_FORMAT
+            ),
+            depends_on=[account] if account else None,
+        )
         self.method_settings = ApiGatewayMethodSettings(
-            self, "MethodSettings", rest_api_id=api_id, stage_name=self.stage.stage_name, method_path="*/*",
+            self,
+            "MethodSettings",
+            rest_api_id=api_id,
+            stage_name=self.stage.stage_name,
+            method_path="*/*",
             settings=ApiGatewayMethodSettingsSettings(
-                metrics_enabled=True, logging_level=props.logging_level, data_trace_enabled=False,
+                metrics_enabled=True,
+                logging_level=props.logging_level,
+                data_trace_enabled=False,
                 throttling_rate_limit=props.throttling_rate_limit,
                 throttling_burst_limit=props.throttling_burst_limit,
-                caching_enabled=False, cache_data_encrypted=True))
+                caching_enabled=False,
+                cache_data_encrypted=True,
+            ),
+        )
         self._suppressions(props)
 
     def _mock_backend(self, where: dict[str, str]) -> None:
-        self.integration = ApiGatewayIntegration(self, "HealthIntegration", type=HEALTH["integration"],
-                                                 request_templates=HEALTH["request_templates"],
-                                                 passthrough_behavior="WHEN_NO_TEMPLATES",
-                                                 depends_on=[self.method], **where)
-        self.method_response = ApiGatewayMethodResponse(self, "HealthMethodResponse", status_code=HEALTH["status_code"],
-                                                        response_models={"application/json": "Empty"},
-                                                        depends_on=[self.method], **where)
+        self.integration = ApiGatewayIntegration(
+            self,
+            "HealthIntegration",
+            type=HEALTH["integration"],
+            request_templates=HEALTH["request_templates"],
+            passthrough_behavior="WHEN_NO_TEMPLATES",
+            depends_on=[self.method],
+            **where,
+        )
+        self.method_response = ApiGatewayMethodResponse(
+            self,
+            "HealthMethodResponse",
+            status_code=HEALTH["status_code"],
+            response_models={"application/json": "Empty"},
+            depends_on=[self.method],
+            **where,
+        )
         self.integration_response = ApiGatewayIntegrationResponse(
-            self, "HealthIntegrationResponse", status_code=HEALTH["status_code"],
+            self,
+            "HealthIntegrationResponse",
+            status_code=HEALTH["status_code"],
             response_templates=HEALTH["response_templates"],
-            depends_on=[self.integration, self.method_response], **where)
+            depends_on=[self.integration, self.method_response],
+            **where,
+        )
 
     def _lambda_backend(self, where: dict[str, str], backend: LambdaBackend) -> None:
         self.integration = ApiGatewayIntegration(
-            self, "HealthIntegration", type="AWS_PROXY", integration_http_method="POST",
-            uri=backend.function_invoke_arn, depends_on=[self.method], **where)  # destroyed before its method
+            self,
+            "HealthIntegration",
+            type="AWS_PROXY",
+            integration_http_method="POST",
+            uri=backend.function_invoke_arn,
+            depends_on=[self.method],
+            **where,
+        )  # destroyed before its method
         self.permission = LambdaPermission(
-            self, "InvokeFromApi", statement_id="AllowHealthFromApiGateway", action="lambda:InvokeFunction",
-            function_name=backend.function_name, principal="apigateway.amazonaws.com",
-            source_arn=f"{self.api.execution_arn}/*/{HEALTH['method']}/{HEALTH['path']}")
+            self,
+            "InvokeFromApi",
+            statement_id="AllowHealthFromApiGateway",
+            action="lambda:InvokeFunction",
+            function_name=backend.function_name,
+            principal="apigateway.amazonaws.com",
+            source_arn=f"{self.api.execution_arn}/*/{HEALTH['method']}/{HEALTH['path']}",
+        )
 
     def _suppressions(self, props: RestApiProps) -> None:
         backend = "a MOCK integration returning a constant" if props.backend is None else "a Lambda proxy"
-        suppress(self.method, "CKV_AWS_59", f"GET /health is {backend} reaching no data; load balancers, monitors and "
-                 "Route 53 health checks must call it unauthenticated (they cannot sign requests)")
-        no_cache = ("health answers must reflect the moment of the check, and responses of these APIs may carry "
-                    "health data: a response cache would keep copies, so caching is off on purpose")
+        suppress(
+            self.method,
+            "CKV_AWS_59",
+            f"GET /health is {backend} reaching no data; load balancers, monitors and "
+            "Route 53 health checks must call it unauthenticated (they cannot sign requests)",
+        )
+        no_cache = (
+            "health answers must reflect the moment of the check, and responses of these APIs may carry "
+            "health data: a response cache would keep copies, so caching is off on purpose"
+        )
         suppress(self.method_settings, "CKV_AWS_225", no_cache)
         suppress(self.stage, "CKV_AWS_120", no_cache)
-        suppress(self.stage, "CKV2_AWS_51", "client certificates authenticate API Gateway to an HTTP backend; the "
-                 f"only integration is {backend}, which has no certificate to check")
-        suppress(self.stage, "CKV2_AWS_29", "the stage serves only GET /health; a WAFv2 web ACL is to be "
-                 "associated with the first route that reaches application data (not yet part of these workloads)")
+        suppress(
+            self.stage,
+            "CKV2_AWS_51",
+            "client certificates authenticate API Gateway to an HTTP backend; the "
+            f"only integration is {backend}, which has no certificate to check",
+        )
+        suppress(
+            self.stage,
+            "CKV2_AWS_29",
+            "the stage serves only GET /health; a WAFv2 web ACL is to be "
+            "associated with the first route that reaches application data (not yet part of these workloads)",
+        )
         if props.log_retention_days < ONE_YEAR:
-            suppress(self.access_logs, "CKV_AWS_338", f"access logs of this environment are kept "
-                     f"{props.log_retention_days} days by its record; a year or more where the record asks for it")
+            suppress(
+                self.access_logs,
+                "CKV_AWS_338",
+                f"access logs of this environment are kept "
+                f"{props.log_retention_days} days by its record; a year or more where the record asks for it",
+            )
 
     def _account_logging_role(self, props: RestApiProps) -> ApiGatewayAccount:
-        role = IamRole(self, "LoggingRole", name=f"{props.name}-apigw-logs",
-                       assume_role_policy=policy_json({"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                       "Principal": {"Service": "apigateway.amazonaws.com"}}))
+        role = IamRole(
+            self,
+            "LoggingRole",
+            name=f"{props.name}-apigw-logs",
+            assume_role_policy=policy_json(
+                {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "apigateway.amazonaws.com"}}
+            ),
+        )
         policy = IamRolePolicyAttachment(self, "LoggingPolicy", role=role.name, policy_arn=PUSH_TO_LOGS_POLICY)
         return ApiGatewayAccount(self, "Account", cloudwatch_role_arn=role.arn, depends_on=[policy])
 

@@ -11,6 +11,7 @@ Defaults:
 - event notifications: none, unless `queue_notifications` name SQS queues (their queue policies must let
   s3.amazonaws.com send: pass those policies in `notification_depends_on`, S3 checks them on create)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -76,12 +77,13 @@ class SecureBucketProps:  # pylint: disable=too-many-instance-attributes
 def _problems(props: SecureBucketProps) -> list[str | None]:
     transition = props.noncurrent_version_transition_days
     return [
-        None if (props.kms_key_arn is None) == props.s3_managed_encryption else
-        "give exactly one of kms_key_arn (the default choice) or s3_managed_encryption=True",
-        None if props.noncurrent_version_expiration_days >= 1 else
-        "noncurrent_version_expiration_days must be >= 1",
-        None if transition is None or 30 <= transition < props.noncurrent_version_expiration_days else
-        "noncurrent_version_transition_days must be >= 30 (S3's STANDARD_IA minimum) and before expiration",
+        None
+        if (props.kms_key_arn is None) == props.s3_managed_encryption
+        else "give exactly one of kms_key_arn (the default choice) or s3_managed_encryption=True",
+        None if props.noncurrent_version_expiration_days >= 1 else "noncurrent_version_expiration_days must be >= 1",
+        None
+        if transition is None or 30 <= transition < props.noncurrent_version_expiration_days
+        else "noncurrent_version_transition_days must be >= 30 (S3's STANDARD_IA minimum) and before expiration",
     ]
 
 
@@ -94,20 +96,42 @@ class SecureBucket(Construct):
         self.bucket = S3Bucket(self, "Bucket", bucket=props.bucket_name, force_destroy=props.force_destroy)
         bucket_id = self.bucket.id
         self.versioning = S3BucketVersioningA(
-            self, "Versioning", bucket=bucket_id,
-            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"))
-        by_default = (EncryptionByDefault(sse_algorithm="AES256") if props.s3_managed_encryption else
-                      EncryptionByDefault(sse_algorithm="aws:kms", kms_master_key_id=props.kms_key_arn))
+            self,
+            "Versioning",
+            bucket=bucket_id,
+            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
+        )
+        by_default = (
+            EncryptionByDefault(sse_algorithm="AES256")
+            if props.s3_managed_encryption
+            else EncryptionByDefault(sse_algorithm="aws:kms", kms_master_key_id=props.kms_key_arn)
+        )
         S3BucketServerSideEncryptionConfigurationA(
-            self, "Encryption", bucket=bucket_id,
-            rule=[S3BucketServerSideEncryptionConfigurationRuleA(
-                apply_server_side_encryption_by_default=by_default,
-                bucket_key_enabled=not props.s3_managed_encryption)])
+            self,
+            "Encryption",
+            bucket=bucket_id,
+            rule=[
+                S3BucketServerSideEncryptionConfigurationRuleA(
+                    apply_server_side_encryption_by_default=by_default,
+                    bucket_key_enabled=not props.s3_managed_encryption,
+                )
+            ],
+        )
         self.public_access_block = S3BucketPublicAccessBlock(
-            self, "PublicAccessBlock", bucket=bucket_id, block_public_acls=True, block_public_policy=True,
-            ignore_public_acls=True, restrict_public_buckets=True)
-        S3BucketOwnershipControls(self, "Ownership", bucket=bucket_id,
-                                  rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"))
+            self,
+            "PublicAccessBlock",
+            bucket=bucket_id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+        )
+        S3BucketOwnershipControls(
+            self,
+            "Ownership",
+            bucket=bucket_id,
+            rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
+        )
         deny_insecure = {
             "Sid": "DenyInsecureTransport",
             "Effect": "Deny",
@@ -117,30 +141,61 @@ class SecureBucket(Construct):
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         }
         # The policy waits for the public access block so that S3 never sees a policy on an unprotected bucket.
-        self.policy = S3BucketPolicy(self, "Policy", bucket=bucket_id,
-                                     policy=policy_json(deny_insecure, *props.extra_policy_statements),
-                                     depends_on=[self.public_access_block])
+        self.policy = S3BucketPolicy(
+            self,
+            "Policy",
+            bucket=bucket_id,
+            policy=policy_json(deny_insecure, *props.extra_policy_statements),
+            depends_on=[self.public_access_block],
+        )
         transition_days = props.noncurrent_version_transition_days
         rule = S3BucketLifecycleConfigurationRule(
             id="noncurrent-versions",
             status="Enabled",
             filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-            noncurrent_version_expiration=[S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
-                noncurrent_days=props.noncurrent_version_expiration_days)],
-            noncurrent_version_transition=None if transition_days is None else [
+            noncurrent_version_expiration=[
+                S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                    noncurrent_days=props.noncurrent_version_expiration_days
+                )
+            ],
+            noncurrent_version_transition=None
+            if transition_days is None
+            else [
                 S3BucketLifecycleConfigurationRuleNoncurrentVersionTransition(
-                    noncurrent_days=transition_days, storage_class="STANDARD_IA")],
-            abort_incomplete_multipart_upload=[S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
-                days_after_initiation=7)],
+                    noncurrent_days=transition_days, storage_class="STANDARD_IA"
+                )
+            ],
+            abort_incomplete_multipart_upload=[
+                S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)
+            ],
         )
-        self.lifecycle = S3BucketLifecycleConfiguration(self, "Lifecycle", bucket=bucket_id, rule=[rule],
-                                                        depends_on=[self.versioning])
-        self.notification = None if not props.queue_notifications else S3BucketNotification(
-            self, "Notification", bucket=bucket_id,
-            queue=[S3BucketNotificationQueue(queue_arn=n.queue_arn, events=list(n.events),
-                                             filter_prefix=n.filter_prefix, filter_suffix=n.filter_suffix)
-                   for n in props.queue_notifications],
-            depends_on=list(props.notification_depends_on) or None)
+        self.lifecycle = S3BucketLifecycleConfiguration(
+            self, "Lifecycle", bucket=bucket_id, rule=[rule], depends_on=[self.versioning]
+        )
+        self.notification = (
+            None
+            if not props.queue_notifications
+            else S3BucketNotification(
+                self,
+                "Notification",
+                bucket=bucket_id,
+                queue=[
+                    S3BucketNotificationQueue(
+                        queue_arn=n.queue_arn,
+                        events=list(n.events),
+                        filter_prefix=n.filter_prefix,
+                        filter_suffix=n.filter_suffix,
+                    )
+                    for n in props.queue_notifications
+                ],
+                depends_on=list(props.notification_depends_on) or None,
+            )
+        )
         if props.access_log_bucket:
-            S3BucketLoggingA(self, "Logging", bucket=bucket_id, target_bucket=props.access_log_bucket,
-                             target_prefix=f"s3/{props.bucket_name}/")
+            S3BucketLoggingA(
+                self,
+                "Logging",
+                bucket=bucket_id,
+                target_bucket=props.access_log_bucket,
+                target_prefix=f"s3/{props.bucket_name}/",
+            )

@@ -6,6 +6,7 @@ Defaults:
 - deletion protection: required (it differs per environment)
 - streams off; replicas (global table) need `stream_view_type="NEW_AND_OLD_IMAGES"` and a key per replica region
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -74,15 +75,29 @@ def _problems(props: TableProps) -> list[str | None]:
     declared = dict(props.attributes)
     keys = key_names(props)
     return [
-        None if set(declared) == keys else
-        f"attributes must be exactly the key attributes {sorted(keys)} (DynamoDB rejects unindexed ones); "
+        None
+        if set(declared) == keys
+        else f"attributes must be exactly the key attributes {sorted(keys)} (DynamoDB rejects unindexed ones); "
         f"got {sorted(declared)}",
-        next((f"attribute {n!r} has type {t!r}; use one of {', '.join(_TYPES)}"
-              for n, t in props.attributes if t not in _TYPES), None),
-        next((f"index {i.name!r}: projection_type must be one of {', '.join(_PROJECTIONS)}"
-              for i in props.global_indexes if i.projection_type not in _PROJECTIONS), None),
-        None if not props.replicas or props.stream_view_type == "NEW_AND_OLD_IMAGES" else
-        "replicas need stream_view_type='NEW_AND_OLD_IMAGES' (global tables replicate through the stream)",
+        next(
+            (
+                f"attribute {n!r} has type {t!r}; use one of {', '.join(_TYPES)}"
+                for n, t in props.attributes
+                if t not in _TYPES
+            ),
+            None,
+        ),
+        next(
+            (
+                f"index {i.name!r}: projection_type must be one of {', '.join(_PROJECTIONS)}"
+                for i in props.global_indexes
+                if i.projection_type not in _PROJECTIONS
+            ),
+            None,
+        ),
+        None
+        if not props.replicas or props.stream_view_type == "NEW_AND_OLD_IMAGES"
+        else "replicas need stream_view_type='NEW_AND_OLD_IMAGES' (global tables replicate through the stream)",
     ]
 
 
@@ -93,24 +108,33 @@ class Table(Construct):
         super().__init__(scope, id_)
         raise_problems(f"Table {id_}", _problems(props))
         self.table = DynamodbTable(
-            self, "Table",
+            self,
+            "Table",
             name=props.table_name,
             billing_mode="PAY_PER_REQUEST",
             hash_key=props.hash_key,
             range_key=props.range_key,
             attribute=[DynamodbTableAttribute(name=n, type=t) for n, t in sorted(props.attributes)],
             global_secondary_index=[
-                DynamodbTableGlobalSecondaryIndex(name=i.name, hash_key=i.hash_key, range_key=i.range_key,
-                                                  projection_type=i.projection_type)
-                for i in props.global_indexes] or None,
+                DynamodbTableGlobalSecondaryIndex(
+                    name=i.name, hash_key=i.hash_key, range_key=i.range_key, projection_type=i.projection_type
+                )
+                for i in props.global_indexes
+            ]
+            or None,
             point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=props.point_in_time_recovery),
             server_side_encryption=DynamodbTableServerSideEncryption(enabled=True, kms_key_arn=props.kms_key_arn),
-            ttl=None if props.ttl_attribute is None else DynamodbTableTtl(attribute_name=props.ttl_attribute,
-                                                                          enabled=True),
+            ttl=None
+            if props.ttl_attribute is None
+            else DynamodbTableTtl(attribute_name=props.ttl_attribute, enabled=True),
             deletion_protection_enabled=props.deletion_protection,
             stream_enabled=props.stream_view_type is not None or None,
             stream_view_type=props.stream_view_type,
-            replica=[DynamodbTableReplica(region_name=r.region, kms_key_arn=r.kms_key_arn,
-                                          point_in_time_recovery=props.point_in_time_recovery)
-                     for r in props.replicas] or None,
+            replica=[
+                DynamodbTableReplica(
+                    region_name=r.region, kms_key_arn=r.kms_key_arn, point_in_time_recovery=props.point_in_time_recovery
+                )
+                for r in props.replicas
+            ]
+            or None,
         )

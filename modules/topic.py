@@ -8,6 +8,7 @@ Defaults:
   `endpoint_subscriptions` turns addresses from a record (e-mail or https:// URL) into subscriptions
 - created through the stack's default provider, or `provider` (another region's)
 """
+
 from __future__ import annotations
 
 import json
@@ -54,19 +55,37 @@ class TopicProps:
 
 def endpoint_subscriptions(endpoints: tuple[str, ...], id_prefix: str = "Endpoint") -> tuple[Subscription, ...]:
     """One subscription per endpoint: protocol https for an https:// URL, email otherwise; ids Endpoint1, 2, ..."""
-    return tuple(Subscription(id_=f"{id_prefix}{index}", endpoint=endpoint,
-                              protocol="https" if endpoint.startswith("https://") else "email")
-                 for index, endpoint in enumerate(endpoints, 1))
+    return tuple(
+        Subscription(
+            id_=f"{id_prefix}{index}",
+            endpoint=endpoint,
+            protocol="https" if endpoint.startswith("https://") else "email",
+        )
+        for index, endpoint in enumerate(endpoints, 1)
+    )
 
 
 def _problems(props: TopicProps) -> list[str | None]:
     return [
-        next((f"subscription {s.id_}: protocol {s.protocol!r} is not one of {', '.join(_PROTOCOLS)}"
-              for s in props.subscriptions if s.protocol not in _PROTOCOLS), None),
-        next((f"subscription {s.id_}: raw_message_delivery applies to sqs and https only"
-              for s in props.subscriptions if s.raw_message_delivery and s.protocol not in ("sqs", "https")), None),
-        None if len({s.id_ for s in props.subscriptions}) == len(props.subscriptions) else
-        "subscription ids must be unique (they are Terraform addresses)",
+        next(
+            (
+                f"subscription {s.id_}: protocol {s.protocol!r} is not one of {', '.join(_PROTOCOLS)}"
+                for s in props.subscriptions
+                if s.protocol not in _PROTOCOLS
+            ),
+            None,
+        ),
+        next(
+            (
+                f"subscription {s.id_}: raw_message_delivery applies to sqs and https only"
+                for s in props.subscriptions
+                if s.raw_message_delivery and s.protocol not in ("sqs", "https")
+            ),
+            None,
+        ),
+        None
+        if len({s.id_ for s in props.subscriptions}) == len(props.subscriptions)
+        else "subscription ids must be unique (they are Terraform addresses)",
     ]
 
 
@@ -76,18 +95,43 @@ class Topic(Construct):
     def __init__(self, scope: Construct, id_: str, *, props: TopicProps) -> None:
         super().__init__(scope, id_)
         raise_problems(f"Topic {id_}", _problems(props))
-        self.topic = SnsTopic(self, "Topic", name=props.topic_name, kms_master_key_id=props.kms_key_arn,
-                              provider=props.provider)
-        self.policy = SnsTopicPolicy(self, "Policy", arn=self.topic.arn, provider=props.provider, policy=policy_json(
-            {"Sid": "AccountUses", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{props.account_id}:root"},
-             "Action": _ACCOUNT_ACTIONS, "Resource": self.topic.arn},
-            {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish",
-             "Resource": self.topic.arn, "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-            *props.extra_policy_statements))
+        self.topic = SnsTopic(
+            self, "Topic", name=props.topic_name, kms_master_key_id=props.kms_key_arn, provider=props.provider
+        )
+        self.policy = SnsTopicPolicy(
+            self,
+            "Policy",
+            arn=self.topic.arn,
+            provider=props.provider,
+            policy=policy_json(
+                {
+                    "Sid": "AccountUses",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{props.account_id}:root"},
+                    "Action": _ACCOUNT_ACTIONS,
+                    "Resource": self.topic.arn,
+                },
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "sns:Publish",
+                    "Resource": self.topic.arn,
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
+                *props.extra_policy_statements,
+            ),
+        )
         self.subscriptions = {
             s.id_: SnsTopicSubscription(
-                self, s.id_, topic_arn=self.topic.arn, protocol=s.protocol, endpoint=s.endpoint,
+                self,
+                s.id_,
+                topic_arn=self.topic.arn,
+                protocol=s.protocol,
+                endpoint=s.endpoint,
                 raw_message_delivery=s.raw_message_delivery or None,
                 filter_policy=None if s.filter_policy is None else json.dumps(s.filter_policy, sort_keys=True),
-                provider=props.provider)
-            for s in props.subscriptions}
+                provider=props.provider,
+            )
+            for s in props.subscriptions
+        }

@@ -17,6 +17,7 @@ Defaults (rules in priority order; each with CloudWatch metrics and sampled requ
   drops the resource's "no WAF" suppression (CKV2_AWS_28 / CKV2_AWS_29), since the finding is then fixed
 - created through the stack's default provider, or `provider` (a web ACL is regional: one per region)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,10 +44,12 @@ from constructs import Construct
 from core.props import raise_problems
 from core.suppress import METADATA_KEY
 
-MANAGED_GROUPS = (("ip-reputation", "AWSManagedRulesAmazonIpReputationList"),
-                  ("anonymous-ip", "AWSManagedRulesAnonymousIpList"),
-                  ("known-bad-inputs", "AWSManagedRulesKnownBadInputsRuleSet"),
-                  ("common", "AWSManagedRulesCommonRuleSet"))
+MANAGED_GROUPS = (
+    ("ip-reputation", "AWSManagedRulesAmazonIpReputationList"),
+    ("anonymous-ip", "AWSManagedRulesAnonymousIpList"),
+    ("known-bad-inputs", "AWSManagedRulesKnownBadInputsRuleSet"),
+    ("common", "AWSManagedRulesCommonRuleSet"),
+)
 MIN_LOG_DAYS = 365
 NO_WAF_CHECKS = ("CKV2_AWS_28", "CKV2_AWS_29")  # ALB, API Gateway stage without a web ACL
 
@@ -63,22 +66,32 @@ class WebAclProps:
 
 
 def _visibility(metric: str) -> Wafv2WebAclRuleVisibilityConfig:
-    return Wafv2WebAclRuleVisibilityConfig(cloudwatch_metrics_enabled=True, metric_name=metric,
-                                           sampled_requests_enabled=True)
+    return Wafv2WebAclRuleVisibilityConfig(
+        cloudwatch_metrics_enabled=True, metric_name=metric, sampled_requests_enabled=True
+    )
 
 
 def rules(name: str, rate_limit: int) -> list[Wafv2WebAclRule]:
     """The rate limit first, then the managed groups (see the module docstring)."""
-    found = [Wafv2WebAclRule(
-        name="rate-limit", priority=0, action=Wafv2WebAclRuleAction(block=Wafv2WebAclRuleActionBlock()),
-        statement={"rate_based_statement": {"limit": rate_limit, "aggregate_key_type": "IP"}},
-        visibility_config=_visibility(f"{name}-rate-limit"))]
+    found = [
+        Wafv2WebAclRule(
+            name="rate-limit",
+            priority=0,
+            action=Wafv2WebAclRuleAction(block=Wafv2WebAclRuleActionBlock()),
+            statement={"rate_based_statement": {"limit": rate_limit, "aggregate_key_type": "IP"}},
+            visibility_config=_visibility(f"{name}-rate-limit"),
+        )
+    ]
     for priority, (label, group) in enumerate(MANAGED_GROUPS, 1):
-        found.append(Wafv2WebAclRule(
-            name=label, priority=priority,
-            override_action=Wafv2WebAclRuleOverrideAction(none=Wafv2WebAclRuleOverrideActionNone()),
-            statement={"managed_rule_group_statement": {"name": group, "vendor_name": "AWS"}},
-            visibility_config=_visibility(f"{name}-{label}")))
+        found.append(
+            Wafv2WebAclRule(
+                name=label,
+                priority=priority,
+                override_action=Wafv2WebAclRuleOverrideAction(none=Wafv2WebAclRuleOverrideActionNone()),
+                statement={"managed_rule_group_statement": {"name": group, "vendor_name": "AWS"}},
+                visibility_config=_visibility(f"{name}-{label}"),
+            )
+        )
     return found
 
 
@@ -87,31 +100,52 @@ class WebAcl(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, props: WebAclProps) -> None:
         super().__init__(scope, id_)
-        raise_problems(f"WebAcl {id_}", [
-            None if 100 <= props.rate_limit <= 2_000_000_000 else
-            f"rate_limit {props.rate_limit}: WAF rate-based rules take 100 to 2,000,000,000 requests per 5 minutes",
-            None if len(props.name) <= 128 else f"name {props.name!r} is longer than the 128 characters WAF allows",
-        ])
+        raise_problems(
+            f"WebAcl {id_}",
+            [
+                None
+                if 100 <= props.rate_limit <= 2_000_000_000
+                else f"rate_limit {props.rate_limit}: WAF rate-based rules take 100 to 2,000,000,000 requests per "
+                "5 minutes",
+                None if len(props.name) <= 128 else f"name {props.name!r} is longer than the 128 characters WAF allows",
+            ],
+        )
         self.provider = props.provider
-        self.acl = Wafv2WebAcl(self, "Acl", name=props.name, scope="REGIONAL",
-                               description=f"{props.name}: managed rule groups and a rate limit",
-                               default_action=Wafv2WebAclDefaultAction(allow=Wafv2WebAclDefaultActionAllow()),
-                               rule=rules(props.name, props.rate_limit),
-                               visibility_config=Wafv2WebAclVisibilityConfig(
-                                   cloudwatch_metrics_enabled=True, metric_name=props.name,
-                                   sampled_requests_enabled=True), provider=props.provider)
-        self.log_group = CloudwatchLogGroup(self, "Logs", name=f"aws-waf-logs-{props.name}",
-                                            retention_in_days=max(props.log_retention_days, MIN_LOG_DAYS),
-                                            kms_key_id=props.log_kms_key_arn, provider=props.provider)
-        self.logging = Wafv2WebAclLoggingConfiguration(self, "Logging", resource_arn=self.acl.arn,
-                                                       log_destination_configs=[self.log_group.arn],
-                                                       provider=props.provider)
+        self.acl = Wafv2WebAcl(
+            self,
+            "Acl",
+            name=props.name,
+            scope="REGIONAL",
+            description=f"{props.name}: managed rule groups and a rate limit",
+            default_action=Wafv2WebAclDefaultAction(allow=Wafv2WebAclDefaultActionAllow()),
+            rule=rules(props.name, props.rate_limit),
+            visibility_config=Wafv2WebAclVisibilityConfig(
+                cloudwatch_metrics_enabled=True, metric_name=props.name, sampled_requests_enabled=True
+            ),
+            provider=props.provider,
+        )
+        self.log_group = CloudwatchLogGroup(
+            self,
+            "Logs",
+            name=f"aws-waf-logs-{props.name}",
+            retention_in_days=max(props.log_retention_days, MIN_LOG_DAYS),
+            kms_key_id=props.log_kms_key_arn,
+            provider=props.provider,
+        )
+        self.logging = Wafv2WebAclLoggingConfiguration(
+            self,
+            "Logging",
+            resource_arn=self.acl.arn,
+            log_destination_configs=[self.log_group.arn],
+            provider=props.provider,
+        )
         self.associations: dict[str, Wafv2WebAclAssociation] = {}
 
     def protect(self, id_: str, resource: Any, resource_arn: str) -> Wafv2WebAclAssociation:
         """Associate the ACL with `resource` (an ALB or API stage) and drop its "no WAF" suppression."""
-        self.associations[id_] = Wafv2WebAclAssociation(self, id_, resource_arn=resource_arn,
-                                                        web_acl_arn=self.acl.arn, provider=self.provider)
+        self.associations[id_] = Wafv2WebAclAssociation(
+            self, id_, resource_arn=resource_arn, web_acl_arn=self.acl.arn, provider=self.provider
+        )
         kept = [s for s in getattr(resource, "_suppressions", []) if s["id"] not in NO_WAF_CHECKS]
         setattr(resource, "_suppressions", kept)
         resource.add_override(f"//.{METADATA_KEY}", kept)

@@ -10,6 +10,7 @@ it comes from. Two kinds:
   never sees. policies/scan.py runs them once per synthesized stack and judges their findings exactly like
   Checkov's (declared suppressions apply; a suppression that matches nothing is stale).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -133,8 +134,15 @@ def stack_results(path: Path) -> list[dict[str, Any]]:
     results = []
     for rule in stack_rules():
         for finding in rule.evaluate(stack):
-            results.append({"check_id": rule.id, "check_name": rule.name, "resource": finding.resource,
-                            "file_abs_path": str(path.resolve()), "stack_rule": True,
-                            "check_result": {"result": "PASSED" if finding.passed else "FAILED"},
-                            "details": [finding.detail] if finding.detail and not finding.passed else []})
+            results.append(
+                {
+                    "check_id": rule.id,
+                    "check_name": rule.name,
+                    "resource": finding.resource,
+                    "file_abs_path": str(path.resolve()),
+                    "stack_rule": True,
+                    "check_result": {"result": "PASSED" if finding.passed else "FAILED"},
+                    "details": [finding.detail] if finding.detail and not finding.passed else [],
+                }
+            )
     return results

@@ -12,6 +12,7 @@ interleave and corrupt the state. Fix: build the stack on core.stack.WorkloadSta
 Exempt: the bootstrap workload (stacks/bootstrap.py), which creates the state bucket and so cannot keep its own
 state in it.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,16 +41,21 @@ def backend_problems(stack: dict[str, Any], stack_name: str | None = None) -> li
     backends = stack.get("terraform", {}).get("backend", {})
     if not isinstance(backends, dict) or set(backends) != {"s3"}:
         kinds = ", ".join(sorted(backends)) if isinstance(backends, dict) and backends else "none"
-        return [f"{RULE_ID}: stack {name} keeps its state in backend {kinds}, not s3: build it on "
-                "core.stack.WorkloadStack (remote_state = True)"]
+        return [
+            f"{RULE_ID}: stack {name} keeps its state in backend {kinds}, not s3: build it on "
+            "core.stack.WorkloadStack (remote_state = True)"
+        ]
     s3 = backends["s3"]
-    problems = [f"{RULE_ID}: stack {name}: s3 backend has no {key}" for key in ("bucket", "key", "region")
-                if not s3.get(key)]
+    problems = [
+        f"{RULE_ID}: stack {name}: s3 backend has no {key}" for key in ("bucket", "key", "region") if not s3.get(key)
+    ]
     if s3.get("encrypt") is not True:
         problems.append(f"{RULE_ID}: stack {name}: s3 backend does not set encrypt = true (state holds secrets)")
     if s3.get("use_lockfile") is not True and not s3.get("dynamodb_table"):
-        problems.append(f"{RULE_ID}: stack {name}: s3 backend has no locking: set use_lockfile = true "
-                        "(stack.add_override(\"terraform.backend.s3.use_lockfile\", True))")
+        problems.append(
+            f"{RULE_ID}: stack {name}: s3 backend has no locking: set use_lockfile = true "
+            '(stack.add_override("terraform.backend.s3.use_lockfile", True))'
+        )
     return problems
 
 

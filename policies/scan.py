@@ -9,6 +9,7 @@ finding (stale). Prints passed/failed/suppressed per stack; writes the full repo
 
     python -m policies.scan [cdktf.out/stacks/<stack> ...]
 """
+
 from __future__ import annotations
 
 import json
@@ -70,8 +71,19 @@ def typed_address(resource: str, types: dict[str, str]) -> str:
 
 def run_checkov(paths: Iterable[Path]) -> list[dict[str, Any]]:
     """Checkov's JSON reports (one per framework run) for the given stack files."""
-    cmd = [sys.executable, "-m", "checkov.main", "--framework", "terraform_json", "--skip-download",
-           "--external-checks-dir", str(CHECKS_DIR), "-o", "json", "--compact"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "checkov.main",
+        "--framework",
+        "terraform_json",
+        "--skip-download",
+        "--external-checks-dir",
+        str(CHECKS_DIR),
+        "-o",
+        "json",
+        "--compact",
+    ]
     for path in paths:
         cmd += ["-f", str(path)]
     env = dict(os.environ, BC_SKIP_MAPPING="TRUE", PYTHONPATH=str(ROOT), LOG_LEVEL="ERROR")
@@ -119,8 +131,9 @@ def _judge(path: Path, checks: dict[str, list[dict[str, Any]]]) -> StackResult:
             result.failed.append(finding)
     for (resource, check_id), reason in sorted(declared.items()):
         if len(reason.strip()) < MIN_REASON_LENGTH:
-            result.problems.append(f"suppression of {check_id} on {resource} has no reason "
-                                   f"(at least {MIN_REASON_LENGTH} characters)")
+            result.problems.append(
+                f"suppression of {check_id} on {resource} has no reason (at least {MIN_REASON_LENGTH} characters)"
+            )
         elif (resource, check_id) not in used:
             result.problems.append(f"stale suppression: {check_id} on {resource} matches no finding; remove it")
     if not [c for c in checks["passed"] + checks["failed"] if not c.get("stack_rule")]:
@@ -166,13 +179,18 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         print(f"{r.stack:40} {r.passed:7d} {len(r.failed):7d} {len(r.suppressed):11d}")
         for finding in r.failed:
-            print(f"    FAILED {finding['check_id']} {finding['resource']}: {finding['name']}"
-                  + (f" -- {finding['fix']}" if finding.get("fix") else ""), file=sys.stderr)
+            print(
+                f"    FAILED {finding['check_id']} {finding['resource']}: {finding['name']}"
+                + (f" -- {finding['fix']}" if finding.get("fix") else ""),
+                file=sys.stderr,
+            )
         for problem in r.problems:
             print(f"    ERROR  {problem}", file=sys.stderr)
     total = sum(len(r.failed) for r in results)
-    print(f"total: passed {sum(r.passed for r in results)}, failed {total}, "
-          f"suppressed {sum(len(r.suppressed) for r in results)}; report: {REPORT.relative_to(ROOT)}")
+    print(
+        f"total: passed {sum(r.passed for r in results)}, failed {total}, "
+        f"suppressed {sum(len(r.suppressed) for r in results)}; report: {REPORT.relative_to(ROOT)}"
+    )
     return 0 if all(r.ok for r in results) else 1
 
 

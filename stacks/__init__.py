@@ -1,5 +1,6 @@
 """Stacks compose modules into one workload. The registry maps a workload id to its stack class by name, so the
 selection can be validated before the (slow) provider bindings are imported."""
+
 from __future__ import annotations
 
 import importlib

@@ -4,6 +4,7 @@ It keeps its own state in a local file (state/bootstrap-<env>.tfstate), because 
 the stack that creates it. Ephemeral copies (ENVIRONMENT_SUFFIX) share their environment's bucket: their state keys
 differ, so they never collide.
 """
+
 from __future__ import annotations
 
 from constructs import Construct
@@ -23,24 +24,44 @@ class BootstrapStack(WorkloadStack):
     description = "Terraform state bucket of an environment"
     remote_state = False
 
-    def __init__(self, scope: Construct, *, env: EnvironmentRecord, catalog: Catalog,
-                 suffix: str | None = None) -> None:
+    def __init__(
+        self, scope: Construct, *, env: EnvironmentRecord, catalog: Catalog, suffix: str | None = None
+    ) -> None:
         # The state bucket belongs to the environment, not to an ephemeral copy of it.
         super().__init__(scope, env=env, catalog=catalog, suffix=None)
         del suffix
-        self.key = EncryptionKey(self, "StateKey", props=KmsKeyProps(
-            alias=f"tfstate-{env.name}", description=f"Terraform state of the {env.name} environment",
-            account_id=env.account_id))
-        self.state = SecureBucket(self, "StateBucket", props=SecureBucketProps(
-            bucket_name=state_bucket_name(env.name, env.account_id, env.region),
-            kms_key_arn=self.key.key.arn,
-            noncurrent_version_expiration_days=env.state.noncurrent_version_expiration_days))
+        self.key = EncryptionKey(
+            self,
+            "StateKey",
+            props=KmsKeyProps(
+                alias=f"tfstate-{env.name}",
+                description=f"Terraform state of the {env.name} environment",
+                account_id=env.account_id,
+            ),
+        )
+        self.state = SecureBucket(
+            self,
+            "StateBucket",
+            props=SecureBucketProps(
+                bucket_name=state_bucket_name(env.name, env.account_id, env.region),
+                kms_key_arn=self.key.key.arn,
+                noncurrent_version_expiration_days=env.state.noncurrent_version_expiration_days,
+            ),
+        )
         bucket = self.state.bucket
-        suppress(bucket, "CKV_AWS_144", "state is recoverable from versioning; a replica region is not required "
-                 "for the bootstrap bucket and would need its own bootstrap")
-        suppress(bucket, "CKV_AWS_18", "the state bucket is private (all public access blocked), TLS-only "
-                 "(bucket policy), KMS-encrypted and versioned; a server-access-log bucket would need a bootstrap of "
-                 "its own")
+        suppress(
+            bucket,
+            "CKV_AWS_144",
+            "state is recoverable from versioning; a replica region is not required "
+            "for the bootstrap bucket and would need its own bootstrap",
+        )
+        suppress(
+            bucket,
+            "CKV_AWS_18",
+            "the state bucket is private (all public access blocked), TLS-only "
+            "(bucket policy), KMS-encrypted and versioned; a server-access-log bucket would need a bootstrap of "
+            "its own",
+        )
         suppress(bucket, "CKV2_AWS_62", "Terraform is the only writer of state objects; nothing consumes events")
         self.output("state_bucket_name", bucket.bucket, "Name of the S3 bucket holding this environment's state")
         self.output("state_bucket_arn", bucket.arn, "ARN of the state bucket")

@@ -7,6 +7,7 @@ only from the workload's client security group (which the API's VPC backend atta
 PostgreSQL and upgrade logs, VPC flow logs, all kept `audit_log_retention_days`. Region and every per-environment
 value come from env.healthcare_api (environments.toml); the state stays in the environment's state bucket.
 """
+
 from __future__ import annotations
 
 from cdktf_cdktf_provider_aws.security_group import SecurityGroup
@@ -38,55 +39,131 @@ class HealthcareApiStack(WorkloadStack):
         """The workload's own region (healthcare_api.region), not the environment's home region."""
         return self.env.healthcare_api.region
 
-    def __init__(self, scope: Construct, *, env: EnvironmentRecord, catalog: Catalog,
-                 suffix: str | None = None) -> None:
+    def __init__(
+        self, scope: Construct, *, env: EnvironmentRecord, catalog: Catalog, suffix: str | None = None
+    ) -> None:
         super().__init__(scope, env=env, catalog=catalog, suffix=suffix)
         cfg, names, region = env.healthcare_api, self.names, self.region
-        self.key = EncryptionKey(self, "DataKey", props=KmsKeyProps(
-            alias=names.name("data"), description=f"health data and audit logs of {names.stack_name}",
-            account_id=env.account_id, service_principals=(f"logs.{region}.amazonaws.com",)))
+        self.key = EncryptionKey(
+            self,
+            "DataKey",
+            props=KmsKeyProps(
+                alias=names.name("data"),
+                description=f"health data and audit logs of {names.stack_name}",
+                account_id=env.account_id,
+                service_principals=(f"logs.{region}.amazonaws.com",),
+            ),
+        )
         key_arn = self.key.key.arn
-        self.network = Network(self, "Network", props=NetworkProps(
-            name=names.name("vpc"), vpc_cidr=cfg.network.vpc_cidr,
-            availability_zones=tuple(cfg.network.availability_zones),
-            nat_gateway_per_az=cfg.network.nat_gateways == "per_az", region=region, account_id=env.account_id,
-            log_kms_key_arn=key_arn, flow_log_retention_days=cfg.audit_log_retention_days))
+        self.network = Network(
+            self,
+            "Network",
+            props=NetworkProps(
+                name=names.name("vpc"),
+                vpc_cidr=cfg.network.vpc_cidr,
+                availability_zones=tuple(cfg.network.availability_zones),
+                nat_gateway_per_az=cfg.network.nat_gateways == "per_az",
+                region=region,
+                account_id=env.account_id,
+                log_kms_key_arn=key_arn,
+                flow_log_retention_days=cfg.audit_log_retention_days,
+            ),
+        )
         private = [s.id for s in self.network.private_subnets]
-        self.clients = SecurityGroup(self, "ClientSecurityGroup", name=names.name("clients"),
-                                     vpc_id=self.network.vpc.id, tags={"Name": names.name("clients")},
-                                     description="clients of the data tier (the API's VPC backend)")
-        suppress(self.clients, "CKV2_AWS_5", "the data tier's client group: the API's VPC backend attaches to it; "
-                 "until then /health is a MOCK integration and the group only carries egress rules")
+        self.clients = SecurityGroup(
+            self,
+            "ClientSecurityGroup",
+            name=names.name("clients"),
+            vpc_id=self.network.vpc.id,
+            tags={"Name": names.name("clients")},
+            description="clients of the data tier (the API's VPC backend)",
+        )
+        suppress(
+            self.clients,
+            "CKV2_AWS_5",
+            "the data tier's client group: the API's VPC backend attaches to it; "
+            "until then /health is a MOCK integration and the group only carries egress rules",
+        )
         db, redis = cfg.database, cfg.cache
-        self.database = PostgresInstance(self, "Database", props=PostgresInstanceProps(
-            name=names.name("db", max_length=53), catalog=catalog, engine_version=db.engine_version,
-            master_username=db.master_username, database_name=DATABASE_NAME, vpc_id=self.network.vpc.id,
-            subnet_ids=private, kms_key_arn=key_arn, instance_class=db.instance_class,
-            allocated_storage_gb=db.allocated_storage_gb, multi_az=db.multi_az,
-            backup_retention_days=db.backup_retention_days, deletion_protection=env.deletion_protection,
-            skip_final_snapshot=not env.deletion_protection, log_retention_days=cfg.audit_log_retention_days,
-            allowed_security_group_ids=(self.clients.id,)))
-        self.cache = RedisCache(self, "Cache", props=RedisCacheProps(
-            name=names.name("redis", max_length=32), catalog=catalog, engine_version=redis.engine_version,
-            vpc_id=self.network.vpc.id, subnet_ids=private, kms_key_arn=key_arn, node_type=redis.node_type,
-            num_cache_clusters=redis.num_cache_clusters, automatic_failover=redis.automatic_failover,
-            multi_az=redis.multi_az, allowed_security_group_ids=(self.clients.id,)))
-        for label, group, port in (("Database", self.database.security_group, self.database.port),
-                                   ("Cache", self.cache.security_group, 6379)):
-            VpcSecurityGroupEgressRule(self, f"ClientsTo{label}", security_group_id=self.clients.id,
-                                       ip_protocol="tcp", from_port=port, to_port=port,
-                                       referenced_security_group_id=group.id, description=f"to the {label.lower()}")
-        self.api = RestApi(self, "Api", props=RestApiProps(
-            name=names.name("api"), stage_name=names.env_id, log_kms_key_arn=key_arn,
-            log_retention_days=cfg.audit_log_retention_days, throttling_rate_limit=cfg.throttling_rate_limit,
-            throttling_burst_limit=cfg.throttling_burst_limit,
-            # One API Gateway CloudWatch role per account and region: the environment's stack sets it, an
-            # ephemeral copy in the same account uses it.
-            manage_account_logging_role=suffix is None))
+        self.database = PostgresInstance(
+            self,
+            "Database",
+            props=PostgresInstanceProps(
+                name=names.name("db", max_length=53),
+                catalog=catalog,
+                engine_version=db.engine_version,
+                master_username=db.master_username,
+                database_name=DATABASE_NAME,
+                vpc_id=self.network.vpc.id,
+                subnet_ids=private,
+                kms_key_arn=key_arn,
+                instance_class=db.instance_class,
+                allocated_storage_gb=db.allocated_storage_gb,
+                multi_az=db.multi_az,
+                backup_retention_days=db.backup_retention_days,
+                deletion_protection=env.deletion_protection,
+                skip_final_snapshot=not env.deletion_protection,
+                log_retention_days=cfg.audit_log_retention_days,
+                allowed_security_group_ids=(self.clients.id,),
+            ),
+        )
+        self.cache = RedisCache(
+            self,
+            "Cache",
+            props=RedisCacheProps(
+                name=names.name("redis", max_length=32),
+                catalog=catalog,
+                engine_version=redis.engine_version,
+                vpc_id=self.network.vpc.id,
+                subnet_ids=private,
+                kms_key_arn=key_arn,
+                node_type=redis.node_type,
+                num_cache_clusters=redis.num_cache_clusters,
+                automatic_failover=redis.automatic_failover,
+                multi_az=redis.multi_az,
+                allowed_security_group_ids=(self.clients.id,),
+            ),
+        )
+        for label, group, port in (
+            ("Database", self.database.security_group, self.database.port),
+            ("Cache", self.cache.security_group, 6379),
+        ):
+            VpcSecurityGroupEgressRule(
+                self,
+                f"ClientsTo{label}",
+                security_group_id=self.clients.id,
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                referenced_security_group_id=group.id,
+                description=f"to the {label.lower()}",
+            )
+        self.api = RestApi(
+            self,
+            "Api",
+            props=RestApiProps(
+                name=names.name("api"),
+                stage_name=names.env_id,
+                log_kms_key_arn=key_arn,
+                log_retention_days=cfg.audit_log_retention_days,
+                throttling_rate_limit=cfg.throttling_rate_limit,
+                throttling_burst_limit=cfg.throttling_burst_limit,
+                # One API Gateway CloudWatch role per account and region: the environment's stack sets it, an
+                # ephemeral copy in the same account uses it.
+                manage_account_logging_role=suffix is None,
+            ),
+        )
         if env.waf.enabled:
-            waf = WebAcl(self, "Waf", props=WebAclProps(
-                name=names.name("waf"), rate_limit=env.waf.rate_limit, log_kms_key_arn=key_arn,
-                log_retention_days=cfg.audit_log_retention_days))
+            waf = WebAcl(
+                self,
+                "Waf",
+                props=WebAclProps(
+                    name=names.name("waf"),
+                    rate_limit=env.waf.rate_limit,
+                    log_kms_key_arn=key_arn,
+                    log_retention_days=cfg.audit_log_retention_days,
+                ),
+            )
             waf.protect("StageWaf", self.api.stage, self.api.stage.arn)
         self.alarms = self._alarms()
         self._outputs()
@@ -95,41 +172,101 @@ class HealthcareApiStack(WorkloadStack):
         """API 5xx and latency, DB CPU/connections/free storage, Redis CPU and memory per node (record thresholds)."""
         env, cfg = self.env, self.env.healthcare_api
         limits = cfg.alarms
-        key = EncryptionKey(self, "AlarmKey", props=KmsKeyProps(
-            alias=self.names.name("alarms"), description=f"the alarm topic of {self.names.stack_name}",
-            account_id=env.account_id, service_principals=("cloudwatch.amazonaws.com",)))
+        key = EncryptionKey(
+            self,
+            "AlarmKey",
+            props=KmsKeyProps(
+                alias=self.names.name("alarms"),
+                description=f"the alarm topic of {self.names.stack_name}",
+                account_id=env.account_id,
+                service_principals=("cloudwatch.amazonaws.com",),
+            ),
+        )
         api = {"ApiName": self.api.api.name, "Stage": self.api.stage.stage_name}
         db = {"DBInstanceIdentifier": self.database.instance.identifier}
         alarms = [
-            MetricAlarm(suffix="api-5xx", namespace="AWS/ApiGateway", metric="5XXError", dimensions=api,
-                        statistic="Sum", threshold=limits.api_5xx_count, description="5xx answers of the API stage"),
-            MetricAlarm(suffix="api-latency", namespace="AWS/ApiGateway", metric="Latency", dimensions=api,
-                        statistic="p99", threshold=limits.api_p99_latency_ms,
-                        description="p99 latency of the API stage (ms)"),
-            MetricAlarm(suffix="db-cpu", namespace="AWS/RDS", metric="CPUUtilization", dimensions=db,
-                        statistic="Average", threshold=limits.db_cpu_percent,
-                        description="average CPU of the DB instance (%)"),
-            MetricAlarm(suffix="db-connections", namespace="AWS/RDS", metric="DatabaseConnections", dimensions=db,
-                        statistic="Maximum", threshold=limits.db_connections,
-                        description="connections to the DB instance"),
-            MetricAlarm(suffix="db-free-storage", namespace="AWS/RDS", metric="FreeStorageSpace", dimensions=db,
-                        statistic="Minimum", threshold=limits.db_free_storage_mb * 1024 * 1024,
-                        description="free storage of the DB instance (bytes)", comparison="LessThanThreshold"),
+            MetricAlarm(
+                suffix="api-5xx",
+                namespace="AWS/ApiGateway",
+                metric="5XXError",
+                dimensions=api,
+                statistic="Sum",
+                threshold=limits.api_5xx_count,
+                description="5xx answers of the API stage",
+            ),
+            MetricAlarm(
+                suffix="api-latency",
+                namespace="AWS/ApiGateway",
+                metric="Latency",
+                dimensions=api,
+                statistic="p99",
+                threshold=limits.api_p99_latency_ms,
+                description="p99 latency of the API stage (ms)",
+            ),
+            MetricAlarm(
+                suffix="db-cpu",
+                namespace="AWS/RDS",
+                metric="CPUUtilization",
+                dimensions=db,
+                statistic="Average",
+                threshold=limits.db_cpu_percent,
+                description="average CPU of the DB instance (%)",
+            ),
+            MetricAlarm(
+                suffix="db-connections",
+                namespace="AWS/RDS",
+                metric="DatabaseConnections",
+                dimensions=db,
+                statistic="Maximum",
+                threshold=limits.db_connections,
+                description="connections to the DB instance",
+            ),
+            MetricAlarm(
+                suffix="db-free-storage",
+                namespace="AWS/RDS",
+                metric="FreeStorageSpace",
+                dimensions=db,
+                statistic="Minimum",
+                threshold=limits.db_free_storage_mb * 1024 * 1024,
+                description="free storage of the DB instance (bytes)",
+                comparison="LessThanThreshold",
+            ),
         ]
         group = self.cache.replication_group.replication_group_id
         for node in range(1, cfg.cache.num_cache_clusters + 1):  # member clusters are <group>-001, -002, ...
             member = {"CacheClusterId": f"{group}-{node:03d}"}
             alarms += [
-                MetricAlarm(suffix=f"redis-{node}-cpu", namespace="AWS/ElastiCache", metric="EngineCPUUtilization",
-                            dimensions=member, statistic="Average", threshold=limits.redis_cpu_percent,
-                            description=f"engine CPU of Redis node {node} (%)"),
-                MetricAlarm(suffix=f"redis-{node}-memory", namespace="AWS/ElastiCache",
-                            metric="DatabaseMemoryUsagePercentage", dimensions=member, statistic="Average",
-                            threshold=limits.redis_memory_percent,
-                            description=f"memory used by the data set on Redis node {node} (%)")]
-        return Alarms(self, "Alarms", props=AlarmsProps(
-            name=self.names.name("api", max_length=200), region=self.region, account_id=env.account_id,
-            kms_key_arn=key.key.arn, endpoints=tuple(env.alarm_endpoints), alarms=tuple(alarms)))
+                MetricAlarm(
+                    suffix=f"redis-{node}-cpu",
+                    namespace="AWS/ElastiCache",
+                    metric="EngineCPUUtilization",
+                    dimensions=member,
+                    statistic="Average",
+                    threshold=limits.redis_cpu_percent,
+                    description=f"engine CPU of Redis node {node} (%)",
+                ),
+                MetricAlarm(
+                    suffix=f"redis-{node}-memory",
+                    namespace="AWS/ElastiCache",
+                    metric="DatabaseMemoryUsagePercentage",
+                    dimensions=member,
+                    statistic="Average",
+                    threshold=limits.redis_memory_percent,
+                    description=f"memory used by the data set on Redis node {node} (%)",
+                ),
+            ]
+        return Alarms(
+            self,
+            "Alarms",
+            props=AlarmsProps(
+                name=self.names.name("api", max_length=200),
+                region=self.region,
+                account_id=env.account_id,
+                kms_key_arn=key.key.arn,
+                endpoints=tuple(env.alarm_endpoints),
+                alarms=tuple(alarms),
+            ),
+        )
 
     def _outputs(self) -> None:
         self.output("vpc_id", self.network.vpc.id, "ID of the workload's VPC")
@@ -140,8 +277,14 @@ class HealthcareApiStack(WorkloadStack):
         self.output("db_instance_identifier", self.database.instance.identifier, "Identifier of the DB instance")
         self.output("db_secret_arn", self.database.secret_arn, "ARN of the RDS-managed master user secret")
         self.output("kms_key_arn", self.key.key.arn, "ARN of the KMS key encrypting data, secret and logs")
-        self.output("redis_primary_endpoint_address", self.cache.primary_endpoint,
-                    "Primary endpoint address of the Redis replication group (cluster mode disabled)")
-        self.output("redis_replication_group_id", self.cache.replication_group.replication_group_id,
-                    "ID of the Redis replication group")
+        self.output(
+            "redis_primary_endpoint_address",
+            self.cache.primary_endpoint,
+            "Primary endpoint address of the Redis replication group (cluster mode disabled)",
+        )
+        self.output(
+            "redis_replication_group_id",
+            self.cache.replication_group.replication_group_id,
+            "ID of the Redis replication group",
+        )
         self.output("alarm_topic_arn", self.alarms.topic.topic.arn, "ARN of the SNS topic the alarms notify")

@@ -1,5 +1,6 @@
 """Shared fixtures. The provider bindings are imported and every stack synthesized ONCE per test session (it costs
 ~6-12 s and ~1 GB per process); the emulator is started once per session for the integration layer."""
+
 from __future__ import annotations
 
 import json
@@ -50,11 +51,13 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
     """Synthesize all workloads x all environments, and an ephemeral copy of each, into a session folder."""
     from config import Selection, load_catalog, load_environments  # pylint: disable=import-outside-toplevel
     from main import add_stacks, build_app  # pylint: disable=import-outside-toplevel
+
     outdir = tmp_path_factory.mktemp("cdktf.out")
     records, catalog = load_environments(), load_catalog()
     # TEST_WORKLOADS=a,b narrows the session to some workloads while developing one; CI always runs them all.
     workloads = selected_workloads()
     from core.bindings import paused_gc  # pylint: disable=import-outside-toplevel
+
     with paused_gc():
         app = build_app(Selection(workloads, tuple(records)), records, catalog, str(outdir))
         ephemeral = Selection(tuple(w for w in workloads if w != "bootstrap"), ("dev",), EPHEMERAL_SUFFIX)
@@ -82,6 +85,7 @@ def validated(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> Validat
     """Each configuration validated once per session: the JSON of every stack, and the HCL export of the dev and prod
     stacks (they span every structure), in batches side by side (tools.terraform.validate_all)."""
     from tools import hcl_export, terraform  # pylint: disable=import-outside-toplevel
+
     hcl_outdir = tmp_path_factory.mktemp("hcl.out")
     json_dirs = sorted((synth.outdir / "stacks").iterdir())
     exported = [d for d in json_dirs if not d.name.endswith(EPHEMERAL_SUFFIX)]
@@ -102,12 +106,14 @@ def props_error(construct: Callable[..., Any], id_: str, props: Any) -> str:
     from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
 
     from core.props import PropsError  # pylint: disable=import-outside-toplevel
+
     with pytest.raises(PropsError) as caught:
         construct(TerraformStack(App(), "s"), id_, props=props)
     return str(caught.value)
 
 
 # ---------------------------------------------------------------- integration layer (the local AWS emulator)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def emulator_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
@@ -135,6 +141,7 @@ class Deployment:
         credentials)."""
         if not self.endpoint:
             import boto3  # pylint: disable=import-outside-toplevel
+
             return boto3.client(service, region_name=region)
         return emulator_client(self.endpoint, service, region)
 
@@ -142,8 +149,10 @@ class Deployment:
 def emulator_client(endpoint: str, service: str, region: str = "us-east-1") -> Any:
     """A boto3 client talking to the emulator at `endpoint`."""
     import boto3  # pylint: disable=import-outside-toplevel
-    return boto3.client(service, region_name=region, endpoint_url=endpoint, aws_access_key_id="test",
-                        aws_secret_access_key="test")
+
+    return boto3.client(
+        service, region_name=region, endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test"
+    )
 
 
 @contextmanager
@@ -151,6 +160,7 @@ def dev_emulator() -> Iterator[Any]:
     """A new emulator on a free port, emulating the dev environment's account; stopped (state gone) on exit."""
     from config import load_environments  # pylint: disable=import-outside-toplevel
     from tools.emulator import Emulator, free_port  # pylint: disable=import-outside-toplevel
+
     emulator = Emulator(port=free_port(), account_id=load_environments()["dev"].account_id).start()
     try:
         yield emulator
@@ -164,6 +174,7 @@ def integration_target() -> Any:
     refused by pytest_collection_finish as soon as an integration test is selected."""
     from config import load_environments  # pylint: disable=import-outside-toplevel
     from tests.integration.target import TargetError, select_target  # pylint: disable=import-outside-toplevel
+
     account_id = load_environments()["dev"].account_id
     try:
         return select_target(os.environ, account_id)
@@ -176,6 +187,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     selected integration tests (unit runs are not affected by DEPLOY_TARGET)."""
     from config import load_environments  # pylint: disable=import-outside-toplevel
     from tests.integration.target import TargetError, select_target  # pylint: disable=import-outside-toplevel
+
     if not any(item.get_closest_marker("integration") for item in session.items):
         return
     try:
@@ -253,12 +265,16 @@ def deploy(emulator_deployment: Deployment) -> Callable[[str], dict[str, Any]]:
         if state_bucket_exists_for(name, env):  # an earlier run (another runner) bootstrapped it
             emulator_deployment.outputs.setdefault(f"bootstrap-{env}", {})
         done = {**emulator_deployment.outputs, **emulator_deployment.failed}
-        together = sorted(s for s in DEPLOYED_BY_TESTS
-                          if _environment(s) == env and (emulator_deployment.outdir / "stacks" / s).is_dir())
+        together = sorted(
+            s
+            for s in DEPLOYED_BY_TESTS
+            if _environment(s) == env and (emulator_deployment.outdir / "stacks" / s).is_dir()
+        )
         wanted = [n for n in dict.fromkeys((f"bootstrap-{env}", name, *together)) if n not in done]
         if wanted:
-            results, _ = deploy_stacks(stack_refs(emulator_deployment.outdir, wanted), emulator_deployment.target,
-                                       outputs_file=OUTPUTS_FILE)
+            results, _ = deploy_stacks(
+                stack_refs(emulator_deployment.outdir, wanted), emulator_deployment.target, outputs_file=OUTPUTS_FILE
+            )
             for result in results:
                 if result.status == "ok":
                     emulator_deployment.outputs[result.name] = result.value
@@ -279,10 +295,12 @@ def state_bucket_exists(deployment: Deployment, env: str) -> bool:
 
     from config import load_environments  # pylint: disable=import-outside-toplevel
     from core.naming import state_bucket_name  # pylint: disable=import-outside-toplevel
+
     record = load_environments()[env]
     try:
         deployment.client("s3", record.region).head_bucket(
-            Bucket=state_bucket_name(env, record.account_id, record.region))
+            Bucket=state_bucket_name(env, record.account_id, record.region)
+        )
     except ClientError:
         return False
     return True
@@ -291,6 +309,7 @@ def state_bucket_exists(deployment: Deployment, env: str) -> bool:
 def destroy_deployed(deployment: Deployment) -> None:
     """Destroy every workload stack `deployment` applied, newest first (never the bootstrap state bucket)."""
     from tools.deploy import destroy, stack_refs  # pylint: disable=import-outside-toplevel
+
     names = [n for n in reversed(list(deployment.outputs)) if not n.startswith("bootstrap-")]
     failed = []
     for ref in stack_refs(deployment.outdir, names):
@@ -304,6 +323,7 @@ def destroy_deployed(deployment: Deployment) -> None:
 def selected_workloads() -> tuple[str, ...]:
     """The workloads this session synthesizes (all, unless TEST_WORKLOADS narrows them)."""
     from stacks import WORKLOADS  # pylint: disable=import-outside-toplevel
+
     wanted = os.environ.get("TEST_WORKLOADS", ",".join(WORKLOADS)).split(",")
     return tuple(w for w in WORKLOADS if w in wanted)
 
@@ -311,10 +331,12 @@ def selected_workloads() -> tuple[str, ...]:
 def all_stack_names() -> list[str]:
     """Every stack the `synth` fixture produces, known at collection time (for parametrize)."""
     from config import load_environments  # pylint: disable=import-outside-toplevel
+
     envs = list(load_environments())
     workloads = selected_workloads()
-    return ([f"{w}-{e}" for e in envs for w in workloads]
-            + [f"{w}-dev-{EPHEMERAL_SUFFIX}" for w in workloads if w != "bootstrap"])
+    return [f"{w}-{e}" for e in envs for w in workloads] + [
+        f"{w}-dev-{EPHEMERAL_SUFFIX}" for w in workloads if w != "bootstrap"
+    ]
 
 
 def config_problems(path: str, value: Any) -> list[str]:

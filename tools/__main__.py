@@ -1,4 +1,5 @@
 """Entry point of `python -m tools`."""
+
 import sys
 
 from tools.cli import main

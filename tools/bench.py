@@ -16,6 +16,7 @@ memory of the whole tree, the jsii Node.js runtime included):
 - `--unit`: the unit layer (`pytest -m "not integration"`, goal <= 120 s); `--test`: `make test` (goal <= 600 s).
 Writes reports/bench.json. Defaults: no optional step; a machine this busy gives noisy wall times (see CPU seconds).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,10 +36,12 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "reports" / "bench.json"
 PACKAGE = "cdktf_cdktf_provider_aws"
 EAGER_IMPORT = f"import gc; gc.disable(); import cdktf, {PACKAGE}; gc.freeze(); gc.enable()"
-LAZY_IMPORT = ("import gc, importlib, sys; from core import bindings; from tools.bench import named_submodules\n"
-               "bindings.load(); gc.disable()\n"
-               f"for name in named_submodules(): importlib.import_module('{PACKAGE}.' + name)\n"
-               "gc.freeze(); gc.enable()")
+LAZY_IMPORT = (
+    "import gc, importlib, sys; from core import bindings; from tools.bench import named_submodules\n"
+    "bindings.load(); gc.disable()\n"
+    f"for name in named_submodules(): importlib.import_module('{PACKAGE}.' + name)\n"
+    "gc.freeze(); gc.enable()"
+)
 # main.main() with its phases timed: the provider first (argv[1] "eager": the published package, as before
 # core/bindings.py loaded it lazily; then bindings.load() is a no-op), build_app, app.synth.
 SYNTH = """
@@ -70,8 +73,10 @@ sys.exit(code)
 """
 # `<== deploy <stack> (local): done in 63.0s` (one stack at a time) or the parallel runner's
 # `[3/6] <stack>: applied in 91 s` (tools/parallel.py).
-DEPLOY_LINE = re.compile(r"(?:deploy |\[\d+/\d+\] )(?P<stack>[a-z0-9-]+)\b(?: \(|: applied )[^\n]*?"
-                         r"\bin (?P<seconds>[0-9]+(?:\.[0-9]+)?) ?s\b")
+DEPLOY_LINE = re.compile(
+    r"(?:deploy |\[\d+/\d+\] )(?P<stack>[a-z0-9-]+)\b(?: \(|: applied )[^\n]*?"
+    r"\bin (?P<seconds>[0-9]+(?:\.[0-9]+)?) ?s\b"
+)
 
 
 @dataclass
@@ -90,8 +95,9 @@ def named_submodules(root: Path = ROOT) -> list[str]:
     found: set[str] = set()
     for folder in ("core", "modules", "stacks"):
         for path in (root / folder).rglob("*.py"):
-            found.update(re.findall(rf"^\s*(?:from|import) {PACKAGE}\.(\w+)", path.read_text(encoding="utf-8"),
-                                    re.MULTILINE))
+            found.update(
+                re.findall(rf"^\s*(?:from|import) {PACKAGE}\.(\w+)", path.read_text(encoding="utf-8"), re.MULTILINE)
+            )
     return sorted(found)
 
 
@@ -121,7 +127,8 @@ def run_step(args: Sequence[str], env: dict[str, str] | None = None) -> Step:
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(  # pylint: disable=consider-using-with
-            list(args), cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=err)
+            list(args), cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=err
+        )
         peak, status, usage = 0.0, 0, None
         while usage is None:
             pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
@@ -160,13 +167,19 @@ def critical_path(deploy_output: str) -> dict[str, Any]:
     boots = {k: v for k, v in stacks.items() if k.startswith("bootstrap-")}
     others = {k: v for k, v in stacks.items() if k not in boots}
     slowest = max(others, key=others.__getitem__) if others else ""
-    return {"stacks": stacks, "slowest": slowest,
-            "critical_path": round(sum(boots.values()) + (others[slowest] if slowest else 0.0), 1)}
+    return {
+        "stacks": stacks,
+        "slowest": slowest,
+        "critical_path": round(sum(boots.values()) + (others[slowest] if slowest else 0.0), 1),
+    }
 
 
 def _figure(step: Step) -> dict[str, float]:
-    return {"seconds": round(step.seconds, 2), "cpu_seconds": round(step.cpu_seconds, 2),
-            "peak_mb": round(step.peak_mb)}
+    return {
+        "seconds": round(step.seconds, 2),
+        "cpu_seconds": round(step.cpu_seconds, 2),
+        "peak_mb": round(step.peak_mb),
+    }
 
 
 def report(figures: dict[str, Any], path: Path = REPORT) -> dict[str, float]:
@@ -176,32 +189,41 @@ def report(figures: dict[str, Any], path: Path = REPORT) -> dict[str, float]:
     for label, fig in steps.items():
         print(f"{label:28} {fig['seconds']:8.2f} {fig['cpu_seconds']:8.2f} {fig['peak_mb']:8.0f}")
     synth = steps["full synth"]
-    ratios = {"eager": synth["seconds"] / steps["eager import floor"]["seconds"],
-              "lazy": synth["seconds"] / steps["lazy import floor"]["seconds"]}
+    ratios = {
+        "eager": synth["seconds"] / steps["eager import floor"]["seconds"],
+        "lazy": synth["seconds"] / steps["lazy import floor"]["seconds"],
+    }
     print(f"stacks synthesized: {figures['stacks']}")
     print(f"full synth / eager import floor: {ratios['eager']:.2f} (goal <= 1.0)")
     print(f"full synth / lazy import floor: {ratios['lazy']:.2f}")
     phases = figures["phases"]
-    print(f"in the synth process: load {phases['load']:.2f} s, build {phases['build']:.2f} s, "
-          f"app.synth() {phases['synth']:.2f} s")
+    print(
+        f"in the synth process: load {phases['load']:.2f} s, build {phases['build']:.2f} s, "
+        f"app.synth() {phases['synth']:.2f} s"
+    )
     print(f"synth peak memory: {synth['peak_mb'] / 1024:.2f} GB (goal <= 1.5)")
     if "identical" in figures:
-        print(f"byte-identical to the eager import: {'yes' if figures['identical'] else 'NO'} "
-              f"({figures['files']} files)")
+        print(
+            f"byte-identical to the eager import: {'yes' if figures['identical'] else 'NO'} ({figures['files']} files)"
+        )
     if "deploy" in figures:
         deploy = figures["deploy"]
         ratios["deploy"] = deploy["seconds"] / deploy["critical_path"] if deploy["critical_path"] else 0.0
-        print(f"deploy of the dev stacks: wall {deploy['seconds']:.1f} s; critical path "
-              f"{deploy['critical_path']:.1f} s (bootstrap + {deploy['slowest'] or '?'}); ratio "
-              f"{ratios['deploy']:.2f} (goal <= 1.3)")
+        print(
+            f"deploy of the dev stacks: wall {deploy['seconds']:.1f} s; critical path "
+            f"{deploy['critical_path']:.1f} s (bootstrap + {deploy['slowest'] or '?'}); ratio "
+            f"{ratios['deploy']:.2f} (goal <= 1.3)"
+        )
         for stack, seconds in deploy["stacks"].items():
             print(f"    {stack}: {seconds:.1f} s")
     for label, goal in (("unit layer", 120), ("make test", 600)):
         if label in steps:
             print(f"{label}: {steps[label]['seconds']:.0f} s (goal <= {goal})")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({**figures, "ratios": {k: round(v, 2) for k, v in ratios.items()}}, indent=2)
-                    + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({**figures, "ratios": {k: round(v, 2) for k, v in ratios.items()}}, indent=2) + "\n",
+        encoding="utf-8",
+    )
     return ratios
 
 
@@ -221,14 +243,25 @@ def _deploy(work: Path) -> dict[str, Any]:
     """Deploy the dev stacks to a fresh emulator of the benchmark's own; restores the checkout's outputs file."""
     outputs = ROOT / "cfn-outputs" / "flat-outputs.json"
     saved = outputs.read_bytes() if outputs.exists() else None
-    env = {"EMULATOR_STATE_DIR": str(work / "emulator"), "EMULATOR_PORT": str(_free_port()),
-           "CDKTF_OUTDIR": str(work / "deploy.out"), "WORKLOADS": "", "ENVIRONMENTS": "", "ENVIRONMENT_SUFFIX": "",
-           "DEPLOY_TARGET": "local"}
+    env = {
+        "EMULATOR_STATE_DIR": str(work / "emulator"),
+        "EMULATOR_PORT": str(_free_port()),
+        "CDKTF_OUTDIR": str(work / "deploy.out"),
+        "WORKLOADS": "",
+        "ENVIRONMENTS": "",
+        "ENVIRONMENT_SUFFIX": "",
+        "DEPLOY_TARGET": "local",
+    }
     try:
         step = run_step([sys.executable, "-m", "tools", "deploy"], env)
     finally:
-        subprocess.run([sys.executable, "-m", "tools", "emulator", "stop"], cwd=ROOT, env={**os.environ, **env},
-                       capture_output=True, check=False)
+        subprocess.run(
+            [sys.executable, "-m", "tools", "emulator", "stop"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            capture_output=True,
+            check=False,
+        )
         if saved is None:
             outputs.unlink(missing_ok=True)
         else:
@@ -238,17 +271,22 @@ def _deploy(work: Path) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - minutes of real measurements
     """Run the measurements, print the figures, write reports/bench.json."""
-    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--deploy", action="store_true",
-                        help="deploy the dev stacks to a fresh emulator of its own (minutes)")
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--deploy", action="store_true", help="deploy the dev stacks to a fresh emulator of its own (minutes)"
+    )
     parser.add_argument("--unit", action="store_true", help='time the unit layer (pytest -m "not integration")')
     parser.add_argument("--test", action="store_true", help="time the whole `make test`")
     args = parser.parse_args(argv)
     py, env = sys.executable, {"PYTHONPATH": str(ROOT)}
     steps: dict[str, Step] = {}
-    figures: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M"), "cores": os.cpu_count(),
-                               "load_average": [round(x, 2) for x in os.getloadavg()]}
+    figures: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "cores": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
 
     def timed(label: str, argv_: list[str], extra: dict[str, str] | None = None) -> Step:
         print(f"measuring {label} ...", file=sys.stderr, flush=True)

@@ -16,6 +16,7 @@ Rules, per changed path (first match wins):
 Prints the comma-separated workloads (empty: nothing to plan) and, under GitHub Actions, writes `workloads=` and
 `any=` to $GITHUB_OUTPUT. Standard library only: the workflow runs it before `make setup`. Exit 0.
 """
+
 from __future__ import annotations
 
 import ast
@@ -30,8 +31,18 @@ from tools.progress import say
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIRS = ("config/", "core/", "modules/", "policies/", "tools/")
-SHARED_FILES = {"main.py", "cdktf.json", "stacks/__init__.py", "Pipfile", "Pipfile.lock", "package.json",
-                "package-lock.json", ".terraform-version", "Makefile", ".github/workflows/pr.yml"}
+SHARED_FILES = {
+    "main.py",
+    "cdktf.json",
+    "stacks/__init__.py",
+    "Pipfile",
+    "Pipfile.lock",
+    "package.json",
+    "package-lock.json",
+    ".terraform-version",
+    "Makefile",
+    ".github/workflows/pr.yml",
+}
 
 
 def _module_file(root: Path, module: str) -> Path | None:
@@ -61,7 +72,7 @@ def _imports(root: Path, path: Path) -> set[str]:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = package[:len(package) - node.level + 1] if node.level else []
+            base = package[: len(package) - node.level + 1] if node.level else []
             module = ".".join([*base, *(node.module.split(".") if node.module else [])])
             found.add(module)
             found.update(f"{module}.{alias.name}" for alias in node.names)
@@ -85,8 +96,11 @@ def ownership(root: Path = ROOT, workloads: Mapping[str, str] | None = None) -> 
     """Walk each workload's stack code from its registry module through its stacks imports (default: the registry
     in stacks/__init__.py)."""
     workloads = WORKLOADS if workloads is None else workloads
-    handler_dirs = sorted(p.name for p in (root / "lambda_src").iterdir() if p.is_dir() and p.name[0] not in "._") \
-        if (root / "lambda_src").is_dir() else []
+    handler_dirs = (
+        sorted(p.name for p in (root / "lambda_src").iterdir() if p.is_dir() and p.name[0] not in "._")
+        if (root / "lambda_src").is_dir()
+        else []
+    )
     files: dict[str, frozenset[str]] = {}
     handlers: dict[str, frozenset[str]] = {}
     for workload, target in workloads.items():
@@ -106,8 +120,9 @@ def ownership(root: Path = ROOT, workloads: Mapping[str, str] | None = None) -> 
         for path in (p for p in owned if p.suffix == ".py"):
             texts |= _strings(path)
         files[workload] = frozenset(p.relative_to(root).as_posix() for p in owned)
-        handlers[workload] = frozenset(f"lambda_src/{h}" for h in handler_dirs
-                                       if h in texts or any(f"lambda_src/{h}" in t for t in texts))
+        handlers[workload] = frozenset(
+            f"lambda_src/{h}" for h in handler_dirs if h in texts or any(f"lambda_src/{h}" in t for t in texts)
+        )
     return Ownership(files, handlers)
 
 
@@ -121,8 +136,10 @@ def workloads_of(path: str, owners: Ownership, order: Iterable[str]) -> list[str
     if parts[0] == "stacks":
         found, nobody = [w for w in everything if path in owners.files.get(w, ())], "stack code no workload includes"
     elif parts[0] == "lambda_src":
-        found, nobody = [w for w in everything if "/".join(parts[:2]) in owners.handlers.get(w, ())], \
-            "Lambda source no stack names"
+        found, nobody = (
+            [w for w in everything if "/".join(parts[:2]) in owners.handlers.get(w, ())],
+            "Lambda source no stack names",
+        )
     else:
         return []
     if not found:
@@ -132,8 +149,7 @@ def workloads_of(path: str, owners: Ownership, order: Iterable[str]) -> list[str
     return found
 
 
-def changed_workloads(paths: Iterable[str], root: Path = ROOT,
-                      workloads: Mapping[str, str] | None = None) -> list[str]:
+def changed_workloads(paths: Iterable[str], root: Path = ROOT, workloads: Mapping[str, str] | None = None) -> list[str]:
     """The workloads to plan for these changed files, in registry order."""
     workloads = WORKLOADS if workloads is None else workloads
     owners, wanted = ownership(root, workloads), set()

@@ -31,6 +31,7 @@ Exit codes (every command):
     3    changes: `plan --detailed-exitcode` when any stack has changes; `drift` when any stack drifted
     130  interrupted (Ctrl-C / SIGTERM)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,18 +50,23 @@ OK, ERROR, BAD_INPUT, CHANGES, INTERRUPTED = 0, 1, 2, 3, 130  # the exit codes (
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["synth", "validate", "scan", "deploy", "plan", "destroy", "emulator",
-                                            "docs", *OPERATIONS])
+    parser = argparse.ArgumentParser(
+        prog="python -m tools", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "command", choices=["synth", "validate", "scan", "deploy", "plan", "destroy", "emulator", "docs", *OPERATIONS]
+    )
     parser.add_argument("action", nargs="?", choices=["start", "stop", "status"], help="for `emulator`")
     parser.add_argument("--workloads", default=os.environ.get("WORKLOADS"))
     parser.add_argument("--environments", default=os.environ.get("ENVIRONMENTS"))
     parser.add_argument("--suffix", default=os.environ.get("ENVIRONMENT_SUFFIX"))
     parser.add_argument("--target", default=os.environ.get("DEPLOY_TARGET", "local"), choices=["local", "aws"])
     parser.add_argument("--outdir", default=os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
-    parser.add_argument("--detailed-exitcode", action="store_true",
-                        help="plan: exit 3 (not 0) when any stack has changes, as `terraform plan -detailed-exitcode`")
+    parser.add_argument(
+        "--detailed-exitcode",
+        action="store_true",
+        help="plan: exit 3 (not 0) when any stack has changes, as `terraform plan -detailed-exitcode`",
+    )
     _runner_arguments(parser)
     return parser
 
@@ -68,8 +74,11 @@ def _parser() -> argparse.ArgumentParser:
 def _runner_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of the stack-operations runner (tools/parallel.py, tools/recovery.py)."""
     parser.add_argument("--jobs", default=None, help="stacks at once (default: JOBS, else min(2 x CPUs, stacks))")
-    parser.add_argument("--confirm", default=os.environ.get("CONFIRM"),
-                        help="destroy: the protected environment(s) you mean to destroy, e.g. --confirm prod")
+    parser.add_argument(
+        "--confirm",
+        default=os.environ.get("CONFIRM"),
+        help="destroy: the protected environment(s) you mean to destroy, e.g. --confirm prod",
+    )
     parser.add_argument("--stack", help="unlock / recover: the stack")
     parser.add_argument("--lock-id", help="unlock: the lock id the locked run printed")
     parser.add_argument("--adopt", action="store_true", help="recover: import what exists into the state")
@@ -80,13 +89,17 @@ def synth(args: argparse.Namespace, *, deploying: bool = False) -> tuple[Selecti
     import main as entry  # pylint: disable=import-outside-toplevel
 
     environments = args.environments or ("dev" if deploying else None)
-    argv = [f"--{k}={v}" for k, v in (("workloads", args.workloads), ("environments", environments),
-                                        ("suffix", args.suffix)) if v]
+    argv = [
+        f"--{k}={v}"
+        for k, v in (("workloads", args.workloads), ("environments", environments), ("suffix", args.suffix))
+        if v
+    ]
     selection, records, catalog = entry.resolve(argv, environ={})
     if deploying and "bootstrap" not in selection.workloads:
         selection = Selection(("bootstrap", *selection.workloads), selection.environments, selection.suffix)
     with step(f"synth {len(selection.workloads) * len(selection.environments)} stack(s)"):
         from core.bindings import paused_gc  # pylint: disable=import-outside-toplevel
+
         with paused_gc():
             app = entry.build_app(selection, records, catalog, args.outdir)
             app.synth()
@@ -112,8 +125,9 @@ def validate(args: argparse.Namespace) -> int:
         ok = verdict.get("valid") is True
         failed += not ok
         lines = [f"[{index}/{len(dirs)}] {directory.name}: {'valid' if ok else 'INVALID'}"]
-        lines += [f"    {d.get('severity')}: {d.get('summary')} {d.get('detail', '')}"
-                  for d in verdict.get("diagnostics", [])]
+        lines += [
+            f"    {d.get('severity')}: {d.get('summary')} {d.get('detail', '')}" for d in verdict.get("diagnostics", [])
+        ]
         say("\n".join(lines))
     return 1 if failed else 0
 
@@ -121,14 +135,18 @@ def validate(args: argparse.Namespace) -> int:
 def again(args: argparse.Namespace) -> str:
     """The command line that repeats this run (to resume after an interruption or a fixed failure)."""
     parts = [f"python -m tools {args.command}"]
-    parts += [f"--{k} {v}" for k, v in (("workloads", args.workloads), ("environments", args.environments),
-                                       ("suffix", args.suffix)) if v]
+    parts += [
+        f"--{k} {v}"
+        for k, v in (("workloads", args.workloads), ("environments", args.environments), ("suffix", args.suffix))
+        if v
+    ]
     parts += [f"--target {args.target}"] if args.target != "local" else []
     return " ".join(parts)
 
 
-def confirm_destroy(environments: Sequence[str], protected: Callable[[str], bool], confirm: str | None,
-                    stdin: Any = None) -> None:
+def confirm_destroy(
+    environments: Sequence[str], protected: Callable[[str], bool], confirm: str | None, stdin: Any = None
+) -> None:
     """Refuse (ConfigError, exit 2) to destroy an environment with deletion protection unless it is named:
     --confirm <env> / CONFIRM=<env>, or typed on a terminal. CI=1 never confirms."""
     stdin = stdin or sys.stdin
@@ -140,9 +158,13 @@ def confirm_destroy(environments: Sequence[str], protected: Callable[[str], bool
             say(f"{env} has deletion protection. Type its name ({env}) to destroy its stacks: ")
             if stdin.readline().strip() == env:
                 continue
-        raise ConfigError([f"destroy {env}: the environment has deletion protection (config/environments.toml, "
-                           f"environments.{env}.deletion_protection); nothing was destroyed. To destroy it, name it: "
-                           f"--confirm {env} (or CONFIRM={env}, or type it when asked on a terminal)"])
+        raise ConfigError(
+            [
+                f"destroy {env}: the environment has deletion protection (config/environments.toml, "
+                f"environments.{env}.deletion_protection); nothing was destroyed. To destroy it, name it: "
+                f"--confirm {env} (or CONFIRM={env}, or type it when asked on a terminal)"
+            ]
+        )
 
 
 def deploy_like(args: argparse.Namespace) -> int:
@@ -160,8 +182,10 @@ def deploy_like(args: argparse.Namespace) -> int:
     selection, names = synth(args, deploying=True)
     accounts = {records[e].account_id for e in selection.environments}
     if args.target == "local" and len(accounts) > 1:
-        raise ToolError("the local emulator emulates one account: deploy one environment at a time "
-                        f"(selected: {', '.join(selection.environments)})")
+        raise ToolError(
+            "the local emulator emulates one account: deploy one environment at a time "
+            f"(selected: {', '.join(selection.environments)})"
+        )
     target = resolve_target(args.target, accounts.pop())
     refs = deploy.stack_refs(Path(args.outdir), names)
     unprotected = [e for e in selection.environments if not records[e].deletion_protection]
@@ -189,8 +213,13 @@ def _operate(args: argparse.Namespace, refs: list[Any], target: Any, unprotected
                 changed = any(r.status == "ok" and r.value for r in planned)
                 results += planned
         else:  # destroy: buckets of environments without deletion protection are emptied first
-            results = deploy.destroy_stacks(refs, target, jobs=jobs, stop=stop,
-                                            empty=lambda ref: deploy.environment_of(ref, unprotected) is not None)
+            results = deploy.destroy_stacks(
+                refs,
+                target,
+                jobs=jobs,
+                stop=stop,
+                empty=lambda ref: deploy.environment_of(ref, unprotected) is not None,
+            )
     code = _finish(args, results, stop)
     return CHANGES if code == 0 and changed and args.detailed_exitcode else code
 
@@ -201,13 +230,17 @@ def _finish(args: argparse.Namespace, results: Sequence[Any], stop: Any) -> int:
     parallel.report_failures(results, args.command)
     code = parallel.exit_code(results, stop)
     if code == parallel.INTERRUPTED:
-        say(f"interrupted ({stop.signal_name or 'signal'}): Terraform stopped cleanly, wrote state and released "
+        say(
+            f"interrupted ({stop.signal_name or 'signal'}): Terraform stopped cleanly, wrote state and released "
             f"the lock. Resume with the same command: {again(args)}"
-            + (" (it first adopts what calls cancelled mid-flight had created)" if args.command == "deploy" else ""))
+            + (" (it first adopts what calls cancelled mid-flight had created)" if args.command == "deploy" else "")
+        )
     elif code:
         bad = [r.name for r in results if r.status != "ok"]
-        say(f"{len(bad)} of {len(results)} stack(s) did not {args.command}: {', '.join(bad)} "
-            f"(logs in reports/{args.command}/). Fix the cause, then run again: {again(args)}")
+        say(
+            f"{len(bad)} of {len(results)} stack(s) did not {args.command}: {', '.join(bad)} "
+            f"(logs in reports/{args.command}/). Fix the cause, then run again: {again(args)}"
+        )
     return code
 
 
@@ -232,21 +265,37 @@ def _synth_only(args: argparse.Namespace) -> int:
 
 def _scan(args: argparse.Namespace) -> int:
     from policies import scan  # pylint: disable=import-outside-toplevel
+
     return scan.main([str(d) for d in _stack_dirs(args)])
 
 
 def _docs(args: argparse.Namespace) -> int:
     from tools import docgen  # pylint: disable=import-outside-toplevel
+
     del args  # the docs always cover every workload and environment
     return docgen.run()
 
 
-COMMANDS = {"synth": _synth_only, "validate": validate, "scan": _scan, "deploy": deploy_like, "plan": deploy_like,
-            "destroy": deploy_like, "docs": _docs, "emulator": lambda args: emulator(args.action)}
+COMMANDS = {
+    "synth": _synth_only,
+    "validate": validate,
+    "scan": _scan,
+    "deploy": deploy_like,
+    "plan": deploy_like,
+    "destroy": deploy_like,
+    "docs": _docs,
+    "emulator": lambda args: emulator(args.action),
+}
 
 # Operations (docs/operations.md): each module has `command(args) -> int`; `changes` reads file names on stdin.
-OPERATIONS = {"drift": "drift", "consistency": "consistency", "export-hcl": "hcl_export", "changes": "changes",
-              "unlock": "recovery", "recover": "recovery"}
+OPERATIONS = {
+    "drift": "drift",
+    "consistency": "consistency",
+    "export-hcl": "hcl_export",
+    "changes": "changes",
+    "unlock": "recovery",
+    "recover": "recovery",
+}
 
 
 def _operation(module: str) -> Callable[[argparse.Namespace], int]:

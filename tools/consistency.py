@@ -14,6 +14,7 @@ only real differences remain. JSON policy strings are compared inside. Each diff
   like a presence difference (which NAT gateway a route uses follows the network layout).
 - unintended: nothing in the records explains it (drift between environments). Exit code 1 when any exists.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -73,6 +74,7 @@ def normalizer(records: Mapping[str, Any], suffix: str | None) -> Any:
                 value = value.replace(f"{env}-{suffix}", env)
             return re.sub(rf"(?<![A-Za-z0-9]){re.escape(env)}(?![A-Za-z0-9])", "<env>", value)
         return value
+
     return normalize
 
 
@@ -103,8 +105,9 @@ def addresses(stack: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     yield "terraform", _expand(stack.get("terraform", {}))
 
 
-def compare(workload: str, stacks: Mapping[str, dict[str, Any]], records: Mapping[str, Any],
-            suffix: str | None = None) -> list[Difference]:
+def compare(
+    workload: str, stacks: Mapping[str, dict[str, Any]], records: Mapping[str, Any], suffix: str | None = None
+) -> list[Difference]:
     """Every difference between the environments' stacks of one workload (env -> synthesized JSON)."""
     normalize = normalizer(records, suffix)
     flat: dict[str, dict[str, dict[str, Any]]] = {}  # address -> env -> {attribute: value}
@@ -114,8 +117,9 @@ def compare(workload: str, stacks: Mapping[str, dict[str, Any]], records: Mappin
     per_field: dict[str, dict[str, Any]] = {}
     for env in stacks:
         for path, value in record_fields(records[env], workload).items():  # "dr-dev.example.com" -> "dr-<env>..."
-            per_field.setdefault(path, {})[env] = tuple(normalize(v, env) for v in value) \
-                if isinstance(value, (list, tuple)) else normalize(value, env)
+            per_field.setdefault(path, {})[env] = (
+                tuple(normalize(v, env) for v in value) if isinstance(value, (list, tuple)) else normalize(value, env)
+            )
     fields = {p: v for p, v in per_field.items() if len(partition(v)) > 1}
     others = {w.replace("-", "_") for w in WORKLOADS} - {workload.replace("-", "_")}
     own = {p: v for p, v in fields.items() if p.split(".")[0] not in others}  # before other workloads' sections
@@ -133,8 +137,14 @@ def compare(workload: str, stacks: Mapping[str, dict[str, Any]], records: Mappin
     return found
 
 
-def _difference(workload: str, address: str, attribute: str, values: dict[str, Any],
-                own: Mapping[str, Mapping[str, Any]], fields: Mapping[str, Mapping[str, Any]]) -> Difference:
+def _difference(
+    workload: str,
+    address: str,
+    attribute: str,
+    values: dict[str, Any],
+    own: Mapping[str, Mapping[str, Any]],
+    fields: Mapping[str, Mapping[str, Any]],
+) -> Difference:
     reasons = explain(values, own) or explain(values, fields)  # the workload's own and shared fields first
     return Difference(workload, address, attribute, values, bool(reasons), reasons)
 
@@ -142,8 +152,10 @@ def _difference(workload: str, address: str, attribute: str, values: dict[str, A
 def load_stacks(outdir: Path, workload: str, environments: list[str], suffix: str | None) -> dict[str, Any]:
     """{env: synthesized JSON} of one workload's stacks in `outdir`/stacks."""
     tail = f"-{suffix}" if suffix else ""
-    return {env: json.loads((outdir / "stacks" / f"{workload}-{env}{tail}" / "cdk.tf.json").read_text("utf-8"))
-            for env in environments}
+    return {
+        env: json.loads((outdir / "stacks" / f"{workload}-{env}{tail}" / "cdk.tf.json").read_text("utf-8"))
+        for env in environments
+    }
 
 
 def _cell(value: Any) -> str:
@@ -155,16 +167,24 @@ def table(differences: list[Difference], environments: list[str]) -> str:
     """One line per difference: where, the value per environment, and the verdict with the explaining fields."""
     rows = [["address / attribute", *environments, "verdict"]]
     for diff in differences:
-        verdict = f"intended ({', '.join(diff.fields[:3])}{', ...' if len(diff.fields) > 3 else ''})" \
-            if diff.intended else "UNINTENDED"
+        verdict = (
+            f"intended ({', '.join(diff.fields[:3])}{', ...' if len(diff.fields) > 3 else ''})"
+            if diff.intended
+            else "UNINTENDED"
+        )
         where = f"{diff.workload}: {diff.address}" + (f" {diff.attribute}" if diff.attribute else " (resource)")
         rows.append([where, *(_cell(diff.values[e]) for e in environments), verdict])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1] for r in rows)
 
 
-def check(outdir: Path, workloads: list[str], records: Mapping[str, Any], suffix: str | None = None,
-          report: Path | None = None) -> int:
+def check(
+    outdir: Path,
+    workloads: list[str],
+    records: Mapping[str, Any],
+    suffix: str | None = None,
+    report: Path | None = None,
+) -> int:
     """Compare every workload across the environments of `records`; print, write the report; exit code."""
     environments, found, report = list(records), [], report or REPORT
     for index, workload in enumerate(workloads, 1):
@@ -175,10 +195,20 @@ def check(outdir: Path, workloads: list[str], records: Mapping[str, Any], suffix
     unintended = [d for d in found if not d.intended]
     report.parent.mkdir(parents=True, exist_ok=True)
     plain = sorted(env for env, record in records.items() if getattr(record, "allow_plain_http", False) is True)
-    report.write_text(json.dumps({"environments": environments, "unintended": len(unintended),
-                                  "plain_http_environments": plain,
-                                  "differences": [asdict(d) for d in found]}, indent=2, default=str) + "\n",
-                      encoding="utf-8")
+    report.write_text(
+        json.dumps(
+            {
+                "environments": environments,
+                "unintended": len(unintended),
+                "plain_http_environments": plain,
+                "differences": [asdict(d) for d in found],
+            },
+            indent=2,
+            default=str,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(table(found, environments))
     print(f"plain HTTP allowed (allow_plain_http): {', '.join(plain) or 'nowhere'}")
     print(f"{len(found)} difference(s): {len(found) - len(unintended)} intended, {len(unintended)} unintended")

@@ -1,5 +1,6 @@
 """How the consistency report classifies a difference between environments (tools/consistency.py): which
 differing fields of the environment records explain it. The rules are described in tools/consistency.py."""
+
 from __future__ import annotations
 
 import json
@@ -40,16 +41,27 @@ def partition(values: Mapping[str, Any]) -> set[frozenset[str]]:
 def explain(values: Mapping[str, Any], fields: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """The differing record fields that explain this difference (empty: unintended)."""
     presence = {env: value != MISSING for env, value in values.items()}
-    found = [path for path, per_env in fields.items()
-             if all(_match(values[env], per_env[env]) for env in values)
-             and not (isinstance(per_env[next(iter(values))], bool) and _bool_mismatch(values, per_env))]
+    found = [
+        path
+        for path, per_env in fields.items()
+        if all(_match(values[env], per_env[env]) for env in values)
+        and not (isinstance(per_env[next(iter(values))], bool) and _bool_mismatch(values, per_env))
+    ]
     if not found:
         found = [path for path, per_env in fields.items() if _proportional(values, per_env)]
-    split = partition(presence) if len(set(presence.values())) > 1 else \
-        partition(values) if all("${" in str(v) for v in values.values()) else None
+    split = (
+        partition(presence)
+        if len(set(presence.values())) > 1
+        else partition(values)
+        if all("${" in str(v) for v in values.values())
+        else None
+    )
     if not found and split:
-        found = [path for path, per_env in fields.items() if partition(per_env) == split
-                 or (len(set(presence.values())) > 1 and _grows_with(presence, path, per_env))]
+        found = [
+            path
+            for path, per_env in fields.items()
+            if partition(per_env) == split or (len(set(presence.values())) > 1 and _grows_with(presence, path, per_env))
+        ]
     return found or plain_http(values, fields)
 
 

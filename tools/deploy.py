@@ -13,6 +13,7 @@ Destroy empties the stack's S3 buckets first (every object version and delete ma
 the CLI sets it for environments without deletion protection only; a protected environment's buckets are never
 emptied. A failed destroy says which resources are left (terraform state list) and how to finish.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -64,22 +65,25 @@ def apply(ref: StackRef, target: Target, *, log: Path | None = None) -> dict[str
     marker = interrupted_marker(ref)
     if marker.exists():
         from tools import recovery  # pylint: disable=import-outside-toplevel
+
         recovery.adopt_all(ref, target, recovery.orphans(ref, target), log=log)
     try:
-        terraform.run(ref.directory, ["apply", "-auto-approve", "-input=false", "-no-color"], env=target.env,
-                      log=log)
+        terraform.run(ref.directory, ["apply", "-auto-approve", "-input=false", "-no-color"], env=target.env, log=log)
     except ToolError as exc:
         if "already exists" in str(exc):
-            raise ToolError(f"{exc}\nA resource of {ref.name} exists but is not in its state (left by an apply that "
-                            f"was killed): `python -m tools recover --stack {ref.name}` lists them, `--adopt` "
-                            "imports them; then deploy again") from exc
+            raise ToolError(
+                f"{exc}\nA resource of {ref.name} exists but is not in its state (left by an apply that "
+                f"was killed): `python -m tools recover --stack {ref.name}` lists them, `--adopt` "
+                "imports them; then deploy again"
+            ) from exc
         raise
     marker.unlink(missing_ok=True)
     return terraform.outputs(ref.directory, env=target.env, log=log)
 
 
-def plan_summary(ref: StackRef, target: Target, *, out: Path | None = None,
-                 log: Path | None = None) -> tuple[bool, str]:
+def plan_summary(
+    ref: StackRef, target: Target, *, out: Path | None = None, log: Path | None = None
+) -> tuple[bool, str]:
     """init + `plan -detailed-exitcode`: (has changes, Terraform's "Plan: ..." / "No changes." line)."""
     log = log or log_path("plan", ref.name)
     _init(ref, target, log)
@@ -100,6 +104,7 @@ def plan(ref: StackRef, target: Target, *, out: Path | None = None) -> bool:
 
 
 # ------------------------------------------------------------------ outputs file: one writer, merged, atomic
+
 
 @contextmanager
 def _locked(outputs_file: Path) -> Iterator[dict[str, Any]]:
@@ -128,12 +133,13 @@ def record_outputs(outputs_file: Path, stack: str, values: dict[str, Any] | None
 
 # ------------------------------------------------------------------ deploy / plan / destroy of many stacks
 
+
 def _phases(refs: list[StackRef]) -> tuple[list[StackRef], list[StackRef]]:
     return [r for r in refs if r.bootstrap], [r for r in refs if not r.bootstrap]
 
 
 def _bootstrap_env(ref: StackRef) -> str:
-    return ref.name[len("bootstrap-"):]
+    return ref.name[len("bootstrap-") :]
 
 
 def _skip_when_bootstrap_failed(first: list[Result], boots: list[StackRef]) -> Callable[[StackRef], str]:
@@ -142,11 +148,18 @@ def _skip_when_bootstrap_failed(first: list[Result], boots: list[StackRef]) -> C
     def reason(ref: StackRef) -> str:
         env = environment_of(ref, failed)
         return f"bootstrap-{env} did not deploy" if env else ""
+
     return reason
 
 
-def deploy_stacks(refs: list[StackRef], target: Target, *, jobs: int | None = None, stop: Stop | None = None,
-                  outputs_file: Path = OUTPUTS_FILE) -> tuple[list[Result], dict[str, Any]]:
+def deploy_stacks(
+    refs: list[StackRef],
+    target: Target,
+    *,
+    jobs: int | None = None,
+    stop: Stop | None = None,
+    outputs_file: Path = OUTPUTS_FILE,
+) -> tuple[list[Result], dict[str, Any]]:
     """Bootstrap stacks first (side by side), then the rest side by side; every stack's result and the outputs
     file's content. Never raises for a stack's failure: see each Result."""
     boots, rest = _phases(refs)
@@ -166,17 +179,29 @@ def deploy_stacks(refs: list[StackRef], target: Target, *, jobs: int | None = No
         if result.status == "ok":
             collected.update(record_outputs(outputs_file, result.name, result.value))
 
-    first = run_all(boots, work, name=lambda r: r.name, jobs=jobs, stop=stop, verb="applying", done=done,
-                    total=len(refs))
-    second = run_all(rest, work, name=lambda r: r.name, jobs=jobs, stop=stop, verb="applying", done=done,
-                     total=len(refs), first=len(boots) + 1, skip=_skip_when_bootstrap_failed(first, boots))
+    first = run_all(
+        boots, work, name=lambda r: r.name, jobs=jobs, stop=stop, verb="applying", done=done, total=len(refs)
+    )
+    second = run_all(
+        rest,
+        work,
+        name=lambda r: r.name,
+        jobs=jobs,
+        stop=stop,
+        verb="applying",
+        done=done,
+        total=len(refs),
+        first=len(boots) + 1,
+        skip=_skip_when_bootstrap_failed(first, boots),
+    )
     if not collected and outputs_file.exists():
         collected = json.loads(outputs_file.read_text(encoding="utf-8"))
     return first + second, collected
 
 
-def deploy_all(refs: list[StackRef], target: Target, outputs_file: Path = OUTPUTS_FILE, *,
-               jobs: int | None = None) -> dict[str, Any]:
+def deploy_all(
+    refs: list[StackRef], target: Target, outputs_file: Path = OUTPUTS_FILE, *, jobs: int | None = None
+) -> dict[str, Any]:
     """`deploy_stacks`, raising ToolError (every failed stack's message) when any stack did not deploy; returns
     the outputs file's content."""
     results, collected = deploy_stacks(refs, target, jobs=jobs, outputs_file=outputs_file)
@@ -186,8 +211,9 @@ def deploy_all(refs: list[StackRef], target: Target, outputs_file: Path = OUTPUT
     return collected
 
 
-def plan_stacks(refs: list[StackRef], target: Target, *, jobs: int | None = None,
-                stop: Stop | None = None) -> list[Result]:
+def plan_stacks(
+    refs: list[StackRef], target: Target, *, jobs: int | None = None, stop: Stop | None = None
+) -> list[Result]:
     """Plan every stack side by side (bootstrap stacks first); each ok Result's value: True when it has changes."""
     boots, rest = _phases(refs)
     jobs = jobs or default_jobs(len(refs))
@@ -195,9 +221,11 @@ def plan_stacks(refs: list[StackRef], target: Target, *, jobs: int | None = None
     def work(ref: StackRef) -> tuple[str, Any]:
         changed, summary = plan_summary(ref, target)
         return summary, changed
+
     first = run_all(boots, work, name=lambda r: r.name, jobs=jobs, stop=stop, verb="planning", total=len(refs))
-    return first + run_all(rest, work, name=lambda r: r.name, jobs=jobs, stop=stop, verb="planning",
-                           total=len(refs), first=len(boots) + 1)
+    return first + run_all(
+        rest, work, name=lambda r: r.name, jobs=jobs, stop=stop, verb="planning", total=len(refs), first=len(boots) + 1
+    )
 
 
 def _state_resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -209,9 +237,13 @@ def _state_resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
 def s3_client(target: Target, region: str) -> Any:
     """A boto3 S3 client for the target (the emulator's endpoint and test credentials, or the caller's own)."""
     import boto3  # pylint: disable=import-outside-toplevel
+
     env = target.env
-    session = boto3.session.Session(aws_access_key_id=env.get("AWS_ACCESS_KEY_ID"),
-                                    aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY"), region_name=region)
+    session = boto3.session.Session(
+        aws_access_key_id=env.get("AWS_ACCESS_KEY_ID"),
+        aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY"),
+        region_name=region,
+    )
     return session.client("s3", endpoint_url=env.get("AWS_ENDPOINT_URL"))
 
 
@@ -225,10 +257,12 @@ def empty_bucket(client: Any, bucket: str) -> int:
         client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     deleted = 0
     for page in client.get_paginator("list_object_versions").paginate(Bucket=bucket):
-        keys = [{"Key": v["Key"], "VersionId": v["VersionId"]}
-                for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+        keys = [
+            {"Key": v["Key"], "VersionId": v["VersionId"]}
+            for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
+        ]
         for start in range(0, len(keys), 1000):
-            client.delete_objects(Bucket=bucket, Delete={"Objects": keys[start:start + 1000], "Quiet": True})
+            client.delete_objects(Bucket=bucket, Delete={"Objects": keys[start : start + 1000], "Quiet": True})
         deleted += len(keys)
     return deleted
 
@@ -237,8 +271,11 @@ def state_buckets(ref: StackRef, target: Target, log: Path | None = None) -> lis
     """(bucket, region) of every aws_s3_bucket in the stack's state."""
     shown = terraform.run(ref.directory, ["show", "-json", "-no-color"], env=target.env, log=log).stdout
     root = (json.loads(shown or "{}").get("values") or {}).get("root_module", {})
-    return [(r["values"]["bucket"], r["values"].get("region") or "us-east-1") for r in _state_resources(root)
-            if r.get("mode") == "managed" and r.get("type") == "aws_s3_bucket"]
+    return [
+        (r["values"]["bucket"], r["values"].get("region") or "us-east-1")
+        for r in _state_resources(root)
+        if r.get("mode") == "managed" and r.get("type") == "aws_s3_bucket"
+    ]
 
 
 def left_in_state(ref: StackRef, target: Target) -> list[str]:
@@ -264,8 +301,7 @@ def destroy(ref: StackRef, target: Target, *, empty_buckets: bool = False, log: 
             with log.open("a", encoding="utf-8") as out:
                 out.write("emptied before destroy: " + ", ".join(emptied) + "\n")
     try:
-        terraform.run(ref.directory, ["destroy", "-auto-approve", "-input=false", "-no-color"], env=target.env,
-                      log=log)
+        terraform.run(ref.directory, ["destroy", "-auto-approve", "-input=false", "-no-color"], env=target.env, log=log)
     except terraform.LockedError:
         raise
     except ToolError as exc:
@@ -275,13 +311,20 @@ def destroy(ref: StackRef, target: Target, *, empty_buckets: bool = False, log: 
             + "".join(f"\n    {address}" for address in left)
             + "\nFix the cause above (e.g. a bucket of a protected environment still holds objects: empty it "
             "yourself if that is intended), then run the same destroy again; it continues where it stopped"
-            + f" (or: terraform -chdir={ref.directory} destroy)") from exc
+            + f" (or: terraform -chdir={ref.directory} destroy)"
+        ) from exc
     return "destroyed" + (f"; emptied {', '.join(emptied)}" if emptied else "")
 
 
-def destroy_stacks(refs: list[StackRef], target: Target, *, jobs: int | None = None, stop: Stop | None = None,
-                   empty: Callable[[StackRef], bool] = lambda ref: False,
-                   outputs_file: Path = OUTPUTS_FILE) -> list[Result]:
+def destroy_stacks(
+    refs: list[StackRef],
+    target: Target,
+    *,
+    jobs: int | None = None,
+    stop: Stop | None = None,
+    empty: Callable[[StackRef], bool] = lambda ref: False,
+    outputs_file: Path = OUTPUTS_FILE,
+) -> list[Result]:
     """Destroy every stack but the bootstrap ones, side by side; destroyed stacks leave the outputs file."""
     _, rest = _phases(refs)
     jobs = jobs or default_jobs(len(rest))
@@ -289,5 +332,13 @@ def destroy_stacks(refs: list[StackRef], target: Target, *, jobs: int | None = N
     def done(result: Result) -> None:
         if result.status == "ok":
             record_outputs(outputs_file, result.name, None)
-    return run_all(rest, lambda ref: (destroy(ref, target, empty_buckets=empty(ref)), None), name=lambda r: r.name,
-                   jobs=jobs, stop=stop, verb="destroying", done=done)
+
+    return run_all(
+        rest,
+        lambda ref: (destroy(ref, target, empty_buckets=empty(ref)), None),
+        name=lambda r: r.name,
+        jobs=jobs,
+        stop=stop,
+        verb="destroying",
+        done=done,
+    )

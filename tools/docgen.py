@@ -13,6 +13,7 @@ of the generated source counts as stale (image bytes are not compared: they diff
 docs/modules/ and docs/workloads/ belong to the generator: files there that it no longer produces are removed.
 `python -m tools.docgen --check` only reports stale files (exit 1).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,15 +38,19 @@ STALE_MESSAGE = "docs are stale: run `make docs`"
 IMAGES = (".svg", ".png")
 
 
-def load_configs(stacks_dir: Path, workloads: Sequence[str],
-                 environments: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
+def load_configs(
+    stacks_dir: Path, workloads: Sequence[str], environments: Sequence[str] | None = None
+) -> dict[str, dict[str, Any]]:
     """{workload: {environment: synthesized cdk.tf.json of `<workload>-<environment>`}} from a synth output folder
     (default: every environment of environments.toml, in its order)."""
     if environments is None:
         from config import load_environments  # pylint: disable=import-outside-toplevel
+
         environments = list(load_environments())
-    return {w: {e: json.loads((stacks_dir / f"{w}-{e}" / "cdk.tf.json").read_text(encoding="utf-8"))
-                for e in environments} for w in workloads}
+    return {
+        w: {e: json.loads((stacks_dir / f"{w}-{e}" / "cdk.tf.json").read_text(encoding="utf-8")) for e in environments}
+        for w in workloads
+    }
 
 
 def synthesize(outdir: Path, workloads: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -174,8 +179,9 @@ def run(docs_dir: Path = DOCS, *, check: bool = False) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m tools.docgen [--check] [--docs DIR]`."""
-    parser = argparse.ArgumentParser(prog="python -m tools.docgen", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.docgen", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--docs", type=Path, default=DOCS, help="where the docs live (default: docs/)")
     parser.add_argument("--check", action="store_true", help="report stale files, write nothing (exit 1)")
     args = parser.parse_args(argv)

@@ -19,6 +19,7 @@ queues, topics and buckets. Arrows point from the caller to the called; a generi
 backwards is dropped. Deterministic: nodes,
 edges and labels are sorted.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,58 +29,116 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 SERVICE_TYPES = {
-    "aws_lb": "alb", "aws_alb": "alb", "aws_ecs_service": "fargate", "aws_rds_cluster": "aurora",
-    "aws_db_instance": "rds", "aws_dynamodb_table": "dynamodb", "aws_lambda_function": "lambda",
-    "aws_sqs_queue": "sqs", "aws_sns_topic": "sns", "aws_api_gateway_rest_api": "apigw",
-    "aws_apigatewayv2_api": "apigw", "aws_route53_zone": "route53", "aws_wafv2_web_acl": "waf",
-    "aws_backup_plan": "backup", "aws_elasticache_replication_group": "elasticache",
-    "aws_elasticache_cluster": "elasticache", "aws_s3_bucket": "s3", "aws_ecr_repository": "ecr",
+    "aws_lb": "alb",
+    "aws_alb": "alb",
+    "aws_ecs_service": "fargate",
+    "aws_rds_cluster": "aurora",
+    "aws_db_instance": "rds",
+    "aws_dynamodb_table": "dynamodb",
+    "aws_lambda_function": "lambda",
+    "aws_sqs_queue": "sqs",
+    "aws_sns_topic": "sns",
+    "aws_api_gateway_rest_api": "apigw",
+    "aws_apigatewayv2_api": "apigw",
+    "aws_route53_zone": "route53",
+    "aws_wafv2_web_acl": "waf",
+    "aws_backup_plan": "backup",
+    "aws_elasticache_replication_group": "elasticache",
+    "aws_elasticache_cluster": "elasticache",
+    "aws_s3_bucket": "s3",
+    "aws_ecr_repository": "ecr",
     "aws_cloudfront_distribution": "cloudfront",
 }
-GROUPED_TYPES = {"aws_cloudwatch_metric_alarm": "cloudwatch", "aws_cloudwatch_composite_alarm": "cloudwatch",
-                 "aws_cloudwatch_dashboard": "cloudwatch"}
+GROUPED_TYPES = {
+    "aws_cloudwatch_metric_alarm": "cloudwatch",
+    "aws_cloudwatch_composite_alarm": "cloudwatch",
+    "aws_cloudwatch_dashboard": "cloudwatch",
+}
 NETWORK_TYPES = frozenset(
     "aws_vpc aws_subnet aws_route_table aws_route aws_route_table_association aws_internet_gateway "
     "aws_egress_only_internet_gateway aws_nat_gateway aws_eip aws_flow_log aws_vpc_endpoint "
     "aws_default_security_group aws_default_network_acl aws_default_route_table aws_network_acl "
     "aws_network_acl_rule aws_network_acl_association aws_vpc_dhcp_options aws_vpc_dhcp_options_association "
-    "aws_main_route_table_association aws_vpc_endpoint_route_table_association".split())
+    "aws_main_route_table_association aws_vpc_endpoint_route_table_association".split()
+)
 NOTE_TYPES = {"aws_kms_key": "KMS key", "aws_kms_alias": None, "aws_kms_replica_key": "KMS key"}
 # Resource policies say who may call a resource; the caller's side already shows the flow.
-POLICY_TYPES = frozenset("aws_sqs_queue_policy aws_sns_topic_policy aws_s3_bucket_policy aws_lambda_permission "
-                         "aws_ecr_repository_policy aws_kms_key_policy aws_cloudwatch_log_resource_policy".split())
+POLICY_TYPES = frozenset(
+    "aws_sqs_queue_policy aws_sns_topic_policy aws_s3_bucket_policy aws_lambda_permission "
+    "aws_ecr_repository_policy aws_kms_key_policy aws_cloudwatch_log_resource_policy".split()
+)
 # The attribute naming the resource a low-level resource belongs to, where its construct scope does not tell.
 OWNER_KEYS = {
-    "aws_s3_bucket_": "bucket", "aws_lambda_event_source_mapping": "function_name",
-    "aws_lambda_permission": "function_name", "aws_sns_topic_": "topic_arn", "aws_sqs_queue_": "queue_url",
-    "aws_wafv2_web_acl_association": "web_acl_arn", "aws_backup_selection": "plan_id",
-    "aws_iam_role_policy": "role", "aws_iam_role_policy_attachment": "role", "aws_route53_record": "zone_id",
-    "aws_lb_listener": "load_balancer_arn", "aws_lb_listener_rule": "listener_arn",
-    "aws_rds_cluster_instance": "cluster_identifier", "aws_api_gateway_": "rest_api_id",
+    "aws_s3_bucket_": "bucket",
+    "aws_lambda_event_source_mapping": "function_name",
+    "aws_lambda_permission": "function_name",
+    "aws_sns_topic_": "topic_arn",
+    "aws_sqs_queue_": "queue_url",
+    "aws_wafv2_web_acl_association": "web_acl_arn",
+    "aws_backup_selection": "plan_id",
+    "aws_iam_role_policy": "role",
+    "aws_iam_role_policy_attachment": "role",
+    "aws_route53_record": "zone_id",
+    "aws_lb_listener": "load_balancer_arn",
+    "aws_lb_listener_rule": "listener_arn",
+    "aws_rds_cluster_instance": "cluster_identifier",
+    "aws_api_gateway_": "rest_api_id",
     "aws_appautoscaling_policy": "resource_id",
 }
 TIERS = ("public", "private", "data")
 STYLES = ("replication", "flow", "back", "control")  # when two edges join, the first of these wins
-KIND_TIERS = {"alb": "public", "nat": "public", "fargate": "private", "lambda": "private", "aurora": "data",
-              "rds": "data", "elasticache": "data"}
+KIND_TIERS = {
+    "alb": "public",
+    "nat": "public",
+    "fargate": "private",
+    "lambda": "private",
+    "aurora": "data",
+    "rds": "data",
+    "elasticache": "data",
+}
 TITLES = {
-    "alb": "Load balancer", "fargate": "Fargate service", "aurora": "Aurora", "rds": "RDS", "dynamodb": "DynamoDB",
-    "lambda": "Lambda", "sqs": "SQS queue", "sns": "SNS topic", "apigw": "API Gateway", "route53": "Route 53",
-    "waf": "WAF", "backup": "Backup", "elasticache": "ElastiCache", "s3": "S3 bucket", "ecr": "ECR",
-    "cloudfront": "CloudFront", "cloudwatch": "CloudWatch", "nat": "NAT gateway", "users": "Clients",
-    "email": "E-mail subscribers", "replica": "DynamoDB replica",
+    "alb": "Load balancer",
+    "fargate": "Fargate service",
+    "aurora": "Aurora",
+    "rds": "RDS",
+    "dynamodb": "DynamoDB",
+    "lambda": "Lambda",
+    "sqs": "SQS queue",
+    "sns": "SNS topic",
+    "apigw": "API Gateway",
+    "route53": "Route 53",
+    "waf": "WAF",
+    "backup": "Backup",
+    "elasticache": "ElastiCache",
+    "s3": "S3 bucket",
+    "ecr": "ECR",
+    "cloudfront": "CloudFront",
+    "cloudwatch": "CloudWatch",
+    "nat": "NAT gateway",
+    "users": "Clients",
+    "email": "E-mail subscribers",
+    "replica": "DynamoDB replica",
 }
 # Folded types counted on their node's label ("3 instances").
-DETAILS = {"aws_rds_cluster_instance": "instance", "aws_api_gateway_method": "method", "aws_nat_gateway": "NAT",
-           "aws_cloudwatch_metric_alarm": "alarm", "aws_cloudwatch_composite_alarm": "alarm",
-           "aws_cloudwatch_dashboard": "dashboard",
-           "aws_route53_health_check": "health check", "aws_route53_record": "record"}
+DETAILS = {
+    "aws_rds_cluster_instance": "instance",
+    "aws_api_gateway_method": "method",
+    "aws_nat_gateway": "NAT",
+    "aws_cloudwatch_metric_alarm": "alarm",
+    "aws_cloudwatch_composite_alarm": "alarm",
+    "aws_cloudwatch_dashboard": "dashboard",
+    "aws_route53_health_check": "health check",
+    "aws_route53_record": "record",
+}
 NAME_KEYS = ("name", "bucket", "function_name", "cluster_identifier", "identifier", "replication_group_id")
 ENTRY_KINDS = ("route53", "cloudfront", "apigw", "alb")
 GLOBAL_KINDS = ("route53", "cloudfront", "users", "email")
-ARN_KINDS = {"dynamodb": r"arn:aws:dynamodb:([a-z0-9-]+):\d+:table/([\w.-]+)",
-             "sqs": r"arn:aws:sqs:([a-z0-9-]+):\d+:([\w.-]+)", "sns": r"arn:aws:sns:([a-z0-9-]+):\d+:([\w.-]+)",
-             "s3": r"arn:aws:s3:::()([\w.-]+)"}
+ARN_KINDS = {
+    "dynamodb": r"arn:aws:dynamodb:([a-z0-9-]+):\d+:table/([\w.-]+)",
+    "sqs": r"arn:aws:sqs:([a-z0-9-]+):\d+:([\w.-]+)",
+    "sns": r"arn:aws:sns:([a-z0-9-]+):\d+:([\w.-]+)",
+    "s3": r"arn:aws:s3:::()([\w.-]+)",
+}
 _REF = re.compile(r"\$\{[^}]*\}")
 _ADDRESS = re.compile(r"(?<![\w.])(data\.)?([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)")
 
@@ -197,8 +256,11 @@ def _name(resource: _Resource, workload: str, environment: str) -> str:
         value = resource.body.get(key)
         if isinstance(value, str) and value and "${" not in value:
             return _short(value, workload, environment)
-    parts = [p for p in resource.path.split("/") if p not in ("Bucket", "Table", "Queue", "Topic", "Function",
-                                                               "Cluster", "Api", "Service", "Alb", "Instance")]
+    parts = [
+        p
+        for p in resource.path.split("/")
+        if p not in ("Bucket", "Table", "Queue", "Topic", "Function", "Cluster", "Api", "Service", "Alb", "Instance")
+    ]
     return parts[-1] if parts else resource.path
 
 
@@ -233,8 +295,9 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
                 for replica in res.body.get("replica", []) if kind == "dynamodb" else []:
                     region = str(replica.get("region_name", "")) if isinstance(replica, dict) else ""
                     if region:
-                        self.add_service(f"{address}@{region}", "replica",
-                                          _name(res, self.workload, self.environment), region)
+                        self.add_service(
+                            f"{address}@{region}", "replica", _name(res, self.workload, self.environment), region
+                        )
             elif res.type in GROUPED_TYPES:
                 key = f"{GROUPED_TYPES[res.type]}@{res.region}"
                 self.add_service(key, GROUPED_TYPES[res.type], "alarms", res.region)
@@ -261,8 +324,9 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
             if current in vpcs:
                 return current
             seen.add(current)
-            todo += sorted(t for t in self.resources[current].refs
-                           if t not in seen and self.resources[t].type in NETWORK_TYPES)
+            todo += sorted(
+                t for t in self.resources[current].refs if t not in seen and self.resources[t].type in NETWORK_TYPES
+            )
         same_scope = sorted((len(_common(v.path, res.path)), a) for a, v in vpcs.items() if v.region == res.region)
         return same_scope[-1][1] if same_scope else ""
 
@@ -290,9 +354,13 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
         parts = res.path.split("/")[:-1]
         while parts:
             scope = "/".join(parts) + "/"
-            candidates = sorted({self._service_owner(a) for a, r in self.resources.items()
-                                 if r.path.startswith(scope) and self._service_owner(a)
-                                 and SERVICE_TYPES.get(r.type)})
+            candidates = sorted(
+                {
+                    self._service_owner(a)
+                    for a, r in self.resources.items()
+                    if r.path.startswith(scope) and self._service_owner(a) and SERVICE_TYPES.get(r.type)
+                }
+            )
             if len(candidates) == 1:
                 return candidates[0]
             if candidates:
@@ -402,10 +470,14 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
         for address, res in self.resources.items():
             if res.type != "aws_rds_global_cluster":
                 continue
-            members = sorted(self.node_of(a) for a in self.referrers.get(address, set())
-                             if self.resources[a].type == "aws_rds_cluster")
-            primaries = [m for m in members if {"master_username", "manage_master_user_password"}
-                         & set(self.resources[m].body)] or members[:1]
+            members = sorted(
+                self.node_of(a)
+                for a in self.referrers.get(address, set())
+                if self.resources[a].type == "aws_rds_cluster"
+            )
+            primaries = [
+                m for m in members if {"master_username", "manage_master_user_password"} & set(self.resources[m].body)
+            ] or members[:1]
             for member in members:
                 if primaries and member != primaries[0]:
                     self.add_flow(primaries[0], member, "Aurora global database", "replication")
@@ -427,23 +499,41 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
         services = []
         for key, service in sorted(self.services.items()):
             kind, vpc = service["kind"], service["vpc"]
-            tier = ("private" if kind == "alb" and self.resources[key].body.get("internal") is True
-                    else KIND_TIERS.get(kind, "")) if vpc else ""
+            tier = (
+                (
+                    "private"
+                    if kind == "alb" and self.resources[key].body.get("internal") is True
+                    else KIND_TIERS.get(kind, "")
+                )
+                if vpc
+                else ""
+            )
             label = self._label(key, service, folded.get(key, []))
             services.append(Service(key, kind, label, service["region"], vpc, tier, tuple(sorted(folded[key]))))
-        flows = tuple(Flow(s, t, ", ".join(sorted(f["labels"], key=lambda x: (x.startswith(":"), x))), f["style"])
-                      for (s, t), f in sorted(self.flows.items()))
+        flows = tuple(
+            Flow(s, t, ", ".join(sorted(f["labels"], key=lambda x: (x.startswith(":"), x))), f["style"])
+            for (s, t), f in sorted(self.flows.items())
+        )
         notes = Counter(r.region for r in self.resources.values() if NOTE_TYPES.get(r.type))
         used = sorted(({s.region for s in services} | set(notes)) - {""})
         aliases = {region: key for key, region in sorted(self.regions.items(), reverse=True)}
         regions = tuple((r, f"{r} ({aliases[r] or 'default provider'})" if r in aliases else r) for r in used)
-        vpcs = tuple((a, r.region, f"VPC {r.body.get('cidr_block', '')}".strip())
-                     for a, r in self.resources.items() if r.type == "aws_vpc")
-        unplaced = tuple(sorted(a for a, r in self.resources.items() if a not in self.owner
-                                and r.type not in NOTE_TYPES))
-        return Architecture(regions, vpcs, tuple(services), flows,
-                            tuple((r, f"{n} KMS key{'s' if n > 1 else ''}") for r, n in sorted(notes.items())),
-                            unplaced)
+        vpcs = tuple(
+            (a, r.region, f"VPC {r.body.get('cidr_block', '')}".strip())
+            for a, r in self.resources.items()
+            if r.type == "aws_vpc"
+        )
+        unplaced = tuple(
+            sorted(a for a, r in self.resources.items() if a not in self.owner and r.type not in NOTE_TYPES)
+        )
+        return Architecture(
+            regions,
+            vpcs,
+            tuple(services),
+            flows,
+            tuple((r, f"{n} KMS key{'s' if n > 1 else ''}") for r, n in sorted(notes.items())),
+            unplaced,
+        )
 
     def _service_vpc(self, key: str) -> str:
         members = [a for a, o in self.owner.items() if o == key]
@@ -479,15 +569,23 @@ class _Builder:  # pylint: disable=too-many-instance-attributes
         base = self.resources.get(key.split("@")[0])
         if base is not None and kind in ("aurora", "rds", "elasticache"):
             engine = str(base.body.get("engine", "")).replace("aurora-", "")
-            title += {"postgresql": " PostgreSQL", "postgres": " PostgreSQL", "mysql": " MySQL",
-                      "redis": " Redis", "valkey": " Valkey"}.get(engine, "")
+            title += {
+                "postgresql": " PostgreSQL",
+                "postgres": " PostgreSQL",
+                "mysql": " MySQL",
+                "redis": " Redis",
+                "valkey": " Valkey",
+            }.get(engine, "")
         counts = Counter(self.resources[a].type for a in folded if self.resources[a].type in DETAILS)
         if kind == "nat":
             title += f" x{sum(1 for a in folded if self.resources[a].type == 'aws_nat_gateway')}"
             counts.clear()
         details = [f"{n} {DETAILS[t]}{'s' if n > 1 else ''}" for t, n in sorted(counts.items())]
-        integrations = {str(self.resources[a].body.get("type", "")) for a in folded
-                        if self.resources[a].type == "aws_api_gateway_integration"}
+        integrations = {
+            str(self.resources[a].body.get("type", ""))
+            for a in folded
+            if self.resources[a].type == "aws_api_gateway_integration"
+        }
         if kind == "apigw" and integrations == {"MOCK"}:
             details.append("MOCK integration")
         if kind == "fargate" and base is not None and isinstance(base.body.get("desired_count"), int):
@@ -528,14 +626,19 @@ def _sg_rule(builder: _Builder, res: _Resource) -> None:
     (_sg_egress if res.body.get("type") == "egress" else _sg_ingress)(builder, res)
 
 
-def _simple(source_keys: tuple[str, ...], target_keys: tuple[str, ...], label: str | Callable[[_Resource], str],
-            style: str = "flow") -> Callable[[_Builder, _Resource], None]:
+def _simple(
+    source_keys: tuple[str, ...],
+    target_keys: tuple[str, ...],
+    label: str | Callable[[_Resource], str],
+    style: str = "flow",
+) -> Callable[[_Builder, _Resource], None]:
     def rule(builder: _Builder, res: _Resource) -> None:
         text = label(res) if callable(label) else label
         sources = builder.refs_in(res, *source_keys) if source_keys else [builder.node_of(res.address)]
         for source in sources:
             for target in builder.refs_in(res, *target_keys):
                 builder.add_flow(source, target, text, style)
+
     return rule
 
 
@@ -574,8 +677,9 @@ def _record(builder: _Builder, res: _Resource) -> None:
 def _dynamodb(builder: _Builder, res: _Resource) -> None:
     for replica in res.body.get("replica", []):
         if isinstance(replica, dict) and replica.get("region_name"):
-            builder.add_flow(res.address, f"{res.address}@{replica['region_name']}", "global table replica",
-                             "replication")
+            builder.add_flow(
+                res.address, f"{res.address}@{replica['region_name']}", "global table replica", "replication"
+            )
 
 
 def _function(builder: _Builder, res: _Resource) -> None:
@@ -602,8 +706,9 @@ EDGE_RULES: dict[str, Callable[[_Builder, _Resource], None]] = {
     "aws_lb_listener_rule": _listener_rule,
     "aws_route53_record": _record,
     "aws_route53_health_check": _simple((), ("fqdn", "ip_address"), "health check", "control"),
-    "aws_cloudwatch_metric_alarm": _simple((), ("alarm_actions", "ok_actions", "insufficient_data_actions"),
-                                           "alarms", "control"),
+    "aws_cloudwatch_metric_alarm": _simple(
+        (), ("alarm_actions", "ok_actions", "insufficient_data_actions"), "alarms", "control"
+    ),
     "aws_cloudwatch_composite_alarm": _simple((), ("alarm_actions", "ok_actions"), "alarms", "control"),
     "aws_cloudwatch_dashboard": lambda builder, res: None,
     "aws_wafv2_web_acl_association": _simple(("web_acl_arn",), ("resource_arn",), "filters", "control"),
@@ -612,8 +717,11 @@ EDGE_RULES: dict[str, Callable[[_Builder, _Resource], None]] = {
     "aws_lambda_function": _function,
     "aws_rds_global_cluster": lambda builder, res: None,
 }
-KEY_LABELS = {"redrive_policy": ("dead letters", "flow"), "access_logs": ("access logs", "control"),
-              "logging_config": ("", "control")}
+KEY_LABELS = {
+    "redrive_policy": ("dead letters", "flow"),
+    "access_logs": ("access logs", "control"),
+    "logging_config": ("", "control"),
+}
 
 
 def _prefix_rule(rtype: str) -> Callable[[_Builder, _Resource], None] | None:

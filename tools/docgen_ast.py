@@ -5,6 +5,7 @@ line), the field's metadata "help" (`field(metadata={"help": ...})`, `checked(ch
 the sentence of the class docstring naming the field in backticks, the clause of the module docstring's
 "Defaults:" list naming it in backticks.
 """
+
 from __future__ import annotations
 
 import ast
@@ -76,8 +77,11 @@ def _metadata_help(value: ast.expr | None) -> str:
 def _default(value: ast.expr | None) -> str:
     if value is None:
         return REQUIRED
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in (
-            "field", "checked", "described"):
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in ("field", "checked", "described")
+    ):
         keywords = {k.arg: k.value for k in value.keywords}
         if "default" in keywords:
             return ast.unparse(keywords["default"])
@@ -101,7 +105,8 @@ def _is_dataclass(node: ast.ClassDef) -> bool:
     for deco in node.decorator_list:
         target = deco.func if isinstance(deco, ast.Call) else deco
         if (isinstance(target, ast.Name) and target.id == "dataclass") or (
-                isinstance(target, ast.Attribute) and target.attr == "dataclass"):
+            isinstance(target, ast.Attribute) and target.attr == "dataclass"
+        ):
             return True
     return False
 
@@ -113,8 +118,12 @@ def _fields(node: ast.ClassDef, lines: list[str], module_defaults: list[str]) ->
     for stmt in node.body:
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             name = stmt.target.id
-            description = (_comment(lines, stmt) or _metadata_help(stmt.value) or _mentions(class_sentences, name)
-                           or _mentions(clauses, name))
+            description = (
+                _comment(lines, stmt)
+                or _metadata_help(stmt.value)
+                or _mentions(class_sentences, name)
+                or _mentions(clauses, name)
+            )
             result.append(Field(name, ast.unparse(stmt.annotation), _default(stmt.value), description))
     return tuple(result)
 
@@ -146,6 +155,10 @@ def read_module(path: Path) -> tuple[str, list[ClassDoc]]:
     fields = {n.name: _fields(n, lines, module_defaults) for n in nodes if _is_dataclass(n)}
     types = {name: {f.name: f.type for f in found} for name, found in fields.items()}
     helpers = imported_helpers(tree, path.parent)
-    classes = [ClassDoc(n.name, ast.get_docstring(n) or "", fields=fields[n.name]) if n.name in fields else
-               ClassDoc(n.name, ast.get_docstring(n) or "", attributes=attributes(n, types, helpers)) for n in nodes]
+    classes = [
+        ClassDoc(n.name, ast.get_docstring(n) or "", fields=fields[n.name])
+        if n.name in fields
+        else ClassDoc(n.name, ast.get_docstring(n) or "", attributes=attributes(n, types, helpers))
+        for n in nodes
+    ]
     return docstring, classes

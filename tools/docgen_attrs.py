@@ -1,5 +1,6 @@
 """The public attributes of a construct class, read with `ast`: every `self.<name> = <value>` in `__init__` and in
 the private methods it calls, with a type inferred from the value and the construct id it was created with."""
+
 from __future__ import annotations
 
 import ast
@@ -123,8 +124,9 @@ def _appended(method: ast.FunctionDef, found: dict[str, Attribute]) -> None:
         old = found.get(self_attribute(call.func.value) or "")
         if old is not None and old.type == "list":
             kind = type_of(call.args[0], {})
-            found[old.name] = Attribute(old.name, f"list[{kind}]" if kind else "list",
-                                        old.construct_id or construct_id(call.args[0]))
+            found[old.name] = Attribute(
+                old.name, f"list[{kind}]" if kind else "list", old.construct_id or construct_id(call.args[0])
+            )
 
 
 def _parameter_fields(methods: list[ast.FunctionDef], dataclasses: dict[str, dict[str, str]]) -> dict[str, str]:
@@ -145,21 +147,29 @@ def _helper_id(value: ast.expr, helpers: dict[str, Helper]) -> str:
 
 
 def _properties(node: ast.ClassDef) -> list[Attribute]:
-    return [Attribute(m.name, ast.unparse(m.returns) if m.returns else "", "(property)") for m in node.body
-            if isinstance(m, ast.FunctionDef) and not m.name.startswith("_")
-            and any(isinstance(d, ast.Name) and d.id == "property" for d in m.decorator_list)]
+    return [
+        Attribute(m.name, ast.unparse(m.returns) if m.returns else "", "(property)")
+        for m in node.body
+        if isinstance(m, ast.FunctionDef)
+        and not m.name.startswith("_")
+        and any(isinstance(d, ast.Name) and d.id == "property" for d in m.decorator_list)
+    ]
 
 
-def attributes(node: ast.ClassDef, dataclasses: dict[str, dict[str, str]] | None = None,
-               helpers: dict[str, Helper] | None = None) -> tuple[Attribute, ...]:
+def attributes(
+    node: ast.ClassDef, dataclasses: dict[str, dict[str, str]] | None = None, helpers: dict[str, Helper] | None = None
+) -> tuple[Attribute, ...]:
     """The public attributes of construct class `node`, in assignment order, then its public properties.
     `dataclasses` ({class: {field: type}}) types the attributes copied from typed parameters (`props.port`);
     `helpers` ({function: Helper}) types and names those built by imported helper functions."""
     found: dict[str, Attribute] = {}
     methods = methods_from_init(node)
     helpers = helpers or {}
-    returns = {f"{m.name}()": ast.unparse(m.returns) for m in node.body
-               if isinstance(m, ast.FunctionDef) and m.returns is not None}
+    returns = {
+        f"{m.name}()": ast.unparse(m.returns)
+        for m in node.body
+        if isinstance(m, ast.FunctionDef) and m.returns is not None
+    }
     returns.update(_parameter_fields(methods, dataclasses or {}))
     returns.update({f"{name} ->": found_helper.returns for name, found_helper in helpers.items()})
     for method in methods:

@@ -12,6 +12,7 @@ and librsvg versions differ between machines). Defaults: left-to-right, spline e
 bold red ones replication between regions or stores, dashed grey ones control (logs, health checks, alarms, image
 pulls, backup).
 """
+
 from __future__ import annotations
 
 import base64
@@ -33,22 +34,51 @@ from tools.docgen_arch import TIERS, Architecture, Service
 
 RESOURCES = Path(diagrams.__file__).resolve().parent.parent / "resources"
 ICONS: dict[str, type[Node]] = {
-    "alb": network.ALB, "fargate": compute.Fargate, "aurora": database.Aurora, "rds": database.RDS,
-    "dynamodb": database.Dynamodb, "replica": database.Dynamodb, "lambda": compute.Lambda, "sqs": integration.SQS,
-    "sns": integration.SNS, "apigw": network.APIGateway, "route53": network.Route53, "waf": security.WAF,
-    "backup": storage.Backup, "elasticache": database.ElasticacheForRedis, "s3": storage.S3, "ecr": compute.ECR,
-    "cloudfront": network.CloudFront, "cloudwatch": management.Cloudwatch, "nat": network.NATGateway,
-    "users": general.Users, "email": general.User,
+    "alb": network.ALB,
+    "fargate": compute.Fargate,
+    "aurora": database.Aurora,
+    "rds": database.RDS,
+    "dynamodb": database.Dynamodb,
+    "replica": database.Dynamodb,
+    "lambda": compute.Lambda,
+    "sqs": integration.SQS,
+    "sns": integration.SNS,
+    "apigw": network.APIGateway,
+    "route53": network.Route53,
+    "waf": security.WAF,
+    "backup": storage.Backup,
+    "elasticache": database.ElasticacheForRedis,
+    "s3": storage.S3,
+    "ecr": compute.ECR,
+    "cloudfront": network.CloudFront,
+    "cloudwatch": management.Cloudwatch,
+    "nat": network.NATGateway,
+    "users": general.Users,
+    "email": general.User,
 }
-EDGE_STYLES = {"flow": {"color": "#2D3436", "penwidth": "1.6"},
-               "replication": {"color": "#C92A2A", "penwidth": "2.6", "style": "bold", "fontcolor": "#C92A2A",
-                               "constraint": "false"},
-               "back": {"color": "#2D3436", "penwidth": "1.6", "constraint": "false"},
-               "control": {"color": "#8C98A4", "style": "dashed", "fontcolor": "#6C7883"}}
+EDGE_STYLES = {
+    "flow": {"color": "#2D3436", "penwidth": "1.6"},
+    "replication": {
+        "color": "#C92A2A",
+        "penwidth": "2.6",
+        "style": "bold",
+        "fontcolor": "#C92A2A",
+        "constraint": "false",
+    },
+    "back": {"color": "#2D3436", "penwidth": "1.6", "constraint": "false"},
+    "control": {"color": "#8C98A4", "style": "dashed", "fontcolor": "#6C7883"},
+}
 TIER_LABELS = {"public": "public subnets", "private": "private subnets", "data": "data (private subnets)"}
 TIER_COLORS = {"public": "#EAF6EA", "private": "#E8F1FB", "data": "#F3ECFA"}
-GRAPH = {"pad": "0.4", "nodesep": "0.45", "ranksep": "0.9", "fontsize": "22", "labelloc": "t", "splines": "spline",
-         "newrank": "true"}
+GRAPH = {
+    "pad": "0.4",
+    "nodesep": "0.45",
+    "ranksep": "0.9",
+    "fontsize": "22",
+    "labelloc": "t",
+    "splines": "spline",
+    "newrank": "true",
+}
 NODE = {"fontsize": "12"}
 EDGE = {"fontsize": "11"}
 SOURCE_MARK = "source sha256"
@@ -91,8 +121,11 @@ def _draw_vpc(vpc: str, label: str, members: list[Service], prefix: str) -> dict
         for tier in TIERS:
             tiered = [s for s in members if s.tier == tier]
             if tiered:
-                with _Cluster(TIER_LABELS[tier], node_id(f"{prefix}{vpc}_{tier}"),
-                              {"bgcolor": TIER_COLORS[tier], "pencolor": "#C5CDD3"}):
+                with _Cluster(
+                    TIER_LABELS[tier],
+                    node_id(f"{prefix}{vpc}_{tier}"),
+                    {"bgcolor": TIER_COLORS[tier], "pencolor": "#C5CDD3"},
+                ):
                     for service in tiered:
                         nodes[service.key] = _node(service, prefix)
         for service in members:
@@ -106,8 +139,11 @@ def _draw(architecture: Architecture, prefix: str = "") -> dict[str, Node]:
     nodes: dict[str, Node] = {}
     notes = dict(architecture.notes)
     for region, label in architecture.regions:
-        with _Cluster(f"region {label}", node_id(prefix + "region_" + region),
-                      {"fontsize": "15", "bgcolor": "#FFFFFF", "pencolor": "#5C6770", "style": "rounded,dashed"}):
+        with _Cluster(
+            f"region {label}",
+            node_id(prefix + "region_" + region),
+            {"fontsize": "15", "bgcolor": "#FFFFFF", "pencolor": "#5C6770", "style": "rounded,dashed"},
+        ):
             for vpc, vpc_region, vpc_label in architecture.vpcs:
                 members = [s for s in architecture.services if s.vpc == vpc]
                 if vpc_region == region and members:
@@ -116,9 +152,19 @@ def _draw(architecture: Architecture, prefix: str = "") -> dict[str, Node]:
                 if service.region == region and not service.vpc:
                     nodes[service.key] = _node(service, prefix)
             if region in notes:
-                Node(notes[region], nodeid=node_id(f"{prefix}note_{region}"), shape="note", style="filled",
-                     fillcolor="#FFF8DB", color="#D9C98A", fontsize="11", width="1.3", height="0.4",
-                     fixedsize="false", labelloc="c")
+                Node(
+                    notes[region],
+                    nodeid=node_id(f"{prefix}note_{region}"),
+                    shape="note",
+                    style="filled",
+                    fillcolor="#FFF8DB",
+                    color="#D9C98A",
+                    fontsize="11",
+                    width="1.3",
+                    height="0.4",
+                    fixedsize="false",
+                    labelloc="c",
+                )
     for service in architecture.services:  # global nodes: between the regions
         if not service.region:
             nodes[service.key] = _node(service, prefix)
@@ -132,14 +178,23 @@ def _connect(architecture: Architecture, nodes: dict[str, Node], labels: bool = 
             attrs = dict(EDGE_STYLES.get(flow.style, EDGE_STYLES["flow"]))
             if not labels and flow.style == "replication":
                 attrs.pop("constraint", None)
-            nodes[flow.source].connect(nodes[flow.target], Edge(label=flow.label if labels else "", forward=True,
-                                                                **attrs))
+            nodes[flow.source].connect(
+                nodes[flow.target], Edge(label=flow.label if labels else "", forward=True, **attrs)
+            )
 
 
 def workload_source(architecture: Architecture, title: str) -> str:
     """The Graphviz source of one workload's diagram."""
-    with _Source(title, filename="unused", show=False, direction="LR", curvestyle="curved", graph_attr=GRAPH,
-                 node_attr=NODE, edge_attr=EDGE) as diagram:
+    with _Source(
+        title,
+        filename="unused",
+        show=False,
+        direction="LR",
+        curvestyle="curved",
+        graph_attr=GRAPH,
+        node_attr=NODE,
+        edge_attr=EDGE,
+    ) as diagram:
         _connect(architecture, _draw(architecture))
     return _normalize(diagram.dot.source)
 
@@ -148,16 +203,27 @@ def overview(architecture: Architecture) -> Architecture:
     """The architecture for the overview: no VPCs, tiers or notes; nodes only reached by control edges left out."""
     flows = tuple(f for f in architecture.flows if f.style != "control")
     used = {f.source for f in flows} | {f.target for f in flows}
-    services = tuple(dataclasses.replace(s, vpc="", tier="") for s in architecture.services
-                     if s.key in used or not any(s.key in (f.source, f.target) for f in architecture.flows))
+    services = tuple(
+        dataclasses.replace(s, vpc="", tier="")
+        for s in architecture.services
+        if s.key in used or not any(s.key in (f.source, f.target) for f in architecture.flows)
+    )
     services = tuple(s for s in services if s.kind not in ("nat", "cloudwatch"))
     return Architecture(architecture.regions, (), services, flows)
 
 
 def overview_source(architectures: dict[str, Architecture], title: str) -> str:
     """All workloads in one picture: one cluster per workload, its regions inside, edges without labels."""
-    with _Source(title, filename="unused", show=False, direction="TB", curvestyle="curved",
-                 graph_attr={**GRAPH, "ranksep": "0.5", "nodesep": "0.25"}, node_attr=NODE, edge_attr=EDGE) as diagram:
+    with _Source(
+        title,
+        filename="unused",
+        show=False,
+        direction="TB",
+        curvestyle="curved",
+        graph_attr={**GRAPH, "ranksep": "0.5", "nodesep": "0.25"},
+        node_attr=NODE,
+        edge_attr=EDGE,
+    ) as diagram:
         for workload, architecture in sorted(architectures.items()):
             with _Cluster(workload, node_id("w_" + workload), {"fontsize": "18", "bgcolor": "#FBFCFD"}):
                 nodes = _draw(overview(architecture), prefix=f"{workload}:")
@@ -179,12 +245,14 @@ def _tool(name: str) -> str:
 
 def _embed(svg: str) -> str:
     """Replace every referenced icon file by a data URI."""
+
     def inline(match: re.Match[str]) -> str:
         path = Path(match.group(2))
         if not path.is_absolute():
             path = RESOURCES / path
         data = base64.b64encode(path.read_bytes()).decode("ascii")
         return f'{match.group(1)}="data:image/png;base64,{data}"'
+
     return re.sub(r'(xlink:href|href)="([^"]+\.png)"', inline, svg)
 
 
@@ -202,9 +270,9 @@ def png_text(png: bytes) -> dict[str, str]:
     """The tEXt chunks of a PNG."""
     found, offset = {}, 8
     while offset + 8 <= len(png):
-        length, kind = struct.unpack(">I4s", png[offset:offset + 8])
+        length, kind = struct.unpack(">I4s", png[offset : offset + 8])
         if kind == b"tEXt":
-            key, _, value = png[offset + 8:offset + 8 + length].partition(b"\0")
+            key, _, value = png[offset + 8 : offset + 8 + length].partition(b"\0")
             found[key.decode("latin-1")] = value.decode("latin-1")
         offset += 12 + length
     return found
@@ -221,15 +289,21 @@ def render(dot_path: Path) -> list[Path]:
     source = dot_path.read_text(encoding="utf-8")
     digest = source_hash(source)
     svg_path, png_path = dot_path.with_suffix(".svg"), dot_path.with_suffix(".png")
-    if (svg_path.is_file() and svg_hash(svg_path.read_text(encoding="utf-8")) == digest and png_path.is_file()
-            and png_text(png_path.read_bytes()).get(SOURCE_MARK) == digest):
+    if (
+        svg_path.is_file()
+        and svg_hash(svg_path.read_text(encoding="utf-8")) == digest
+        and png_path.is_file()
+        and png_text(png_path.read_bytes()).get(SOURCE_MARK) == digest
+    ):
         return []
-    svg = subprocess.run([_tool("dot"), "-Tsvg", f"-Gimagepath={RESOURCES}"], input=source, capture_output=True,
-                         text=True, check=True).stdout
+    svg = subprocess.run(
+        [_tool("dot"), "-Tsvg", f"-Gimagepath={RESOURCES}"], input=source, capture_output=True, text=True, check=True
+    ).stdout
     svg = _embed(svg)
     svg = re.sub(r"(<svg\b)", f"<!-- {SOURCE_MARK}: {digest} -->\n\\1", svg, count=1)
     svg_path.write_text(svg, encoding="utf-8")
-    png = subprocess.run([_tool("rsvg-convert"), "-f", "png", "-b", "white", str(svg_path)], capture_output=True,
-                         check=True).stdout
+    png = subprocess.run(
+        [_tool("rsvg-convert"), "-f", "png", "-b", "white", str(svg_path)], capture_output=True, check=True
+    ).stdout
     png_path.write_bytes(png_with_text(png, SOURCE_MARK, digest))
     return [svg_path, png_path]

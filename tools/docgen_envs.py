@@ -3,6 +3,7 @@
 Sections are found from the record itself: its plain fields ("environment-wide") and each dataclass field (state,
 one per workload, ...); nested dataclasses are flattened (`network.vpc_cidr`). Descriptions are the fields' "help".
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -47,8 +48,11 @@ def _leaves(record: Any, section: str) -> list[tuple[str, Any, str]]:
     if section:
         value = getattr(record, section)
         return list(flatten(value)) if dataclasses.is_dataclass(value) else []
-    return [(n, v, h) for n, v, h in flatten(record) if "." not in n and n not in SKIPPED
-            and not dataclasses.is_dataclass(getattr(record, n))]
+    return [
+        (n, v, h)
+        for n, v, h in flatten(record)
+        if "." not in n and n not in SKIPPED and not dataclasses.is_dataclass(getattr(record, n))
+    ]
 
 
 def section_lines(records: dict[str, Any], section: str, title: str) -> list[str]:
@@ -77,9 +81,15 @@ def section_lines(records: dict[str, Any], section: str, title: str) -> list[str
 def render_environments(records: dict[str, Any]) -> dict[str, str]:
     """{"environments.md": content} from the loaded, validated records (environment name -> EnvironmentRecord)."""
     names = ", ".join(records)
-    lines = [BANNER.format(source="config/environments.toml and config/model.py"), "", "# Environments", "",
-             f"What differs between {names}, per section of the environment records (`config/model.py`), with the "
-             "values every environment shares. Edit `config/environments.toml`, then run `make docs`.", ""]
+    lines = [
+        BANNER.format(source="config/environments.toml and config/model.py"),
+        "",
+        "# Environments",
+        "",
+        f"What differs between {names}, per section of the environment records (`config/model.py`), with the "
+        "values every environment shares. Edit `config/environments.toml`, then run `make docs`.",
+        "",
+    ]
     for section, title in sections(next(iter(records.values()))):
         lines += section_lines(records, section, title)
     return {"environments.md": "\n".join(lines).rstrip("\n") + "\n"}

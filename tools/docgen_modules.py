@@ -1,4 +1,5 @@
 """One Markdown page per module of modules/ (inputs, defaults, outputs), terraform-docs style, plus an index."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,8 +39,10 @@ def _intro(docstring: str) -> list[str]:
 
 def field_rows(fields: tuple[Field, ...]) -> list[tuple[str, ...]]:
     """Rows of a props table: name, type, default (or required), description."""
-    return [(code(f.name), code(f.type), "required" if f.default == "required" else code(f.default),
-             cell(f.description)) for f in fields]
+    return [
+        (code(f.name), code(f.type), "required" if f.default == "required" else code(f.default), cell(f.description))
+        for f in fields
+    ]
 
 
 def _dataclass_section(doc: ClassDoc, level: str) -> list[str]:
@@ -57,8 +60,14 @@ def _construct_section(doc: ClassDoc, links: dict[str, str]) -> list[str]:
         lines += [" ".join(doc.docstring.split()), ""]
     if not doc.attributes:
         return lines + ["No public attributes.", ""]
-    rows = [(code(a.name), f"[`{a.type}`]({links[a.type]})" if a.type in links else code(a.type),
-             a.construct_id if a.construct_id.startswith("(") else code(a.construct_id)) for a in doc.attributes]
+    rows = [
+        (
+            code(a.name),
+            f"[`{a.type}`]({links[a.type]})" if a.type in links else code(a.type),
+            a.construct_id if a.construct_id.startswith("(") else code(a.construct_id),
+        )
+        for a in doc.attributes
+    ]
     return lines + table(("attribute", "type", "construct id"), rows) + [""]
 
 
@@ -108,9 +117,16 @@ def render_modules(modules_dir: Path) -> dict[str, str]:
     paths = module_files(modules_dir)
     links = _construct_links(paths)
     pages = {f"modules/{p.stem}.md": module_page(p, links) for p in paths}
-    index = [BANNER.format(source="modules/*.py"), "", "# Module reference", "",
-             "One page per construct module: inputs (props), defaults, outputs (public attributes).", ""]
-    index += table(("module", "summary"), [(f"[`{p.stem}`]({p.stem}.md)", cell(summary(read_module(p)[0])))
-                                           for p in paths])
+    index = [
+        BANNER.format(source="modules/*.py"),
+        "",
+        "# Module reference",
+        "",
+        "One page per construct module: inputs (props), defaults, outputs (public attributes).",
+        "",
+    ]
+    index += table(
+        ("module", "summary"), [(f"[`{p.stem}`]({p.stem}.md)", cell(summary(read_module(p)[0]))) for p in paths]
+    )
     pages["modules/README.md"] = "\n".join(index) + "\n"
     return pages

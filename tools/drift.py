@@ -7,6 +7,7 @@ deleted resource) is drift. Result per stack: in sync / drifted (addresses and c
 (empty state) / error. Table on stdout, details in reports/drift.json.
 Exit code: 0 all in sync, 3 drift found, 1 any error (errors win over drift); the CLI maps bad input to 2.
 """
+
 from __future__ import annotations
 
 import json
@@ -121,8 +122,21 @@ def check_stack(ref: StackRef, target: Target) -> StackDrift:
         terraform.init(ref.directory, backend=True, env=target.env, backend_config=config, log=log)
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "drift.tfplan"
-            terraform.run(ref.directory, ["plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-no-color",
-                                          "-lock-timeout=60s", f"-out={out}"], env=target.env, ok_codes=(0, 2), log=log)
+            terraform.run(
+                ref.directory,
+                [
+                    "plan",
+                    "-refresh-only",
+                    "-detailed-exitcode",
+                    "-input=false",
+                    "-no-color",
+                    "-lock-timeout=60s",
+                    f"-out={out}",
+                ],
+                env=target.env,
+                ok_codes=(0, 2),
+                log=log,
+            )
             shown = terraform.run(ref.directory, ["show", "-json", "-no-color", str(out)], env=target.env)
         return parse_plan(ref.name, json.loads(shown.stdout))
     except (ToolError, OSError, ValueError) as exc:
@@ -139,10 +153,15 @@ def table(results: list[StackDrift]) -> str:
     width = max([len(r.stack) for r in results] + [5])
     lines = [f"{'stack':<{width}}  status        detail", f"{'-' * width}  ------------  ------"]
     for result in results:
-        detail = (f"{len(result.resources)} resource(s) changed outside Terraform" if result.resources
-                  else result.error.splitlines()[0] if result.error
-                  else f"({len(result.refreshed)} resource(s) with refreshed computed values)" if result.refreshed
-                  else "")
+        detail = (
+            f"{len(result.resources)} resource(s) changed outside Terraform"
+            if result.resources
+            else result.error.splitlines()[0]
+            if result.error
+            else f"({len(result.refreshed)} resource(s) with refreshed computed values)"
+            if result.refreshed
+            else ""
+        )
         lines.append(f"{result.stack:<{width}}  {result.status:<12}  {detail}")
         for resource in result.resources:
             lines.append(f"{'':<{width}}    {resource.address} ({'/'.join(resource.actions)})")
@@ -170,16 +189,26 @@ def detect(refs: list[StackRef], target: Target, report: Path | None = None, job
 
     with step(f"drift check of {len(ordered)} stack(s) ({target.name})"), forwarding_signals() as stop:
         for phase in ([r for r in ordered if r.bootstrap], [r for r in ordered if not r.bootstrap]):
-            done = run_all(phase, check,
-                           name=lambda r: r.name, jobs=jobs or default_jobs(len(ordered)), stop=stop,
-                           verb="checking", total=len(ordered), first=len(results) + 1)
-            results += [r.value if r.value is not None else StackDrift(r.name, "error", error=r.error or r.status)
-                        for r in done]
+            done = run_all(
+                phase,
+                check,
+                name=lambda r: r.name,
+                jobs=jobs or default_jobs(len(ordered)),
+                stop=stop,
+                verb="checking",
+                total=len(ordered),
+                first=len(results) + 1,
+            )
+            results += [
+                r.value if r.value is not None else StackDrift(r.name, "error", error=r.error or r.status) for r in done
+            ]
     code = exit_code(results)
     code = INTERRUPTED if stop else code  # Ctrl-C / SIGTERM: forwarded to Terraform, which stopped cleanly
     report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(json.dumps({"target": target.name, "exit_code": code,
-                                  "stacks": [asdict(r) for r in results]}, indent=2) + "\n", encoding="utf-8")
+    report.write_text(
+        json.dumps({"target": target.name, "exit_code": code, "stacks": [asdict(r) for r in results]}, indent=2) + "\n",
+        encoding="utf-8",
+    )
     print(table(results))
     say(f"drift report: {report}")
     return code
@@ -195,8 +224,10 @@ def command(args: Any) -> int:
     if args.target == "local":  # drift is read-only: never start an emulator or deploy anything here
         running = emu.running()
         if running is None:
-            raise ToolError("no emulator is running: there is nothing deployed locally to check "
-                            "(run `make deploy` first, or use --target aws)")
+            raise ToolError(
+                "no emulator is running: there is nothing deployed locally to check "
+                "(run `make deploy` first, or use --target aws)"
+            )
         target = local_target(running)
     _, names = cli.synth(args, deploying=True)
     refs = deploy.stack_refs(Path(args.outdir), names)

@@ -19,6 +19,7 @@ Defaults:
   soon as a Lambda function exists and Docker is absent); 2 s per request, 30 s for a start, 10 s for a stop before
   SIGKILL.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,8 +66,12 @@ def configured_port(environ: dict[str, str] | None = None) -> int:
     if not text:
         return DEFAULT_PORT
     if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise ConfigError([f"EMULATOR_PORT={text!r} is not a TCP port: set it to a number from 1 to 65535 "
-                           f"(default {DEFAULT_PORT}), e.g. EMULATOR_PORT=4567"])
+        raise ConfigError(
+            [
+                f"EMULATOR_PORT={text!r} is not a TCP port: set it to a number from 1 to 65535 "
+                f"(default {DEFAULT_PORT}), e.g. EMULATOR_PORT=4567"
+            ]
+        )
     return int(text)
 
 
@@ -116,9 +121,14 @@ class Emulator:
 
     def client_env(self) -> dict[str, str]:
         """The only settings that make Terraform and boto3 talk to the emulator instead of AWS."""
-        return {"AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-                # An unimplemented call answers HTTP 500, which the provider would otherwise retry for minutes.
-                "AWS_MAX_ATTEMPTS": "2", "AWS_RETRY_MODE": "standard"}
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            # An unimplemented call answers HTTP 500, which the provider would otherwise retry for minutes.
+            "AWS_MAX_ATTEMPTS": "2",
+            "AWS_RETRY_MODE": "standard",
+        }
 
     def alive(self) -> bool:
         """True when the server answers its dashboard (true for a healthy server whatever it holds)."""
@@ -136,14 +146,25 @@ class Emulator:
     def start(self, *, log: Path | None = None) -> "Emulator":
         """Start the server process (its own process group) and wait until it answers with this object's token."""
         self.token = self.token or secrets.token_hex(16)
-        env = dict(os.environ, MOTO_ACCOUNT_ID=self.account_id, MOTO_IAM_LOAD_MANAGED_POLICIES="true",
-                   PYTHONPATH=str(ROOT), EMULATOR_TOKEN=self.token, EMULATOR_STATE_FILE=str(state_file()))
+        env = dict(
+            os.environ,
+            MOTO_ACCOUNT_ID=self.account_id,
+            MOTO_IAM_LOAD_MANAGED_POLICIES="true",
+            PYTHONPATH=str(ROOT),
+            EMULATOR_TOKEN=self.token,
+            EMULATOR_STATE_FILE=str(state_file()),
+        )
         log = log or state_dir() / f"moto-{self.port}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("ab") as out:
             self._proc = subprocess.Popen(  # pylint: disable=consider-using-with
                 [sys.executable, "-m", "tools.emulator", "serve", "--port", str(self.port)],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.pid = self._proc.pid
         deadline = time.monotonic() + START_SECONDS
         while not (self.owned() and self.alive()):
@@ -151,8 +172,7 @@ class Emulator:
             if code is not None or time.monotonic() > deadline:
                 self.stop()
                 why = f"it exited with {code}" if code is not None else f"no answer within {START_SECONDS:.0f} s"
-                raise ToolError(f"the emulator did not start on {self.endpoint} ({why}): {_last_line(log)}; "
-                                f"see {log}")
+                raise ToolError(f"the emulator did not start on {self.endpoint} ({why}): {_last_line(log)}; see {log}")
             time.sleep(0.2)
         return self
 
@@ -226,8 +246,11 @@ def _serve_process(pid: int, port: int, token: str) -> bool:
     except OSError:
         return False
     wanted = ["-m", "tools.emulator", "serve", "--port", str(port)]
-    return (bool(token) and f"EMULATOR_TOKEN={token}" in environ
-            and any(argv[i:i + len(wanted)] == wanted for i in range(len(argv))))
+    return (
+        bool(token)
+        and f"EMULATOR_TOKEN={token}" in environ
+        and any(argv[i : i + len(wanted)] == wanted for i in range(len(argv)))
+    )
 
 
 def _read_state() -> dict[str, Any] | None:
@@ -244,8 +267,12 @@ def _read_state() -> dict[str, Any] | None:
 def _recorded(record: dict[str, Any]) -> Emulator | None:
     """The recorded emulator when it is ours (answers the recorded token) and healthy, else None."""
     try:
-        emulator = Emulator(port=int(record["port"]), account_id=str(record["account_id"]),
-                            pid=int(record["pid"]), token=str(record["token"]))
+        emulator = Emulator(
+            port=int(record["port"]),
+            account_id=str(record["account_id"]),
+            pid=int(record["pid"]),
+            token=str(record["token"]),
+        )
     except (KeyError, TypeError, ValueError):
         return None
     return emulator if emulator.owned() and emulator.alive() else None
@@ -281,11 +308,15 @@ def start_daemon(account_id: str, port: int | None = None) -> Emulator:
         current = _recorded(record)
         if current is not None:
             if explicit and current.port != wanted:
-                raise ToolError(f"this checkout's emulator runs on port {current.port}, not {wanted}; use it "
-                                f"(EMULATOR_PORT={current.port}) or stop it first with `make emulator-stop`")
+                raise ToolError(
+                    f"this checkout's emulator runs on port {current.port}, not {wanted}; use it "
+                    f"(EMULATOR_PORT={current.port}) or stop it first with `make emulator-stop`"
+                )
             if current.account_id != account_id:
-                raise ToolError(f"the running emulator emulates account {current.account_id}, not {account_id}; "
-                                "deploy one environment's account at a time, or run `python -m tools emulator stop`")
+                raise ToolError(
+                    f"the running emulator emulates account {current.account_id}, not {account_id}; "
+                    "deploy one environment's account at a time, or run `python -m tools emulator stop`"
+                )
             return current
         say(f"emulator: {_clear_stale(record)}")
     _check_port(wanted)
@@ -293,12 +324,25 @@ def start_daemon(account_id: str, port: int | None = None) -> Emulator:
     path = state_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"pid": emulator.pid, "port": emulator.port, "account_id": account_id,
-                                     "root": str(ROOT), "token": emulator.token}, indent=2) + "\n",
-                         encoding="utf-8")
+    temporary.write_text(
+        json.dumps(
+            {
+                "pid": emulator.pid,
+                "port": emulator.port,
+                "account_id": account_id,
+                "root": str(ROOT),
+                "token": emulator.token,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     temporary.replace(path)
-    say(f"emulator: moto on {emulator.endpoint} (account {account_id}, pid {emulator.pid}, state {path}); "
-        "stop it with `make emulator-stop`")
+    say(
+        f"emulator: moto on {emulator.endpoint} (account {account_id}, pid {emulator.pid}, state {path}); "
+        "stop it with `make emulator-stop`"
+    )
     return emulator
 
 
@@ -309,10 +353,14 @@ def _check_port(port: int) -> None:
     other = identity_at(port)
     hint = f"set EMULATOR_PORT to a free port (e.g. `EMULATOR_PORT={free_port()} make deploy`)"
     if other is not None:
-        raise ToolError(f"port {port} on {HOST} is taken by another checkout's emulator (pid {other.get('pid')}, "
-                        f"state {other.get('state_file')}); this checkout never uses it: stop it there, or {hint}")
-    raise ToolError(f"port {port} on {HOST} is taken by a program that is not this checkout's emulator "
-                    f"({DEFAULT_PORT} is also LocalStack's default); stop that program, or {hint}")
+        raise ToolError(
+            f"port {port} on {HOST} is taken by another checkout's emulator (pid {other.get('pid')}, "
+            f"state {other.get('state_file')}); this checkout never uses it: stop it there, or {hint}"
+        )
+    raise ToolError(
+        f"port {port} on {HOST} is taken by a program that is not this checkout's emulator "
+        f"({DEFAULT_PORT} is also LocalStack's default); stop that program, or {hint}"
+    )
 
 
 def stop_daemon() -> str:
@@ -333,8 +381,10 @@ def status() -> str:
     """One line about this checkout's emulator."""
     current = running()
     if current is not None:
-        return (f"emulator running on {current.endpoint} (account {current.account_id}), pid {current.pid}, "
-                f"state {state_file()}")
+        return (
+            f"emulator running on {current.endpoint} (account {current.account_id}), pid {current.pid}, "
+            f"state {state_file()}"
+        )
     if _read_state() is not None:
         return f"no emulator running (the state file {state_file()} is stale; `make emulator-stop` removes it)"
     return "no emulator running"
@@ -342,11 +392,13 @@ def status() -> str:
 
 def _identity_app(app: Callable[..., Iterable[bytes]], identity: bytes) -> Callable[..., Iterable[bytes]]:
     """WSGI middleware: answer IDENTITY_PATH with this server's identity, pass everything else to moto."""
+
     def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == IDENTITY_PATH:
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(identity)))])
             return [identity]
         return app(environ, start_response)
+
     return wrapped
 
 
@@ -361,13 +413,25 @@ def serve(port: int) -> int:
     from tools import moto_patches
 
     moto_patches.apply_all()
-    identity = json.dumps({"token": os.environ.get("EMULATOR_TOKEN", ""), "pid": os.getpid(), "port": port,
-                           "root": str(ROOT), "state_file": os.environ.get("EMULATOR_STATE_FILE", "")}).encode()
+    identity = json.dumps(
+        {
+            "token": os.environ.get("EMULATOR_TOKEN", ""),
+            "pid": os.getpid(),
+            "port": port,
+            "root": str(ROOT),
+            "state_file": os.environ.get("EMULATOR_STATE_FILE", ""),
+        }
+    ).encode()
     signals = {signal.SIGTERM, signal.SIGINT}
     signal.pthread_sigmask(signal.SIG_BLOCK, signals)  # delivered to sigwait below, in every thread
     try:
-        server = make_server(HOST, port, _identity_app(DomainDispatcherApplication(create_backend_app), identity),
-                             threaded=True, request_handler=MotoRequestHandler)
+        server = make_server(
+            HOST,
+            port,
+            _identity_app(DomainDispatcherApplication(create_backend_app), identity),
+            threaded=True,
+            request_handler=MotoRequestHandler,
+        )
     except OSError as exc:
         print(f"cannot listen on {HOST}:{port}: {exc.strerror}", flush=True)
         return 1

@@ -9,6 +9,7 @@ become references; suppressions become `# checkov:skip=` comments. Assets (Lambd
 relative paths still hold. Each export is formatted (`terraform fmt`) and validated (`terraform validate`,
 batched: terraform.validate_all; --jobs / JOBS batches side by side).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -42,8 +43,9 @@ def provider_schema(required_providers: dict[str, Any]) -> dict[str, dict[str, T
         return cached
     work = terraform.CACHE / f"schema-{digest}"
     work.mkdir(parents=True, exist_ok=True)
-    (work / "main.tf.json").write_text(json.dumps({"terraform": {"required_providers": required_providers}}),
-                                       encoding="utf-8")
+    (work / "main.tf.json").write_text(
+        json.dumps({"terraform": {"required_providers": required_providers}}), encoding="utf-8"
+    )
     terraform.init(work, backend=False)
     raw = json.loads(terraform.run(work, ["providers", "schema", "-json"], env=terraform.offline_env(work)).stdout)
     tree: dict[str, dict[str, Tree]] = {"resource": {}, "data": {}, "ephemeral": {}, "provider": {}}
@@ -51,8 +53,9 @@ def provider_schema(required_providers: dict[str, Any]) -> dict[str, dict[str, T
         tree["provider"][address.rsplit("/", 1)[-1]] = _reduce(schema["provider"]["block"])
         tree["resource"].update({k: _reduce(v["block"]) for k, v in schema.get("resource_schemas", {}).items()})
         tree["data"].update({k: _reduce(v["block"]) for k, v in schema.get("data_source_schemas", {}).items()})
-        tree["ephemeral"].update({k: _reduce(v["block"])
-                                  for k, v in schema.get("ephemeral_resource_schemas", {}).items()})
+        tree["ephemeral"].update(
+            {k: _reduce(v["block"]) for k, v in schema.get("ephemeral_resource_schemas", {}).items()}
+        )
     cache.write_text(json.dumps(tree), encoding="utf-8")
     return tree
 
@@ -109,8 +112,10 @@ def body(content: dict[str, Any], tree: Tree, indent: int) -> list[str]:
     pad, lines = "  " * indent, []
     for key, value in content.items():
         if key == "//":
-            lines += [f"{pad}# checkov:skip={s['id']}: {s.get('reason', '')}"
-                      for s in (value.get("suppressions", []) if isinstance(value, dict) else [])]
+            lines += [
+                f"{pad}# checkov:skip={s['id']}: {s.get('reason', '')}"
+                for s in (value.get("suppressions", []) if isinstance(value, dict) else [])
+            ]
         elif key in REFERENCE_KEYS:
             lines.append(f"{pad}{key} = {reference(value)}")
         elif key in tree or key == "lifecycle":
@@ -180,10 +185,14 @@ def export(stack_dirs: list[Path], outdir: Path | None = None, *, check: bool = 
         for index, main in enumerate(mains, 1):
             verdict: dict[str, Any] = verdicts.get(main.parent, {"valid": True})
             invalid += verdict.get("valid") is not True
-            lines = [f"[{index}/{len(mains)}] {main.parent.name}: {main} "
-                     f"{'' if not check else 'valid' if verdict.get('valid') else 'INVALID'}"]
-            lines += [f"    {d.get('severity')}: {d.get('summary')} {d.get('detail', '')}"
-                      for d in verdict.get("diagnostics", [])]
+            lines = [
+                f"[{index}/{len(mains)}] {main.parent.name}: {main} "
+                f"{'' if not check else 'valid' if verdict.get('valid') else 'INVALID'}"
+            ]
+            lines += [
+                f"    {d.get('severity')}: {d.get('summary')} {d.get('detail', '')}"
+                for d in verdict.get("diagnostics", [])
+            ]
             say("\n".join(lines))
     return 1 if invalid else 0
 
@@ -195,5 +204,7 @@ def command(args: Any) -> int:
     from tools import parallel  # pylint: disable=import-outside-toplevel
 
     _, names = cli.synth(args)
-    return export([Path(args.outdir) / "stacks" / n for n in names],
-                  jobs=parallel.jobs_setting(getattr(args, "jobs", None), len(names)))
+    return export(
+        [Path(args.outdir) / "stacks" / n for n in names],
+        jobs=parallel.jobs_setting(getattr(args, "jobs", None), len(names)),
+    )

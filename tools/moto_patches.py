@@ -3,6 +3,7 @@
 Each fix is a function registered in PATCHES with what moto gets wrong; tests/tools/test_moto_patches.py has a test
 per fix that fails without it. They are applied only inside the emulator process (tools/emulator.py serve).
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -12,9 +13,11 @@ PATCHES: dict[str, Callable[[], None]] = {}
 
 def patch(name: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
     """Register a fix under `name`."""
+
     def register(func: Callable[[], None]) -> Callable[[], None]:
         PATCHES[name] = func
         return func
+
     return register
 
 
@@ -118,11 +121,19 @@ def iam_deny_on_missing_condition_key() -> None:
         return
 
     def unsupplied(statement: dict[str, Any], supplied: dict[str, str] | None) -> bool:
-        return any(not operator.endswith("IfExists") and operator != "Null" and key not in (supplied or {})
-                   for operator, keys in statement.get("Condition", {}).items() for key in keys)
+        return any(
+            not operator.endswith("IfExists") and operator != "Null" and key not in (supplied or {})
+            for operator, keys in statement.get("Condition", {}).items()
+            for key in keys
+        )
 
-    def is_action_permitted(self: IAMPolicyStatement, action: str, resource: str = "*", principal: str | None = None,
-                            incoming_condition_values: dict[str, str] | None = None) -> PermissionResult:
+    def is_action_permitted(
+        self: IAMPolicyStatement,
+        action: str,
+        resource: str = "*",
+        principal: str | None = None,
+        incoming_condition_values: dict[str, str] | None = None,
+    ) -> PermissionResult:
         statement = self._statement  # pylint: disable=protected-access
         if statement.get("Effect") == "Deny" and unsupplied(statement, incoming_condition_values):
             return PermissionResult.NEUTRAL
@@ -183,10 +194,16 @@ def s3_logging_target_policy_principal_star() -> None:
         if not target_bucket.policy:
             return False
         statements = json.loads(target_bucket.policy.decode())["Statement"]
-        mapped = [s for s in (statements if isinstance(statements, list) else [statements])
-                  if isinstance(s.get("Principal"), dict)]
-        shim = SimpleNamespace(policy=json.dumps({"Statement": mapped}).encode(), partition=target_bucket.partition,
-                               name=target_bucket.name)
+        mapped = [
+            s
+            for s in (statements if isinstance(statements, list) else [statements])
+            if isinstance(s.get("Principal"), dict)
+        ]
+        shim = SimpleNamespace(
+            policy=json.dumps({"Statement": mapped}).encode(),
+            partition=target_bucket.partition,
+            name=target_bucket.name,
+        )
         return bool(original(shim, target_prefix))
 
     setattr(check, "principal_star_patched", True)
@@ -215,23 +232,47 @@ def elasticache_replication_group_members() -> None:
         create(self, *args, **kwargs)
 
     def member(backend: ElastiCacheBackend, group: ReplicationGroup, node: dict[str, Any]) -> CacheCluster:
-        unset: dict[str, Any] = dict.fromkeys((
-            "az_mode", "snapshot_name", "auth_token", "outpost_mode", "preferred_outpost_arn", "tags",
-            "preferred_availability_zones", "cache_security_group_names", "snapshot_arns", "preferred_outpost_arns",
-            "cache_node_ids_to_remove", "cache_node_ids_to_reboot"))
+        unset: dict[str, Any] = dict.fromkeys(
+            (
+                "az_mode",
+                "snapshot_name",
+                "auth_token",
+                "outpost_mode",
+                "preferred_outpost_arn",
+                "tags",
+                "preferred_availability_zones",
+                "cache_security_group_names",
+                "snapshot_arns",
+                "preferred_outpost_arns",
+                "cache_node_ids_to_remove",
+                "cache_node_ids_to_reboot",
+            )
+        )
         cluster = CacheCluster(
-            account_id=backend.account_id, region_name=backend.region_name, cache_cluster_id=node["cache_cluster_id"],
-            cache_node_type=group.cache_node_type, replication_group_id=group.replication_group_id,
-            preferred_availability_zone=node.get("preferred_availability_zone"), num_cache_nodes=1,
-            engine=group.engine, engine_version=group.engine_version,
+            account_id=backend.account_id,
+            region_name=backend.region_name,
+            cache_cluster_id=node["cache_cluster_id"],
+            cache_node_type=group.cache_node_type,
+            replication_group_id=group.replication_group_id,
+            preferred_availability_zone=node.get("preferred_availability_zone"),
+            num_cache_nodes=1,
+            engine=group.engine,
+            engine_version=group.engine_version,
             cache_parameter_group_name=group.cache_parameter_group_name,
             cache_subnet_group_name=group.cache_subnet_group_name,
-            transit_encryption_enabled=group.transit_encryption_enabled, network_type=group.network_type,
-            ip_discovery=group.ip_discovery, preferred_maintenance_window=group.preferred_maintenance_window,
-            port=group.port, notification_topic_arn=group.notification_topic_arn,
+            transit_encryption_enabled=group.transit_encryption_enabled,
+            network_type=group.network_type,
+            ip_discovery=group.ip_discovery,
+            preferred_maintenance_window=group.preferred_maintenance_window,
+            port=group.port,
+            notification_topic_arn=group.notification_topic_arn,
             auto_minor_version_upgrade=group.auto_minor_version_upgrade,
-            snapshot_retention_limit=group.snapshot_retention_limit, snapshot_window=group.snapshot_window,
-            security_group_ids=group.security_group_ids, log_delivery_configurations=[], **unset)
+            snapshot_retention_limit=group.snapshot_retention_limit,
+            snapshot_window=group.snapshot_window,
+            security_group_ids=group.security_group_ids,
+            log_delivery_configurations=[],
+            **unset,
+        )
         cluster.at_rest_encryption_enabled = group.at_rest_encryption_enabled
         cluster.transit_encryption_mode = group.transit_encryption_mode
         cluster.replication_group_log_delivery_enabled = False
@@ -249,8 +290,9 @@ def elasticache_replication_group_members() -> None:
 
     describe = ElastiCacheBackend.describe_replication_groups
 
-    def describe_replication_groups(self: ElastiCacheBackend,
-                                    replication_group_id: str | None = None) -> list[ReplicationGroup]:
+    def describe_replication_groups(
+        self: ElastiCacheBackend, replication_group_id: str | None = None
+    ) -> list[ReplicationGroup]:
         groups = describe(self, replication_group_id)
         for group in groups:
             if group.status == "deleting":
@@ -310,9 +352,15 @@ def elasticache_user_groups() -> None:
     def create_user_group(self: ElastiCacheResponse) -> ActionResult:
         group_id, backend = self._get_param("UserGroupId"), self.elasticache_backend
         arn = f"arn:aws:elasticache:{backend.region_name}:{backend.account_id}:usergroup:{group_id}"
-        group = {"UserGroupId": group_id, "Status": "active", "Engine": self._get_param("Engine"),
-                 "UserIds": self._get_param("UserIds", []), "MinimumEngineVersion": "6.0",
-                 "ReplicationGroups": [], "ARN": arn}
+        group = {
+            "UserGroupId": group_id,
+            "Status": "active",
+            "Engine": self._get_param("Engine"),
+            "UserIds": self._get_param("UserIds", []),
+            "MinimumEngineVersion": "6.0",
+            "ReplicationGroups": [],
+            "ARN": arn,
+        }
         groups(self)[group_id] = group
         backend.tagging_service.tag_resource(arn, self._get_param("Tags", []))
         return ActionResult(group)
@@ -358,13 +406,17 @@ def lambda_dead_letter_config() -> None:
     The setting is now kept and returned."""
     from moto.awslambda.models import LambdaFunction  # pylint: disable=import-outside-toplevel
 
-    create, update, describe = (LambdaFunction.__init__, LambdaFunction.update_configuration,
-                                LambdaFunction.get_configuration)
+    create, update, describe = (
+        LambdaFunction.__init__,
+        LambdaFunction.update_configuration,
+        LambdaFunction.get_configuration,
+    )
     if getattr(describe, "dead_letter_patched", False):
         return
 
-    def __init__(self: LambdaFunction, account_id: str, spec: dict[str, Any], region: str,
-                 version: str | int = 1) -> None:
+    def __init__(
+        self: LambdaFunction, account_id: str, spec: dict[str, Any], region: str, version: str | int = 1
+    ) -> None:
         create(self, account_id, spec, region, version)
         setattr(self, "dead_letter_config", spec.get("DeadLetterConfig") or {})
 
@@ -427,12 +479,19 @@ def dynamodb_global_table_replicas() -> None:
         backend = dynamodb_backends[table.account_id][region]
         if table.name not in backend.tables:
             backend.create_table(
-                table.name, schema=table.schema, attr=table.attr, indexes=None,
+                table.name,
+                schema=table.schema,
+                attr=table.attr,
+                indexes=None,
                 throughput=None if table.billing_mode == "PAY_PER_REQUEST" else table.throughput,
                 global_indexes=[i.describe() for i in table.global_indexes] or None,
-                streams=table.stream_specification, billing_mode=table.billing_mode, tags=[],
+                streams=table.stream_specification,
+                billing_mode=table.billing_mode,
+                tags=[],
                 sse_specification={"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key} if key else None,
-                deletion_protection_enabled=False, warm_throughput=None)
+                deletion_protection_enabled=False,
+                warm_throughput=None,
+            )
 
     def update_table(self: DynamoHandler) -> Any:
         updates = self.body.get("ReplicaUpdates") or []
@@ -445,8 +504,11 @@ def dynamodb_global_table_replicas() -> None:
             region, key = spec["RegionName"], spec.get("KMSMasterKeyId")
             if action == "Create":
                 create_replica(table, region, key)
-                replicas[region] = {"RegionName": region, "ReplicaStatus": "ACTIVE", **(
-                    {"KMSMasterKeyId": key} if key else {})}
+                replicas[region] = {
+                    "RegionName": region,
+                    "ReplicaStatus": "ACTIVE",
+                    **({"KMSMasterKeyId": key} if key else {}),
+                }
             elif action == "Delete":
                 dynamodb_backends[table.account_id][region].tables.pop(table.name, None)
                 replicas.pop(region, None)
@@ -478,8 +540,7 @@ def rds_global_cluster_members() -> None:
     if getattr(delete, "global_members_patched", False):
         return
 
-    def remove_from_global_cluster(self: RDSBackend, global_cluster_identifier: str,
-                                   db_cluster_identifier: str) -> Any:
+    def remove_from_global_cluster(self: RDSBackend, global_cluster_identifier: str, db_cluster_identifier: str) -> Any:
         for backend in rds_backends[self.account_id].values():
             found = backend.global_clusters.get(global_cluster_identifier)
             if found is None:
@@ -528,8 +589,11 @@ def s3_replication_rule_fields() -> None:
         if not replication:
             raise ReplicationConfigurationNotFoundError(bucket_name=self.bucket_name)
         stored = replication["Rule"] if isinstance(replication["Rule"], list) else [replication["Rule"]]
-        return self.serialized(ActionResult({"ReplicationConfiguration": {
-            "Role": replication["Role"], "Rules": [rule_of(r) for r in stored]}}))
+        return self.serialized(
+            ActionResult(
+                {"ReplicationConfiguration": {"Role": replication["Role"], "Rules": [rule_of(r) for r in stored]}}
+            )
+        )
 
     setattr(get_bucket_replication, "rule_fields_patched", True)
     S3Response.get_bucket_replication = get_bucket_replication
@@ -565,8 +629,10 @@ def rds_global_cluster_tags() -> None:
     def get_resource_for_tagging(self: RDSBackend, arn: str) -> Any:
         if ":global-cluster:" in arn:
             name = arn.rsplit(":", 1)[1]
-            return next((b.global_clusters[name] for b in rds_backends[self.account_id].values()
-                         if name in b.global_clusters), None)
+            return next(
+                (b.global_clusters[name] for b in rds_backends[self.account_id].values() if name in b.global_clusters),
+                None,
+            )
         return find(self, arn)
 
     def create_global_cluster(self: RDSResponse) -> Any:

@@ -10,6 +10,7 @@ Defaults and settings:
                finishes its in-flight operations, writes state and releases the lock; no further stack starts and
                the command exits 130 (a second signal only repeats that it is waiting)
 """
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,12 @@ def jobs_setting(value: int | str | None, count: int, environ: Mapping[str, str]
     except ValueError:
         jobs = 0
     if jobs < 1:
-        raise ConfigError([f"--jobs / JOBS: {raw!r} is not a whole number >= 1; pass e.g. --jobs 4 or JOBS=4 "
-                           "(default: min(2 x CPU count, stacks))"])
+        raise ConfigError(
+            [
+                f"--jobs / JOBS: {raw!r} is not a whole number >= 1; pass e.g. --jobs 4 or JOBS=4 "
+                "(default: min(2 x CPU count, stacks))"
+            ]
+        )
     return jobs
 
 
@@ -104,11 +109,15 @@ def forwarding_signals() -> Iterator[Stop]:
         stop.event.set()
         pids = terraform.interrupt_all()
         if first:
-            say(f"{signal.Signals(signum).name}: asked {len(pids)} running terraform(s) to stop cleanly (they finish "
-                "in-flight operations, write state and release the lock); no further stack starts")
+            say(
+                f"{signal.Signals(signum).name}: asked {len(pids)} running terraform(s) to stop cleanly (they finish "
+                "in-flight operations, write state and release the lock); no further stack starts"
+            )
         else:
-            say(f"still waiting for {terraform.running_count()} terraform(s) to write state and stop "
-                "(killing them now would lose state and leave the lock)")
+            say(
+                f"still waiting for {terraform.running_count()} terraform(s) to write state and stop "
+                "(killing them now would lose state and leave the lock)"
+            )
 
     previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -160,8 +169,14 @@ class _Batch:  # pylint: disable=too-few-public-methods
         return self.options.skip(item) if self.options.skip else ""
 
 
-def run_all(items: Sequence[T], work: Callable[[T], tuple[str, Any]], *, name: Callable[[T], str],
-            options: Options | None = None, **settings: Any) -> list[Result]:
+def run_all(
+    items: Sequence[T],
+    work: Callable[[T], tuple[str, Any]],
+    *,
+    name: Callable[[T], str],
+    options: Options | None = None,
+    **settings: Any,
+) -> list[Result]:
     """Run `work(item)` -> (summary, value) for every item, at most `jobs` at once; one line per start and end.
 
     A raising item is `failed` (its message kept), the others go on. Once `stop` is set, items not started are
@@ -190,8 +205,9 @@ def run_all(items: Sequence[T], work: Callable[[T], tuple[str, Any]], *, name: C
                     batch.finish(index, Result(name(item), "ok", summary, seconds, value=value))
                 except Exception as exc:  # pylint: disable=broad-exception-caught  # every stack reports
                     status = "interrupted" if batch.stop else "failed"
-                    batch.finish(index, Result(name(item), status, seconds=seconds,
-                                               error=str(exc) or type(exc).__name__))
+                    batch.finish(
+                        index, Result(name(item), status, seconds=seconds, error=str(exc) or type(exc).__name__)
+                    )
     return [batch.results[i] for i in range(len(items))]
 
 

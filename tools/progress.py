@@ -3,6 +3,7 @@
 Lines are written whole, one writer at a time: concurrent stack operations (tools/parallel.py) never interleave
 mid-line.
 """
+
 from __future__ import annotations
 
 import sys

@@ -17,6 +17,7 @@ Then `python -m tools deploy` finishes the stack. To delete an orphan instead, a
 `terraform -chdir=<stack folder> destroy -target=<address>`. Resources without a name (KMS keys, VPCs, rules) are
 not found this way: they do not block a re-deploy; list them in the target's console by the stack's tags.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,15 +34,29 @@ from tools.targets import Target
 IMPORT_FILE = "zz_recover_imports.tf.json"
 # resource type -> the planned attribute that is its import id
 NAME_IMPORTS = {
-    "aws_s3_bucket": "bucket", "aws_iam_role": "name", "aws_iam_user": "name", "aws_iam_instance_profile": "name",
-    "aws_cloudwatch_log_group": "name", "aws_dynamodb_table": "name", "aws_lambda_function": "function_name",
-    "aws_ecs_cluster": "name", "aws_ecr_repository": "name", "aws_kms_alias": "name",
-    "aws_db_subnet_group": "name", "aws_db_parameter_group": "name", "aws_rds_cluster_parameter_group": "name",
-    "aws_db_instance": "identifier", "aws_rds_cluster": "cluster_identifier",
-    "aws_rds_global_cluster": "global_cluster_identifier", "aws_elasticache_subnet_group": "name",
-    "aws_elasticache_replication_group": "replication_group_id", "aws_cloudwatch_metric_alarm": "alarm_name",
-    "aws_cloudwatch_dashboard": "dashboard_name", "aws_cloudwatch_event_rule": "name",
-    "aws_elasticache_user": "user_id", "aws_elasticache_user_group": "user_group_id",
+    "aws_s3_bucket": "bucket",
+    "aws_iam_role": "name",
+    "aws_iam_user": "name",
+    "aws_iam_instance_profile": "name",
+    "aws_cloudwatch_log_group": "name",
+    "aws_dynamodb_table": "name",
+    "aws_lambda_function": "function_name",
+    "aws_ecs_cluster": "name",
+    "aws_ecr_repository": "name",
+    "aws_kms_alias": "name",
+    "aws_db_subnet_group": "name",
+    "aws_db_parameter_group": "name",
+    "aws_rds_cluster_parameter_group": "name",
+    "aws_db_instance": "identifier",
+    "aws_rds_cluster": "cluster_identifier",
+    "aws_rds_global_cluster": "global_cluster_identifier",
+    "aws_elasticache_subnet_group": "name",
+    "aws_elasticache_replication_group": "replication_group_id",
+    "aws_cloudwatch_metric_alarm": "alarm_name",
+    "aws_cloudwatch_dashboard": "dashboard_name",
+    "aws_cloudwatch_event_rule": "name",
+    "aws_elasticache_user": "user_id",
+    "aws_elasticache_user_group": "user_group_id",
 }
 _MISSING = re.compile(r"import an existing object\s+to\s+\"([^\"]+)\"")
 
@@ -52,8 +67,12 @@ def candidates(plan: dict[str, Any]) -> dict[str, str]:
     for change in plan.get("resource_changes", []):
         attribute = NAME_IMPORTS.get(change.get("type", ""))
         after = (change.get("change") or {}).get("after") or {}
-        if change.get("mode") == "managed" and change["change"]["actions"] == ["create"] and attribute \
-                and isinstance(after.get(attribute), str):
+        if (
+            change.get("mode") == "managed"
+            and change["change"]["actions"] == ["create"]
+            and attribute
+            and isinstance(after.get(attribute), str)
+        ):
             found[change["address"]] = after[attribute]
     return found
 
@@ -69,10 +88,15 @@ def orphans(ref: StackRef, target: Target) -> dict[str, str]:
     _init(ref, target, log)
     plan_file = ref.directory / "recover.tfplan"
     try:
-        terraform.run(ref.directory, ["plan", "-input=false", "-no-color", "-lock-timeout=60s", f"-out={plan_file}"],
-                      env=target.env, log=log)
-        shown = json.loads(terraform.run(ref.directory, ["show", "-json", "-no-color", str(plan_file)],
-                                         env=target.env).stdout)
+        terraform.run(
+            ref.directory,
+            ["plan", "-input=false", "-no-color", "-lock-timeout=60s", f"-out={plan_file}"],
+            env=target.env,
+            log=log,
+        )
+        shown = json.loads(
+            terraform.run(ref.directory, ["show", "-json", "-no-color", str(plan_file)], env=target.env).stdout
+        )
     finally:
         plan_file.unlink(missing_ok=True)
     wanted = candidates(shown)
@@ -81,8 +105,13 @@ def orphans(ref: StackRef, target: Target) -> dict[str, str]:
     imports = ref.directory / IMPORT_FILE
     imports.write_text(json.dumps({"import": [{"to": a, "id": i} for a, i in wanted.items()]}), encoding="utf-8")
     try:
-        proc = terraform.run(ref.directory, ["plan", "-input=false", "-no-color", "-lock=false"], env=target.env,
-                             ok_codes=(0, 1, 2), log=log)
+        proc = terraform.run(
+            ref.directory,
+            ["plan", "-input=false", "-no-color", "-lock=false"],
+            env=target.env,
+            ok_codes=(0, 1, 2),
+            log=log,
+        )
     finally:
         imports.unlink(missing_ok=True)
     missing = set(_MISSING.findall(proc.stderr))
@@ -102,22 +131,30 @@ def recover(ref: StackRef, target: Target, *, adopt: bool = False) -> dict[str, 
     if not found:
         say(f"{ref.name}: nothing the plan would create exists already; `python -m tools deploy` can go on")
         return found
-    say(f"{ref.name}: {len(found)} resource(s) exist but are not in the state (left by an apply that died):\n"
-        + "\n".join(f"    {a}  (id {i})\n      adopt: {import_command(ref, a, i)}" for a, i in found.items()))
+    say(
+        f"{ref.name}: {len(found)} resource(s) exist but are not in the state (left by an apply that died):\n"
+        + "\n".join(f"    {a}  (id {i})\n      adopt: {import_command(ref, a, i)}" for a, i in found.items())
+    )
     if adopt:
         adopt_all(ref, target, found)
         say(f"{ref.name}: adopted {len(found)}; finish with `python -m tools deploy` for its workload and environment")
     else:
-        say("adopt them all with `python -m tools recover --stack " + ref.name + " --adopt`, or delete one after "
-            "adopting it: terraform -chdir=" + str(ref.directory) + " destroy -target=<address>")
+        say(
+            "adopt them all with `python -m tools recover --stack " + ref.name + " --adopt`, or delete one after "
+            "adopting it: terraform -chdir=" + str(ref.directory) + " destroy -target=<address>"
+        )
     return found
 
 
 def adopt_all(ref: StackRef, target: Target, found: dict[str, str], *, log: Path | None = None) -> None:
     """terraform import each {address: id} into the stack's state."""
     for address, import_id in found.items():
-        terraform.run(ref.directory, ["import", "-input=false", "-no-color", address, import_id], env=target.env,
-                      log=log or log_path("recover", ref.name))
+        terraform.run(
+            ref.directory,
+            ["import", "-input=false", "-no-color", address, import_id],
+            env=target.env,
+            log=log or log_path("recover", ref.name),
+        )
         say(f"    {ref.name}: adopted {address} (id {import_id}), created by an interrupted apply")
 
 
@@ -134,10 +171,12 @@ def _target(args: Any) -> Target:
         return Target("aws")
     from tools import emulator as emu  # pylint: disable=import-outside-toplevel
     from tools.targets import local_target  # pylint: disable=import-outside-toplevel
+
     running = emu.running()
     if running is None:
-        raise ToolError("no emulator is running: nothing deployed locally holds a lock or orphans "
-                        "(use --target aws for AWS)")
+        raise ToolError(
+            "no emulator is running: nothing deployed locally holds a lock or orphans (use --target aws for AWS)"
+        )
     return local_target(running)
 
 

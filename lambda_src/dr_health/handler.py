@@ -3,6 +3,7 @@
 GET /health returns 200 `{"status": "ok", ...}` when the region's replica of the global table is ACTIVE, and 503
 otherwise (Route 53's health check then fails this site over). Every other path answers 404.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,5 +35,7 @@ def handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
     region, role = os.environ["SITE_REGION"], os.environ["SITE_ROLE"]
     status = table_status(os.environ["TABLE_NAME"], region)
     healthy = status == "ACTIVE"
-    return response(200 if healthy else 503, {"status": "ok" if healthy else "degraded", "region": region,
-                                              "role": role, "table": status})
+    return response(
+        200 if healthy else 503,
+        {"status": "ok" if healthy else "degraded", "region": region, "role": role, "table": status},
+    )

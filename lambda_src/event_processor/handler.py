@@ -10,6 +10,7 @@ batch item failure (redelivered, and after max_receive_count moved to the DLQ by
 raises (Lambda retries, then the function's DLQ). Any other failure cannot succeed on retry: the record is sent to
 the dead-letter queue at once, with the reason, and processing continues.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,11 +28,23 @@ from botocore.exceptions import ClientError
 LOG = logging.getLogger()
 LOG.setLevel(logging.INFO)
 
-RETRYABLE_CODES = frozenset({
-    "InternalError", "InternalFailure", "InternalServerError", "KMSThrottlingException",
-    "LimitExceededException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "RequestTimeout",
-    "ServiceUnavailable", "SlowDown", "Throttling", "ThrottlingException", "TransactionConflictException",
-})
+RETRYABLE_CODES = frozenset(
+    {
+        "InternalError",
+        "InternalFailure",
+        "InternalServerError",
+        "KMSThrottlingException",
+        "LimitExceededException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "RequestTimeout",
+        "ServiceUnavailable",
+        "SlowDown",
+        "Throttling",
+        "ThrottlingException",
+        "TransactionConflictException",
+    }
+)
 EVENT_TYPE = "object-processed"
 
 
@@ -59,9 +72,15 @@ class ObjectRef:
 def s3_records(event: dict[str, Any]) -> list[ObjectRef]:
     """The objects of an S3 event notification; raises NonRetryableError when it is not one."""
     try:
-        return [ObjectRef(r["s3"]["bucket"]["name"], urllib.parse.unquote_plus(r["s3"]["object"]["key"]),
-                          r["s3"]["object"].get("eTag", ""), int(r["s3"]["object"].get("size", 0)))
-                for r in event["Records"]]
+        return [
+            ObjectRef(
+                r["s3"]["bucket"]["name"],
+                urllib.parse.unquote_plus(r["s3"]["object"]["key"]),
+                r["s3"]["object"].get("eTag", ""),
+                int(r["s3"]["object"].get("size", 0)),
+            )
+            for r in event["Records"]
+        ]
     except (KeyError, TypeError, ValueError) as exc:
         raise NonRetryableError(f"not an S3 event notification: missing {exc}") from exc
 
@@ -79,22 +98,33 @@ class Processor:
             head = self.s3.head_object(Bucket=ref.bucket, Key=ref.key)
             etag = head["ETag"].strip('"')
             earlier = self.dynamodb.query(
-                TableName=self.settings["TABLE_NAME"], IndexName=self.settings["ETAG_INDEX_NAME"],
-                KeyConditionExpression="etag = :etag", ExpressionAttributeValues={":etag": {"S": etag}}, Limit=1)
+                TableName=self.settings["TABLE_NAME"],
+                IndexName=self.settings["ETAG_INDEX_NAME"],
+                KeyConditionExpression="etag = :etag",
+                ExpressionAttributeValues={":etag": {"S": etag}},
+                Limit=1,
+            )
             now = int(time.time())
-            item = {"object_id": {"S": f"{ref.bucket}/{ref.key}"}, "etag": {"S": etag},
-                    "processed_at": {"S": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))},
-                    "size": {"N": str(head.get("ContentLength", ref.size))},
-                    "content_type": {"S": head.get("ContentType", "binary/octet-stream")},
-                    "expires_at": {"N": str(now + 86400 * int(self.settings["RECORD_TTL_DAYS"]))}}
-            duplicates = [i["object_id"]["S"] for i in earlier.get("Items", [])
-                          if i["object_id"]["S"] != item["object_id"]["S"]]
+            item = {
+                "object_id": {"S": f"{ref.bucket}/{ref.key}"},
+                "etag": {"S": etag},
+                "processed_at": {"S": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))},
+                "size": {"N": str(head.get("ContentLength", ref.size))},
+                "content_type": {"S": head.get("ContentType", "binary/octet-stream")},
+                "expires_at": {"N": str(now + 86400 * int(self.settings["RECORD_TTL_DAYS"]))},
+            }
+            duplicates = [
+                i["object_id"]["S"] for i in earlier.get("Items", []) if i["object_id"]["S"] != item["object_id"]["S"]
+            ]
             if duplicates:
                 item["duplicate_of"] = {"S": duplicates[0]}
             self.dynamodb.put_item(TableName=self.settings["TABLE_NAME"], Item=item)
             summary = {k: next(iter(v.values())) for k, v in item.items()}
-            self.sns.publish(TopicArn=self.settings["TOPIC_ARN"], Message=json.dumps(summary, sort_keys=True),
-                             MessageAttributes={"event_type": {"DataType": "String", "StringValue": EVENT_TYPE}})
+            self.sns.publish(
+                TopicArn=self.settings["TOPIC_ARN"],
+                Message=json.dumps(summary, sort_keys=True),
+                MessageAttributes={"event_type": {"DataType": "String", "StringValue": EVENT_TYPE}},
+            )
             return summary
         except ClientError as error:
             if is_retryable(error):
@@ -104,8 +134,11 @@ class Processor:
     def dead_letter(self, payload: Any, reason: str) -> None:
         """Send a record that can never succeed to the DLQ with the reason."""
         LOG.error("non-retryable: %s", reason)
-        self.sqs.send_message(QueueUrl=self.settings["DLQ_URL"], MessageBody=json.dumps(payload, default=str),
-                              MessageAttributes={"reason": {"DataType": "String", "StringValue": reason[:1024]}})
+        self.sqs.send_message(
+            QueueUrl=self.settings["DLQ_URL"],
+            MessageBody=json.dumps(payload, default=str),
+            MessageAttributes={"reason": {"DataType": "String", "StringValue": reason[:1024]}},
+        )
 
     def handle_sqs(self, records: list[dict[str, Any]]) -> dict[str, Any]:
         """Process every message; returns the partial batch response (retryable failures only)."""

@@ -8,6 +8,7 @@ Checkov with PYTHONPATH set to the repository root.
 
 `python -m policies.checks` regenerates taggable_types.txt from the provider bindings.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,18 @@ METADATA_KEY = "//"
 # Compared case-insensitively: `.upper()` of a token gives `${TFTOKEN[TOKEN.3]}`, slicing gives `TfToken[TOKEN.4]}`.
 TOKEN_MARKERS = ("tftoken[", "token[")
 
-__all__ = ["REQUIRED_TAG_KEYS", "TAGGABLE_TYPES_FILE", "env_id", "first", "is_reference", "is_taggable",
-           "known_environments", "literal_text", "tags_of", "walk"]
+__all__ = [
+    "REQUIRED_TAG_KEYS",
+    "TAGGABLE_TYPES_FILE",
+    "env_id",
+    "first",
+    "is_reference",
+    "is_taggable",
+    "known_environments",
+    "literal_text",
+    "tags_of",
+    "walk",
+]
 
 
 def first(conf: dict[str, Any], key: str, default: Any = None) -> Any:
@@ -136,7 +147,12 @@ def taggable_types_from_bindings() -> list[str]:
         if not name.startswith("cdktf_cdktf_provider_aws.") or name.count(".") != 1:
             continue
         for cls in vars(module).values():
-            if (isinstance(cls, type) and issubclass(cls, cdktf.TerraformResource) and cls.__module__ == name
-                    and hasattr(cls, "tags_input") and hasattr(cls, "reset_tags")):
+            if (
+                isinstance(cls, type)
+                and issubclass(cls, cdktf.TerraformResource)
+                and cls.__module__ == name
+                and hasattr(cls, "tags_input")
+                and hasattr(cls, "reset_tags")
+            ):
                 found.add(str(getattr(cls, "TF_RESOURCE_TYPE")))
     return sorted(found)

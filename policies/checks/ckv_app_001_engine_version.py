@@ -9,6 +9,7 @@ groups were already created (seed 002: aurora-postgresql 15.3 does not exist; 15
 drifts with AWS's default. Fix: choose a version from config/catalog.toml, or refresh the catalog from
 `aws rds describe-db-engine-versions` when a new one is needed.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -21,8 +22,14 @@ from policies.checks import first, is_reference
 
 DEFAULT_ENGINE = {"aws_elasticache_replication_group": "redis"}
 # A member that takes its engine and version from elsewhere may leave engine_version out.
-INHERITS_VERSION = ("replicate_source_db", "global_cluster_identifier", "snapshot_identifier",
-                    "source_db_cluster_identifier", "restore_to_point_in_time", "snapshot_name")
+INHERITS_VERSION = (
+    "replicate_source_db",
+    "global_cluster_identifier",
+    "snapshot_identifier",
+    "source_db_cluster_identifier",
+    "restore_to_point_in_time",
+    "snapshot_name",
+)
 
 
 class EngineVersionInCatalog(BaseResourceCheck):
@@ -33,8 +40,12 @@ class EngineVersionInCatalog(BaseResourceCheck):
             name="Ensure the database engine version exists for its engine in config/catalog.toml",
             id="CKV_APP_001",
             categories=(CheckCategories.GENERAL_SECURITY,),
-            supported_resources=("aws_rds_cluster", "aws_db_instance", "aws_elasticache_replication_group",
-                                 "aws_rds_global_cluster"),
+            supported_resources=(
+                "aws_rds_cluster",
+                "aws_db_instance",
+                "aws_elasticache_replication_group",
+                "aws_rds_global_cluster",
+            ),
         )
 
     def scan_resource_conf(self, conf: dict[str, list[Any]]) -> CheckResult:
@@ -44,8 +55,9 @@ class EngineVersionInCatalog(BaseResourceCheck):
         if version is None:
             if any(first(conf, key) for key in INHERITS_VERSION):
                 return CheckResult.PASSED
-            self.details.append(f"{self.entity_type} pins no engine_version: set one from config/catalog.toml "
-                                f"for engine {engine!r}")
+            self.details.append(
+                f"{self.entity_type} pins no engine_version: set one from config/catalog.toml for engine {engine!r}"
+            )
             return CheckResult.FAILED
         if is_reference(version) or is_reference(engine):
             return CheckResult.PASSED  # taken from another resource, which is checked itself

@@ -8,6 +8,7 @@ Why it matters: RDS refuses the create call ("MasterUsername admin cannot be use
 the engine", seed 002) only at apply time, after the network and the parameter groups exist. Fix: use a neutral
 name such as `dbadmin`.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -9,6 +9,7 @@ Why it matters: a literal secret is committed in the synthesized JSON, printed i
 artifacts; one generated with Python's `random` is also predictable (seed 000) and changes on every synth. Fix:
 `manage_master_user_password = true` for RDS, or reference a Secrets Manager secret.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,8 +19,9 @@ from checkov.terraform.checks.resource.base_resource_check import BaseResourceCh
 
 from policies.checks import is_reference, walk
 
-SECRET_KEYS = frozenset({"password", "master_password", "auth_token", "passwords", "master_user_password",
-                         "admin_password"})
+SECRET_KEYS = frozenset(
+    {"password", "master_password", "auth_token", "passwords", "master_user_password", "admin_password"}
+)
 
 
 class NoLiteralSecrets(BaseResourceCheck):
@@ -40,8 +42,9 @@ class NoLiteralSecrets(BaseResourceCheck):
             found = True
             self.evaluated_keys.append(key)
             if isinstance(value, str) and value and not is_reference(value):
-                self.details.append(f"{key} is a literal value: use manage_master_user_password or reference a "
-                                    "Secrets Manager secret")
+                self.details.append(
+                    f"{key} is a literal value: use manage_master_user_password or reference a Secrets Manager secret"
+                )
         if not found:
             return CheckResult.UNKNOWN  # no secret argument: not applicable
         return CheckResult.FAILED if self.details else CheckResult.PASSED

@@ -12,6 +12,7 @@ succeeds with a broken value (seed 002: an unresolved Output serialized into a J
 Fix: pass tokens through unchanged; transform values with Terraform functions (`Fn.upper`, `Fn.jsonencode`,
 core.props.policy_json).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -38,8 +39,10 @@ class NoUnresolvedTokens(BaseResourceCheck):
         for path, value in walk(conf):
             if isinstance(value, str) and any(marker in value.lower() for marker in TOKEN_MARKERS):
                 self.evaluated_keys.append(path)
-                self.details.append(f"{path} holds unresolved token text {value[:80]!r}: pass the token "
-                                    "unchanged, or transform it with a Terraform function (Fn.upper, ...)")
+                self.details.append(
+                    f"{path} holds unresolved token text {value[:80]!r}: pass the token "
+                    "unchanged, or transform it with a Terraform function (Fn.upper, ...)"
+                )
         return CheckResult.FAILED if self.details else CheckResult.PASSED
 
 

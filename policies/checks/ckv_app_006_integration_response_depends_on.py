@@ -8,6 +8,7 @@ Terraform may create it first; API Gateway then answers "NotFoundException: No i
 the apply fails half-way (seed 001, "API Gateway Integration Dependencies"). Fix: pass
 `depends_on=[integration]` when creating the integration response.
 """
+
 from __future__ import annotations
 
 from typing import Any

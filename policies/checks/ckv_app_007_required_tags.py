@@ -9,6 +9,7 @@ environment-aware checks (CKV_APP_010, CKV_APP_011) all read these tags; the pro
 WorkloadStack or had its `tags` overwritten after the RequiredTags aspect ran. Fix: build it inside a
 core.stack.WorkloadStack and pass extra tags only through the resource's `tags` argument.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -37,8 +38,10 @@ class RequiredTagsPresent(BaseResourceCheck):
         tags = tags_of(conf) or {}
         missing = [key for key in REQUIRED_TAG_KEYS if not tags.get(key)]
         if missing:
-            self.details.append(f"missing tag(s) {', '.join(missing)}: build the resource in a WorkloadStack "
-                                "and do not replace its tags")
+            self.details.append(
+                f"missing tag(s) {', '.join(missing)}: build the resource in a WorkloadStack "
+                "and do not replace its tags"
+            )
             return CheckResult.FAILED
         return CheckResult.PASSED
 

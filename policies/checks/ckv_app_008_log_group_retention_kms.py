@@ -8,6 +8,7 @@ apply ("InvalidParameterException: 1 validation error detected: Value '45' at 'r
 request data and must be encrypted with a key the workload controls (the key's policy must allow
 `logs.<region>.amazonaws.com`). Fix: `retention_in_days=env.log_retention_days`, `kms_key_id=key.arn`.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -37,8 +38,10 @@ class LogGroupRetentionAndKms(BaseResourceCheck):
         if isinstance(retention, str) and retention.isdigit():
             retention = int(retention)
         if not isinstance(retention, int) or isinstance(retention, bool) or retention not in allowed:
-            self.details.append(f"retention_in_days is {retention!r}: choose one of "
-                                f"{', '.join(map(str, allowed))} (0 or none keeps logs forever)")
+            self.details.append(
+                f"retention_in_days is {retention!r}: choose one of "
+                f"{', '.join(map(str, allowed))} (0 or none keeps logs forever)"
+            )
         if not first(conf, "kms_key_id"):
             self.details.append("kms_key_id is not set: encrypt the log group with the workload's KMS key")
         return CheckResult.FAILED if self.details else CheckResult.PASSED

@@ -11,6 +11,7 @@ expires, blocking FIFO groups, burning consumer invocations and then vanishing w
 via core.props.policy_json or Fn.jsonencode. A redrive policy set with the separate
 `aws_sqs_queue_redrive_policy` resource is not visible here: suppress CKV_APP_009 on that queue with the reason.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,10 @@ class QueueHasDeadLetterQueue(BaseResourceCheck):
             return CheckResult.PASSED
         if is_dead_letter_queue_name(first(conf, "name")) or is_dead_letter_queue_name(first(conf, "name_prefix")):
             return CheckResult.PASSED
-        self.details.append("no redrive_policy with a deadLetterTargetArn, and the name does not mark a dead-letter "
-                            "queue (a '-dlq' word): add a DLQ and a redrive_policy")
+        self.details.append(
+            "no redrive_policy with a deadLetterTargetArn, and the name does not mark a dead-letter "
+            "queue (a '-dlq' word): add a DLQ and a redrive_policy"
+        )
         return CheckResult.FAILED
 
 

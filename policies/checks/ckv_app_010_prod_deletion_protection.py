@@ -10,6 +10,7 @@ destroy-and-create) or a replacement-forcing change would delete production data
 Deletion protection turns that into an error. Fix: pass `deletion_protection=env.deletion_protection` to the module.
 Other environments may keep it off so that they can be torn down.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -38,8 +39,11 @@ def protected_environments() -> frozenset[str]:
 
     data = tomllib.loads(ENVIRONMENTS_FILE.read_text(encoding="utf-8"))
     default = bool(data.get("defaults", {}).get("deletion_protection", False))
-    configured = {name for name, record in data.get("environments", {}).items()
-                  if record.get("deletion_protection", default) is True}
+    configured = {
+        name
+        for name, record in data.get("environments", {}).items()
+        if record.get("deletion_protection", default) is True
+    }
     return frozenset(ALWAYS_PROTECTED) | frozenset(configured)
 
 
@@ -62,8 +66,9 @@ class ProdDeletionProtection(BaseResourceCheck):
             return CheckResult.PASSED
         if first(conf, key) is True:
             return CheckResult.PASSED
-        self.details.append(f"{key} is not true in environment {environment!r}: pass "
-                            "deletion_protection=env.deletion_protection")
+        self.details.append(
+            f"{key} is not true in environment {environment!r}: pass deletion_protection=env.deletion_protection"
+        )
         return CheckResult.FAILED
 
 

@@ -15,6 +15,7 @@ name ("BucketAlreadyExists", "ResourceConflictException: Function already exist"
 destroys the other's resource (seeds 000, 001 and 004: "consistent use of environment_suffix"). Fix: build every
 name with `self.names.name(component)` / `self.names.bucket(component)` (core.naming.Namer).
 """
+
 from __future__ import annotations
 
 import re
@@ -104,8 +105,10 @@ class EnvironmentInPhysicalNames(BaseResourceCheck):
                 continue
             if contains_env_id(literal_text(name), env) or "${" in name:
                 continue
-            self.details.append(f"{key} {name!r} does not contain the environment id {env!r}: build it with "
-                                "self.names.name(...) / self.names.bucket(...)")
+            self.details.append(
+                f"{key} {name!r} does not contain the environment id {env!r}: build it with "
+                "self.names.name(...) / self.names.bucket(...)"
+            )
         return CheckResult.FAILED if self.details else CheckResult.PASSED
 
 

@@ -8,6 +8,7 @@ parameter of python3.8 is no longer supported"), and a runtime hard-coded in con
 003, "Hardcoded Lambda Runtime Version"). Fix: take the runtime from the environment record, which is validated
 against the same catalog; refresh the catalog when AWS deprecates a runtime.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -14,6 +14,7 @@ validation) so the module adds the HTTPS listener and turns port 80 into a 301 r
 environments, set `allow_plain_http = true` in the environment's record on purpose (the consistency report lists
 it).
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -33,8 +34,11 @@ def plain_http_environments() -> frozenset[str]:
 
     data = tomllib.loads(ENVIRONMENTS_FILE.read_text(encoding="utf-8"))
     default = data.get("defaults", {}).get("allow_plain_http", False) is True
-    return frozenset(name for name, record in data.get("environments", {}).items()
-                     if isinstance(record, dict) and record.get("allow_plain_http", default) is True)
+    return frozenset(
+        name
+        for name, record in data.get("environments", {}).items()
+        if isinstance(record, dict) and record.get("allow_plain_http", default) is True
+    )
 
 
 def _redirects_to_https(action: Any) -> bool:
@@ -52,7 +56,7 @@ class PublicHttpListener(BaseResourceCheck):
     def __init__(self) -> None:
         super().__init__(
             name="Ensure a load balancer's HTTP listener only redirects to HTTPS unless the environment allows "
-                 "plain HTTP",
+            "plain HTTP",
             id="CKV_APP_013",
             categories=(CheckCategories.ENCRYPTION,),
             supported_resources=("aws_lb_listener", "aws_alb_listener"),
@@ -69,9 +73,11 @@ class PublicHttpListener(BaseResourceCheck):
         environment = (tags_of(conf) or {}).get("Environment")
         if environment in plain_http_environments():
             return CheckResult.PASSED
-        self.details.append(f"HTTP listener serves traffic in environment {environment!r}, whose record does not set "
-                            "allow_plain_http: give the workload a certificate source (certificate_arn, or "
-                            "hosted_zone_id + domain_name) so port 80 redirects to HTTPS")
+        self.details.append(
+            f"HTTP listener serves traffic in environment {environment!r}, whose record does not set "
+            "allow_plain_http: give the workload a certificate source (certificate_arn, or "
+            "hosted_zone_id + domain_name) so port 80 redirects to HTTPS"
+        )
         return CheckResult.FAILED
 
 

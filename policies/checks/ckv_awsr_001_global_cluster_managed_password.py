@@ -11,6 +11,7 @@ Why it matters: the emulator accepts it; AWS rejects the create (or the join) an
 two-region stack. Fix: give the primary a password from a Secrets Manager secret or a write-only argument
 (`master_password_wo` from an ephemeral `aws_secretsmanager_random_password`, as modules/aurora.py does).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,7 +28,7 @@ class GlobalClusterManagedPassword(BaseResourceCheck):
     def __init__(self) -> None:
         super().__init__(
             name="Ensure clusters of an Aurora global database do not set manage_master_user_password "
-                 "(unsupported by Aurora)",
+            "(unsupported by Aurora)",
             id="CKV_AWSR_001",
             categories=(CheckCategories.SECRETS,),
             supported_resources=("aws_rds_cluster",),
@@ -36,9 +37,11 @@ class GlobalClusterManagedPassword(BaseResourceCheck):
     def scan_resource_conf(self, conf: dict[str, list[Any]]) -> CheckResult:
         self.evaluated_keys = ["global_cluster_identifier", "manage_master_user_password"]
         if first(conf, "global_cluster_identifier") and first(conf, "manage_master_user_password") is True:
-            self.details.append("a cluster of an Aurora global database cannot use manage_master_user_password: "
-                                "use master_password_wo from an ephemeral aws_secretsmanager_random_password, "
-                                "and keep it in a secret replicated to the secondary regions")
+            self.details.append(
+                "a cluster of an Aurora global database cannot use manage_master_user_password: "
+                "use master_password_wo from an ephemeral aws_secretsmanager_random_password, "
+                "and keep it in a secret replicated to the secondary regions"
+            )
             return CheckResult.FAILED
         return CheckResult.PASSED
 

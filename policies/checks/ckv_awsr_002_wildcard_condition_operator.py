@@ -15,6 +15,7 @@ Why it matters: the condition then never matches: an Allow grants nothing (ECS t
 database secret through `kms:ViaService = secretsmanager.*.amazonaws.com` and never started) and a Deny never
 applies. The emulator evaluates no IAM policy, so only AWS shows it. Fix: use the Like operator.
 """
+
 from __future__ import annotations
 
 from typing import Any, Iterator
@@ -25,21 +26,25 @@ from checkov.terraform.checks.resource.base_resource_check import BaseResourceCh
 from policies.aws_rules import as_list, statements
 from policies.checks import literal_text, walk
 
-LITERAL_OPERATORS = {"StringEquals": "StringLike", "StringNotEquals": "StringNotLike",
-                     "StringEqualsIgnoreCase": "StringLike", "StringNotEqualsIgnoreCase": "StringNotLike"}
+LITERAL_OPERATORS = {
+    "StringEquals": "StringLike",
+    "StringNotEquals": "StringNotLike",
+    "StringEqualsIgnoreCase": "StringLike",
+    "StringNotEqualsIgnoreCase": "StringNotLike",
+}
 
 
 def base_operator(operator: str) -> str:
     """`ForAnyValue:StringEqualsIfExists` -> `StringEquals`."""
     name = operator.split(":", 1)[1] if ":" in operator else operator
-    return name[:-len("IfExists")] if name.endswith("IfExists") else name
+    return name[: -len("IfExists")] if name.endswith("IfExists") else name
 
 
 def wildcard_conditions(document: Any) -> Iterator[str]:
     """`<operator> <key> = <value>` for every wildcard value under a literal operator in a policy document."""
     for statement in statements(document):
         conditions = statement.get("Condition", {})
-        for operator, pairs in (conditions.items() if isinstance(conditions, dict) else ()):
+        for operator, pairs in conditions.items() if isinstance(conditions, dict) else ():
             if base_operator(str(operator)) not in LITERAL_OPERATORS or not isinstance(pairs, dict):
                 continue
             for key, values in pairs.items():
@@ -53,8 +58,7 @@ class WildcardUnderLiteralOperator(BaseResourceCheck):
 
     def __init__(self) -> None:
         super().__init__(
-            name="Ensure policy conditions use StringLike for values with wildcards (StringEquals compares "
-                 "literally)",
+            name="Ensure policy conditions use StringLike for values with wildcards (StringEquals compares literally)",
             id="CKV_AWSR_002",
             categories=(CheckCategories.IAM,),
             supported_resources=("*",),
@@ -69,8 +73,9 @@ class WildcardUnderLiteralOperator(BaseResourceCheck):
                 self.evaluated_keys.append(path)
                 operator = found.split(" ", 1)[0]
                 like = operator.replace(base_operator(operator), LITERAL_OPERATORS[base_operator(operator)])
-                self.details.append(f"{path}: {found} never matches (wildcards are literal under {operator}); "
-                                    f"use {like}")
+                self.details.append(
+                    f"{path}: {found} never matches (wildcards are literal under {operator}); use {like}"
+                )
         return CheckResult.FAILED if self.details else CheckResult.PASSED
 
 

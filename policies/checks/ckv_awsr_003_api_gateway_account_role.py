@@ -14,6 +14,7 @@ tagged `Ephemeral`), which use the setting of their environment's stack in the s
 Why it matters: in a fresh account (or region) the stage fails with "CloudWatch Logs role ARN must be set in
 account settings to enable logging"; the emulator never asks. Fix: RestApiProps(manage_account_logging_role=True).
 """
+
 from __future__ import annotations
 
 from typing import Iterator
@@ -35,8 +36,11 @@ def _logging_stages(stack: Stack) -> set[str]:
 
 def evaluate(stack: Stack) -> Iterator[Finding]:
     """A verdict per logging stage."""
-    accounts = {address: stack.region(body) for address, body in stack.resources("aws_api_gateway_account")
-                if body.get("cloudwatch_role_arn")}
+    accounts = {
+        address: stack.region(body)
+        for address, body in stack.resources("aws_api_gateway_account")
+        if body.get("cloudwatch_role_arn")
+    }
     for address in sorted(_logging_stages(stack)):
         body = stack.get(address) or {}
         if (body.get("tags") or {}).get("Ephemeral"):
@@ -44,14 +48,19 @@ def evaluate(stack: Stack) -> Iterator[Finding]:
         region = stack.region(body)
         mine = [a for a, r in accounts.items() if r == region]
         if not mine:
-            yield Finding(address, False, f"the stage logs in {region or 'its region'} but the stack sets no "
-                          "aws_api_gateway_account cloudwatch_role_arn there: add one (with a role trusted by "
-                          "apigateway.amazonaws.com and AmazonAPIGatewayPushToCloudWatchLogs)")
+            yield Finding(
+                address,
+                False,
+                f"the stage logs in {region or 'its region'} but the stack sets no "
+                "aws_api_gateway_account cloudwatch_role_arn there: add one (with a role trusted by "
+                "apigateway.amazonaws.com and AmazonAPIGatewayPushToCloudWatchLogs)",
+            )
         elif not set(mine) & set(body.get("depends_on", [])):
             yield Finding(address, False, f"the stage must depends_on {mine[0]} so the role is set first")
         else:
             yield Finding(address, True)
 
 
-rule = StackRule(ID, "Ensure API Gateway stages that log have the account-level CloudWatch role in their region",
-                 evaluate)
+rule = StackRule(
+    ID, "Ensure API Gateway stages that log have the account-level CloudWatch role in their region", evaluate
+)

@@ -11,6 +11,7 @@ is not us-east-1.
 Why it matters: AWS accepts the alarm in any region, where it stays INSUFFICIENT_DATA forever: the health check
 fails and nobody is told. Fix: create the alarm through a us-east-1 provider.
 """
+
 from __future__ import annotations
 
 from typing import Iterator
@@ -27,10 +28,14 @@ def evaluate(stack: Stack) -> Iterator[Finding]:
         if body.get("namespace") != "AWS/Route53":
             continue
         region = stack.region(body)
-        yield Finding(address, region == METRICS_REGION,
-                      f"the alarm is in {region or 'an unknown region'}: Route 53 publishes its metrics only in "
-                      f"{METRICS_REGION}; create it through a {METRICS_REGION} provider")
+        yield Finding(
+            address,
+            region == METRICS_REGION,
+            f"the alarm is in {region or 'an unknown region'}: Route 53 publishes its metrics only in "
+            f"{METRICS_REGION}; create it through a {METRICS_REGION} provider",
+        )
 
 
-rule = StackRule(ID, "Ensure alarms on Route 53 metrics are in us-east-1 (the only region with those metrics)",
-                 evaluate)
+rule = StackRule(
+    ID, "Ensure alarms on Route 53 metrics are in us-east-1 (the only region with those metrics)", evaluate
+)

@@ -12,6 +12,7 @@ kms:ReEncryptFrom, kms:GenerateDataKey and kms:DescribeKey. A key from outside t
 Why it matters: CreateLogGroup (or AssociateKmsKey) fails with AccessDeniedException on AWS; the emulator checks no
 key policy. Fix: KmsKeyProps(service_principals=(f"logs.{region}.amazonaws.com", ...)).
 """
+
 from __future__ import annotations
 
 from typing import Iterator
@@ -29,8 +30,11 @@ def evaluate(stack: Stack) -> Iterator[Finding]:
         if key is None:
             continue
         service = f"logs.{stack.region(body)}.amazonaws.com"
-        yield Finding(address, key_allows_service(key[1], service, ACTIONS),
-                      f"the policy of {key[0]} does not let {service} use the key ({', '.join(ACTIONS)})")
+        yield Finding(
+            address,
+            key_allows_service(key[1], service, ACTIONS),
+            f"the policy of {key[0]} does not let {service} use the key ({', '.join(ACTIONS)})",
+        )
 
 
 rule = StackRule(ID, "Ensure the KMS key of a log group allows logs.<region>.amazonaws.com to use it", evaluate)

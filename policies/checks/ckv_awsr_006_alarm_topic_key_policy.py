@@ -14,6 +14,7 @@ Allow for `cloudwatch.amazonaws.com` with kms:GenerateDataKey and kms:Decrypt; o
 Why it matters: the alarm goes to ALARM and its notification is silently dropped (the alarm history shows "Failed
 to execute action"); nothing fails at apply. Fix: add cloudwatch.amazonaws.com to the key's service principals.
 """
+
 from __future__ import annotations
 
 from typing import Iterator
@@ -41,11 +42,11 @@ def evaluate(stack: Stack) -> Iterator[Finding]:
                 continue
             key = stack.referenced(key_id, "aws_kms_key")
             if key is not None and not key_allows_service(key[1], SERVICE, ACTIONS):
-                problems.append(f"the policy of {key[0]} (key of {topic[0]}) does not let {SERVICE} "
-                                f"{' and '.join(ACTIONS)}")
+                problems.append(
+                    f"the policy of {key[0]} (key of {topic[0]}) does not let {SERVICE} {' and '.join(ACTIONS)}"
+                )
         if judged:
             yield Finding(address, not problems, "; ".join(problems))
 
 
-rule = StackRule(ID, "Ensure CloudWatch alarms can publish to their KMS-encrypted SNS topics (key policy)",
-                 evaluate)
+rule = StackRule(ID, "Ensure CloudWatch alarms can publish to their KMS-encrypted SNS topics (key policy)", evaluate)

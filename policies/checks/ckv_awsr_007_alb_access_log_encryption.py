@@ -13,6 +13,7 @@ Why it matters: the load balancer's access-log delivery fails (AWS rejects the a
 Denied for bucket" or delivers nothing); the emulator writes no logs at all. Fix: SSE-S3 (AES256) on the log
 bucket, as modules/load_balancer.py does.
 """
+
 from __future__ import annotations
 
 from typing import Iterator
@@ -43,9 +44,11 @@ def evaluate(stack: Stack) -> Iterator[Finding]:
         if bucket is None:
             continue
         wrong = [a for a in _algorithms(stack, bucket[0]) if a != "AES256"]
-        yield Finding(address, not wrong, f"{bucket[0]} is encrypted with {', '.join(wrong)}: ELB access logs "
-                      "support only SSE-S3 (AES256)")
+        yield Finding(
+            address,
+            not wrong,
+            f"{bucket[0]} is encrypted with {', '.join(wrong)}: ELB access logs support only SSE-S3 (AES256)",
+        )
 
 
-rule = StackRule(ID, "Ensure load balancer access-log buckets use SSE-S3 (the only encryption ELB supports)",
-                 evaluate)
+rule = StackRule(ID, "Ensure load balancer access-log buckets use SSE-S3 (the only encryption ELB supports)", evaluate)

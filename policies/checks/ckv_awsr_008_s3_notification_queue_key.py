@@ -14,6 +14,7 @@ stack whose policy has no Allow for s3.amazonaws.com covering both actions.
 Why it matters: AWS rejects the notification configuration ("Unable to validate the following destination
 configurations") or drops events; the emulator delivers them. Fix: add s3.amazonaws.com to the key's services.
 """
+
 from __future__ import annotations
 
 from typing import Iterator
@@ -40,8 +41,9 @@ def evaluate(stack: Stack) -> Iterator[Finding]:
                 continue
             key = stack.referenced(key_id, "aws_kms_key")
             if key is not None and not key_allows_service(key[1], SERVICE, ACTIONS):
-                problems.append(f"the policy of {key[0]} (key of {queue[0]}) does not let {SERVICE} "
-                                f"{' and '.join(ACTIONS)}")
+                problems.append(
+                    f"the policy of {key[0]} (key of {queue[0]}) does not let {SERVICE} {' and '.join(ACTIONS)}"
+                )
         if judged:
             yield Finding(address, not problems, "; ".join(problems))
 

@@ -1,4 +1,5 @@
 """CIDR checks: malformed blocks and overlaps within an environment, with their exact messages."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,14 +34,16 @@ def test_host_bits_set_is_malformed() -> None:
 
 def test_prefix_out_of_range() -> None:
     assert cidr("10.0.0.0/8", load_catalog()) == (
-        "'10.0.0.0/8' has prefix /8; AWS VPCs take /16 to /28, and we need /16 to /24")
+        "'10.0.0.0/8' has prefix /8; AWS VPCs take /16 to /28, and we need /16 to /24"
+    )
 
 
 def test_overlapping_blocks_are_named() -> None:
     record = TwoNetworks(primary="10.0.0.0/16", secondary="10.0.128.0/20")
     assert overlap_problems(record, "environments.dev") == [
         "environments.dev.primary: 10.0.0.0/16 overlaps environments.dev.secondary (10.0.128.0/20); "
-        "give each VPC its own block"]
+        "give each VPC its own block"
+    ]
 
 
 def test_disjoint_and_malformed_blocks_are_not_overlaps() -> None:

@@ -1,4 +1,5 @@
 """flask-api settings: invalid engine versions and reserved usernames fail on load, naming the valid choices."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,14 +27,18 @@ def test_engine_version_that_does_not_exist_fails() -> None:
     problems = load_with('engine_version = "16.9"', 'engine_version = "15.3"')
     assert problems == [
         f"environments.{env}.flask_api.database.engine_version: engine version '15.3' does not exist for "
-        f"aurora-postgresql; choose one of: {VERSIONS}" for env in ENVS]
+        f"aurora-postgresql; choose one of: {VERSIONS}"
+        for env in ENVS
+    ]
 
 
 def test_reserved_master_username_fails() -> None:
     problems = load_with('master_username = "dbadmin"', 'master_username = "admin"')
     assert problems == [
         f"environments.{env}.flask_api.database.master_username: master username 'admin' is reserved by "
-        f"aurora-postgresql; choose another (e.g. 'dbadmin'); reserved: {RESERVED}" for env in ENVS]
+        f"aurora-postgresql; choose another (e.g. 'dbadmin'); reserved: {RESERVED}"
+        for env in ENVS
+    ]
 
 
 def test_reserved_username_is_caught_in_any_case() -> None:
@@ -44,16 +49,35 @@ def test_reserved_username_is_caught_in_any_case() -> None:
 NETWORK = "defaults.flask_api.network"
 
 
-@pytest.mark.parametrize(("old", "new", "table", "message"), [
-    ('nat_gateways = "single"', 'nat_gateways = "two"', NETWORK,
-     "nat_gateways: 'two': choose one of: per_az, single"),
-    ('availability_zones = ["us-east-1a", "us-east-1b"]', 'availability_zones = ["us-east-1a"]', NETWORK,
-     "availability_zones: ['us-east-1a']: name 2 or 3 distinct zones"),
-    ('backup_retention_days = 7', 'backup_retention_days = 36', "defaults.flask_api.database",
-     "backup_retention_days: 36 days: RDS keeps automated backups for 1 to 35 days"),
-    ('instance_class = "db.t4g.medium"', 'instance_class = "t4g.medium"', "defaults.flask_api.database",
-     "instance_class: 't4g.medium' is not like 'db.r6g.large'"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "table", "message"),
+    [
+        (
+            'nat_gateways = "single"',
+            'nat_gateways = "two"',
+            NETWORK,
+            "nat_gateways: 'two': choose one of: per_az, single",
+        ),
+        (
+            'availability_zones = ["us-east-1a", "us-east-1b"]',
+            'availability_zones = ["us-east-1a"]',
+            NETWORK,
+            "availability_zones: ['us-east-1a']: name 2 or 3 distinct zones",
+        ),
+        (
+            "backup_retention_days = 7",
+            "backup_retention_days = 36",
+            "defaults.flask_api.database",
+            "backup_retention_days: 36 days: RDS keeps automated backups for 1 to 35 days",
+        ),
+        (
+            'instance_class = "db.t4g.medium"',
+            'instance_class = "t4g.medium"',
+            "defaults.flask_api.database",
+            "instance_class: 't4g.medium' is not like 'db.r6g.large'",
+        ),
+    ],
+)
 def test_other_flask_api_values_are_checked(old: str, new: str, table: str, message: str) -> None:
     problems = load_with(old, new, table)
     assert problems and all(p.endswith(message) and ".flask_api." in p for p in problems)
@@ -75,35 +99,54 @@ SERVICE = "defaults.flask_api.service"
 def test_service_settings_per_environment() -> None:
     records = load_environments()
     assert {e: (r.flask_api.service.task_cpu, r.flask_api.service.task_memory) for e, r in records.items()} == {
-        "dev": (256, 512), "staging": (256, 512), "prod": (1024, 2048)}
+        "dev": (256, 512),
+        "staging": (256, 512),
+        "prod": (1024, 2048),
+    }
     assert [(records[e].flask_api.service.min_count, records[e].flask_api.service.max_count) for e in ENVS] == [
-        (2, 4), (2, 4), (3, 12)]
+        (2, 4),
+        (2, 4),
+        (3, 12),
+    ]
 
 
 def test_task_memory_that_fargate_does_not_offer_for_the_cpu_fails_naming_the_sizes() -> None:
     problems = load_with("task_memory = 512", "task_memory = 4096", SERVICE)
     assert problems == [  # prod sets its own 1024 CPU / 2048 MiB and is not affected
         f"environments.{env}.flask_api.service.task_memory: 4096 MiB is not a Fargate memory size for 256 CPU "
-        "units; choose one of: 512, 1024, 2048" for env in ("dev", "staging")]
+        "units; choose one of: 512, 1024, 2048"
+        for env in ("dev", "staging")
+    ]
 
 
 def test_task_cpu_that_fargate_does_not_offer_fails() -> None:
     problems = load_with("task_cpu = 1024", "task_cpu = 1000", "environments.prod.flask_api.service")
-    assert problems == ["environments.prod.flask_api.service.task_memory: 1000 CPU units is not a Fargate task "
-                        "size; choose one of: 256, 512, 1024, 2048, 4096"]
+    assert problems == [
+        "environments.prod.flask_api.service.task_memory: 1000 CPU units is not a Fargate task "
+        "size; choose one of: 256, 512, 1024, 2048, 4096"
+    ]
 
 
 def test_task_counts_out_of_order_fail() -> None:
     problems = load_with("max_count = 4", "max_count = 1", SERVICE)
-    assert problems == [f"environments.{env}.flask_api.service: min_count 2 <= desired_count 2 <= max_count 1 does "
-                        "not hold; order the three counts" for env in ("dev", "staging")]
+    assert problems == [
+        f"environments.{env}.flask_api.service: min_count 2 <= desired_count 2 <= max_count 1 does "
+        "not hold; order the three counts"
+        for env in ("dev", "staging")
+    ]
 
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ('health_check_path = "/health"', 'health_check_path = "health"',
-     "health_check_path: 'health' must start with '/'"),
-    ("container_port = 8000", "container_port = 80000", "container_port: 80000 is not a TCP port (1-65535)"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'health_check_path = "/health"',
+            'health_check_path = "health"',
+            "health_check_path: 'health' must start with '/'",
+        ),
+        ("container_port = 8000", "container_port = 80000", "container_port: 80000 is not a TCP port (1-65535)"),
+    ],
+)
 def test_other_service_values_are_checked(old: str, new: str, message: str) -> None:
     problems = load_with(old, new, SERVICE)
     assert problems == [f"environments.{env}.flask_api.service.{message}" for env in ENVS]
@@ -111,5 +154,6 @@ def test_other_service_values_are_checked(old: str, new: str, message: str) -> N
 
 def test_a_service_value_of_the_wrong_type_is_reported_once_by_its_type_check() -> None:
     problems = load_with("task_cpu = 256", 'task_cpu = "256"', SERVICE)  # prod writes its own task_cpu
-    assert problems == [f"environments.{env}.flask_api.service.task_cpu: expected an integer, got '256'"
-                        for env in ("dev", "staging")]
+    assert problems == [
+        f"environments.{env}.flask_api.service.task_cpu: expected an integer, got '256'" for env in ("dev", "staging")
+    ]

@@ -1,4 +1,5 @@
 """Configuration errors: each problem has its exact message, and all problems are reported at once."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,9 +29,11 @@ def test_real_records_load_with_only_differences_written() -> None:
 def test_unknown_key_names_the_valid_keys() -> None:
     (problem, *rest) = problems_of('[environments.qa]\naccount_id = "123456789012"\nregoin = "us-east-1"\n')
     assert not rest
-    assert problem.startswith("environments.qa.regoin: unknown key; valid keys here: account_id, alarm_endpoints, "
-                               "allow_plain_http, "
-                           "deletion_protection")
+    assert problem.startswith(
+        "environments.qa.regoin: unknown key; valid keys here: account_id, alarm_endpoints, "
+        "allow_plain_http, "
+        "deletion_protection"
+    )
 
 
 def test_bad_region_lists_the_allowed_regions() -> None:
@@ -40,7 +43,8 @@ def test_bad_region_lists_the_allowed_regions() -> None:
 
 def test_bad_account_id() -> None:
     assert problems_of('[environments.qa]\naccount_id = "12345"\n') == [
-        "environments.qa.account_id: '12345' is not a 12-digit AWS account id"]
+        "environments.qa.account_id: '12345' is not a 12-digit AWS account id"
+    ]
 
 
 def test_wrong_type_and_missing_value_are_both_reported() -> None:
@@ -54,7 +58,8 @@ def test_wrong_type_and_missing_value_are_both_reported() -> None:
 
 def test_boolean_is_not_an_integer() -> None:
     assert problems_of('[environments.qa]\naccount_id = "123456789012"\nlog_retention_days = true\n') == [
-        "environments.qa.log_retention_days: expected an integer, got True"]
+        "environments.qa.log_retention_days: expected an integer, got True"
+    ]
 
 
 def test_retention_must_be_a_cloudwatch_value() -> None:
@@ -78,17 +83,20 @@ def test_unknown_top_level_table_and_no_environments() -> None:
         load_environments(BASE + "[envs.dev]\n")
     assert caught.value.problems == [
         "envs: unknown top-level table; use [defaults] and [environments.<name>]",
-        "no [environments.<name>] table; define at least one environment"]
+        "no [environments.<name>] table; define at least one environment",
+    ]
 
 
 def test_name_key_is_rejected() -> None:
     assert problems_of('[environments.qa]\naccount_id = "123456789012"\nname = "x"\n') == [
-        "environments.qa.name: set by the table name; remove this key"]
+        "environments.qa.name: set by the table name; remove this key"
+    ]
 
 
 def test_section_must_be_a_table() -> None:
     assert problems_of('[environments.qa]\naccount_id = "123456789012"\nstate = 3\n') == [
-        "environments.qa.state: expected a table, got 3"]
+        "environments.qa.state: expected a table, got 3"
+    ]
 
 
 def test_error_text_lists_every_problem() -> None:

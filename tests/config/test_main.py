@@ -1,4 +1,5 @@
 """main.py: a bad configuration exits 2 with every problem on stderr and synthesizes nothing."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +9,9 @@ import pytest
 import main
 
 
-def test_bad_selection_exits_2_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_selection_exits_2_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CDKTF_OUTDIR", str(tmp_path / "out"))
     assert main.main(["--environments", "qa", "--suffix", "Bad!"]) == 2
     err = capsys.readouterr().err

@@ -1,4 +1,5 @@
 """Stack selection from arguments or environment variables, and its error messages."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,7 +11,8 @@ KNOWN = {"known_workloads": ["bootstrap", "event-processing"], "known_environmen
 
 def test_defaults_to_everything() -> None:
     assert parse_selection(workloads=None, environments="", suffix=None, **KNOWN) == Selection(
-        ("bootstrap", "event-processing"), ("dev", "prod"), None)
+        ("bootstrap", "event-processing"), ("dev", "prod"), None
+    )
 
 
 def test_from_environment_variables() -> None:

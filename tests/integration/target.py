@@ -10,6 +10,7 @@
 
 `make integration-aws ENVIRONMENT_SUFFIX=e2e1234` runs it (README, "Against a real account").
 """
+
 from __future__ import annotations
 
 import re
@@ -63,13 +64,19 @@ def select_target(environ: Mapping[str, str], account_id: str) -> IntegrationTar
         raise TargetError(f"DEPLOY_TARGET={name!r} is not a target: use local (default) or aws")
     suffix = environ.get("ENVIRONMENT_SUFFIX", "").strip()
     if not suffix:
-        raise TargetError("DEPLOY_TARGET=aws runs the integration suite only on an ephemeral copy: set "
-                          "ENVIRONMENT_SUFFIX (1-8 lowercase letters and digits, e.g. e2e1234), so nothing of the "
-                          "real dev environment is touched and everything deployed can be destroyed afterwards")
+        raise TargetError(
+            "DEPLOY_TARGET=aws runs the integration suite only on an ephemeral copy: set "
+            "ENVIRONMENT_SUFFIX (1-8 lowercase letters and digits, e.g. e2e1234), so nothing of the "
+            "real dev environment is touched and everything deployed can be destroyed afterwards"
+        )
     if not SUFFIX.fullmatch(suffix):
-        raise TargetError(f"ENVIRONMENT_SUFFIX {suffix!r} is invalid: use 1-8 lowercase letters and digits starting "
-                          "with a letter (e.g. e2e1234)")
+        raise TargetError(
+            f"ENVIRONMENT_SUFFIX {suffix!r} is invalid: use 1-8 lowercase letters and digits starting "
+            "with a letter (e.g. e2e1234)"
+        )
     if is_placeholder(account_id):
-        raise TargetError(f"config/environments.toml: environments.{ENVIRONMENT}.account_id is the placeholder "
-                          f"{account_id}: set it to your sandbox account's id before running against AWS")
+        raise TargetError(
+            f"config/environments.toml: environments.{ENVIRONMENT}.account_id is the placeholder "
+            f"{account_id}: set it to your sandbox account's id before running against AWS"
+        )
     return IntegrationTarget("aws", account_id, suffix)

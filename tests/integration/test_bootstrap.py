@@ -1,4 +1,5 @@
 """The bootstrap stack really applied to the emulator, checked with boto3, and re-planned clean."""
+
 from __future__ import annotations
 
 import json
@@ -29,14 +30,21 @@ def test_bucket_is_versioned_and_kms_encrypted(outputs: dict, emulator_deploymen
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
     (rule,) = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
     assert rule["ApplyServerSideEncryptionByDefault"] == {
-        "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": outputs["state_kms_key_arn"]}
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": outputs["state_kms_key_arn"],
+    }
 
 
 def test_public_access_is_blocked(outputs: dict, emulator_deployment: Deployment) -> None:
-    config = emulator_deployment.client("s3").get_public_access_block(
-        Bucket=outputs["state_bucket_name"])["PublicAccessBlockConfiguration"]
-    assert config == {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
-                      "RestrictPublicBuckets": True}
+    config = emulator_deployment.client("s3").get_public_access_block(Bucket=outputs["state_bucket_name"])[
+        "PublicAccessBlockConfiguration"
+    ]
+    assert config == {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
 
 
 def test_policy_denies_insecure_transport(outputs: dict, emulator_deployment: Deployment) -> None:
@@ -53,8 +61,9 @@ def test_key_rotates(outputs: dict, emulator_deployment: Deployment) -> None:
 
 
 def test_lifecycle_expires_noncurrent_versions(outputs: dict, emulator_deployment: Deployment) -> None:
-    rules = emulator_deployment.client("s3").get_bucket_lifecycle_configuration(
-        Bucket=outputs["state_bucket_name"])["Rules"]
+    rules = emulator_deployment.client("s3").get_bucket_lifecycle_configuration(Bucket=outputs["state_bucket_name"])[
+        "Rules"
+    ]
     assert [r["NoncurrentVersionExpiration"]["NoncurrentDays"] for r in rules] == [30]
 
 

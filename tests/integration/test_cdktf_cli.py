@@ -1,6 +1,7 @@
 """The pinned cdktf CLI (package-lock.json) works on this project as the cdktf docs describe: `cdktf synth`,
 `cdktf deploy <stack> --outputs-file`, then `cdktf diff <stack>` with nothing to change, against an emulator of its
 own (the session's emulator already holds the bootstrap bucket this deploy creates)."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,9 @@ def emulator() -> Iterator[Emulator]:
 
 def cdktf(args: list[str], env: dict[str, str]) -> str:
     """`cdktf <args>` in the project folder; fails the test with the CLI's own output."""
-    proc = subprocess.run([str(CDKTF), *args], cwd=ROOT, env=env, text=True, capture_output=True, check=False,
-                          timeout=600)
+    proc = subprocess.run(
+        [str(CDKTF), *args], cwd=ROOT, env=env, text=True, capture_output=True, check=False, timeout=600
+    )
     assert proc.returncode == 0, f"cdktf {' '.join(args)} (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout
 
@@ -36,8 +38,16 @@ def cdktf(args: list[str], env: dict[str, str]) -> str:
 @pytest.mark.emulator_only  # against an emulator of its own, whatever DEPLOY_TARGET says
 def test_cdktf_cli_synthesizes_deploys_and_diffs_clean(emulator: Emulator, tmp_path: Path) -> None:
     outdir = tmp_path / "cdktf.out"  # the bootstrap's local state lands in tmp_path/state, next to it
-    env = terraform.terraform_env({**emulator.client_env(), "CI": "1", "WORKLOADS": "bootstrap",
-                                   "ENVIRONMENTS": "dev", "PIPENV_VENV_IN_PROJECT": "1", "PIPENV_VERBOSITY": "-1"})
+    env = terraform.terraform_env(
+        {
+            **emulator.client_env(),
+            "CI": "1",
+            "WORKLOADS": "bootstrap",
+            "ENVIRONMENTS": "dev",
+            "PIPENV_VENV_IN_PROJECT": "1",
+            "PIPENV_VERBOSITY": "-1",
+        }
+    )
 
     synth = cdktf(["synth", "--output", str(outdir)], env)
     assert f"synthesized 1 stack(s) to {outdir}/stacks" in synth

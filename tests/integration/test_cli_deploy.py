@@ -1,4 +1,5 @@
 """The deploy / plan / destroy commands end to end through the CLI, on the session emulator."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,9 @@ def session_target(monkeypatch: pytest.MonkeyPatch, emulator_deployment: Deploym
     return emulator_deployment
 
 
-def test_deploy_prints_outputs_and_writes_them(session_target: Deployment, tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_deploy_prints_outputs_and_writes_them(
+    session_target: Deployment, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     del session_target
     args = ["--workloads", "bootstrap", "--outdir", str(tmp_path / "out")]
     assert cli.main(["deploy", *args]) == 0
@@ -33,15 +35,17 @@ def test_deploy_prints_outputs_and_writes_them(session_target: Deployment, tmp_p
     assert json.loads(OUTPUTS_FILE.read_text(encoding="utf-8"))["bootstrap-dev"]["state_region"] == "us-east-1"
 
 
-def test_plan_of_an_applied_selection_has_no_changes(session_target: Deployment, tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_plan_of_an_applied_selection_has_no_changes(
+    session_target: Deployment, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     del session_target
     assert cli.main(["plan", "--workloads", "bootstrap", "--outdir", str(tmp_path / "out")]) == 0
     assert "[1/1] bootstrap-dev" in capsys.readouterr().err
 
 
-def test_destroy_never_touches_the_bootstrap_stack(session_target: Deployment, tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_destroy_never_touches_the_bootstrap_stack(
+    session_target: Deployment, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["destroy", "--workloads", "bootstrap", "--outdir", str(tmp_path / "out")]) == 0
     assert "destroy bootstrap-dev" not in capsys.readouterr().err
     bucket = "tfstate-dev-111111111111-us-east-1"

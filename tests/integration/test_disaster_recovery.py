@@ -1,5 +1,6 @@
 """disaster-recovery-dev deployed to the emulator in both regions, checked with boto3 per region, re-planned and
 destroyed (the destroy is the last test of this module; no later test uses the stack)."""
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -14,9 +15,14 @@ STACK = TARGET.stack("disaster-recovery")
 ENV = TARGET.env_id
 ACCOUNT = TARGET.account_id
 PRIMARY, DR = "us-east-1", "us-west-2"
-ALARMS = {"aurora-replication-lag": (DR, 5000), "s3-replication-latency": (PRIMARY, 900),
-          "s3-replication-failed": (PRIMARY, 1), "dynamodb-replication-latency": (PRIMARY, 5000),
-          "primary-health-check": (PRIMARY, 1), "dr-health-check": (PRIMARY, 1)}
+ALARMS = {
+    "aurora-replication-lag": (DR, 5000),
+    "s3-replication-latency": (PRIMARY, 900),
+    "s3-replication-failed": (PRIMARY, 1),
+    "dynamodb-replication-latency": (PRIMARY, 5000),
+    "primary-health-check": (PRIMARY, 1),
+    "dr-health-check": (PRIMARY, 1),
+}
 
 
 @pytest.fixture(scope="module")
@@ -35,20 +41,22 @@ def test_each_region_has_its_own_vpc(outputs: dict[str, Any], aws: Callable[...,
         assert vpc["CidrBlock"] == cidr
 
 
-def test_global_cluster_holds_the_primary_and_the_secondary(outputs: dict[str, Any],
-                                                            aws: Callable[..., Any]) -> None:
-    (cluster,) = aws("rds").describe_global_clusters(
-        GlobalClusterIdentifier=outputs["global_cluster_id"])["GlobalClusters"]
+def test_global_cluster_holds_the_primary_and_the_secondary(outputs: dict[str, Any], aws: Callable[..., Any]) -> None:
+    (cluster,) = aws("rds").describe_global_clusters(GlobalClusterIdentifier=outputs["global_cluster_id"])[
+        "GlobalClusters"
+    ]
     members = {m["DBClusterArn"].rsplit(":", 1)[1]: m["IsWriter"] for m in cluster["GlobalClusterMembers"]}
     assert members == {f"disaster-recovery-primary-db-{ENV}": True, f"disaster-recovery-dr-db-{ENV}": False}
-    (secondary,) = aws("rds", region=DR).describe_db_clusters(
-        DBClusterIdentifier=outputs["dr_db_cluster_identifier"])["DBClusters"]
+    (secondary,) = aws("rds", region=DR).describe_db_clusters(DBClusterIdentifier=outputs["dr_db_cluster_identifier"])[
+        "DBClusters"
+    ]
     assert secondary["KmsKeyId"].startswith(f"arn:aws:kms:{DR}:{ACCOUNT}:key/")
     assert secondary["DBClusterIdentifier"] == f"disaster-recovery-dr-db-{ENV}"
 
 
-def test_primary_bucket_replicates_delete_markers_and_kms_objects(outputs: dict[str, Any],
-                                                                  aws: Callable[..., Any]) -> None:
+def test_primary_bucket_replicates_delete_markers_and_kms_objects(
+    outputs: dict[str, Any], aws: Callable[..., Any]
+) -> None:
     config = aws("s3").get_bucket_replication(Bucket=outputs["primary_bucket_name"])["ReplicationConfiguration"]
     (rule,) = config["Rules"]
     assert rule["DeleteMarkerReplication"] == {"Status": "Enabled"}
@@ -68,12 +76,15 @@ def test_table_has_an_active_replica_in_the_dr_region(outputs: dict[str, Any], a
     dr_table = aws("dynamodb", region=DR).describe_table(TableName=outputs["table_name"])["Table"]
     assert dr_table["TableStatus"] == "ACTIVE"
     backups = aws("dynamodb", region=DR).describe_continuous_backups(TableName=outputs["table_name"])
-    assert backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"][
-        "PointInTimeRecoveryStatus"] == "ENABLED"
+    assert (
+        backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"]
+        == "ENABLED"
+    )
 
 
-def test_failover_records_point_at_each_region_with_its_health_check(outputs: dict[str, Any],
-                                                                     aws: Callable[..., Any]) -> None:
+def test_failover_records_point_at_each_region_with_its_health_check(
+    outputs: dict[str, Any], aws: Callable[..., Any]
+) -> None:
     route53 = aws("route53")
     records = route53.list_resource_record_sets(HostedZoneId=outputs["zone_id"])["ResourceRecordSets"]
     failover = {r["Failover"]: r for r in records if r.get("Failover")}
@@ -89,8 +100,7 @@ def test_failover_records_point_at_each_region_with_its_health_check(outputs: di
         assert record["ResourceRecords"] == [{"Value": config["FullyQualifiedDomainName"]}]
 
 
-def test_alarms_watch_replication_and_health_in_their_regions(outputs: dict[str, Any],
-                                                               aws: Callable[..., Any]) -> None:
+def test_alarms_watch_replication_and_health_in_their_regions(outputs: dict[str, Any], aws: Callable[..., Any]) -> None:
     prefix = f"disaster-recovery-dr-{ENV}-"
     found = {}
     for region in (PRIMARY, DR):
@@ -100,34 +110,40 @@ def test_alarms_watch_replication_and_health_in_their_regions(outputs: dict[str,
             assert alarm["AlarmActions"] == [outputs[f"{label}_alarm_topic_arn"]]
     assert found == ALARMS
     (lag,) = aws("cloudwatch", region=DR).describe_alarms(AlarmNames=[f"{prefix}aurora-replication-lag"])[
-        "MetricAlarms"]
+        "MetricAlarms"
+    ]
     assert (lag["MetricName"], lag["Dimensions"]) == (
-        "AuroraGlobalDBReplicationLag", [{"Name": "DBClusterIdentifier", "Value": f"disaster-recovery-dr-db-{ENV}"}])
+        "AuroraGlobalDBReplicationLag",
+        [{"Name": "DBClusterIdentifier", "Value": f"disaster-recovery-dr-db-{ENV}"}],
+    )
 
 
 def test_functions_and_apis_exist_in_both_regions(outputs: dict[str, Any], aws: Callable[..., Any]) -> None:
     for label, region in (("primary", PRIMARY), ("dr", DR)):
-        config = aws("lambda", region=region).get_function_configuration(
-            FunctionName=outputs[f"{label}_function_name"])
+        config = aws("lambda", region=region).get_function_configuration(FunctionName=outputs[f"{label}_function_name"])
         assert config["Environment"]["Variables"]["SITE_REGION"] == region
         api_id = outputs[f"{label}_api_url"].split("//", 1)[1].split(".", 1)[0]
         gateway = aws("apigateway", region=region)
         assert gateway.get_rest_api(restApiId=api_id)["name"] == f"disaster-recovery-{label}-api-{ENV}"
-        (integration,) = [r["resourceMethods"]["GET"] for r in gateway.get_resources(restApiId=api_id)["items"]
-                          if r["path"] == "/health"]
+        (integration,) = [
+            r["resourceMethods"]["GET"]
+            for r in gateway.get_resources(restApiId=api_id)["items"]
+            if r["path"] == "/health"
+        ]
         assert integration is not None
 
 
 def test_second_plan_has_no_changes(outputs: dict[str, Any], emulator_deployment: Deployment) -> None:
     from tools.deploy import plan, stack_refs  # pylint: disable=import-outside-toplevel
+
     assert outputs
     (ref,) = stack_refs(emulator_deployment.outdir, [STACK])
     assert plan(ref, emulator_deployment.target) is False
 
 
-def test_destroy_completes(outputs: dict[str, Any], emulator_deployment: Deployment,
-                           aws: Callable[..., Any]) -> None:
+def test_destroy_completes(outputs: dict[str, Any], emulator_deployment: Deployment, aws: Callable[..., Any]) -> None:
     from tools.deploy import destroy, stack_refs  # pylint: disable=import-outside-toplevel
+
     (ref,) = stack_refs(emulator_deployment.outdir, [STACK])
     destroy(ref, emulator_deployment.target)
     assert aws("rds").describe_global_clusters()["GlobalClusters"] == []

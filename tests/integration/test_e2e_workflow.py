@@ -1,6 +1,7 @@
 """The real-account workflow (.github/workflows/e2e.yml) is well-formed and runs exactly the commands exercised
 here: the suffix it derives from the run id is one the target selection accepts, and `make integration-aws` is the
 pytest command of the integration suite with DEPLOY_TARGET=aws."""
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,9 @@ def test_actions_are_pinned_to_commits_and_credentials_come_from_oidc(workflow: 
     assert uses and all(PINNED.match(line) for line in uses), uses
     by_action = {s["uses"].split("@")[0]: s for s in steps(workflow) if "uses" in s}
     assert by_action["actions/checkout"]["with"] == {"persist-credentials": False}
-    assert by_action["aws-actions/configure-aws-credentials"]["with"]["role-to-assume"] == \
-        "${{ vars.AWS_E2E_ROLE_ARN }}"
+    assert (
+        by_action["aws-actions/configure-aws-credentials"]["with"]["role-to-assume"] == "${{ vars.AWS_E2E_ROLE_ARN }}"
+    )
     assert by_action["actions/upload-artifact"]["if"] == "always()"
 
 
@@ -60,23 +62,32 @@ def test_commands_deploy_test_and_always_destroy(workflow: dict[Any, Any]) -> No
     ]
 
 
-def test_the_suffix_from_the_run_id_is_accepted_by_the_target_selection(workflow: dict[Any, Any],
-                                                                       tmp_path: Path) -> None:
+def test_the_suffix_from_the_run_id_is_accepted_by_the_target_selection(
+    workflow: dict[Any, Any], tmp_path: Path
+) -> None:
     (command,) = [s["run"] for s in steps(workflow) if "ENVIRONMENT_SUFFIX" in s.get("run", "")]
     github_env = tmp_path / "env"
-    subprocess.run(["bash", "-eo", "pipefail", "-c", command], check=True,
-                   env={"GITHUB_RUN_ID": "12345678901", "GITHUB_ENV": str(github_env), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", command],
+        check=True,
+        env={"GITHUB_RUN_ID": "12345678901", "GITHUB_ENV": str(github_env), "PATH": "/usr/bin:/bin"},
+    )
     assert github_env.read_text(encoding="utf-8") == "ENVIRONMENT_SUFFIX=e2e78901\n"
     target = select_target({"DEPLOY_TARGET": "aws", "ENVIRONMENT_SUFFIX": "e2e78901"}, "210987654321")
     assert target.stack("event-processing") == "event-processing-dev-e2e78901"
 
 
 def test_make_integration_aws_is_the_integration_suite_on_aws() -> None:
-    proc = subprocess.run(["make", "-n", "--no-print-directory", "integration-aws",
-                           "WORKLOADS=event-processing,flask-api"], cwd=ROOT, capture_output=True, text=True,
-                          check=True)
+    proc = subprocess.run(
+        ["make", "-n", "--no-print-directory", "integration-aws", "WORKLOADS=event-processing,flask-api"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     command = " ".join(proc.stdout.replace("\\\n", " ").split())
     assert command.endswith(
         "DEPLOY_TARGET=aws TEST_WORKLOADS=bootstrap,event-processing,flask-api .venv/bin/python -m pytest "
         "-m integration --junitxml=reports/integration-aws.xml tests/integration/test_event_processing.py "
-        "tests/integration/test_flask_api.py")
+        "tests/integration/test_flask_api.py"
+    )

@@ -1,4 +1,5 @@
 """event-processing-dev deployed to the emulator, checked with boto3 against cfn-outputs/flat-outputs.json."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,9 @@ def queue_messages(sqs: Any, url: str, wanted: Callable[[dict[str, Any]], bool])
     """Messages on the queue for which `wanted` is true (polls a few times; deletes what it returns)."""
     found = []
     for _ in range(5):
-        for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
-                                           MessageAttributeNames=["All"]).get("Messages", []):
+        for message in sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1, MessageAttributeNames=["All"]
+        ).get("Messages", []):
             if wanted(message):
                 found.append(message)
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
@@ -56,21 +58,30 @@ def test_outputs_name_every_resource_for_the_environment(outputs: dict[str, Any]
 
 
 def test_bucket_is_versioned_encrypted_private_logged_and_expires_old_versions(
-        outputs: dict[str, Any], aws: Callable[[str], Any]) -> None:
+    outputs: dict[str, Any], aws: Callable[[str], Any]
+) -> None:
     s3, bucket = aws("s3"), outputs["bucket_name"]
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
     (rule,) = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
-    assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms",
-                                                          "KMSMasterKeyID": outputs["kms_key_arn"]}
+    assert rule["ApplyServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": outputs["kms_key_arn"],
+    }
     assert rule["BucketKeyEnabled"] is True
     assert s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"] == {
-        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
     (lifecycle,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
     assert lifecycle["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30}
     assert lifecycle["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 7}
     assert "NoncurrentVersionTransitions" not in lifecycle
     assert s3.get_bucket_logging(Bucket=bucket)["LoggingEnabled"] == {
-        "TargetBucket": f"event-processing-access-logs-{ENV}-{ACCOUNT}", "TargetPrefix": f"s3/{bucket}/"}
+        "TargetBucket": f"event-processing-access-logs-{ENV}-{ACCOUNT}",
+        "TargetPrefix": f"s3/{bucket}/",
+    }
 
 
 def test_bucket_notifies_the_task_queue_of_new_objects(outputs: dict[str, Any], aws: Callable[[str], Any]) -> None:
@@ -87,7 +98,8 @@ def test_table_has_index_recovery_encryption_and_ttl(outputs: dict[str, Any], aw
     assert (index["IndexName"], index["KeySchema"], index["Projection"]) == (
         "by-etag",
         [{"AttributeName": "etag", "KeyType": "HASH"}, {"AttributeName": "processed_at", "KeyType": "RANGE"}],
-        {"ProjectionType": "ALL"})
+        {"ProjectionType": "ALL"},
+    )
     assert table["SSEDescription"]["Status"] == "ENABLED"
     assert table["SSEDescription"]["SSEType"] == "KMS"
     assert table["SSEDescription"]["KMSMasterKeyArn"] == outputs["kms_key_arn"]
@@ -113,7 +125,8 @@ def test_queues_retention_encryption_and_redrive(outputs: dict[str, Any], aws: C
 
 
 def test_topic_is_encrypted_and_feeds_only_reprocess_requests_to_the_queue(
-        outputs: dict[str, Any], aws: Callable[[str], Any]) -> None:
+    outputs: dict[str, Any], aws: Callable[[str], Any]
+) -> None:
     sns = aws("sns")
     topic = sns.get_topic_attributes(TopicArn=outputs["topic_arn"])["Attributes"]
     assert topic["KmsMasterKeyId"] == outputs["kms_key_arn"]
@@ -128,28 +141,44 @@ def test_function_configuration(outputs: dict[str, Any], aws: Callable[[str], An
     lam = aws("lambda")
     config = lam.get_function_configuration(FunctionName=outputs["function_name"])
     assert (config["Runtime"], config["MemorySize"], config["Timeout"], config["Handler"]) == (
-        "python3.12", 256, 30, "handler.handler")
+        "python3.12",
+        256,
+        30,
+        "handler.handler",
+    )
     assert config["Role"] == outputs["role_arn"]
     assert config["TracingConfig"] == {"Mode": "Active"}
     assert config["DeadLetterConfig"] == {"TargetArn": outputs["dlq_arn"]}
     assert config["KMSKeyArn"] == outputs["kms_key_arn"]
     assert config["Environment"]["Variables"] == {
-        "TABLE_NAME": outputs["table_name"], "ETAG_INDEX_NAME": "by-etag", "TOPIC_ARN": outputs["topic_arn"],
-        "QUEUE_URL": outputs["queue_url"], "DLQ_URL": outputs["dlq_url"], "RECORD_TTL_DAYS": "365"}
+        "TABLE_NAME": outputs["table_name"],
+        "ETAG_INDEX_NAME": "by-etag",
+        "TOPIC_ARN": outputs["topic_arn"],
+        "QUEUE_URL": outputs["queue_url"],
+        "DLQ_URL": outputs["dlq_url"],
+        "RECORD_TTL_DAYS": "365",
+    }
     assert config["CodeSha256"] == synth.only(STACK, "aws_lambda_function")["source_code_hash"]
     assert lam.get_function_concurrency(FunctionName=outputs["function_name"])["ReservedConcurrentExecutions"] == 2
     (mapping,) = lam.list_event_source_mappings(EventSourceArn=outputs["queue_arn"])["EventSourceMappings"]
     assert (mapping["FunctionArn"], mapping["BatchSize"], mapping["FunctionResponseTypes"]) == (
-        outputs["function_arn"], 10, ["ReportBatchItemFailures"])
+        outputs["function_arn"],
+        10,
+        ["ReportBatchItemFailures"],
+    )
 
 
 @pytest.mark.emulator_only  # on AWS the processor consumes the task queue before the test can read it
 def test_reprocess_request_published_to_the_topic_reaches_the_queue_and_notifications_do_not(
-        outputs: dict[str, Any], aws: Callable[[str], Any]) -> None:
+    outputs: dict[str, Any], aws: Callable[[str], Any]
+) -> None:
     sns, sqs, marker = aws("sns"), aws("sqs"), uuid.uuid4().hex
     for event_type in ("object-processed", "reprocess"):
-        sns.publish(TopicArn=outputs["topic_arn"], Message=json.dumps({"marker": marker, "type": event_type}),
-                    MessageAttributes={"event_type": {"DataType": "String", "StringValue": event_type}})
+        sns.publish(
+            TopicArn=outputs["topic_arn"],
+            Message=json.dumps({"marker": marker, "type": event_type}),
+            MessageAttributes={"event_type": {"DataType": "String", "StringValue": event_type}},
+        )
     arrived = queue_messages(sqs, outputs["queue_url"], lambda m: marker in m["Body"])
     assert [json.loads(m["Body"]) for m in arrived] == [{"marker": marker, "type": "reprocess"}]
 
@@ -172,15 +201,18 @@ def test_object_put_sends_its_event_to_the_task_queue(outputs: dict[str, Any], a
 def test_processor_invocation() -> None:
     if TARGET.name == "aws":
         return  # runs for real on AWS: test_object_put_is_processed_into_the_table
-    pytest.skip("the emulator (moto) runs Lambda code only in Docker, which this machine does not have; the "
-                "handler's S3/SQS paths, DynamoDB writes, SNS publishes and retry decisions are covered by "
-                "tests/lambda_src/test_event_processor.py with moto in-process")
+    pytest.skip(
+        "the emulator (moto) runs Lambda code only in Docker, which this machine does not have; the "
+        "handler's S3/SQS paths, DynamoDB writes, SNS publishes and retry decisions are covered by "
+        "tests/lambda_src/test_event_processor.py with moto in-process"
+    )
 
 
 @pytest.mark.aws_only
 def test_object_put_is_processed_into_the_table(outputs: dict[str, Any], aws: Callable[[str], Any]) -> None:
     """S3 -> SQS -> Lambda -> DynamoDB end to end (the emulator cannot run the function)."""
     import time  # pylint: disable=import-outside-toplevel
+
     key = f"incoming/{uuid.uuid4().hex}.csv"
     aws("s3").put_object(Bucket=outputs["bucket_name"], Key=key, Body=b"a,b\n1,2\n", ContentType="text/csv")
     table, object_id, item = outputs["table_arn"].rsplit("/", 1)[1], f"{outputs['bucket_name']}/{key}", None
@@ -195,6 +227,7 @@ def test_object_put_is_processed_into_the_table(outputs: dict[str, Any], aws: Ca
 
 def test_second_plan_has_no_changes(outputs: dict[str, Any], emulator_deployment: Deployment) -> None:
     from tools.deploy import plan, stack_refs  # pylint: disable=import-outside-toplevel
+
     assert outputs
     (ref,) = stack_refs(emulator_deployment.outdir, [STACK])
     assert plan(ref, emulator_deployment.target) is False

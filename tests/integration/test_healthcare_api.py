@@ -3,6 +3,7 @@
 Emulator gap (stock moto 5.2.5, machine.md): API Gateway stage URLs are not served offline, so GET /health is not
 called; the API, its /health resource, method, integration and stage are checked through the management API.
 """
+
 from __future__ import annotations
 
 import json
@@ -75,13 +76,15 @@ def test_api_has_health_resource_and_stage(outputs: dict, client: Any) -> None:
 @pytest.mark.aws_only  # emulator gap: stage URLs are not served offline
 def test_health_answers_over_https(outputs: dict) -> None:
     import urllib.request  # pylint: disable=import-outside-toplevel
+
     with urllib.request.urlopen(f"{outputs['api_invoke_url']}/health", timeout=30) as response:  # nosec B310
         assert (response.status, json.loads(response.read())) == (200, {"status": "ok"})
 
 
 def test_redis_is_encrypted_and_exports_its_primary_endpoint(outputs: dict, client: Any) -> None:
     (group,) = client("elasticache").describe_replication_groups(
-        ReplicationGroupId=outputs["redis_replication_group_id"])["ReplicationGroups"]
+        ReplicationGroupId=outputs["redis_replication_group_id"]
+    )["ReplicationGroups"]
     assert (group["AtRestEncryptionEnabled"], group["TransitEncryptionEnabled"]) == (True, True)
     assert group["KmsKeyId"] == outputs["kms_key_arn"]
     assert group["UserGroupIds"] == [outputs["redis_replication_group_id"]]

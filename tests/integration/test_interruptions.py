@@ -5,6 +5,7 @@ project's commands; destroy that empties a versioned bucket (or says what is lef
 The stack is a small one written here (an S3 backend with native locking and encryption exactly as every workload
 stack has, an SQS queue whose ~25 s creation waiter is the "mid-apply" window, named resources that collide when
 orphaned, a versioned bucket), so the three scenarios take about a minute instead of a workload's several."""
+
 from __future__ import annotations
 
 import json
@@ -27,21 +28,39 @@ pytestmark = pytest.mark.integration
 
 STATE_BUCKET = "tfstate-dev-111111111111-us-east-1"
 STATE_KEY = "runner-probe/dev/terraform.tfstate"
-ROLE_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+ROLE_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+)
 STACK_JSON = {
-    "terraform": {"required_providers": {"aws": {"source": "aws", "version": "5.100.0"}},
-                  "backend": {"s3": {"bucket": STATE_BUCKET, "key": STATE_KEY, "region": "us-east-1",
-                                     "encrypt": True, "use_lockfile": True}}},
+    "terraform": {
+        "required_providers": {"aws": {"source": "aws", "version": "5.100.0"}},
+        "backend": {
+            "s3": {
+                "bucket": STATE_BUCKET,
+                "key": STATE_KEY,
+                "region": "us-east-1",
+                "encrypt": True,
+                "use_lockfile": True,
+            }
+        },
+    },
     "provider": {"aws": [{"region": "us-east-1"}]},
     "resource": {
         "aws_sqs_queue": {"q": {"name": "runner-probe-queue-dev"}},
         "aws_iam_role": {"r": {"name": "runner-probe-role-dev", "assume_role_policy": ROLE_POLICY}},
         "aws_cloudwatch_log_group": {"g": {"name": "/runner-probe/dev", "retention_in_days": 7}},
         "aws_s3_bucket": {"b": {"bucket": "runner-probe-data-dev"}},
-        "aws_s3_bucket_versioning": {"v": {"bucket": "${aws_s3_bucket.b.id}",
-                                           "versioning_configuration": {"status": "Enabled"}}}},
-    "output": {"queue_name": {"value": "${aws_sqs_queue.q.name}"}, "bucket": {"value": "${aws_s3_bucket.b.id}"}}}
+        "aws_s3_bucket_versioning": {
+            "v": {"bucket": "${aws_s3_bucket.b.id}", "versioning_configuration": {"status": "Enabled"}}
+        },
+    },
+    "output": {"queue_name": {"value": "${aws_sqs_queue.q.name}"}, "bucket": {"value": "${aws_s3_bucket.b.id}"}},
+}
 EXTRA_QUEUE = {"resource": {"aws_sqs_queue": {"q2": {"name": "runner-probe-queue2-dev"}}}}
 
 
@@ -104,21 +123,37 @@ sys.exit(cli._operate(args, [ref], Target("local", json.loads(env), Path(state))
 """
 
 
-def test_sigterm_mid_apply_stops_cleanly_and_the_redeploy_is_clean(probe: tuple[deploy.StackRef, Target],
-                                                                   emulator: Emulator, tmp_path: Path) -> None:
+def test_sigterm_mid_apply_stops_cleanly_and_the_redeploy_is_clean(
+    probe: tuple[deploy.StackRef, Target], emulator: Emulator, tmp_path: Path
+) -> None:
     ref, target = probe
     log, outputs = parallel.log_path("deploy", ref.name), tmp_path / "flat-outputs.json"
     proc = subprocess.Popen(  # pylint: disable=consider-using-with
-        [sys.executable, "-c", DEPLOY_SCRIPT, ref.name, str(ref.directory), json.dumps(target.env),
-         str(target.bootstrap_state_dir), str(outputs)],
-        cwd=ROOT, env=terraform.terraform_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            DEPLOY_SCRIPT,
+            ref.name,
+            str(ref.directory),
+            json.dumps(target.env),
+            str(target.bootstrap_state_dir),
+            str(outputs),
+        ],
+        cwd=ROOT,
+        env=terraform.terraform_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wait_for(log, "aws_sqs_queue.q: Creating...")
     os.kill(proc.pid, signal.SIGTERM)
     _, err = proc.communicate(timeout=300)
 
     assert proc.returncode == 130, err
-    assert ("interrupted (SIGTERM): Terraform stopped cleanly, wrote state and released the lock. Resume with the "
-            "same command: python -m tools deploy --workloads runner-probe --environments dev") in err
+    assert (
+        "interrupted (SIGTERM): Terraform stopped cleanly, wrote state and released the lock. Resume with the "
+        "same command: python -m tools deploy --workloads runner-probe --environments dev"
+    ) in err
     assert f"[1/1] {ref.name}: INTERRUPTED after" in err
     text = log.read_text(encoding="utf-8")
     assert text.count("Interrupt received") == 1 and "Gracefully shutting down" in text
@@ -136,8 +171,9 @@ def test_sigterm_mid_apply_stops_cleanly_and_the_redeploy_is_clean(probe: tuple[
     assert deploy.plan_summary(ref, target)[0] is False
 
 
-def test_a_killed_apply_is_unlocked_and_its_orphans_adopted(probe: tuple[deploy.StackRef, Target],
-                                                            emulator: Emulator, tmp_path: Path) -> None:
+def test_a_killed_apply_is_unlocked_and_its_orphans_adopted(
+    probe: tuple[deploy.StackRef, Target], emulator: Emulator, tmp_path: Path
+) -> None:
     ref, target = probe
     log, outputs = tmp_path / "killed.log", tmp_path / "flat-outputs.json"
     # A real stale lock: an apply (of one more queue) killed with SIGKILL while it holds the lock.
@@ -146,8 +182,12 @@ def test_a_killed_apply_is_unlocked_and_its_orphans_adopted(probe: tuple[deploy.
     env = terraform.terraform_env(target.env)
     with log.open("w", encoding="utf-8") as out:
         killed = subprocess.Popen(  # pylint: disable=consider-using-with
-            ["terraform", "apply", "-auto-approve", "-input=false", "-no-color"], cwd=ref.directory, env=env,
-            stdout=out, stderr=subprocess.STDOUT)
+            ["terraform", "apply", "-auto-approve", "-input=false", "-no-color"],
+            cwd=ref.directory,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         wait_for(log, "aws_sqs_queue.q2: Creating...")
         killed.kill()
         killed.wait()
@@ -184,8 +224,9 @@ def test_a_killed_apply_is_unlocked_and_its_orphans_adopted(probe: tuple[deploy.
     assert deploy.plan_summary(ref, target) == (False, "No changes. Your infrastructure matches the configuration.")
 
 
-def test_destroy_empties_a_versioned_bucket_only_when_allowed(probe: tuple[deploy.StackRef, Target],
-                                                              emulator: Emulator, tmp_path: Path) -> None:
+def test_destroy_empties_a_versioned_bucket_only_when_allowed(
+    probe: tuple[deploy.StackRef, Target], emulator: Emulator, tmp_path: Path
+) -> None:
     ref, target = probe
     outputs = tmp_path / "flat-outputs.json"
     (deployed,) = deploy.deploy_stacks([ref], target, outputs_file=outputs)[0]  # already, after the tests above
@@ -208,7 +249,9 @@ def test_destroy_empties_a_versioned_bucket_only_when_allowed(probe: tuple[deplo
 
     (emptied,) = deploy.destroy_stacks([ref], target, empty=lambda r: True, outputs_file=outputs)
     assert (emptied.status, emptied.summary) == (
-        "ok", "destroyed; emptied runner-probe-data-dev (5 object version(s) and delete marker(s))")
+        "ok",
+        "destroyed; emptied runner-probe-data-dev (5 object version(s) and delete marker(s))",
+    )
     assert "runner-probe-data-dev" not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
     assert json.loads(outputs.read_text(encoding="utf-8")) == {"other-dev": {"kept": True}}
     assert terraform.run(ref.directory, ["state", "list"], env=target.env).stdout == ""

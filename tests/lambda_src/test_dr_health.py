@@ -1,4 +1,5 @@
 """The disaster-recovery health handler against moto in-process: healthy, degraded and unknown paths."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,13 @@ REGION = "us-west-2"
 
 @pytest.fixture
 def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for key, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "SITE_REGION": REGION,
-                       "SITE_ROLE": "SECONDARY", "TABLE_NAME": "sessions"}.items():
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "SITE_REGION": REGION,
+        "SITE_ROLE": "SECONDARY",
+        "TABLE_NAME": "sessions",
+    }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
@@ -24,9 +30,12 @@ def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 
 def test_healthy_while_the_table_replica_is_active(site: Any) -> None:
-    site.create_table(TableName="sessions", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                      AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-                      BillingMode="PAY_PER_REQUEST")
+    site.create_table(
+        TableName="sessions",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
     answer = health.handler({"path": "/health"}, None)
     assert answer["statusCode"] == 200
     assert json.loads(answer["body"]) == {"status": "ok", "region": REGION, "role": "SECONDARY", "table": "ACTIVE"}

@@ -1,4 +1,5 @@
 """The event processor's handler against moto in-process: S3 and SQS events, the GSI lookup, retryable errors."""
+
 from __future__ import annotations
 
 import json
@@ -30,27 +31,46 @@ class Env:
 
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
-    for key, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test",
-                       "AWS_SECRET_ACCESS_KEY": "test"}.items():
+    for key, value in {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+    }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
         s3, dynamodb, sqs, sns = (boto3.client(n) for n in ("s3", "dynamodb", "sqs", "sns"))
         s3.create_bucket(Bucket=BUCKET)
         dynamodb.create_table(
-            TableName=TABLE, BillingMode="PAY_PER_REQUEST",
+            TableName=TABLE,
+            BillingMode="PAY_PER_REQUEST",
             KeySchema=[{"AttributeName": "object_id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"}
-                                  for n in ("object_id", "etag", "processed_at")],
-            GlobalSecondaryIndexes=[{"IndexName": "by-etag", "Projection": {"ProjectionType": "ALL"}, "KeySchema": [
-                {"AttributeName": "etag", "KeyType": "HASH"}, {"AttributeName": "processed_at", "KeyType": "RANGE"}]}])
+            AttributeDefinitions=[
+                {"AttributeName": n, "AttributeType": "S"} for n in ("object_id", "etag", "processed_at")
+            ],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": "by-etag",
+                    "Projection": {"ProjectionType": "ALL"},
+                    "KeySchema": [
+                        {"AttributeName": "etag", "KeyType": "HASH"},
+                        {"AttributeName": "processed_at", "KeyType": "RANGE"},
+                    ],
+                }
+            ],
+        )
         topic = sns.create_topic(Name="processed")["TopicArn"]
         dlq_url = sqs.create_queue(QueueName="dlq")["QueueUrl"]
         published_url = sqs.create_queue(QueueName="published")["QueueUrl"]
         published_arn = sqs.get_queue_attributes(QueueUrl=published_url, AttributeNames=["QueueArn"])
         sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=published_arn["Attributes"]["QueueArn"])
-        for key, value in {"TABLE_NAME": TABLE, "ETAG_INDEX_NAME": "by-etag", "TOPIC_ARN": topic,
-                           "DLQ_URL": dlq_url, "RECORD_TTL_DAYS": "30"}.items():
+        for key, value in {
+            "TABLE_NAME": TABLE,
+            "ETAG_INDEX_NAME": "by-etag",
+            "TOPIC_ARN": topic,
+            "DLQ_URL": dlq_url,
+            "RECORD_TTL_DAYS": "30",
+        }.items():
             monkeypatch.setenv(key, value)
         ep.processor.cache_clear()
         yield Env(s3, dynamodb, sqs, dlq_url, published_url)
@@ -58,8 +78,12 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
 
 
 def s3_event(*keys: str) -> dict[str, Any]:
-    return {"Records": [{"eventSource": "aws:s3", "s3": {"bucket": {"name": BUCKET},
-                                                         "object": {"key": k, "size": 5, "eTag": "x"}}} for k in keys]}
+    return {
+        "Records": [
+            {"eventSource": "aws:s3", "s3": {"bucket": {"name": BUCKET}, "object": {"key": k, "size": 5, "eTag": "x"}}}
+            for k in keys
+        ]
+    }
 
 
 def sqs_event(*bodies: str) -> dict[str, Any]:
@@ -72,13 +96,16 @@ def items(env: Env) -> dict[str, dict[str, Any]]:
 
 
 def messages(env: Env, url: str) -> list[dict[str, Any]]:
-    return env.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
-                                   MessageAttributeNames=["All"]).get("Messages", [])
+    return env.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get(
+        "Messages", []
+    )
 
 
 def throttled(operation: str) -> ClientError:
-    return ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"},
-                        "ResponseMetadata": {"HTTPStatusCode": 400}}, operation)
+    return ClientError(
+        {"Error": {"Code": "ThrottlingException", "Message": "slow down"}, "ResponseMetadata": {"HTTPStatusCode": 400}},
+        operation,
+    )
 
 
 def test_s3_event_writes_metadata_and_publishes(env: Env) -> None:
@@ -86,9 +113,14 @@ def test_s3_event_writes_metadata_and_publishes(env: Env) -> None:
     with mock.patch.object(ep.time, "time", return_value=1_700_000_000):
         assert ep.handler(s3_event("in/a+b.csv")) == {"processed": 1}
     item = items(env)[f"{BUCKET}/in/a b.csv"]
-    assert item == {"object_id": f"{BUCKET}/in/a b.csv", "etag": "5d41402abc4b2a76b9719d911017c592",
-                    "processed_at": "2023-11-14T22:13:20Z", "size": "5", "content_type": "text/csv",
-                    "expires_at": str(1_700_000_000 + 30 * 86400)}
+    assert item == {
+        "object_id": f"{BUCKET}/in/a b.csv",
+        "etag": "5d41402abc4b2a76b9719d911017c592",
+        "processed_at": "2023-11-14T22:13:20Z",
+        "size": "5",
+        "content_type": "text/csv",
+        "expires_at": str(1_700_000_000 + 30 * 86400),
+    }
     (note,) = messages(env, env.published_url)
     envelope = json.loads(note["Body"])
     assert json.loads(envelope["Message"]) == item
@@ -155,10 +187,19 @@ def test_throttling_in_a_direct_event_raises_for_lambda_to_retry(env: Env) -> No
             ep.handler(s3_event("k"))
 
 
-@pytest.mark.parametrize(("code", "status", "retryable"), [
-    ("ThrottlingException", 400, True), ("ProvisionedThroughputExceededException", 400, True),
-    ("SlowDown", 503, True), ("SomethingNew", 500, True), ("AccessDenied", 403, False),
-    ("ValidationException", 400, False), ("ResourceNotFoundException", 400, False), ("NoSuchKey", 404, False)])
+@pytest.mark.parametrize(
+    ("code", "status", "retryable"),
+    [
+        ("ThrottlingException", 400, True),
+        ("ProvisionedThroughputExceededException", 400, True),
+        ("SlowDown", 503, True),
+        ("SomethingNew", 500, True),
+        ("AccessDenied", 403, False),
+        ("ValidationException", 400, False),
+        ("ResourceNotFoundException", 400, False),
+        ("NoSuchKey", 404, False),
+    ],
+)
 def test_retryable_codes(code: str, status: int, retryable: bool) -> None:
     error = ClientError({"Error": {"Code": code}, "ResponseMetadata": {"HTTPStatusCode": status}}, "Op")
     assert ep.is_retryable(error) is retryable

@@ -4,6 +4,7 @@ session, and ONE Checkov run (through policies.scan.run_checkov, i.e. with the p
 Each subject resource gets an explicit logical id (`override_logical_id`), so a finding's address is readable:
 `aws_rds_cluster.rds_bad_version`. SUBJECTS (in test_checks.py) says which CKV_APP checks each one must fail.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,9 @@ class Fixtures:
 
     def app_failures(self, stack: str, address: str) -> set[str]:
         """The project's checks (CKV_APP_*) that failed on one resource."""
-        return {cid for cid, res in self.verdicts(stack, address).items()
-                if cid.startswith("CKV_APP_") and res == "FAILED"}
+        return {
+            cid for cid, res in self.verdicts(stack, address).items() if cid.startswith("CKV_APP_") and res == "FAILED"
+        }
 
 
 def _build(outdir: Path) -> None:
@@ -108,9 +110,14 @@ def _build(outdir: Path) -> None:
     variable = TerraformVariable(dev, "db_password", type="string", sensitive=True)
 
     def cluster(id_: str, **kwargs: Any) -> RdsCluster:
-        args: dict[str, Any] = {"cluster_identifier": n.name(id_.replace("_", "-")), "engine": "aurora-postgresql",
-                "engine_version": "16.9", "master_username": "dbadmin", "manage_master_user_password": True,
-                "skip_final_snapshot": True} | kwargs
+        args: dict[str, Any] = {
+            "cluster_identifier": n.name(id_.replace("_", "-")),
+            "engine": "aurora-postgresql",
+            "engine_version": "16.9",
+            "master_username": "dbadmin",
+            "manage_master_user_password": True,
+            "skip_final_snapshot": True,
+        } | kwargs
         return subject(RdsCluster(dev, id_, **{k: v for k, v in args.items() if v is not None}), id_)
 
     cluster("rds_ok")
@@ -118,18 +125,45 @@ def _build(outdir: Path) -> None:
     cluster("rds_reserved_user", master_username="admin")
     cluster("rds_secret_ref", manage_master_user_password=None, master_password=secret.secret_string)
     cluster("rds_var_password", manage_master_user_password=None, master_password=variable.string_value)
-    global_ok = subject(RdsGlobalCluster(dev, "global_ok", global_cluster_identifier=n.name("global"),
-                                         engine="aurora-postgresql", engine_version="16.9"), "global_ok")
-    subject(RdsGlobalCluster(dev, "global_bad_version", global_cluster_identifier=n.name("global-old"),
-                             engine="aurora-postgresql", engine_version="15.3"), "global_bad_version")
-    cluster("rds_secondary", global_cluster_identifier=global_ok.id, engine_version=None, master_username=None,
-            manage_master_user_password=None)
+    global_ok = subject(
+        RdsGlobalCluster(
+            dev,
+            "global_ok",
+            global_cluster_identifier=n.name("global"),
+            engine="aurora-postgresql",
+            engine_version="16.9",
+        ),
+        "global_ok",
+    )
+    subject(
+        RdsGlobalCluster(
+            dev,
+            "global_bad_version",
+            global_cluster_identifier=n.name("global-old"),
+            engine="aurora-postgresql",
+            engine_version="15.3",
+        ),
+        "global_bad_version",
+    )
+    cluster(
+        "rds_secondary",
+        global_cluster_identifier=global_ok.id,
+        engine_version=None,
+        master_username=None,
+        manage_master_user_password=None,
+    )
 
     def instance(id_: str, **kwargs: Any) -> DbInstance:
         args: dict[str, Any] = {
-                "identifier": n.name(id_.replace("_", "-")), "engine": "postgres", "engine_version": "16.9",
-                "instance_class": "db.t4g.micro", "allocated_storage": 20, "username": "dbadmin",
-                "manage_master_user_password": True, "skip_final_snapshot": True} | kwargs
+            "identifier": n.name(id_.replace("_", "-")),
+            "engine": "postgres",
+            "engine_version": "16.9",
+            "instance_class": "db.t4g.micro",
+            "allocated_storage": 20,
+            "username": "dbadmin",
+            "manage_master_user_password": True,
+            "skip_final_snapshot": True,
+        } | kwargs
         return subject(DbInstance(dev, id_, **{k: v for k, v in args.items() if v is not None}), id_)
 
     db_ok = instance("db_ok")
@@ -137,54 +171,104 @@ def _build(outdir: Path) -> None:
     # A password generated in Python at synth time is a literal in the JSON (seed 000's `random.choices`).
     instance("db_literal_password", manage_master_user_password=None, password=secrets.token_urlsafe(16))
     instance("db_reserved_user", engine="mysql", engine_version="8.0.42", username="root")
-    instance("db_replica", engine=None, engine_version=None, username=None, manage_master_user_password=None,
-             allocated_storage=None, replicate_source_db=db_ok.identifier)
+    instance(
+        "db_replica",
+        engine=None,
+        engine_version=None,
+        username=None,
+        manage_master_user_password=None,
+        allocated_storage=None,
+        replicate_source_db=db_ok.identifier,
+    )
 
     def redis(id_: str, **kwargs: Any) -> ElasticacheReplicationGroup:
         args: dict[str, Any] = {
-                "replication_group_id": n.name(id_.replace("_", "-"), max_length=40), "description": "fixture",
-                "engine": "redis", "engine_version": "7.1", "node_type": "cache.t4g.micro",
-                "transit_encryption_enabled": True, "auth_token": secret.secret_string} | kwargs
+            "replication_group_id": n.name(id_.replace("_", "-"), max_length=40),
+            "description": "fixture",
+            "engine": "redis",
+            "engine_version": "7.1",
+            "node_type": "cache.t4g.micro",
+            "transit_encryption_enabled": True,
+            "auth_token": secret.secret_string,
+        } | kwargs
         return subject(ElasticacheReplicationGroup(dev, id_, **args), id_)
 
     redis("redis_ok")
     redis("redis_bad_version", engine_version="5.0.6")
     redis("redis_literal_token", auth_token="literal-auth-token-0123456789")
-    subject(MqBroker(dev, "mq_literal", broker_name=n.name("mq"), engine_type="RabbitMQ", engine_version="3.13",
-                     host_instance_type="mq.t3.micro",
-                     user=[MqBrokerUser(username="app", password="literal-password-1")]), "mq_literal")
+    subject(
+        MqBroker(
+            dev,
+            "mq_literal",
+            broker_name=n.name("mq"),
+            engine_type="RabbitMQ",
+            engine_version="3.13",
+            host_instance_type="mq.t3.micro",
+            user=[MqBrokerUser(username="app", password="literal-password-1")],
+        ),
+        "mq_literal",
+    )
 
     # Tokens changed in Python before synth stay token text in the JSON.
     queue_for_tokens = SqsQueue(dev, "TokenSource", name=n.name("source-dlq"))
-    subject(SsmParameter(dev, "ssm_mangled_token", name=n.name("param"), type="String",
-                         value=queue_for_tokens.arn.upper()), "ssm_mangled_token")
-    subject(KmsKey(dev, "key_mangled_tag", description="fixture", enable_key_rotation=True,
-                   tags={"Source": queue_for_tokens.arn[2:]}), "key_mangled_tag")
-    subject(SsmParameter(dev, "ssm_ok", name=n.name("param-ok"), type="String", value=queue_for_tokens.arn),
-            "ssm_ok")
+    subject(
+        SsmParameter(dev, "ssm_mangled_token", name=n.name("param"), type="String", value=queue_for_tokens.arn.upper()),
+        "ssm_mangled_token",
+    )
+    subject(
+        KmsKey(
+            dev,
+            "key_mangled_tag",
+            description="fixture",
+            enable_key_rotation=True,
+            tags={"Source": queue_for_tokens.arn[2:]},
+        ),
+        "key_mangled_tag",
+    )
+    subject(SsmParameter(dev, "ssm_ok", name=n.name("param-ok"), type="String", value=queue_for_tokens.arn), "ssm_ok")
 
     api = ApiGatewayRestApi(dev, "Api", name=n.name("api"))
-    method = ApiGatewayMethod(dev, "Method", rest_api_id=api.id, resource_id=api.root_resource_id,
-                              http_method="GET", authorization="NONE")
-    integration = ApiGatewayIntegration(dev, "Integration", rest_api_id=api.id, resource_id=api.root_resource_id,
-                                        http_method=method.http_method, type="MOCK")
-    response = ApiGatewayMethodResponse(dev, "MethodResponse", rest_api_id=api.id, resource_id=api.root_resource_id,
-                                        http_method=method.http_method, status_code="200")
+    method = ApiGatewayMethod(
+        dev, "Method", rest_api_id=api.id, resource_id=api.root_resource_id, http_method="GET", authorization="NONE"
+    )
+    integration = ApiGatewayIntegration(
+        dev,
+        "Integration",
+        rest_api_id=api.id,
+        resource_id=api.root_resource_id,
+        http_method=method.http_method,
+        type="MOCK",
+    )
+    response = ApiGatewayMethodResponse(
+        dev,
+        "MethodResponse",
+        rest_api_id=api.id,
+        resource_id=api.root_resource_id,
+        http_method=method.http_method,
+        status_code="200",
+    )
     common: dict[str, Any] = {
-        "rest_api_id": api.id, "resource_id": api.root_resource_id, "http_method": method.http_method,
-              "status_code": response.status_code}
+        "rest_api_id": api.id,
+        "resource_id": api.root_resource_id,
+        "http_method": method.http_method,
+        "status_code": response.status_code,
+    }
     subject(ApiGatewayIntegrationResponse(dev, "ir_ok", depends_on=[integration], **common), "ir_ok")
     subject(ApiGatewayIntegrationResponse(dev, "ir_missing", **common), "ir_missing")
-    subject(ApiGatewayIntegrationResponse(dev, "ir_wrong_dependency", depends_on=[method], **common),
-            "ir_wrong_dependency")
+    subject(
+        ApiGatewayIntegrationResponse(dev, "ir_wrong_dependency", depends_on=[method], **common), "ir_wrong_dependency"
+    )
 
     missing = subject(SqsQueue(dev, "q_missing_tags", name=n.name("untagged-dlq")), "q_missing_tags")
     missing.add_override("tags.Owner", "")  # overrides apply after the RequiredTags aspect
     missing.add_override("tags.ManagedBy", "")
 
     def log_group(id_: str, **kwargs: Any) -> None:
-        args: dict[str, Any] = {"name": f"/aws/lambda/{n.name(id_.replace('_', '-'))}", "retention_in_days": 30,
-                "kms_key_id": key.arn} | kwargs
+        args: dict[str, Any] = {
+            "name": f"/aws/lambda/{n.name(id_.replace('_', '-'))}",
+            "retention_in_days": 30,
+            "kms_key_id": key.arn,
+        } | kwargs
         subject(CloudwatchLogGroup(dev, id_, **{k: v for k, v in args.items() if v is not None}), id_)
 
     log_group("lg_ok")
@@ -193,36 +277,75 @@ def _build(outdir: Path) -> None:
     log_group("lg_forever", retention_in_days=None)
 
     dlq = subject(SqsQueue(dev, "q_dlq", name=n.name("orders-dlq")), "q_dlq")
-    subject(SqsQueue(dev, "q_ok", name=n.name("orders"),
-                     redrive_policy=json.dumps({"deadLetterTargetArn": dlq.arn, "maxReceiveCount": 5})), "q_ok")
+    subject(
+        SqsQueue(
+            dev,
+            "q_ok",
+            name=n.name("orders"),
+            redrive_policy=json.dumps({"deadLetterTargetArn": dlq.arn, "maxReceiveCount": 5}),
+        ),
+        "q_ok",
+    )
     subject(SqsQueue(dev, "q_no_dlq", name=n.name("jobs")), "q_no_dlq")
-    suppress(subject(SqsQueue(dev, "q_suppressed", name=n.name("replay")), "q_suppressed"), "CKV_APP_009",
-             "fixture: the consumer parks failed messages in its own table")
+    suppress(
+        subject(SqsQueue(dev, "q_suppressed", name=n.name("replay")), "q_suppressed"),
+        "CKV_APP_009",
+        "fixture: the consumer parks failed messages in its own table",
+    )
     subject(SqsQueue(dev, "q_fifo_dlq", name=n.name("jobs-dlq") + ".fifo", fifo_queue=True), "q_fifo_dlq")
 
     subject(S3Bucket(dev, "bucket_ok", bucket=n.bucket("assets")), "bucket_ok")
     subject(S3Bucket(dev, "bucket_no_env", bucket=f"{WORKLOAD}-assets-111111111111"), "bucket_no_env")
     subject(SqsQueue(dev, "q_devices", name=f"{WORKLOAD}-devices-dlq"), "q_devices")
 
-    role = IamRole(dev, "FunctionRole", name=n.name("fn-role"), assume_role_policy=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}))
+    role = IamRole(
+        dev,
+        "FunctionRole",
+        name=n.name("fn-role"),
+        assume_role_policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+                ],
+            }
+        ),
+    )
 
     def function(id_: str, **kwargs: Any) -> None:
         args: dict[str, Any] = {
-                "function_name": n.name(id_.replace("_", "-")), "role": role.arn, "runtime": "python3.12",
-                "handler": "index.handler", "filename": "fn.zip"} | kwargs
+            "function_name": n.name(id_.replace("_", "-")),
+            "role": role.arn,
+            "runtime": "python3.12",
+            "handler": "index.handler",
+            "filename": "fn.zip",
+        } | kwargs
         subject(LambdaFunction(dev, id_, **{k: v for k, v in args.items() if v is not None}), id_)
 
     function("fn_ok")
     function("fn_old_runtime", runtime="python3.8")
-    function("fn_image", runtime=None, handler=None, filename=None, package_type="Image",
-             image_uri="111111111111.dkr.ecr.us-east-1.amazonaws.com/polfix:1.0.0")
+    function(
+        "fn_image",
+        runtime=None,
+        handler=None,
+        filename=None,
+        package_type="Image",
+        image_uri="111111111111.dkr.ecr.us-east-1.amazonaws.com/polfix:1.0.0",
+    )
 
     def table(stack: WorkloadStack, id_: str, **kwargs: Any) -> None:
-        subject(DynamodbTable(stack, id_, name=stack.names.name(id_.replace("_", "-")), hash_key="pk",
-                              billing_mode="PAY_PER_REQUEST", attribute=[DynamodbTableAttribute(name="pk", type="S")],
-                              **kwargs), id_)
+        subject(
+            DynamodbTable(
+                stack,
+                id_,
+                name=stack.names.name(id_.replace("_", "-")),
+                hash_key="pk",
+                billing_mode="PAY_PER_REQUEST",
+                attribute=[DynamodbTableAttribute(name="pk", type="S")],
+                **kwargs,
+            ),
+            id_,
+        )
 
     table(dev, "table_dev_unprotected")
 
@@ -230,36 +353,83 @@ def _build(outdir: Path) -> None:
     prod = PolicyFixtureStack(app, env=records["prod"], catalog=catalog)
     p = prod.names
     for id_, protected in (("prod_rds_unprotected", None), ("prod_rds_protected", True)):
-        subject(RdsCluster(prod, id_, cluster_identifier=p.name(id_.replace("_", "-")), engine="aurora-postgresql",
-                           engine_version="16.9", master_username="dbadmin", manage_master_user_password=True,
-                           deletion_protection=protected), id_)
-    subject(DbInstance(prod, "prod_db_unprotected", identifier=p.name("db"), engine="postgres",
-                       engine_version="16.9", instance_class="db.t4g.micro", allocated_storage=20,
-                       username="dbadmin", manage_master_user_password=True, deletion_protection=False),
-            "prod_db_unprotected")
+        subject(
+            RdsCluster(
+                prod,
+                id_,
+                cluster_identifier=p.name(id_.replace("_", "-")),
+                engine="aurora-postgresql",
+                engine_version="16.9",
+                master_username="dbadmin",
+                manage_master_user_password=True,
+                deletion_protection=protected,
+            ),
+            id_,
+        )
+    subject(
+        DbInstance(
+            prod,
+            "prod_db_unprotected",
+            identifier=p.name("db"),
+            engine="postgres",
+            engine_version="16.9",
+            instance_class="db.t4g.micro",
+            allocated_storage=20,
+            username="dbadmin",
+            manage_master_user_password=True,
+            deletion_protection=False,
+        ),
+        "prod_db_unprotected",
+    )
     table(prod, "prod_table_unprotected")
     table(prod, "prod_table_protected", deletion_protection_enabled=True)
     for id_, protected in (("prod_lb_unprotected", False), ("prod_lb_protected", True)):
-        subject(Lb(prod, id_, name=p.name(id_.replace("_", "-")[5:], max_length=32), load_balancer_type="application",
-                   subnets=["subnet-0aaa", "subnet-0bbb"], enable_deletion_protection=protected), id_)
+        subject(
+            Lb(
+                prod,
+                id_,
+                name=p.name(id_.replace("_", "-")[5:], max_length=32),
+                load_balancer_type="application",
+                subnets=["subnet-0aaa", "subnet-0bbb"],
+                enable_deletion_protection=protected,
+            ),
+            id_,
+        )
 
     # ------------------------------------------------------------------ CKV_APP_013 HTTP listeners (prod: HTTPS only)
-    answer = LbListenerDefaultAction(type="fixed-response", fixed_response=LbListenerDefaultActionFixedResponse(
-        content_type="text/plain", status_code="404"))
-    to_https = LbListenerDefaultAction(type="redirect", redirect=LbListenerDefaultActionRedirect(
-        protocol="HTTPS", port="443", status_code="HTTP_301"))
-    to_http = LbListenerDefaultAction(type="redirect", redirect=LbListenerDefaultActionRedirect(
-        protocol="HTTP", port="8080", status_code="HTTP_301"))
+    answer = LbListenerDefaultAction(
+        type="fixed-response",
+        fixed_response=LbListenerDefaultActionFixedResponse(content_type="text/plain", status_code="404"),
+    )
+    to_https = LbListenerDefaultAction(
+        type="redirect", redirect=LbListenerDefaultActionRedirect(protocol="HTTPS", port="443", status_code="HTTP_301")
+    )
+    to_http = LbListenerDefaultAction(
+        type="redirect", redirect=LbListenerDefaultActionRedirect(protocol="HTTP", port="8080", status_code="HTTP_301")
+    )
     for stack, id_, actions, protocol in (
-            (prod, "prod_http_serves", [answer], "HTTP"), (prod, "prod_http_redirects", [to_https], "HTTP"),
-            (prod, "prod_http_redirects_to_http", [to_http], "HTTP"), (prod, "prod_https", [answer], "HTTPS"),
-            (dev, "dev_http_serves", [answer], "HTTP")):
-        subject(LbListener(stack, id_, load_balancer_arn="arn:aws:elasticloadbalancing:us-east-1:333333333333:"
-                           "loadbalancer/app/x/0123456789abcdef", port=443 if protocol == "HTTPS" else 80,
-                           protocol=protocol, default_action=actions,
-                           certificate_arn="arn:aws:acm:us-east-1:333333333333:certificate/0f1e2d3c-4b5a-6978-8a9b-"
-                           "0c1d2e3f4a5b" if protocol == "HTTPS" else None,
-                           ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06" if protocol == "HTTPS" else None), id_)
+        (prod, "prod_http_serves", [answer], "HTTP"),
+        (prod, "prod_http_redirects", [to_https], "HTTP"),
+        (prod, "prod_http_redirects_to_http", [to_http], "HTTP"),
+        (prod, "prod_https", [answer], "HTTPS"),
+        (dev, "dev_http_serves", [answer], "HTTP"),
+    ):
+        subject(
+            LbListener(
+                stack,
+                id_,
+                load_balancer_arn="arn:aws:elasticloadbalancing:us-east-1:333333333333:"
+                "loadbalancer/app/x/0123456789abcdef",
+                port=443 if protocol == "HTTPS" else 80,
+                protocol=protocol,
+                default_action=actions,
+                certificate_arn="arn:aws:acm:us-east-1:333333333333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+                if protocol == "HTTPS"
+                else None,
+                ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06" if protocol == "HTTPS" else None,
+            ),
+            id_,
+        )
 
     # ------------------------------------------------------------------ an ephemeral copy: env id `dev-pr7`
     eph = PolicyFixtureStack(app, env=records["dev"], catalog=catalog, suffix=EPHEMERAL)
@@ -270,8 +440,7 @@ def _build(outdir: Path) -> None:
     plain = TerraformStack(app, "plain-dev")
     AwsProvider(plain, "Aws", region="us-east-1")
     subject(SqsQueue(plain, "plain_queue", name="plain-jobs-dlq-dev"), "plain_queue")
-    subject(KmsAlias(plain, "plain_alias_no_env", name="alias/plain-key", target_key_id="key-id"),
-            "plain_alias_no_env")
+    subject(KmsAlias(plain, "plain_alias_no_env", name="alias/plain-key", target_key_id="key-id"), "plain_alias_no_env")
     subject(KmsAlias(plain, "plain_alias_ok", name="alias/plain-key-dev", target_key_id="key-id"), "plain_alias_ok")
 
     # ------------------------------------------------------------------ backend variants (backend_check.py)
@@ -282,8 +451,14 @@ def _build(outdir: Path) -> None:
     S3Backend(noencrypt, bucket="tfstate-dev", key="noencrypt/terraform.tfstate", region="us-east-1")
     noencrypt.add_override("terraform.backend.s3.use_lockfile", True)
     dynamo = TerraformStack(app, "dynamolock-dev")
-    S3Backend(dynamo, bucket="tfstate-dev", key="dynamo/terraform.tfstate", region="us-east-1", encrypt=True,
-              dynamodb_table="tfstate-locks")
+    S3Backend(
+        dynamo,
+        bucket="tfstate-dev",
+        key="dynamo/terraform.tfstate",
+        region="us-east-1",
+        encrypt=True,
+        dynamodb_table="tfstate-locks",
+    )
     TerraformStack(app, "bootstrap-dev")  # local backend, but exempt
 
     app.synth()

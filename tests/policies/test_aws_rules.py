@@ -6,6 +6,7 @@ Fixtures are Terraform JSON written here in exactly the shape cdktf synthesizes 
 as JSON strings, `${type.name.attr}` references, aliased providers), two stacks: `awsr-good` holds only compliant
 resources, `awsr-bad` one non-compliant resource per rule.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,31 +29,54 @@ def policy(*statements: dict[str, Any]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
-def key(*services: str, actions: tuple[str, ...] = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
-                                                     "kms:GenerateDataKey*", "kms:DescribeKey")) -> dict[str, Any]:
-    statements = [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*",
-                   "Resource": "*"}]
+def key(
+    *services: str,
+    actions: tuple[str, ...] = (
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+        "kms:DescribeKey",
+    ),
+) -> dict[str, Any]:
+    statements = [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*", "Resource": "*"}
+    ]
     if services:
-        statements.append({"Effect": "Allow", "Principal": {"Service": list(services)}, "Action": list(actions),
-                           "Resource": "*"})
+        statements.append(
+            {"Effect": "Allow", "Principal": {"Service": list(services)}, "Action": list(actions), "Resource": "*"}
+        )
     return {"enable_key_rotation": True, "policy": policy(*statements)}
 
 
 def role_policy(condition: dict[str, Any]) -> dict[str, Any]:
-    return {"role": "r", "name": "p", "policy": policy({"Effect": "Allow", "Action": "kms:Decrypt",
-                                                         "Resource": "*", "Condition": condition})}
+    return {
+        "role": "r",
+        "name": "p",
+        "policy": policy({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", "Condition": condition}),
+    }
 
 
 def cluster(**extra: Any) -> dict[str, Any]:
-    return {"cluster_identifier": "c", "engine": "aurora-postgresql", "engine_version": "16.9",
-            "master_username": "dbadmin", "storage_encrypted": True} | extra
+    return {
+        "cluster_identifier": "c",
+        "engine": "aurora-postgresql",
+        "engine_version": "16.9",
+        "master_username": "dbadmin",
+        "storage_encrypted": True,
+    } | extra
 
 
 def stage(**extra: Any) -> dict[str, Any]:
-    return {"rest_api_id": "${aws_api_gateway_rest_api.Api.id}", "stage_name": "live",
-            "deployment_id": "${aws_api_gateway_deployment.Dep.id}",
-            "access_log_settings": {"destination_arn": "${aws_cloudwatch_log_group.Access.arn}",
-                                    "format": "{\"requestId\":\"$context.requestId\"}"}} | extra
+    return {
+        "rest_api_id": "${aws_api_gateway_rest_api.Api.id}",
+        "stage_name": "live",
+        "deployment_id": "${aws_api_gateway_deployment.Dep.id}",
+        "access_log_settings": {
+            "destination_arn": "${aws_cloudwatch_log_group.Access.arn}",
+            "format": '{"requestId":"$context.requestId"}',
+        },
+    } | extra
 
 
 def account(provider: str | None = None) -> dict[str, Any]:
@@ -61,15 +85,27 @@ def account(provider: str | None = None) -> dict[str, Any]:
 
 
 def alarm(namespace: str, topic: str, provider: str | None = None) -> dict[str, Any]:
-    body = {"alarm_name": "a", "namespace": namespace, "metric_name": "HealthCheckStatus", "statistic": "Minimum",
-            "period": 60, "evaluation_periods": 1, "threshold": 1, "comparison_operator": "LessThanThreshold",
-            "alarm_actions": [f"${{aws_sns_topic.{topic}.arn}}"]}
+    body = {
+        "alarm_name": "a",
+        "namespace": namespace,
+        "metric_name": "HealthCheckStatus",
+        "statistic": "Minimum",
+        "period": 60,
+        "evaluation_periods": 1,
+        "threshold": 1,
+        "comparison_operator": "LessThanThreshold",
+        "alarm_actions": [f"${{aws_sns_topic.{topic}.arn}}"],
+    }
     return body | ({"provider": provider} if provider else {})
 
 
 def lb(bucket: str) -> dict[str, Any]:
-    return {"name": "lb", "load_balancer_type": "application", "subnets": ["subnet-1", "subnet-2"],
-            "access_logs": {"bucket": f"${{aws_s3_bucket.{bucket}.bucket}}", "enabled": True, "prefix": "alb"}}
+    return {
+        "name": "lb",
+        "load_balancer_type": "application",
+        "subnets": ["subnet-1", "subnet-2"],
+        "access_logs": {"bucket": f"${{aws_s3_bucket.{bucket}.bucket}}", "enabled": True, "prefix": "alb"},
+    }
 
 
 def sse(bucket: str, algorithm: str) -> dict[str, Any]:
@@ -80,37 +116,63 @@ def sse(bucket: str, algorithm: str) -> dict[str, Any]:
 
 
 def notification(queue: str) -> dict[str, Any]:
-    return {"bucket": "${aws_s3_bucket.Data.id}",
-            "queue": [{"queue_arn": f"${{aws_sqs_queue.{queue}.arn}}", "events": ["s3:ObjectCreated:*"]}]}
+    return {
+        "bucket": "${aws_s3_bucket.Data.id}",
+        "queue": [{"queue_arn": f"${{aws_sqs_queue.{queue}.arn}}", "events": ["s3:ObjectCreated:*"]}],
+    }
 
 
 GOOD: dict[str, dict[str, Any]] = {
     "aws_rds_cluster": {
-        "global_primary": cluster(global_cluster_identifier="${aws_rds_global_cluster.G.id}", master_password_wo=(
-            "${ephemeral.aws_secretsmanager_random_password.p.random_password}"),
-                                  master_password_wo_version=1),
-        "regional_managed": cluster(manage_master_user_password=True)},
+        "global_primary": cluster(
+            global_cluster_identifier="${aws_rds_global_cluster.G.id}",
+            master_password_wo=("${ephemeral.aws_secretsmanager_random_password.p.random_password}"),
+            master_password_wo_version=1,
+        ),
+        "regional_managed": cluster(manage_master_user_password=True),
+    },
     "aws_iam_role_policy": {
         "like_wildcard": role_policy({"StringLike": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}),
         "equals_exact": role_policy({"StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}}),
         "arn_equals_wildcard": role_policy({"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::bucket-*"}}),
-        "equals_reference": role_policy({"StringEquals": {"aws:SourceArn": "${aws_s3_bucket.Data.arn}"}})},
-    "aws_iam_role": {"ApiLogs": {"name": "api-logs", "assume_role_policy": policy({
-        "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "apigateway.amazonaws.com"}})}},
+        "equals_reference": role_policy({"StringEquals": {"aws:SourceArn": "${aws_s3_bucket.Data.arn}"}}),
+    },
+    "aws_iam_role": {
+        "ApiLogs": {
+            "name": "api-logs",
+            "assume_role_policy": policy(
+                {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "apigateway.amazonaws.com"}}
+            ),
+        }
+    },
     "aws_api_gateway_account": {"Account": account(), "DrAccount": account("aws.dr")},
     "aws_api_gateway_stage": {
         "stage_ok": stage(depends_on=["aws_api_gateway_account.Account"]),
         "dr_stage_ok": stage(provider="aws.dr", depends_on=["aws_api_gateway_account.DrAccount"]),
         "stage_no_logging": {"rest_api_id": "r", "stage_name": "quiet", "deployment_id": "d"},
-        "ephemeral_stage": {"rest_api_id": "r", "stage_name": "s", "deployment_id": "d",
-                            "access_log_settings": {"destination_arn": "x", "format": "$context.requestId"},
-                            "tags": {"Ephemeral": "pr7"}}},
-    "aws_kms_key": {"LogsKey": key("logs.us-east-1.amazonaws.com"), "DrLogsKey": key("logs.us-west-2.amazonaws.com"),
-                    "AlarmKey": key("cloudwatch.amazonaws.com"), "QueueKey": key("s3.amazonaws.com")},
+        "ephemeral_stage": {
+            "rest_api_id": "r",
+            "stage_name": "s",
+            "deployment_id": "d",
+            "access_log_settings": {"destination_arn": "x", "format": "$context.requestId"},
+            "tags": {"Ephemeral": "pr7"},
+        },
+    },
+    "aws_kms_key": {
+        "LogsKey": key("logs.us-east-1.amazonaws.com"),
+        "DrLogsKey": key("logs.us-west-2.amazonaws.com"),
+        "AlarmKey": key("cloudwatch.amazonaws.com"),
+        "QueueKey": key("s3.amazonaws.com"),
+    },
     "aws_cloudwatch_log_group": {
         "lg_ok": {"name": "/lg", "retention_in_days": 30, "kms_key_id": "${aws_kms_key.LogsKey.arn}"},
-        "dr_lg_ok": {"name": "/lg", "retention_in_days": 30, "kms_key_id": "${aws_kms_key.DrLogsKey.arn}",
-                     "provider": "aws.dr"}},
+        "dr_lg_ok": {
+            "name": "/lg",
+            "retention_in_days": 30,
+            "kms_key_id": "${aws_kms_key.DrLogsKey.arn}",
+            "provider": "aws.dr",
+        },
+    },
     "aws_sns_topic": {"Alarms": {"name": "alarms", "kms_master_key_id": "${aws_kms_key.AlarmKey.arn}"}},
     "aws_cloudwatch_metric_alarm": {"r53_ok": alarm("AWS/Route53", "Alarms")},
     "aws_s3_bucket": {"Logs": {"bucket": "logs"}, "Data": {"bucket": "data"}},
@@ -121,30 +183,52 @@ GOOD: dict[str, dict[str, Any]] = {
 }
 
 BAD: dict[str, dict[str, Any]] = {
-    "aws_rds_cluster": {"global_managed": cluster(global_cluster_identifier="${aws_rds_global_cluster.G.id}",
-                                                  manage_master_user_password=True)},
+    "aws_rds_cluster": {
+        "global_managed": cluster(
+            global_cluster_identifier="${aws_rds_global_cluster.G.id}", manage_master_user_password=True
+        )
+    },
     "aws_iam_role_policy": {
         "equals_wildcard": role_policy({"StringEquals": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}),
-        "not_equals_if_exists": role_policy({"ForAnyValue:StringNotEqualsIfExists": {"aws:PrincipalTag/x": "a?"}})},
-    "aws_kms_key": {"LogsKey": key("logs.us-east-1.amazonaws.com"), "NoServiceKey": key(),
-                    "WrongRegionKey": key("logs.us-west-2.amazonaws.com"),
-                    "AlarmKey": key("cloudwatch.amazonaws.com", actions=("kms:Decrypt",)), "QueueKey": key()},
+        "not_equals_if_exists": role_policy({"ForAnyValue:StringNotEqualsIfExists": {"aws:PrincipalTag/x": "a?"}}),
+    },
+    "aws_kms_key": {
+        "LogsKey": key("logs.us-east-1.amazonaws.com"),
+        "NoServiceKey": key(),
+        "WrongRegionKey": key("logs.us-west-2.amazonaws.com"),
+        "AlarmKey": key("cloudwatch.amazonaws.com", actions=("kms:Decrypt",)),
+        "QueueKey": key(),
+    },
     "aws_api_gateway_account": {"Account": account()},
     "aws_api_gateway_stage": {
         "dr_stage_no_account": stage(provider="aws.dr"),
         "stage_no_depends_on": stage(),
-        "stage_method_logging": {"rest_api_id": "r", "stage_name": "m", "deployment_id": "d", "provider": "aws.dr"}},
-    "aws_api_gateway_method_settings": {"MethodSettings": {
-        "rest_api_id": "r", "stage_name": "${aws_api_gateway_stage.stage_method_logging.stage_name}",
-        "method_path": "*/*", "settings": {"logging_level": "ERROR", "metrics_enabled": True}}},
+        "stage_method_logging": {"rest_api_id": "r", "stage_name": "m", "deployment_id": "d", "provider": "aws.dr"},
+    },
+    "aws_api_gateway_method_settings": {
+        "MethodSettings": {
+            "rest_api_id": "r",
+            "stage_name": "${aws_api_gateway_stage.stage_method_logging.stage_name}",
+            "method_path": "*/*",
+            "settings": {"logging_level": "ERROR", "metrics_enabled": True},
+        }
+    },
     "aws_cloudwatch_log_group": {
         "lg_key_without_logs": {"name": "/a", "retention_in_days": 30, "kms_key_id": "${aws_kms_key.NoServiceKey.arn}"},
-        "lg_key_of_other_region": {"name": "/b", "retention_in_days": 30,
-                                   "kms_key_id": "${aws_kms_key.WrongRegionKey.arn}"}},
-    "aws_sns_topic": {"Alarms": {"name": "alarms", "kms_master_key_id": "${aws_kms_key.AlarmKey.arn}"},
-                      "Managed": {"name": "managed", "kms_master_key_id": "alias/aws/sns"}},
-    "aws_cloudwatch_metric_alarm": {"r53_in_dr": alarm("AWS/Route53", "Alarms", "aws.dr"),
-                                    "alarm_managed_key": alarm("AWS/Lambda", "Managed")},
+        "lg_key_of_other_region": {
+            "name": "/b",
+            "retention_in_days": 30,
+            "kms_key_id": "${aws_kms_key.WrongRegionKey.arn}",
+        },
+    },
+    "aws_sns_topic": {
+        "Alarms": {"name": "alarms", "kms_master_key_id": "${aws_kms_key.AlarmKey.arn}"},
+        "Managed": {"name": "managed", "kms_master_key_id": "alias/aws/sns"},
+    },
+    "aws_cloudwatch_metric_alarm": {
+        "r53_in_dr": alarm("AWS/Route53", "Alarms", "aws.dr"),
+        "alarm_managed_key": alarm("AWS/Lambda", "Managed"),
+    },
     "aws_s3_bucket": {"Logs": {"bucket": "logs"}, "Data": {"bucket": "data"}},
     "aws_s3_bucket_server_side_encryption_configuration": {"LogsSse": sse("Logs", "aws:kms")},
     "aws_lb": {"lb_kms_logs": lb("Logs")},
@@ -188,8 +272,12 @@ PASSES: dict[str, set[str]] = {
 def write_stack(folder: Path, name: str, resources: dict[str, dict[str, Any]]) -> Path:
     path = folder / name / "cdk.tf.json"
     path.parent.mkdir(parents=True)
-    body = {"//": {"metadata": {"stackName": name}}, "provider": {"aws": PROVIDERS},
-            "terraform": {"backend": BACKEND}, "resource": resources}
+    body = {
+        "//": {"metadata": {"stackName": name}},
+        "provider": {"aws": PROVIDERS},
+        "terraform": {"backend": BACKEND},
+        "resource": resources,
+    }
     path.write_text(json.dumps(body, indent=2), encoding="utf-8")
     return path
 
@@ -215,8 +303,9 @@ def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[tuple[s
 
 
 @pytest.mark.parametrize("address", sorted(FAILS))
-def test_non_compliant_fixture_fails_exactly_its_rules(verdicts: dict[str, dict[tuple[str, str], str]],
-                                                      address: str) -> None:
+def test_non_compliant_fixture_fails_exactly_its_rules(
+    verdicts: dict[str, dict[tuple[str, str], str]], address: str
+) -> None:
     failed = {cid for (res, cid), result in verdicts["awsr-bad"].items() if res == address and result == "FAILED"}
     assert failed == FAILS[address]
 
@@ -243,17 +332,25 @@ def test_details_say_how_to_fix(tmp_path: Path) -> None:
     details = {(c["resource"], c["check_id"]): c["details"] for c in stack_results(path)}
     assert details[("aws_cloudwatch_metric_alarm.r53_in_dr", "CKV_AWSR_004")] == [
         "the alarm is in us-west-2: Route 53 publishes its metrics only in us-east-1; create it through a us-east-1 "
-        "provider"]
+        "provider"
+    ]
     assert details[("aws_lb.lb_kms_logs", "CKV_AWSR_007")] == [
-        "aws_s3_bucket.Logs is encrypted with aws:kms: ELB access logs support only SSE-S3 (AES256)"]
+        "aws_s3_bucket.Logs is encrypted with aws:kms: ELB access logs support only SSE-S3 (AES256)"
+    ]
 
 
 def test_the_scan_wrapper_loads_the_aws_rules_pack(tmp_path: Path) -> None:
     """`make scan`'s evaluate(): the bad stack fails with every CKV_AWSR id (Checkov's and the stack rules), and a
     declared suppression applies to a stack rule like to any other check."""
     bad = dict(BAD)
-    bad["aws_lb"] = {"lb_kms_logs": lb("Logs") | {"//": {"suppressions": [
-        {"id": "CKV_AWSR_007", "reason": "fixture: a suppression of a stack rule is honoured"}]}}}
+    bad["aws_lb"] = {
+        "lb_kms_logs": lb("Logs")
+        | {
+            "//": {
+                "suppressions": [{"id": "CKV_AWSR_007", "reason": "fixture: a suppression of a stack rule is honoured"}]
+            }
+        }
+    }
     (result,) = scan.evaluate([write_stack(tmp_path, "awsr-bad", bad)])
     failed = {f["check_id"] for f in result.failed if f["check_id"].startswith("CKV_AWSR_")}
     assert failed == set(CHECKOV_RULES + STACK_RULES) - {"CKV_AWSR_007"}
@@ -265,6 +362,7 @@ def test_the_scan_wrapper_loads_the_aws_rules_pack(tmp_path: Path) -> None:
 def test_each_rule_file_holds_one_rule_citing_its_aws_page(path: Path) -> None:
     import ast  # pylint: disable=import-outside-toplevel
     import importlib  # pylint: disable=import-outside-toplevel
+
     rule_id = "CKV_AWSR_" + path.stem.split("_")[2]
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     assert doc.startswith(f"{rule_id}: ")

@@ -3,6 +3,7 @@
 For each subject resource: the exact set of CKV_APP checks it fails (empty for the compliant examples), and the
 checks it is the compliant example of, which must have been evaluated and PASSED (not skipped).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -105,29 +106,57 @@ def test_every_check_has_a_failing_and_a_passing_subject() -> None:
 
 def test_no_other_fixture_resource_fails_a_project_check(fixtures: Fixtures) -> None:
     """Supporting resources (keys, roles, methods, ...) are compliant, so every failure above is the subject's own."""
-    unexpected = {key: sorted(fixtures.app_failures(*key)) for key in fixtures.results
-                  if key not in SUBJECTS and fixtures.app_failures(*key)}
+    unexpected = {
+        key: sorted(fixtures.app_failures(*key))
+        for key in fixtures.results
+        if key not in SUBJECTS and fixtures.app_failures(*key)
+    }
     assert not unexpected
 
 
-@pytest.mark.parametrize(("stack", "address", "check_id", "text"), [
-    (DEV, "aws_rds_cluster.rds_bad_version", "CKV_APP_001",
-     "engine version '15.3' does not exist for aurora-postgresql; choose one of:"),
-    (DEV, "aws_db_instance.db_unpinned", "CKV_APP_001", "pins no engine_version"),
-    (DEV, "aws_rds_cluster.rds_reserved_user", "CKV_APP_002",
-     "master username 'admin' is reserved by aurora-postgresql; choose another"),
-    (DEV, "aws_mq_broker.mq_literal", "CKV_APP_003", "user/[0]/password is a literal value"),
-    (DEV, "aws_ssm_parameter.ssm_mangled_token", "CKV_APP_005", "holds unresolved token text '${TFTOKEN[TOKEN."),
-    (DEV, "aws_kms_key.key_mangled_tag", "CKV_APP_005", "tags[0].Source holds unresolved token text"),
-    (DEV, "aws_cloudwatch_log_group.lg_bad_retention", "CKV_APP_008", "retention_in_days is 45: choose one of"),
-    (DEV, "aws_sqs_queue.q_missing_tags", "CKV_APP_007", "missing tag(s) Owner, ManagedBy"),
-    (PROD, "aws_lb.prod_lb_unprotected", "CKV_APP_010", "enable_deletion_protection is not true in environment 'prod'"),
-    (EPH, "aws_sqs_queue.eph_base_name", "CKV_APP_011",
-     "name 'polfix-jobs-dlq-dev' does not contain the environment id 'dev-pr7'"),
-    (DEV, "aws_lambda_function.fn_old_runtime", "CKV_APP_012", "runtime 'python3.8' is not supported"),
-    (PROD, "aws_lb_listener.prod_http_serves", "CKV_APP_013",
-     "HTTP listener serves traffic in environment 'prod', whose record does not set allow_plain_http"),
-])
-def test_failure_details_say_what_is_wrong(fixtures: Fixtures, stack: str, address: str, check_id: str,
-                                           text: str) -> None:
+@pytest.mark.parametrize(
+    ("stack", "address", "check_id", "text"),
+    [
+        (
+            DEV,
+            "aws_rds_cluster.rds_bad_version",
+            "CKV_APP_001",
+            "engine version '15.3' does not exist for aurora-postgresql; choose one of:",
+        ),
+        (DEV, "aws_db_instance.db_unpinned", "CKV_APP_001", "pins no engine_version"),
+        (
+            DEV,
+            "aws_rds_cluster.rds_reserved_user",
+            "CKV_APP_002",
+            "master username 'admin' is reserved by aurora-postgresql; choose another",
+        ),
+        (DEV, "aws_mq_broker.mq_literal", "CKV_APP_003", "user/[0]/password is a literal value"),
+        (DEV, "aws_ssm_parameter.ssm_mangled_token", "CKV_APP_005", "holds unresolved token text '${TFTOKEN[TOKEN."),
+        (DEV, "aws_kms_key.key_mangled_tag", "CKV_APP_005", "tags[0].Source holds unresolved token text"),
+        (DEV, "aws_cloudwatch_log_group.lg_bad_retention", "CKV_APP_008", "retention_in_days is 45: choose one of"),
+        (DEV, "aws_sqs_queue.q_missing_tags", "CKV_APP_007", "missing tag(s) Owner, ManagedBy"),
+        (
+            PROD,
+            "aws_lb.prod_lb_unprotected",
+            "CKV_APP_010",
+            "enable_deletion_protection is not true in environment 'prod'",
+        ),
+        (
+            EPH,
+            "aws_sqs_queue.eph_base_name",
+            "CKV_APP_011",
+            "name 'polfix-jobs-dlq-dev' does not contain the environment id 'dev-pr7'",
+        ),
+        (DEV, "aws_lambda_function.fn_old_runtime", "CKV_APP_012", "runtime 'python3.8' is not supported"),
+        (
+            PROD,
+            "aws_lb_listener.prod_http_serves",
+            "CKV_APP_013",
+            "HTTP listener serves traffic in environment 'prod', whose record does not set allow_plain_http",
+        ),
+    ],
+)
+def test_failure_details_say_what_is_wrong(
+    fixtures: Fixtures, stack: str, address: str, check_id: str, text: str
+) -> None:
     assert any(text in detail for detail in fixtures.details[(stack, address, check_id)])

@@ -1,4 +1,5 @@
 """The pure helpers the checks share, on Checkov-shaped confs (values wrapped in lists)."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,22 +28,31 @@ def test_walk_skips_metadata_and_yields_keys() -> None:
     assert found == {"tags": "tags", "tags[0].K": "v"}
 
 
-@pytest.mark.parametrize(("conf", "expected"), [
-    ({"tags": [{"Environment": "dev"}]}, "dev"),
-    ({"tags": [{"Environment": "dev", "Ephemeral": "pr42"}]}, "dev-pr42"),
-    ({"//": {"metadata": {"path": "flask-api-prod/Alb/Alb"}}}, "prod"),
-    ({"//": {"metadata": {"path": "event-processing-dev-pr42/Queue"}}}, "dev-pr42"),
-    ({"//": {"metadata": {"path": "nothing/Queue"}}}, None),
-])
+@pytest.mark.parametrize(
+    ("conf", "expected"),
+    [
+        ({"tags": [{"Environment": "dev"}]}, "dev"),
+        ({"tags": [{"Environment": "dev", "Ephemeral": "pr42"}]}, "dev-pr42"),
+        ({"//": {"metadata": {"path": "flask-api-prod/Alb/Alb"}}}, "prod"),
+        ({"//": {"metadata": {"path": "event-processing-dev-pr42/Queue"}}}, "dev-pr42"),
+        ({"//": {"metadata": {"path": "nothing/Queue"}}}, None),
+    ],
+)
 def test_env_id(conf: dict, expected: str | None) -> None:
     assert env_id(conf) == expected
 
 
-@pytest.mark.parametrize(("name", "env", "expected"), [
-    ("orders-jobs-dev", "dev", True), ("orders-devices", "dev", False), ("/orders/dev/param", "dev", True),
-    ("orders-jobs-dev-pr42-0", "dev-pr42", True), ("orders-jobs-dev", "dev-pr42", False),
-    ("Orders-Role-DEV", "dev", True),
-])
+@pytest.mark.parametrize(
+    ("name", "env", "expected"),
+    [
+        ("orders-jobs-dev", "dev", True),
+        ("orders-devices", "dev", False),
+        ("/orders/dev/param", "dev", True),
+        ("orders-jobs-dev-pr42-0", "dev-pr42", True),
+        ("orders-jobs-dev", "dev-pr42", False),
+        ("Orders-Role-DEV", "dev", True),
+    ],
+)
 def test_contains_env_id(name: str, env: str, expected: bool) -> None:
     assert contains_env_id(name, env) is expected
 
@@ -53,7 +63,7 @@ def test_dead_letter_queue_convention() -> None:
     assert is_dead_letter_queue_name("orders-dlq")
     assert not is_dead_letter_queue_name("orders-dlqs-dev")
     assert names_dead_letter_target('{"deadLetterTargetArn": "${aws_sqs_queue.D.arn}", "maxReceiveCount": 5}')
-    assert names_dead_letter_target('${jsonencode({deadLetterTargetArn = aws_sqs_queue.D.arn})}')
+    assert names_dead_letter_target("${jsonencode({deadLetterTargetArn = aws_sqs_queue.D.arn})}")
     assert not names_dead_letter_target('{"maxReceiveCount": 5}')
     assert not names_dead_letter_target(None)
 

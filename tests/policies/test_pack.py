@@ -1,4 +1,5 @@
 """The pack as a whole: loaded by the wrapper, well-formed, documented, and the wrapper fails closed."""
+
 from __future__ import annotations
 
 import ast
@@ -67,8 +68,10 @@ def test_each_file_holds_one_well_described_check(path: Path) -> None:
 
 
 def test_check_ids_are_unique_and_in_the_project_range() -> None:
-    ids = [re.search(r'id="(CKV_APP_\d{3})"', p.read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]
-           for p in CHECK_FILES]
+    ids = [
+        re.search(r'id="(CKV_APP_\d{3})"', p.read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]
+        for p in CHECK_FILES
+    ]
     assert len(ids) == len(set(ids)) == 13
     assert ids == sorted(ids)
 
@@ -84,5 +87,6 @@ def test_docs_list_every_check() -> None:
 def test_taggable_types_match_the_bindings(fixtures: Fixtures) -> None:
     """The bindings are already loaded by the fixture; regenerate with `python -m policies.checks`."""
     del fixtures
-    assert sorted(taggable_types()) == taggable_types_from_bindings(), \
+    assert sorted(taggable_types()) == taggable_types_from_bindings(), (
         f"{TAGGABLE_TYPES_FILE.name} is stale: run `python -m policies.checks`"
+    )

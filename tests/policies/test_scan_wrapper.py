@@ -1,4 +1,5 @@
 """The Checkov wrapper: every real stack scans clean, and each way a scan can go wrong fails it."""
+
 from __future__ import annotations
 
 import json
@@ -66,10 +67,11 @@ def test_reasonless_and_stale_suppressions_fail(synth: Synth, tmp_path: Path) ->
     path.write_text(json.dumps(data), encoding="utf-8")
     (result,) = scan.evaluate([path])
     bucket = next(iter(data["resource"]["aws_s3_bucket"]))
-    assert f"suppression of CKV_AWS_144 on aws_s3_bucket.{bucket} has no reason (at least 10 characters)" in \
-        result.problems
-    assert f"stale suppression: CKV_AWS_999 on aws_s3_bucket.{bucket} matches no finding; remove it" in \
-        result.problems
+    assert (
+        f"suppression of CKV_AWS_144 on aws_s3_bucket.{bucket} has no reason (at least 10 characters)"
+        in result.problems
+    )
+    assert f"stale suppression: CKV_AWS_999 on aws_s3_bucket.{bucket} matches no finding; remove it" in result.problems
 
 
 def test_main_prints_a_table_and_writes_the_report(synth: Synth, capsys: pytest.CaptureFixture[str]) -> None:

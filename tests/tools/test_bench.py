@@ -1,4 +1,5 @@
 """The benchmark's measuring and reporting (the figures themselves are printed by `make bench`, never asserted)."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,13 @@ from tools import bench
 
 
 def test_measure_times_a_child_and_reads_its_peak_memory() -> None:
-    seconds, peak_mb = bench.measure([sys.executable, "-c", "import time; x = bytearray(64 * 1024 * 1024); "
-                                                            "x[::4096] = b'1' * len(x[::4096]); time.sleep(0.5)"])
+    seconds, peak_mb = bench.measure(
+        [
+            sys.executable,
+            "-c",
+            "import time; x = bytearray(64 * 1024 * 1024); x[::4096] = b'1' * len(x[::4096]); time.sleep(0.5)",
+        ]
+    )
     assert seconds > 0.5
     assert peak_mb >= 64
 
@@ -24,44 +30,74 @@ def test_measure_fails_on_a_failing_step() -> None:
 
 def test_run_step_counts_the_cpu_of_the_whole_tree_and_keeps_the_output() -> None:
     burn = "import time; t = time.process_time(); exec('while time.process_time() - t < 0.3: pass'); print('done')"
-    step = bench.run_step([sys.executable, "-c", f"import subprocess, sys; subprocess.run([sys.executable, '-c', "
-                                             f"{burn!r}], check=True); print('parent')"])
+    step = bench.run_step(
+        [
+            sys.executable,
+            "-c",
+            f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}], check=True); print('parent')",
+        ]
+    )
     assert step.cpu_seconds >= 0.3  # the grandchild's 0.3 s of CPU is counted once it is reaped
     assert step.stdout == "done\nparent\n"
 
 
 def test_report_prints_figures_ratios_and_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     fig = {"cpu_seconds": 1.0, "peak_mb": 1200}
-    figures = {"steps": {"eager import floor": {**fig, "seconds": 6.0}, "lazy import floor": {**fig, "seconds": 2.5},
-                         "full synth": {**fig, "seconds": 5.0}},
-               "stacks": 18, "phases": {"load": 2.5, "build": 1.5, "synth": 0.75}, "identical": True, "files": 28,
-               "deploy": {"seconds": 200.0, "critical_path": 160.0, "slowest": "flask-api-dev",
-                          "stacks": {"bootstrap-dev": 60.0, "flask-api-dev": 100.0}}}
+    figures = {
+        "steps": {
+            "eager import floor": {**fig, "seconds": 6.0},
+            "lazy import floor": {**fig, "seconds": 2.5},
+            "full synth": {**fig, "seconds": 5.0},
+        },
+        "stacks": 18,
+        "phases": {"load": 2.5, "build": 1.5, "synth": 0.75},
+        "identical": True,
+        "files": 28,
+        "deploy": {
+            "seconds": 200.0,
+            "critical_path": 160.0,
+            "slowest": "flask-api-dev",
+            "stacks": {"bootstrap-dev": 60.0, "flask-api-dev": 100.0},
+        },
+    }
     ratios = bench.report(figures, tmp_path / "bench.json")
     assert ratios == pytest.approx({"eager": 5.0 / 6.0, "lazy": 2.0, "deploy": 1.25})
     out = capsys.readouterr().out
-    for line in ("full synth / eager import floor: 0.83 (goal <= 1.0)", "full synth / lazy import floor: 2.00",
-                 "in the synth process: load 2.50 s, build 1.50 s, app.synth() 0.75 s",
-                 "synth peak memory: 1.17 GB (goal <= 1.5)", "byte-identical to the eager import: yes (28 files)",
-                 "deploy of the dev stacks: wall 200.0 s; critical path 160.0 s (bootstrap + flask-api-dev); "
-                 "ratio 1.25 (goal <= 1.3)", "    flask-api-dev: 100.0 s"):
+    for line in (
+        "full synth / eager import floor: 0.83 (goal <= 1.0)",
+        "full synth / lazy import floor: 2.00",
+        "in the synth process: load 2.50 s, build 1.50 s, app.synth() 0.75 s",
+        "synth peak memory: 1.17 GB (goal <= 1.5)",
+        "byte-identical to the eager import: yes (28 files)",
+        "deploy of the dev stacks: wall 200.0 s; critical path 160.0 s (bootstrap + flask-api-dev); "
+        "ratio 1.25 (goal <= 1.3)",
+        "    flask-api-dev: 100.0 s",
+    ):
         assert line in out.splitlines()
     written = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
     assert (written["stacks"], written["ratios"]) == (18, {"eager": 0.83, "lazy": 2.0, "deploy": 1.25})
 
 
 def test_critical_path_is_bootstrap_plus_the_slowest_stack() -> None:
-    output = ("==> deploy bootstrap-dev (local) ...\n<== deploy bootstrap-dev (local): done in 63.0s\n"
-              "<== deploy flask-api-dev (local): done in 146.5s\n"
-              "<== deploy event-processing-dev (local): done in 77.0s\n<== plan flask-api-dev (local): done in 9.0s\n")
+    output = (
+        "==> deploy bootstrap-dev (local) ...\n<== deploy bootstrap-dev (local): done in 63.0s\n"
+        "<== deploy flask-api-dev (local): done in 146.5s\n"
+        "<== deploy event-processing-dev (local): done in 77.0s\n<== plan flask-api-dev (local): done in 9.0s\n"
+    )
     assert bench.critical_path(output) == {
         "stacks": {"bootstrap-dev": 63.0, "flask-api-dev": 146.5, "event-processing-dev": 77.0},
-        "slowest": "flask-api-dev", "critical_path": 209.5}
-    parallel = ("[1/3] bootstrap-dev: applied in 63 s\n[2/3] event-processing-dev: applied in 77 s\n"
-                "[3/3] flask-api-dev: applied in 146 s\n[1/1] flask-api-dev: Plan: 1 to add in 9 s\n")
+        "slowest": "flask-api-dev",
+        "critical_path": 209.5,
+    }
+    parallel = (
+        "[1/3] bootstrap-dev: applied in 63 s\n[2/3] event-processing-dev: applied in 77 s\n"
+        "[3/3] flask-api-dev: applied in 146 s\n[1/1] flask-api-dev: Plan: 1 to add in 9 s\n"
+    )
     assert bench.critical_path(parallel) == {
         "stacks": {"bootstrap-dev": 63.0, "event-processing-dev": 77.0, "flask-api-dev": 146.0},
-        "slowest": "flask-api-dev", "critical_path": 209.0}
+        "slowest": "flask-api-dev",
+        "critical_path": 209.0,
+    }
     assert bench.critical_path("nothing here") == {"stacks": {}, "slowest": "", "critical_path": 0.0}
 
 

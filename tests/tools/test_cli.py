@@ -1,5 +1,6 @@
 """The CLI in-process: synth, validate, scan, the emulator commands, and the exit-code contract (0 success, 1
 error, 2 bad input, 3 changes with --detailed-exitcode, 130 interrupted)."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,9 @@ def test_configuration_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None
     assert "unknown environment 'qa'" in capsys.readouterr().err
 
 
-def test_configuration_error_of_a_detailed_plan_is_2_never_3(tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_configuration_error_of_a_detailed_plan_is_2_never_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["plan", "--detailed-exitcode", "--environments", "qa", "--outdir", str(tmp_path / "o")]) == 2
     assert "unknown environment 'qa'" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()  # nothing synthesized, nothing planned
@@ -60,9 +62,13 @@ def test_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
 
 
 @pytest.mark.integration
-def test_plan_exit_codes_on_the_emulator(monkeypatch: pytest.MonkeyPatch, emulator_deployment: Deployment,
-                                         deploy: Callable[[str], dict[str, Any]], tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_plan_exit_codes_on_the_emulator(
+    monkeypatch: pytest.MonkeyPatch,
+    emulator_deployment: Deployment,
+    deploy: Callable[[str], dict[str, Any]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """A real plan (terraform against the session emulator) of a stack never deployed there (its own suffix):
     changes -> 3 with --detailed-exitcode, 0 without (each call also re-applies bootstrap-dev, ~25 s)."""
     deploy("bootstrap-dev")
@@ -79,14 +85,16 @@ def test_plan_exit_codes_on_the_emulator(monkeypatch: pytest.MonkeyPatch, emulat
 
 
 def test_local_target_refuses_two_accounts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = cli.main(["deploy", "--workloads", "bootstrap", "--environments", "dev,prod",
-                     "--outdir", str(tmp_path / "out")])
+    code = cli.main(
+        ["deploy", "--workloads", "bootstrap", "--environments", "dev,prod", "--outdir", str(tmp_path / "out")]
+    )
     assert code == 1
     assert "the local emulator emulates one account" in capsys.readouterr().err
 
 
-def test_emulator_start_status_stop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_emulator_start_status_stop(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(emulator, "STATE_FILE", tmp_path / "emulator.json")
     port = emulator.free_port()
     started = emulator.start_daemon("111111111111", port=port)

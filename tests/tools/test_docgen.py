@@ -1,6 +1,7 @@
 """The docs generator's pieces: props tables and attributes (ast), the service-level architecture (folding, flows,
 replication), the diagram source and its rendering (Graphviz, librsvg), the environment matrix and the staleness
 comparison. No provider bindings are needed here."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -86,8 +87,10 @@ def test_props_table_from_a_sample_dataclass(tmp_path: Path) -> None:
     assert rows["`mode`"] == ("`str`", "`'fast'`", "how fast it goes")  # trailing `#:`
     assert rows["`labels`"] == ("`tuple[str, ...]`", "`()`", "extra labels")  # metadata help
     assert rows["`size`"] == ("`int`", "`2`", "size is the number of copies")  # class docstring
-    assert rows["`retention_days`"][1:] == ("required", "retention: retention_days (required: it differs per "
-                                                        "environment)")  # module "Defaults:"
+    assert rows["`retention_days`"][1:] == (
+        "required",
+        "retention: retention_days (required: it differs per environment)",
+    )  # module "Defaults:"
     assert rows["`kms_key_arn`"] == ("`str \\| None`", "`None`", "encryption with kms_key_arn")
     assert rows["`extra`"] == ("`list[str]`", "`list()`", "")
 
@@ -97,9 +100,15 @@ def test_public_attributes_from_init_and_its_helpers(tmp_path: Path) -> None:
     construct = next(c for c in classes if c.name == "Sample")
     found = {a.name: (a.type, a.construct_id) for a in construct.attributes}
     assert found == {
-        "thing": ("Thing", "Thing"), "maybe": ("Other | None", "Other"), "parts": ("list[Part]", "Part{i}"),
-        "alias": ("Thing", "Thing"), "size": ("int", ""), "named": ("Named", "(computed)"),
-        "items": ("list[Item]", "Item0"), "store": ("Bucket", ""), "url": ("str", "(property)"),
+        "thing": ("Thing", "Thing"),
+        "maybe": ("Other | None", "Other"),
+        "parts": ("list[Part]", "Part{i}"),
+        "alias": ("Thing", "Thing"),
+        "size": ("int", ""),
+        "named": ("Named", "(computed)"),
+        "items": ("list[Item]", "Item0"),
+        "store": ("Bucket", ""),
+        "url": ("str", "(property)"),
     }
 
 
@@ -169,63 +178,144 @@ CONFIG: dict[str, Any] = {
     "provider": {"aws": [{"region": "us-east-1"}, {"alias": "dr", "region": "us-west-2"}]},
     "resource": {
         "aws_vpc": {"Vpc": _res("Net/Vpc", cidr_block="10.1.0.0/16")},
-        "aws_subnet": {"Public0": _res("Net/Public0", vpc_id=_ref("aws_vpc.Vpc")),
-                       "Private0": _res("Net/Private0", vpc_id=_ref("aws_vpc.Vpc"))},
+        "aws_subnet": {
+            "Public0": _res("Net/Public0", vpc_id=_ref("aws_vpc.Vpc")),
+            "Private0": _res("Net/Private0", vpc_id=_ref("aws_vpc.Vpc")),
+        },
         "aws_nat_gateway": {"Nat0": _res("Net/Nat0", subnet_id=_ref("aws_subnet.Public0"))},
-        "aws_lb": {"Alb": _res("Lb/Alb", name="w-alb-prod", internal=False, subnets=[_ref("aws_subnet.Public0")],
-                               security_groups=[_ref("aws_security_group.LbSg")],
-                               access_logs={"bucket": _ref("aws_s3_bucket.Logs", "bucket")})},
-        "aws_security_group": {"LbSg": _res("Lb/Sg", vpc_id=_ref("aws_vpc.Vpc")),
-                               "AppSg": _res("App/Sg", vpc_id=_ref("aws_vpc.Vpc")),
-                               "DbSg": _res("Db/Sg", vpc_id=_ref("aws_vpc.Vpc"))},
-        "aws_s3_bucket": {"Logs": _res("Lb/Logs/Bucket", bucket="w-logs-prod-111111111111"),
-                          "Data": _res("Data/Bucket", bucket="w-data-prod-111111111111"),
-                          "Copy": _res("Copy/Bucket", bucket="w-copy-prod-111111111111", provider="aws.dr")},
+        "aws_lb": {
+            "Alb": _res(
+                "Lb/Alb",
+                name="w-alb-prod",
+                internal=False,
+                subnets=[_ref("aws_subnet.Public0")],
+                security_groups=[_ref("aws_security_group.LbSg")],
+                access_logs={"bucket": _ref("aws_s3_bucket.Logs", "bucket")},
+            )
+        },
+        "aws_security_group": {
+            "LbSg": _res("Lb/Sg", vpc_id=_ref("aws_vpc.Vpc")),
+            "AppSg": _res("App/Sg", vpc_id=_ref("aws_vpc.Vpc")),
+            "DbSg": _res("Db/Sg", vpc_id=_ref("aws_vpc.Vpc")),
+        },
+        "aws_s3_bucket": {
+            "Logs": _res("Lb/Logs/Bucket", bucket="w-logs-prod-111111111111"),
+            "Data": _res("Data/Bucket", bucket="w-data-prod-111111111111"),
+            "Copy": _res("Copy/Bucket", bucket="w-copy-prod-111111111111", provider="aws.dr"),
+        },
         "aws_s3_bucket_versioning": {"DataVersions": _res("Data/Versioning", bucket=_ref("aws_s3_bucket.Data"))},
-        "aws_lb_listener": {"Http": _res("Lb/Http", load_balancer_arn=_ref("aws_lb.Alb", "arn"), port=80,
-                                         protocol="HTTP", default_action=[{"type": "fixed-response"}])},
+        "aws_lb_listener": {
+            "Http": _res(
+                "Lb/Http",
+                load_balancer_arn=_ref("aws_lb.Alb", "arn"),
+                port=80,
+                protocol="HTTP",
+                default_action=[{"type": "fixed-response"}],
+            )
+        },
         "aws_lb_target_group": {"Tg": _res("App/Tg", vpc_id=_ref("aws_vpc.Vpc"))},
-        "aws_lb_listener_rule": {"Rule": _res("App/Rule", listener_arn=_ref("aws_lb_listener.Http", "arn"),
-                                              action=[{"target_group_arn": _ref("aws_lb_target_group.Tg", "arn")}])},
-        "aws_ecs_service": {"App": _res("App/Service", name="w-api-prod", desired_count=2,
-                                        load_balancer=[{"target_group_arn": _ref("aws_lb_target_group.Tg", "arn")}],
-                                        network_configuration={"subnets": [_ref("aws_subnet.Private0")],
-                                                               "security_groups": [_ref("aws_security_group.AppSg")]},
-                                        task_definition=_ref("aws_ecs_task_definition.Task", "arn"))},
-        "aws_ecs_task_definition": {"Task": _res("App/Task", container_definitions=json.dumps(
-            [{"environment": [{"name": "DB", "value": _ref("aws_rds_cluster.Db", "endpoint")}]}]))},
+        "aws_lb_listener_rule": {
+            "Rule": _res(
+                "App/Rule",
+                listener_arn=_ref("aws_lb_listener.Http", "arn"),
+                action=[{"target_group_arn": _ref("aws_lb_target_group.Tg", "arn")}],
+            )
+        },
+        "aws_ecs_service": {
+            "App": _res(
+                "App/Service",
+                name="w-api-prod",
+                desired_count=2,
+                load_balancer=[{"target_group_arn": _ref("aws_lb_target_group.Tg", "arn")}],
+                network_configuration={
+                    "subnets": [_ref("aws_subnet.Private0")],
+                    "security_groups": [_ref("aws_security_group.AppSg")],
+                },
+                task_definition=_ref("aws_ecs_task_definition.Task", "arn"),
+            )
+        },
+        "aws_ecs_task_definition": {
+            "Task": _res(
+                "App/Task",
+                container_definitions=json.dumps(
+                    [{"environment": [{"name": "DB", "value": _ref("aws_rds_cluster.Db", "endpoint")}]}]
+                ),
+            )
+        },
         "aws_vpc_security_group_ingress_rule": {
-            "AppFromLb": _res("App/FromLb", security_group_id=_ref("aws_security_group.AppSg"), from_port=8000,
-                              referenced_security_group_id=_ref("aws_security_group.LbSg")),
-            "DbFromApp": _res("Db/FromApp", security_group_id=_ref("aws_security_group.DbSg"), from_port=5432,
-                              referenced_security_group_id=_ref("aws_security_group.AppSg"))},
+            "AppFromLb": _res(
+                "App/FromLb",
+                security_group_id=_ref("aws_security_group.AppSg"),
+                from_port=8000,
+                referenced_security_group_id=_ref("aws_security_group.LbSg"),
+            ),
+            "DbFromApp": _res(
+                "Db/FromApp",
+                security_group_id=_ref("aws_security_group.DbSg"),
+                from_port=5432,
+                referenced_security_group_id=_ref("aws_security_group.AppSg"),
+            ),
+        },
         "aws_db_subnet_group": {"DbSubnets": _res("Db/Subnets", subnet_ids=[_ref("aws_subnet.Private0")])},
         "aws_rds_global_cluster": {"Global": _res("Global", engine="aurora-postgresql")},
         "aws_rds_cluster": {
-            "Db": _res("Db/Cluster", engine="aurora-postgresql", cluster_identifier="w-db-prod",
-                       manage_master_user_password=True, db_subnet_group_name=_ref("aws_db_subnet_group.DbSubnets"),
-                       vpc_security_group_ids=[_ref("aws_security_group.DbSg")],
-                       global_cluster_identifier=_ref("aws_rds_global_cluster.Global")),
-            "DrDb": _res("DrDb/Cluster", engine="aurora-postgresql", provider="aws.dr",
-                         global_cluster_identifier=_ref("aws_rds_global_cluster.Global"))},
-        "aws_rds_cluster_instance": {f"Db{i}": _res(f"Db/Instance{i}", cluster_identifier=_ref("aws_rds_cluster.Db"))
-                                     for i in range(2)},
-        "aws_s3_bucket_replication_configuration": {"Replication": _res(
-            "Replication/Configuration", bucket=_ref("aws_s3_bucket.Data"), role=_ref("aws_iam_role.Replicator", "arn"),
-            rule=[{"destination": {"bucket": _ref("aws_s3_bucket.Copy", "arn"), "encryption_configuration": {
-                "replica_kms_key_id": _ref("aws_kms_key.Key", "arn")}}}])},
+            "Db": _res(
+                "Db/Cluster",
+                engine="aurora-postgresql",
+                cluster_identifier="w-db-prod",
+                manage_master_user_password=True,
+                db_subnet_group_name=_ref("aws_db_subnet_group.DbSubnets"),
+                vpc_security_group_ids=[_ref("aws_security_group.DbSg")],
+                global_cluster_identifier=_ref("aws_rds_global_cluster.Global"),
+            ),
+            "DrDb": _res(
+                "DrDb/Cluster",
+                engine="aurora-postgresql",
+                provider="aws.dr",
+                global_cluster_identifier=_ref("aws_rds_global_cluster.Global"),
+            ),
+        },
+        "aws_rds_cluster_instance": {
+            f"Db{i}": _res(f"Db/Instance{i}", cluster_identifier=_ref("aws_rds_cluster.Db")) for i in range(2)
+        },
+        "aws_s3_bucket_replication_configuration": {
+            "Replication": _res(
+                "Replication/Configuration",
+                bucket=_ref("aws_s3_bucket.Data"),
+                role=_ref("aws_iam_role.Replicator", "arn"),
+                rule=[
+                    {
+                        "destination": {
+                            "bucket": _ref("aws_s3_bucket.Copy", "arn"),
+                            "encryption_configuration": {"replica_kms_key_id": _ref("aws_kms_key.Key", "arn")},
+                        }
+                    }
+                ],
+            )
+        },
         "aws_iam_role": {"Replicator": _res("Replication/Role")},
-        "aws_dynamodb_table": {"Table": _res("Table/Table", name="w-rules-prod",
-                                             replica=[{"region_name": "us-west-2"}])},
-        "aws_lambda_function": {"Fn": _res("Fn/Function", function_name="w-check-prod", provider="aws.dr",
-                                           role=_ref("aws_iam_role.FnRole", "arn"))},
-        "aws_iam_role_policy": {"FnPolicy": _res("Fn/Policy", provider="aws.dr", role=_ref("aws_iam_role.FnRole"),
-                                                 policy=json.dumps({"Resource": "arn:aws:dynamodb:us-west-2:1:table/"
-                                                                                "w-rules-prod"}))},
+        "aws_dynamodb_table": {
+            "Table": _res("Table/Table", name="w-rules-prod", replica=[{"region_name": "us-west-2"}])
+        },
+        "aws_lambda_function": {
+            "Fn": _res(
+                "Fn/Function", function_name="w-check-prod", provider="aws.dr", role=_ref("aws_iam_role.FnRole", "arn")
+            )
+        },
+        "aws_iam_role_policy": {
+            "FnPolicy": _res(
+                "Fn/Policy",
+                provider="aws.dr",
+                role=_ref("aws_iam_role.FnRole"),
+                policy=json.dumps({"Resource": "arn:aws:dynamodb:us-west-2:1:table/w-rules-prod"}),
+            )
+        },
         "aws_kms_key": {"Key": _res("Key/Key")},
         # a type no table knows: folded into the node in its construct scope, or left out when it has none
-        "aws_future_gadget": {"Gadget": _res("Lb/Gadget", target=_ref("aws_lb.Alb", "arn")),
-                              "Loose": _res("Elsewhere/Loose", note="nothing")},
+        "aws_future_gadget": {
+            "Gadget": _res("Lb/Gadget", target=_ref("aws_lb.Alb", "arn")),
+            "Loose": _res("Elsewhere/Loose", note="nothing"),
+        },
     },
 }
 
@@ -248,14 +338,26 @@ def test_services_fold_the_low_level_resources() -> None:
         "users": ("users", "Clients", "", "", ""),
     }
     folded = {s.key: s.folded for s in arch.services}
-    assert folded["aws_lb.Alb"] == ("aws_future_gadget.Gadget", "aws_lb.Alb", "aws_lb_listener.Http",
-                                    "aws_security_group.LbSg")
+    assert folded["aws_lb.Alb"] == (
+        "aws_future_gadget.Gadget",
+        "aws_lb.Alb",
+        "aws_lb_listener.Http",
+        "aws_security_group.LbSg",
+    )
     assert folded["aws_ecs_service.App"] == (
-        "aws_ecs_service.App", "aws_ecs_task_definition.Task", "aws_lb_listener_rule.Rule",
-        "aws_lb_target_group.Tg", "aws_security_group.AppSg", "aws_vpc_security_group_ingress_rule.AppFromLb")
-    assert folded["aws_s3_bucket.Data"] == ("aws_iam_role.Replicator", "aws_s3_bucket.Data",
-                                            "aws_s3_bucket_replication_configuration.Replication",
-                                            "aws_s3_bucket_versioning.DataVersions")
+        "aws_ecs_service.App",
+        "aws_ecs_task_definition.Task",
+        "aws_lb_listener_rule.Rule",
+        "aws_lb_target_group.Tg",
+        "aws_security_group.AppSg",
+        "aws_vpc_security_group_ingress_rule.AppFromLb",
+    )
+    assert folded["aws_s3_bucket.Data"] == (
+        "aws_iam_role.Replicator",
+        "aws_s3_bucket.Data",
+        "aws_s3_bucket_replication_configuration.Replication",
+        "aws_s3_bucket_versioning.DataVersions",
+    )
     assert "aws_rds_global_cluster.Global" in folded["aws_rds_cluster.Db"]  # the member with the credentials
     assert arch.unplaced == ("aws_future_gadget.Loose",)
     assert arch.regions == (("us-east-1", "us-east-1 (default provider)"), ("us-west-2", "us-west-2 (aws.dr)"))
@@ -295,15 +397,17 @@ def test_render_embeds_the_icons_and_marks_the_source(tmp_path: Path) -> None:
     digest = docgen_diagrams.source_hash(dot.read_text(encoding="utf-8"))
     svg = (tmp_path / "w.svg").read_text(encoding="utf-8")
     assert docgen_diagrams.svg_hash(svg) == digest
-    assert 'href="data:image/png;base64,' in svg and ".png\"" not in svg  # no file references left
+    assert 'href="data:image/png;base64,' in svg and '.png"' not in svg  # no file references left
     png = (tmp_path / "w.png").read_bytes()
     assert png.startswith(b"\x89PNG") and docgen_diagrams.png_text(png) == {docgen_diagrams.SOURCE_MARK: digest}
     assert not docgen_diagrams.render(dot)  # up to date: not redrawn
 
 
 def test_pick_environment_prefers_what_shows_most() -> None:
-    small = {"provider": {"aws": [{"region": "us-east-1"}]},
-             "resource": {"aws_sqs_queue": {"Q": _res("Q/Queue", name="w-q-dev")}}}
+    small = {
+        "provider": {"aws": [{"region": "us-east-1"}]},
+        "resource": {"aws_sqs_queue": {"Q": _res("Q/Queue", name="w-q-dev")}},
+    }
     assert pick_environment("w", {"dev": small, "staging": CONFIG, "prod": small}) == "staging"
     assert pick_environment("w", {"dev": small, "prod": small}) == "prod"  # a tie: the last
 
@@ -322,8 +426,10 @@ class _Record:
 
 
 def test_environment_matrix_splits_differences_from_common_values() -> None:
-    records = {"dev": _Record("dev", "us-east-1", _Part(1, ["a", "b"])),
-               "prod": _Record("prod", "us-east-1", _Part(3, ["a", "b"]))}
+    records = {
+        "dev": _Record("dev", "us-east-1", _Part(1, ["a", "b"])),
+        "prod": _Record("prod", "us-east-1", _Part(3, ["a", "b"])),
+    }
     text = render_environments(records)["environments.md"]
     assert "| `region` | `us-east-1` |" in text and "`name`" not in text
     assert "## `part`: the part" in text
@@ -336,8 +442,13 @@ def test_stale_lists_differing_missing_and_leftover_files(tmp_path: Path) -> Non
     docgen.write(files, generated)
     docgen.write({"environments.md": "b\n", "modules/old.md": "old\n"}, committed)
     assert docgen.stale(generated, committed) == [
-        "environments.md (differs)", "modules/x.md (missing)", "workloads/w.dot (missing)",
-        "workloads/w.svg (missing)", "workloads/w.png (missing)", "modules/old.md (no longer generated)"]
+        "environments.md (differs)",
+        "modules/x.md (missing)",
+        "workloads/w.dot (missing)",
+        "workloads/w.svg (missing)",
+        "workloads/w.png (missing)",
+        "modules/old.md (no longer generated)",
+    ]
     assert docgen.stale(generated, committed, complete=False)[-1] == "workloads/w.png (missing)"
     changed = docgen.write(files, committed)
     assert changed == ["environments.md", "modules/x.md", "workloads/w.dot", "modules/old.md (removed)"]
@@ -353,26 +464,53 @@ def test_pictures_drawn_from_another_source_are_stale(tmp_path: Path) -> None:
     docgen.draw(committed)
     docgen.write({"workloads/w.dot": "digraph w { a -> c }\n"}, generated)
     assert docgen.stale(generated, committed) == [
-        "workloads/w.dot (differs)", "workloads/w.svg (drawn from another source)",
-        "workloads/w.png (drawn from another source)"]
+        "workloads/w.dot (differs)",
+        "workloads/w.svg (drawn from another source)",
+        "workloads/w.png (drawn from another source)",
+    ]
     (committed / "workloads" / "w.dot").write_text("digraph w { a -> c }\n", encoding="utf-8")  # source only
     assert docgen.stale(generated, committed) == [
-        "workloads/w.svg (drawn from another source)", "workloads/w.png (drawn from another source)"]
+        "workloads/w.svg (drawn from another source)",
+        "workloads/w.png (drawn from another source)",
+    ]
     (committed / "workloads" / "stray.svg").write_text("<svg/>", encoding="utf-8")
     assert docgen.stale(generated, committed)[-1] == "workloads/stray.svg (no longer generated)"
 
 
 def test_generic_edges_against_ruled_ones_are_dropped_or_drawn_back() -> None:
-    config = {"provider": {"aws": [{"region": "us-east-1"}]}, "resource": {
-        "aws_s3_bucket": {"In": _res("In/Bucket", bucket="w-in-prod-1")},
-        "aws_sqs_queue": {"Q": _res("Q/Queue", name="w-q-prod")},
-        "aws_s3_bucket_notification": {"N": _res("In/Notification", bucket=_ref("aws_s3_bucket.In"),
-                                                 queue=[{"queue_arn": _ref("aws_sqs_queue.Q", "arn")}])},
-        "aws_lambda_function": {"Fn": _res("Fn/Function", function_name="w-fn-prod", environment={"variables": {
-            "QUEUE": _ref("aws_sqs_queue.Q", "url"), "BUCKET": _ref("aws_s3_bucket.In", "bucket")}})},
-        "aws_lambda_event_source_mapping": {"M": _res("Fn/Trigger", event_source_arn=_ref("aws_sqs_queue.Q", "arn"),
-                                                      function_name=_ref("aws_lambda_function.Fn", "arn"))},
-    }}
+    config = {
+        "provider": {"aws": [{"region": "us-east-1"}]},
+        "resource": {
+            "aws_s3_bucket": {"In": _res("In/Bucket", bucket="w-in-prod-1")},
+            "aws_sqs_queue": {"Q": _res("Q/Queue", name="w-q-prod")},
+            "aws_s3_bucket_notification": {
+                "N": _res(
+                    "In/Notification",
+                    bucket=_ref("aws_s3_bucket.In"),
+                    queue=[{"queue_arn": _ref("aws_sqs_queue.Q", "arn")}],
+                )
+            },
+            "aws_lambda_function": {
+                "Fn": _res(
+                    "Fn/Function",
+                    function_name="w-fn-prod",
+                    environment={
+                        "variables": {
+                            "QUEUE": _ref("aws_sqs_queue.Q", "url"),
+                            "BUCKET": _ref("aws_s3_bucket.In", "bucket"),
+                        }
+                    },
+                )
+            },
+            "aws_lambda_event_source_mapping": {
+                "M": _res(
+                    "Fn/Trigger",
+                    event_source_arn=_ref("aws_sqs_queue.Q", "arn"),
+                    function_name=_ref("aws_lambda_function.Fn", "arn"),
+                )
+            },
+        },
+    }
     flows = {(f.source, f.target): (f.label, f.style) for f in build_architecture(config, "w", "prod").flows}
     assert flows == {
         ("users", "aws_s3_bucket.In"): ("upload", "flow"),
@@ -391,32 +529,55 @@ def test_drawing_without_graphviz_says_how_to_install_it(tmp_path: Path, monkeyp
 
 
 def test_web_acls_and_backup_plans_become_nodes_with_their_edges() -> None:
-    config = {"provider": {"aws": {"region": "eu-west-1"}}, "resource": {  # a single provider block as a dict
-        "aws_api_gateway_rest_api": {"Api": _res("Api/Api", name="w-api-prod")},
-        "aws_api_gateway_stage": {"Stage": _res("Api/Stage", rest_api_id=_ref("aws_api_gateway_rest_api.Api"))},
-        "aws_api_gateway_account": {"Account": _res("Api/Account")},
-        "aws_wafv2_web_acl": {"Acl": _res("Waf/Acl", name="w-acl-prod")},
-        "aws_wafv2_web_acl_association": {"Assoc": _res(
-            "Waf/Association", web_acl_arn=_ref("aws_wafv2_web_acl.Acl", "arn"),
-            resource_arn=_ref("aws_api_gateway_stage.Stage", "arn"))},
-        "aws_db_instance": {"Db": _res("Db/Instance", identifier="w-db-prod", engine="postgres")},
-        "aws_backup_vault": {"Vault": _res("Backup/Vault")},
-        "aws_backup_plan": {"Plan": _res("Backup/Plan", name="w-backup-prod",
-                                         rule=[{"target_vault_name": _ref("aws_backup_vault.Vault", "name")}])},
-        "aws_backup_selection": {"Sel": _res("Backup/Selection", plan_id=_ref("aws_backup_plan.Plan"),
-                                             resources=[_ref("aws_db_instance.Db", "arn")])},
-    }}
+    config = {
+        "provider": {"aws": {"region": "eu-west-1"}},
+        "resource": {  # a single provider block as a dict
+            "aws_api_gateway_rest_api": {"Api": _res("Api/Api", name="w-api-prod")},
+            "aws_api_gateway_stage": {"Stage": _res("Api/Stage", rest_api_id=_ref("aws_api_gateway_rest_api.Api"))},
+            "aws_api_gateway_account": {"Account": _res("Api/Account")},
+            "aws_wafv2_web_acl": {"Acl": _res("Waf/Acl", name="w-acl-prod")},
+            "aws_wafv2_web_acl_association": {
+                "Assoc": _res(
+                    "Waf/Association",
+                    web_acl_arn=_ref("aws_wafv2_web_acl.Acl", "arn"),
+                    resource_arn=_ref("aws_api_gateway_stage.Stage", "arn"),
+                )
+            },
+            "aws_db_instance": {"Db": _res("Db/Instance", identifier="w-db-prod", engine="postgres")},
+            "aws_backup_vault": {"Vault": _res("Backup/Vault")},
+            "aws_backup_plan": {
+                "Plan": _res(
+                    "Backup/Plan",
+                    name="w-backup-prod",
+                    rule=[{"target_vault_name": _ref("aws_backup_vault.Vault", "name")}],
+                )
+            },
+            "aws_backup_selection": {
+                "Sel": _res(
+                    "Backup/Selection",
+                    plan_id=_ref("aws_backup_plan.Plan"),
+                    resources=[_ref("aws_db_instance.Db", "arn")],
+                )
+            },
+        },
+    }
     arch = build_architecture(config, "w", "prod")
     assert {s.key: (s.kind, s.label, s.folded) for s in arch.services if s.kind in ("waf", "backup", "apigw")} == {
         "aws_wafv2_web_acl.Acl": ("waf", "WAF\nacl", ("aws_wafv2_web_acl.Acl", "aws_wafv2_web_acl_association.Assoc")),
-        "aws_backup_plan.Plan": ("backup", "Backup\nbackup", ("aws_backup_plan.Plan", "aws_backup_selection.Sel",
-                                                             "aws_backup_vault.Vault")),
-        "aws_api_gateway_rest_api.Api": ("apigw", "API Gateway\napi", ("aws_api_gateway_account.Account",
-                                                                        "aws_api_gateway_rest_api.Api",
-                                                                        "aws_api_gateway_stage.Stage")),
+        "aws_backup_plan.Plan": (
+            "backup",
+            "Backup\nbackup",
+            ("aws_backup_plan.Plan", "aws_backup_selection.Sel", "aws_backup_vault.Vault"),
+        ),
+        "aws_api_gateway_rest_api.Api": (
+            "apigw",
+            "API Gateway\napi",
+            ("aws_api_gateway_account.Account", "aws_api_gateway_rest_api.Api", "aws_api_gateway_stage.Stage"),
+        ),
     }
     assert [(f.source, f.target, f.label, f.style) for f in arch.flows] == [
         ("aws_backup_plan.Plan", "aws_db_instance.Db", "backup", "control"),
         ("aws_wafv2_web_acl.Acl", "aws_api_gateway_rest_api.Api", "filters", "control"),
-        ("users", "aws_api_gateway_rest_api.Api", "HTTPS", "flow")]
+        ("users", "aws_api_gateway_rest_api.Api", "HTTPS", "flow"),
+    ]
     assert arch.regions == (("eu-west-1", "eu-west-1 (default provider)"),) and not arch.unplaced

@@ -5,6 +5,7 @@ diagrams' SVG and PNG must carry the hash of the regenerated Graphviz source (th
 TEST_WORKLOADS narrows the session, only the synthesized workloads' pages and diagrams are compared (and files of
 removed workloads are not looked for); CI runs every workload.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,8 +35,9 @@ def test_regeneration_is_byte_identical(synth: Synth, tmp_path: Path) -> None:
     assert not docgen.stale(first, second, images=False)
     assert (first / "environments.md").is_file() and (first / "modules" / "README.md").is_file()
     assert sorted(p.name for p in (first / "workloads").glob("*.dot")) == sorted(
-        [f"{w}.dot" for w in selected_workloads()] + (["overview.dot"] if set(selected_workloads()) - {"bootstrap"}
-                                                      else []))
+        [f"{w}.dot" for w in selected_workloads()]
+        + (["overview.dot"] if set(selected_workloads()) - {"bootstrap"} else [])
+    )
 
 
 def test_disaster_recovery_diagram_shows_both_regions_and_the_replication(synth: Synth) -> None:
@@ -46,9 +48,13 @@ def test_disaster_recovery_diagram_shows_both_regions_and_the_replication(synth:
     kinds = {s.key: s.kind for s in arch.services}
     assert [r for r, _ in arch.regions] == ["us-east-1", "us-west-2"]
     assert sorted((kinds[f.source], kinds[f.target], f.label) for f in arch.flows if f.style == "replication") == [
-        ("aurora", "aurora", "Aurora global database"), ("dynamodb", "replica", "global table replica"),
-        ("s3", "s3", "S3 replication")]
+        ("aurora", "aurora", "Aurora global database"),
+        ("dynamodb", "replica", "global table replica"),
+        ("s3", "s3", "S3 replication"),
+    ]
     regions = {s.key: s.region for s in arch.services}
     assert sorted((f.label, regions[f.target]) for f in arch.flows if kinds[f.source] == "route53") == [
-        ("failover primary, health check", "us-east-1"), ("failover secondary, health check", "us-west-2")]
+        ("failover primary, health check", "us-east-1"),
+        ("failover secondary, health check", "us-west-2"),
+    ]
     assert [(f.source, kinds[f.target]) for f in arch.flows if f.source == "users"] == [("users", "route53")]

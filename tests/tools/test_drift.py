@@ -1,4 +1,5 @@
 """Drift detection: a real out-of-band change on the emulator is reported exactly; parsing and error exits."""
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,12 @@ BUCKET_ADDRESS = "aws_s3_bucket.StateBucket_3A0A90D0"
 
 
 @pytest.mark.integration
-def test_out_of_band_tag_change_is_reported_then_cleared(deploy: Callable[[str], dict[str, Any]],
-                                                         emulator_deployment: Deployment, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_out_of_band_tag_change_is_reported_then_cleared(
+    deploy: Callable[[str], dict[str, Any]],
+    emulator_deployment: Deployment,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     bucket = deploy("bootstrap-dev")["state_bucket_name"]
     refs = stack_refs(emulator_deployment.outdir, ["bootstrap-dev"])
     target, report = emulator_deployment.target, tmp_path / "drift.json"
@@ -53,20 +57,33 @@ def test_terraform_failure_is_an_error_with_exit_1(tmp_path: Path) -> None:
 
 
 def test_parse_plan_masks_sensitive_values_and_reports_deletions() -> None:
-    plan = {"prior_state": {"values": {"root_module": {"resources": [{}]}}}, "resource_drift": [
-        {"address": "aws_db_instance.Db", "change": {
-            "actions": ["update"], "before": {"password": "a", "tags": {"A": "1"}, "ports": [1]},
-            "after": {"password": "b", "tags": {"A": "2"}, "ports": [1, 2]},
-            "before_sensitive": {"password": True}, "after_sensitive": {"password": True}}},
-        {"address": "aws_sqs_queue.Q", "change": {"actions": ["delete"], "before": {"name": "q"}, "after": None}}]}
+    plan = {
+        "prior_state": {"values": {"root_module": {"resources": [{}]}}},
+        "resource_drift": [
+            {
+                "address": "aws_db_instance.Db",
+                "change": {
+                    "actions": ["update"],
+                    "before": {"password": "a", "tags": {"A": "1"}, "ports": [1]},
+                    "after": {"password": "b", "tags": {"A": "2"}, "ports": [1, 2]},
+                    "before_sensitive": {"password": True},
+                    "after_sensitive": {"password": True},
+                },
+            },
+            {"address": "aws_sqs_queue.Q", "change": {"actions": ["delete"], "before": {"name": "q"}, "after": None}},
+        ],
+    }
     result = drift.parse_plan("s", plan)
     assert result.status == "drifted"
     assert result.resources[0].attributes == [
         {"path": "password", "before": drift.SENSITIVE, "after": drift.SENSITIVE},
         {"path": "ports.1", "before": None, "after": 2},
-        {"path": "tags.A", "before": "1", "after": "2"}]
+        {"path": "tags.A", "before": "1", "after": "2"},
+    ]
     assert (result.resources[1].actions, result.resources[1].attributes) == (
-        ["delete"], [{"path": "name", "before": "q", "after": None}])
+        ["delete"],
+        [{"path": "name", "before": "q", "after": None}],
+    )
     assert drift.parse_plan("s", {"prior_state": {"values": {"root_module": {}}}}).status == "not deployed"
     assert drift.parse_plan("s", plan | {"resource_drift": []}).status == "in sync"
 
@@ -77,9 +94,20 @@ def test_only_configured_attributes_are_drift() -> None:
     plan: dict[str, Any] = {
         "configuration": {"root_module": {"resources": [config]}},
         "prior_state": {"values": {"root_module": {"resources": [{}]}}},
-        "resource_drift": [{"address": "aws_s3_bucket.B", "mode": "managed", "type": "aws_s3_bucket", "name": "B",
-                            "change": {"actions": ["update"], "before": {"versioning": [{"enabled": False}]},
-                                       "after": {"versioning": [{"enabled": True}]}}}]}
+        "resource_drift": [
+            {
+                "address": "aws_s3_bucket.B",
+                "mode": "managed",
+                "type": "aws_s3_bucket",
+                "name": "B",
+                "change": {
+                    "actions": ["update"],
+                    "before": {"versioning": [{"enabled": False}]},
+                    "after": {"versioning": [{"enabled": True}]},
+                },
+            }
+        ],
+    }
     result = drift.parse_plan("s", plan)
     assert (result.status, result.resources, result.refreshed) == ("in sync", [], ["aws_s3_bucket.B"])
     assert "(1 resource(s) with refreshed computed values)" in drift.table([result])
@@ -96,8 +124,9 @@ def test_exit_codes_errors_win_over_drift() -> None:
     assert drift.exit_code(results[:1]) == 0
 
 
-def test_cli_drift_on_the_local_target_needs_a_running_emulator(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_drift_on_the_local_target_needs_a_running_emulator(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(emulator, "STATE_FILE", tmp_path / "emulator.json")
     code = cli.main(["drift", "--workloads", "bootstrap", "--environments", "dev", "--outdir", str(tmp_path / "o")])
     assert code == 1

@@ -5,6 +5,7 @@ replaced by stand-ins on PATH / in the working directory. A step must pass when 
 any one of them fails (1, 2 as GNU make returns for any failed recipe and the CLI for bad input, 130), and a plan
 step must pass when the CLI reports "changes" (3). The steps are read from the workflow files, so an edit that
 breaks a gate fails here."""
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,14 @@ VALUES = {
     "needs.changes.outputs.workloads": "event-processing",
 }
 # The stand-ins: name -> where it goes (relative to the working directory, or on PATH when no folder is given).
-STUBS = {"make": "bin/make", "python": "bin/python", "python3": "bin/python3", "git": "bin/git",
-         "cli": ".venv/bin/python", "ci-run": ".ci/run"}
+STUBS = {
+    "make": "bin/make",
+    "python": "bin/python",
+    "python3": "bin/python3",
+    "git": "bin/git",
+    "cli": ".venv/bin/python",
+    "ci-run": ".ci/run",
+}
 STUB = """#!/usr/bin/env bash
 # stand-in `{name}`: records its arguments, drains stdin, exits $STUB_CODE when it is the one chosen to fail
 printf '%s\\n' "{name} $*" >> "$STUB_LOG"
@@ -47,9 +54,14 @@ exit 0
 """
 FAILURES = (1, 2, 130)
 # Every gate that must exist: (workflow, job) -> what its gating step runs.
-GATES = {("pr.yml", "scan"): "make scan", ("pr.yml", "consistency"): "make consistency",
-         ("pr.yml", "plan"): " plan", ("ci.yml", "scan"): "make scan", ("ci.yml", "plan"): " plan",
-         ("ci.yml", "plan-aws"): " plan"}
+GATES = {
+    ("pr.yml", "scan"): "make scan",
+    ("pr.yml", "consistency"): "make consistency",
+    ("pr.yml", "plan"): " plan",
+    ("ci.yml", "scan"): "make scan",
+    ("ci.yml", "plan"): " plan",
+    ("ci.yml", "plan-aws"): " plan",
+}
 PROJECT = re.compile(r"(?:^|[\s;&|(!])(?:make|python3?|\.venv/bin/python|git)\s|\.ci/run")
 
 
@@ -87,11 +99,16 @@ def gated_steps(path: Path) -> list[Step]:
     for job_id, job in workflow["jobs"].items():
         for index, step in enumerate(job.get("steps", [])):
             condition = str(step.get("if", ""))
-            if "run" not in step or not PROJECT.search(step["run"]) or step.get("continue-on-error") \
-                    or re.search(r"always\(\)|failure\(\)|cancelled\(\)", condition):
+            if (
+                "run" not in step
+                or not PROJECT.search(step["run"])
+                or step.get("continue-on-error")
+                or re.search(r"always\(\)|failure\(\)|cancelled\(\)", condition)
+            ):
                 continue
-            env = {k: substitute(str(v))
-                   for scope in (workflow, job, step) for k, v in (scope.get("env") or {}).items()}
+            env = {
+                k: substitute(str(v)) for scope in (workflow, job, step) for k, v in (scope.get("env") or {}).items()
+            }
             shell = step.get("shell") or _defaults_shell(job) or _defaults_shell(workflow)
             found.append(Step(path.name, job_id, index, step["run"], shell, env))
     return found
@@ -134,12 +151,29 @@ def execute(step: Step, workdir: Path, fail: str | None = None, code: int = 1) -
     script.write_text(substitute(step.script), encoding="utf-8")
     for name in ("output", "summary", "env"):
         (workdir / f"github-{name}").write_text("", encoding="utf-8")
-    env = {"PATH": f"{workdir / 'bin'}:{os.environ['PATH']}", "HOME": str(workdir), "STUB_LOG": str(log),
-           "STUB_CODE": str(code), "GITHUB_OUTPUT": str(workdir / "github-output"),
-           "GITHUB_STEP_SUMMARY": str(workdir / "github-summary"), "GITHUB_ENV": str(workdir / "github-env"),
-           "GITHUB_ACTIONS": "true", "CI": "true", **step.env, **({"STUB_FAIL": fail} if fail else {})}
-    proc = subprocess.run(command_line(step.shell, script), cwd=workdir, env=env, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, check=False, timeout=60)
+    env = {
+        "PATH": f"{workdir / 'bin'}:{os.environ['PATH']}",
+        "HOME": str(workdir),
+        "STUB_LOG": str(log),
+        "STUB_CODE": str(code),
+        "GITHUB_OUTPUT": str(workdir / "github-output"),
+        "GITHUB_STEP_SUMMARY": str(workdir / "github-summary"),
+        "GITHUB_ENV": str(workdir / "github-env"),
+        "GITHUB_ACTIONS": "true",
+        "CI": "true",
+        **step.env,
+        **({"STUB_FAIL": fail} if fail else {}),
+    }
+    proc = subprocess.run(
+        command_line(step.shell, script),
+        cwd=workdir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     return Outcome(proc.returncode, log.read_text(encoding="utf-8").splitlines(), proc.stdout + proc.stderr)
 
 
@@ -191,8 +225,7 @@ def test_the_harness_sees_what_github_sees(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", [p for p in WORKFLOWS if p.name in ("pr.yml", "ci.yml")], ids=lambda p: p.name)
-def test_the_required_job_needs_every_job_and_fails_unless_all_succeeded_or_skipped(path: Path,
-                                                                                   tmp_path: Path) -> None:
+def test_the_required_job_needs_every_job_and_fails_unless_all_succeeded_or_skipped(path: Path, tmp_path: Path) -> None:
     """`required` is the one check branch protection names: it runs always, needs every other job, and its step
     (run as GitHub would) fails for any result but success/skipped."""
     workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -202,7 +235,12 @@ def test_the_required_job_needs_every_job_and_fails_unless_all_succeeded_or_skip
     (step,) = job["steps"]
     assert step["env"] == {"RESULTS": "${{ join(needs.*.result, ' ') }}"}
     gate = Step(path.name, "required", 0, step["run"], _defaults_shell(job) or _defaults_shell(workflow), {})
-    for results, passes in (("success success", True), ("success skipped", True),
-                            ("success failure", False), ("cancelled success", False), ("skipped failure", False)):
+    for results, passes in (
+        ("success success", True),
+        ("success skipped", True),
+        ("success failure", False),
+        ("cancelled success", False),
+        ("skipped failure", False),
+    ):
         code = execute(replace(gate, env={"RESULTS": results}), tmp_path).code
         assert (code == 0) is passes, f"{path.name}: results {results!r} gave exit {code}"

@@ -1,4 +1,5 @@
 """HCL export: every stack exports to HCL that validates, and plans exactly what its JSON plans."""
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,8 @@ def test_every_stack_exports_to_plain_hcl(synth: Synth, exported: Path) -> None:
     for stack_dir in stack_dirs(synth):
         target = exported / "stacks" / stack_dir.name
         assert sorted(p.name for p in target.iterdir() if not p.name.startswith(".")) == sorted(
-            ["main.tf", *(["assets"] if (stack_dir / "assets").exists() else [])])
+            ["main.tf", *(["assets"] if (stack_dir / "assets").exists() else [])]
+        )
         text = (target / "main.tf").read_text(encoding="utf-8")
         assert '"//"' not in text and "cdktf" not in text.replace('"cdktf"', "")  # only the ManagedBy tag value
     bootstrap = (exported / "stacks" / "bootstrap-dev" / "main.tf").read_text(encoding="utf-8")
@@ -48,15 +50,16 @@ def test_every_stack_exports_to_plain_hcl(synth: Synth, exported: Path) -> None:
     assert "depends_on = [aws_s3_bucket_public_access_block.StateBucket_PublicAccessBlock_6DFB41B0]" in bootstrap
     assert '\\"Resource\\": [\\"${aws_s3_bucket.StateBucket_3A0A90D0.arn}\\"' in bootstrap  # policy kept intact
     assert "# checkov:skip=CKV_AWS_18: the state bucket is private (all public access blocked), TLS-only" in bootstrap
-    assert "  versioning_configuration {\n    status = \"Enabled\"\n  }" in bootstrap  # a block, per the schema
+    assert '  versioning_configuration {\n    status = "Enabled"\n  }' in bootstrap  # a block, per the schema
     recovery = (exported / "stacks" / "disaster-recovery-dev" / "main.tf").read_text(encoding="utf-8")
     assert 'ephemeral "aws_secretsmanager_random_password" ' in recovery  # the DR master password, never in state
 
 
 def planned(stack_dir: Path, env: dict[str, str], state: Path) -> dict[str, Any]:
     """`terraform plan -refresh=false` of `stack_dir` on an empty local state: what would be created, as JSON."""
-    (stack_dir / LOCAL_BACKEND).write_text(json.dumps({"terraform": {"backend": {"local": {"path": str(state)}}}}),
-                                           encoding="utf-8")
+    (stack_dir / LOCAL_BACKEND).write_text(
+        json.dumps({"terraform": {"backend": {"local": {"path": str(state)}}}}), encoding="utf-8"
+    )
     terraform.init(stack_dir, backend=True, env=env)
     terraform.run(stack_dir, ["plan", "-refresh=false", "-input=false", "-no-color", "-out=plan.tfplan"], env=env)
     shown = json.loads(terraform.run(stack_dir, ["show", "-json", "plan.tfplan"], env=env).stdout)
@@ -64,16 +67,16 @@ def planned(stack_dir: Path, env: dict[str, str], state: Path) -> dict[str, Any]
 
 
 @pytest.mark.integration
-def test_hcl_plans_exactly_what_the_json_plans(synth: Synth, exported: Path, emulator_deployment: Deployment,
-                                               tmp_path: Path) -> None:
+def test_hcl_plans_exactly_what_the_json_plans(
+    synth: Synth, exported: Path, emulator_deployment: Deployment, tmp_path: Path
+) -> None:
     env = emulator_deployment.target.env  # the emulator emulates the dev account
     # bootstrap-dev (local backend) and event-processing-dev (S3 backend, a Lambda asset): ~1 min; every dev stack
     # of the five workloads was compared the same way once (10 min).
     for stack_dir in [d for d in stack_dirs(synth) if d.name in ("bootstrap-dev", "event-processing-dev")]:
         json_copy, hcl_copy = tmp_path / "json" / stack_dir.name, tmp_path / "hcl" / stack_dir.name
         shutil.copytree(stack_dir, json_copy, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
-        shutil.copytree(exported / "stacks" / stack_dir.name, hcl_copy,
-                        ignore=shutil.ignore_patterns(".terraform*"))
+        shutil.copytree(exported / "stacks" / stack_dir.name, hcl_copy, ignore=shutil.ignore_patterns(".terraform*"))
         from_json = planned(json_copy, env, tmp_path / f"{stack_dir.name}-json.tfstate")
         from_hcl = planned(hcl_copy, env, tmp_path / f"{stack_dir.name}-hcl.tfstate")
         addresses = [c["address"] for c in from_json["resource_changes"]]
@@ -90,7 +93,8 @@ def test_expressions_keep_their_terraform_meaning() -> None:
     assert hcl_export.expression('${jsonencode({u = "a}b", p = e.x.y})}') == 'jsonencode({u = "a}b", p = e.x.y})'
     assert hcl_export.expression("${a.b}-${c.d}") == '"${a.b}-${c.d}"'
     assert hcl_export.expression({"aws:SourceArn": [1, True, None]}, 0) == (
-        '{\n  "aws:SourceArn" = [\n    1,\n    true,\n    null,\n  ]\n}')
+        '{\n  "aws:SourceArn" = [\n    1,\n    true,\n    null,\n  ]\n}'
+    )
     assert hcl_export.reference(["a.b", "${c.d}"]) == "[a.b, c.d]"
     with pytest.raises(ToolError, match="cannot express"):
         hcl_export.expression({1, 2})

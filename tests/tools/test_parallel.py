@@ -1,5 +1,6 @@
 """The stack-operations runner: worker count, whole progress lines, every result reported, exit codes, the outputs
 file, signal forwarding to a real Terraform, and the destroy guard."""
+
 from __future__ import annotations
 
 import io
@@ -27,8 +28,10 @@ def test_jobs_default_from_the_machine_and_overrides(monkeypatch: pytest.MonkeyP
     assert parallel.jobs_setting("8", 6, {"JOBS": "1"}) == 8  # --jobs wins over JOBS
     with pytest.raises(ConfigError) as caught:
         parallel.jobs_setting("zero", 6, {})
-    assert caught.value.problems == ["--jobs / JOBS: 'zero' is not a whole number >= 1; pass e.g. --jobs 4 or JOBS=4 "
-                                     "(default: min(2 x CPU count, stacks))"]
+    assert caught.value.problems == [
+        "--jobs / JOBS: 'zero' is not a whole number >= 1; pass e.g. --jobs 4 or JOBS=4 "
+        "(default: min(2 x CPU count, stacks))"
+    ]
     with pytest.raises(ConfigError):
         parallel.jobs_setting(None, 6, {"JOBS": "0"})
 
@@ -48,10 +51,19 @@ def test_every_result_is_reported_in_whole_lines(capsys: pytest.CaptureFixture[s
             raise ToolError("terraform apply failed in bb (exit 1):\nError: boom")
         return "applied", len(item)
 
-    results = parallel.run_all(["a", "bb", "ccc"], work, name=lambda i: f"stack-{i}", jobs=3, verb="applying",
-                               done=lambda r: threads.append(threading.current_thread().name))
+    results = parallel.run_all(
+        ["a", "bb", "ccc"],
+        work,
+        name=lambda i: f"stack-{i}",
+        jobs=3,
+        verb="applying",
+        done=lambda r: threads.append(threading.current_thread().name),
+    )
     assert [(r.name, r.status, r.summary, r.value) for r in results] == [
-        ("stack-a", "ok", "applied", 1), ("stack-bb", "failed", "", None), ("stack-ccc", "ok", "applied", 3)]
+        ("stack-a", "ok", "applied", 1),
+        ("stack-bb", "failed", "", None),
+        ("stack-ccc", "ok", "applied", 3),
+    ]
     assert results[1].error == "terraform apply failed in bb (exit 1):\nError: boom"
     assert threads == ["MainThread"] * 3  # the outputs file has one writer
     lines = capsys.readouterr().err.splitlines()
@@ -60,7 +72,8 @@ def test_every_result_is_reported_in_whole_lines(capsys: pytest.CaptureFixture[s
     assert [re.sub(r"\d+ s", "N s", line) for line in ends] == [
         "[1/3] stack-ccc: applied in N s",
         "[2/3] stack-bb: FAILED after N s (terraform apply failed in bb (exit 1):)",
-        "[3/3] stack-a: applied in N s"]
+        "[3/3] stack-a: applied in N s",
+    ]
     assert parallel.exit_code(results) == 1
     assert parallel.exit_code(results[:1]) == 0
 
@@ -123,11 +136,13 @@ def test_destroy_of_a_protected_environment_needs_its_name() -> None:
         assert caught.value.problems == [
             "destroy prod: the environment has deletion protection (config/environments.toml, "
             "environments.prod.deletion_protection); nothing was destroyed. To destroy it, name it: --confirm prod "
-            "(or CONFIRM=prod, or type it when asked on a terminal)"]
+            "(or CONFIRM=prod, or type it when asked on a terminal)"
+        ]
 
 
-def test_prod_destroy_exits_2_without_confirmation_even_in_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_prod_destroy_exits_2_without_confirmation_even_in_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("CI", "1")
     monkeypatch.delenv("CONFIRM", raising=False)
     monkeypatch.setattr("sys.stdin", io.StringIO())
@@ -136,12 +151,19 @@ def test_prod_destroy_exits_2_without_confirmation_even_in_ci(tmp_path: Path, mo
     assert not (tmp_path / "o").exists()  # nothing synthesized, nothing destroyed
 
 
-SLOW = {"resource": {"terraform_data": {"slow": {"provisioner": [{"local-exec": {"command": "sleep 30"}}]},
-                                        "quick": {"input": "done"}}}}
+SLOW = {
+    "resource": {
+        "terraform_data": {
+            "slow": {"provisioner": [{"local-exec": {"command": "sleep 30"}}]},
+            "quick": {"input": "done"},
+        }
+    }
+}
 
 
-def test_a_signal_is_forwarded_once_and_terraform_stops_cleanly(tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_signal_is_forwarded_once_and_terraform_stops_cleanly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Real Terraform (builtin terraform_data, local state): SIGTERM to this process mid-apply reaches Terraform as
     one SIGINT; it stops, writes state and releases its lock; nothing else starts; exit 130."""
     stack = tmp_path / "slow"

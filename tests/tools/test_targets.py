@@ -1,4 +1,5 @@
 """Targets: the only place local and aws differ."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,8 +20,13 @@ def test_local_target_points_clients_at_the_emulator(tmp_path: Path) -> None:
     fake = emulator.Emulator(port=4999, account_id="111111111111")
     (tmp_path / "old.tfstate").write_text("{}", encoding="utf-8")
     target = targets.local_target(fake, tmp_path, fresh=True)
-    assert target.env == {"AWS_ENDPOINT_URL": "http://127.0.0.1:4999", "AWS_ACCESS_KEY_ID": "test",
-                          "AWS_SECRET_ACCESS_KEY": "test", "AWS_MAX_ATTEMPTS": "2", "AWS_RETRY_MODE": "standard"}
+    assert target.env == {
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:4999",
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_MAX_ATTEMPTS": "2",
+        "AWS_RETRY_MODE": "standard",
+    }
     assert not (tmp_path / "old.tfstate").exists()  # a fresh emulator starts with fresh bootstrap state
     assert target.bootstrap_backend_config("bootstrap-dev") == {"path": str(tmp_path / "bootstrap-dev.tfstate")}
 

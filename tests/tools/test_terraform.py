@@ -1,4 +1,5 @@
 """The Terraform runner: backend-less commands never load a backend that a deploy initialised in the same folder."""
+
 from __future__ import annotations
 
 import json
@@ -19,14 +20,18 @@ def _deployed_copy(synth: Synth, tmp_path: Path) -> Path:
     shutil.copytree(synth.outdir / "stacks" / STACK, stack_dir, ignore=shutil.ignore_patterns(".terraform*"))
     backend = json.loads((stack_dir / "cdk.tf.json").read_text(encoding="utf-8"))["terraform"]["backend"]["s3"]
     (stack_dir / ".terraform").mkdir()
-    (stack_dir / ".terraform" / "terraform.tfstate").write_text(json.dumps(
-        {"version": 3, "terraform_version": "1.11.4", "backend": {"type": "s3", "config": backend, "hash": 1}}),
-        encoding="utf-8")
+    (stack_dir / ".terraform" / "terraform.tfstate").write_text(
+        json.dumps(
+            {"version": 3, "terraform_version": "1.11.4", "backend": {"type": "s3", "config": backend, "hash": 1}}
+        ),
+        encoding="utf-8",
+    )
     return stack_dir
 
 
-def test_validate_ignores_a_backend_initialised_by_a_deploy(synth: Synth, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validate_ignores_a_backend_initialised_by_a_deploy(
+    synth: Synth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # No credentials at all: the S3 backend, were it loaded, would fail with "No valid credential sources found".
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
@@ -41,8 +46,9 @@ def test_validate_ignores_a_backend_initialised_by_a_deploy(synth: Synth, tmp_pa
     assert kept["backend"]["hash"] == 1  # the deploy's backend settings are left as they were
 
 
-def test_offline_env_is_absolute_so_it_holds_in_the_stack_folder(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_offline_env_is_absolute_so_it_holds_in_the_stack_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     settings = terraform.offline_env(Path("relative") / STACK)
     assert settings == {"TF_DATA_DIR": str(tmp_path / "relative" / STACK / terraform.OFFLINE_DATA_DIR)}

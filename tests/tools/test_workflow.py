@@ -1,5 +1,6 @@
 """Every workflow is valid YAML and runs only commands that exist; the PR workflow uses OIDC, never stored keys;
 the change detection behind it picks the right workloads."""
+
 from __future__ import annotations
 
 import io
@@ -76,8 +77,12 @@ def test_pr_workflow_plans_changed_stacks_per_environment_with_an_oidc_role() ->
     assert plan["strategy"]["matrix"]["environment"] == ["dev", "staging", "prod"]
     (credentials,) = [s for s in plan["steps"] if s.get("uses", "").startswith("aws-actions/configure-aws-credentials")]
     assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_PLAN_ROLE_ARN }}"
-    uploads = [s["with"]["path"] for job in jobs.values() for s in job["steps"]
-               if s.get("uses", "").startswith("actions/upload-artifact")]
+    uploads = [
+        s["with"]["path"]
+        for job in jobs.values()
+        for s in job["steps"]
+        if s.get("uses", "").startswith("actions/upload-artifact")
+    ]
     assert "reports/scan.json" in uploads and any(p.startswith("reports/plan-") for p in uploads)
     assert any("GITHUB_STEP_SUMMARY" in s for s in run_scripts({"jobs": {"plan": plan}}))
     assert "python -m tools changes" in " ".join(run_scripts({"jobs": {"changes": jobs["changes"]}}))
@@ -97,10 +102,13 @@ def test_every_action_is_pinned_to_a_commit_with_its_version_tag(path: Path) -> 
 def test_the_pin_pattern_refuses_tags_branches_and_short_shas() -> None:
     good = "      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1"
     assert PINNED.match(good)
-    for bad in ("      - uses: actions/checkout@v4", "      - uses: actions/checkout@main",
-                "      - uses: actions/checkout@3d3c42e # v7.0.1",
-                "      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1",
-                "      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7"):
+    for bad in (
+        "      - uses: actions/checkout@v4",
+        "      - uses: actions/checkout@main",
+        "      - uses: actions/checkout@3d3c42e # v7.0.1",
+        "      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1",
+        "      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7",
+    ):
         assert not PINNED.match(bad), bad
 
 
@@ -129,8 +137,12 @@ def test_no_step_masks_an_exit_code(path: Path) -> None:
 def test_concurrency_group_and_no_persisted_credentials(path: Path) -> None:
     workflow = load(path)
     assert workflow["concurrency"]["group"], f"{path.name}: no concurrency group"
-    checkouts = [s for job in workflow["jobs"].values() for s in job.get("steps", [])
-                 if s.get("uses", "").startswith("actions/checkout@")]
+    checkouts = [
+        s
+        for job in workflow["jobs"].values()
+        for s in job.get("steps", [])
+        if s.get("uses", "").startswith("actions/checkout@")
+    ]
     assert checkouts
     for step in checkouts:
         assert (step.get("with") or {}).get("persist-credentials") is False, f"{path.name}: checkout keeps credentials"
@@ -142,35 +154,39 @@ def test_summaries_and_artifacts_survive_a_failed_gate(path: Path) -> None:
     for job_id, job in load(path)["jobs"].items():
         for step in job.get("steps", []):
             reports = step.get("uses", "").startswith("actions/upload-artifact@") or (
-                "GITHUB_STEP_SUMMARY" in step.get("run", "") and not TOOLS.search(step.get("run", "")))
+                "GITHUB_STEP_SUMMARY" in step.get("run", "") and not TOOLS.search(step.get("run", ""))
+            )
             if reports and job_id != "changes":
                 assert "always()" in str(step.get("if")), f"{path.name} job {job_id}: {step} lacks if: always()"
 
 
-@pytest.mark.parametrize(("paths", "expected"), [
-    (["README.md", "tests/unit/test_naming.py", "docs/operations.md", "scripts/sig.py"], []),
-    (["stacks/bootstrap.py"], ["bootstrap"]),
-    (["stacks/bootstrap.py", "README.md"], ["bootstrap"]),
-    (["stacks/disaster_recovery_site.py"], ["disaster-recovery"]),
-    (["stacks/disaster_recovery_alarms.py"], ["disaster-recovery"]),
-    (["stacks/flask_api.py", "stacks/disaster_recovery_alarms.py"], ["flask-api", "disaster-recovery"]),
-    (["lambda_src/dr_health/handler.py"], ["disaster-recovery"]),
-    (["lambda_src/event_processor/handler.py"], ["event-processing"]),
-    (["lambda_src/__init__.py"], list(WORKLOADS)),
-    (["stacks/not_imported_by_anyone.py"], list(WORKLOADS)),
-    (["lambda_src/no_such_handler/handler.py"], list(WORKLOADS)),
-    (["stacks/__init__.py"], list(WORKLOADS)),
-    (["config/environments.toml"], list(WORKLOADS)),
-    (["modules/secure_bucket.py"], list(WORKLOADS)),
-    (["core/stack.py"], list(WORKLOADS)),
-    (["policies/checks/ckv_app_007_required_tags.py"], list(WORKLOADS)),
-    (["tools/terraform.py"], list(WORKLOADS)),
-    (["main.py"], list(WORKLOADS)),
-    (["cdktf.json"], list(WORKLOADS)),
-    (["Pipfile.lock"], list(WORKLOADS)),
-    (["package-lock.json"], list(WORKLOADS)),
-    ([".github/workflows/pr.yml"], list(WORKLOADS)),
-])
+@pytest.mark.parametrize(
+    ("paths", "expected"),
+    [
+        (["README.md", "tests/unit/test_naming.py", "docs/operations.md", "scripts/sig.py"], []),
+        (["stacks/bootstrap.py"], ["bootstrap"]),
+        (["stacks/bootstrap.py", "README.md"], ["bootstrap"]),
+        (["stacks/disaster_recovery_site.py"], ["disaster-recovery"]),
+        (["stacks/disaster_recovery_alarms.py"], ["disaster-recovery"]),
+        (["stacks/flask_api.py", "stacks/disaster_recovery_alarms.py"], ["flask-api", "disaster-recovery"]),
+        (["lambda_src/dr_health/handler.py"], ["disaster-recovery"]),
+        (["lambda_src/event_processor/handler.py"], ["event-processing"]),
+        (["lambda_src/__init__.py"], list(WORKLOADS)),
+        (["stacks/not_imported_by_anyone.py"], list(WORKLOADS)),
+        (["lambda_src/no_such_handler/handler.py"], list(WORKLOADS)),
+        (["stacks/__init__.py"], list(WORKLOADS)),
+        (["config/environments.toml"], list(WORKLOADS)),
+        (["modules/secure_bucket.py"], list(WORKLOADS)),
+        (["core/stack.py"], list(WORKLOADS)),
+        (["policies/checks/ckv_app_007_required_tags.py"], list(WORKLOADS)),
+        (["tools/terraform.py"], list(WORKLOADS)),
+        (["main.py"], list(WORKLOADS)),
+        (["cdktf.json"], list(WORKLOADS)),
+        (["Pipfile.lock"], list(WORKLOADS)),
+        (["package-lock.json"], list(WORKLOADS)),
+        ([".github/workflows/pr.yml"], list(WORKLOADS)),
+    ],
+)
 def test_changed_workloads(paths: list[str], expected: list[str]) -> None:
     assert changes.changed_workloads(paths) == expected
 
@@ -185,18 +201,26 @@ def test_every_registered_workload_has_its_stack_module() -> None:
 def test_every_tracked_stacks_and_lambda_file_maps_to_a_workload() -> None:
     """The real tree: each file git tracks under stacks/ and lambda_src/ plans at least one workload, and each
     workload's own files plan exactly that workload."""
-    tracked = subprocess.run(["git", "ls-files", "stacks", "lambda_src"], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files", "stacks", "lambda_src"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert "stacks/disaster_recovery_site.py" in tracked
     for path in tracked:
         assert changes.changed_workloads([path]), path
     owners = changes.ownership()
-    assert owners.files["disaster-recovery"] == {"stacks/disaster_recovery.py", "stacks/disaster_recovery_alarms.py",
-                                                 "stacks/disaster_recovery_site.py"}
-    assert owners.handlers == {"bootstrap": set(), "flask-api": set(),
-                               "event-processing": {"lambda_src/event_processor"},
-                               "healthcare-api": set(), "fraud-detection": set(),
-                               "disaster-recovery": {"lambda_src/dr_health"}}
+    assert owners.files["disaster-recovery"] == {
+        "stacks/disaster_recovery.py",
+        "stacks/disaster_recovery_alarms.py",
+        "stacks/disaster_recovery_site.py",
+    }
+    assert owners.handlers == {
+        "bootstrap": set(),
+        "flask-api": set(),
+        "event-processing": {"lambda_src/event_processor"},
+        "healthcare-api": set(),
+        "fraud-detection": set(),
+        "disaster-recovery": {"lambda_src/dr_health"},
+    }
     for workload, files in owners.files.items():
         for path in files:
             assert changes.changed_workloads([path]) == [workload], path
@@ -221,16 +245,23 @@ def test_a_workload_package_and_its_imports_map_to_that_workload(tmp_path: Path)
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
     registry = {"alpha": "stacks.alpha:Alpha", "beta": "stacks.beta:Beta"}
-    expected = {"stacks/alpha/__init__.py": ["alpha"], "stacks/alpha/site.py": ["alpha"],
-                "stacks/alpha/parts.py": ["alpha"], "stacks/alpha/template.json": ["alpha"],
-                "stacks/beta.py": ["beta"], "stacks/beta_alarms.py": ["beta"],
-                "stacks/shared_bits.py": ["alpha", "beta"],
-                "stacks/orphan.py": ["alpha", "beta"], "lambda_src/alpha_fn/handler.py": ["alpha"]}
+    expected = {
+        "stacks/alpha/__init__.py": ["alpha"],
+        "stacks/alpha/site.py": ["alpha"],
+        "stacks/alpha/parts.py": ["alpha"],
+        "stacks/alpha/template.json": ["alpha"],
+        "stacks/beta.py": ["beta"],
+        "stacks/beta_alarms.py": ["beta"],
+        "stacks/shared_bits.py": ["alpha", "beta"],
+        "stacks/orphan.py": ["alpha", "beta"],
+        "lambda_src/alpha_fn/handler.py": ["alpha"],
+    }
     assert {p: changes.changed_workloads([p], tmp_path, registry) for p in expected} == expected
 
 
-def test_changes_command_writes_github_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_changes_command_writes_github_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
     monkeypatch.setattr("sys.stdin", io.StringIO("stacks/bootstrap.py\nREADME.md\n"))
     assert cli.main(["changes"]) == 0
@@ -248,8 +279,9 @@ def test_the_make_pattern_finds_targets_not_variables_or_redirections() -> None:
 def test_workflow_lint_passes_on_every_workflow(capsys: pytest.CaptureFixture[str]) -> None:
     assert workflow_lint.main([]) == 0
     scripts = sum(1 for p in WORKFLOWS for _ in workflow_lint.run_scripts(p.read_text(encoding="utf-8")))
-    assert capsys.readouterr().err == (f"workflow lint: {len(WORKFLOWS)} file(s), {scripts} run: script(s) "
-                                       "shellchecked, 0 finding(s)\n")
+    assert capsys.readouterr().err == (
+        f"workflow lint: {len(WORKFLOWS)} file(s), {scripts} run: script(s) shellchecked, 0 finding(s)\n"
+    )
 
 
 BROKEN_ACTION = """name: a
@@ -286,7 +318,8 @@ def test_workflow_lint_checks_every_file_and_every_script(tmp_path: Path, capsys
         f'{tmp_path}/a.yml:7: [actionlint action] missing input "path" which is required by action '
         '"actions/upload-artifact@v4". all required inputs are "path"',
         f"{tmp_path}/b.yml:13: [shellcheck] SC2086 (info) in job b step 2, script line 2: Double quote to prevent "
-        "globbing and word splitting."]
+        "globbing and word splitting.",
+    ]
 
 
 def test_workflow_lint_refuses_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -297,7 +330,8 @@ def test_workflow_lint_refuses_a_missing_file(tmp_path: Path, capsys: pytest.Cap
 def test_zizmor_finds_an_unpinned_action_and_a_template_injection(tmp_path: Path) -> None:
     workflows = tmp_path / ".github" / "workflows"
     workflows.mkdir(parents=True)
-    (workflows / "w.yml").write_text("""name: w
+    (workflows / "w.yml").write_text(
+        """name: w
 on: pull_request
 permissions: {}
 jobs:
@@ -308,7 +342,9 @@ jobs:
       - uses: actions/checkout@v4
         with: {persist-credentials: false}
       - run: echo "${{ github.event.pull_request.title }}"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     zizmor = [str(ROOT / ".venv" / "bin" / "zizmor"), "--offline", "--strict-collection", "--format", "json"]
     found = subprocess.run([*zizmor, str(workflows)], capture_output=True, text=True, check=False)
     assert found.returncode != 0

@@ -17,6 +17,7 @@ maximum is tighter)).
 the environment and the suffix); scoped names (inline policy names, a Redis user's user name `default`, Route 53
 records of the environment's own domain) need not.
 """
+
 from __future__ import annotations
 
 import re
@@ -61,8 +62,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("aws_ecs_cluster", "name"): Rule(255, r"[a-zA-Z0-9_-]+"),
     ("aws_ecs_service", "name"): Rule(255, r"[a-zA-Z0-9_-]+"),
     ("aws_ecs_task_definition", "family"): Rule(255, r"[a-zA-Z0-9_-]+"),
-    ("aws_ecr_repository", "name"): Rule(256, r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*",
-                                         min_length=2),
+    ("aws_ecr_repository", "name"): Rule(
+        256, r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*", min_length=2
+    ),
     ("aws_cloudwatch_log_group", "name"): Rule(512, r"[.\-_/#A-Za-z0-9]+"),
     ("aws_kms_alias", "name"): Rule(256, r"alias/(?!aws/)[a-zA-Z0-9/_-]+"),
     ("aws_dynamodb_table", "name"): Rule(255, r"[a-zA-Z0-9_.-]+", min_length=3),
@@ -81,7 +83,7 @@ def physical_names(stack: dict[str, Any]) -> Iterator[tuple[str, str, str, str]]
     """(resource type, logical id, attribute, value) of every literal physical name in one cdk.tf.json."""
     for rtype, resources in sorted(stack.get("resource", {}).items()):
         for logical_id, body in sorted(resources.items()):
-            for (kind, attribute) in RULES:
+            for kind, attribute in RULES:
                 value = body.get(attribute) if kind == rtype else None
                 if isinstance(value, str) and "${" not in value:
                     yield rtype, logical_id, attribute, value

@@ -1,5 +1,6 @@
 """core/bindings.py: the provider package loaded lazily gives byte-identical output to the eager package for every
 stack; main.py, the CLI and the tests load it lazily; a submodule nobody listed still imports."""
+
 from __future__ import annotations
 
 import json
@@ -36,15 +37,24 @@ print(json.dumps({"lazy": bindings.is_lazy(), "loaded": bindings.loaded_submodul
 """
 ENTRIES = {
     "main.py": "import json, main\nassert main.main(['--workloads=bootstrap', '--environments=dev']) == 0\n",
-    "the CLI": ("import json, os\nfrom tools import cli\nassert cli.main(['synth', '--workloads=bootstrap', "
-                "'--environments=dev', '--outdir', os.environ['CDKTF_OUTDIR']]) == 0\n"),
+    "the CLI": (
+        "import json, os\nfrom tools import cli\nassert cli.main(['synth', '--workloads=bootstrap', "
+        "'--environments=dev', '--outdir', os.environ['CDKTF_OUTDIR']]) == 0\n"
+    ),
 }
 
 
 def python(code: str, *args: str, env: dict[str, str] | None = None) -> dict[str, object]:
     """Run `code` in a fresh interpreter in the project folder; its last stdout line is JSON."""
-    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env={**os.environ, **(env or {})},
-                          text=True, capture_output=True, check=False, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        text=True,
+        capture_output=True,
+        check=False,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr
     return dict(json.loads(proc.stdout.splitlines()[-1]))
 
@@ -82,7 +92,9 @@ def test_the_test_session_loads_lazily_and_any_submodule_still_imports(loaded_bi
     from cdktf_cdktf_provider_aws.worklink_fleet import WorklinkFleet  # pylint: disable=import-outside-toplevel
 
     assert (wafv2_ip_set.Wafv2IpSet.TF_RESOURCE_TYPE, WorklinkFleet.TF_RESOURCE_TYPE) == (
-        "aws_wafv2_ip_set", "aws_worklink_fleet")
+        "aws_wafv2_ip_set",
+        "aws_worklink_fleet",
+    )
     assert {"xray_group", "wafv2_ip_set", "worklink_fleet"} <= set(bindings.loaded_submodules())
     assert "xray_sampling_rule" in dir(aws)
     with pytest.raises(AttributeError, match="^module 'cdktf_cdktf_provider_aws' has no attribute 'nope'$"):

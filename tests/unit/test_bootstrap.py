@@ -1,4 +1,5 @@
 """Bootstrap stack: the state bucket's exact settings in every environment."""
+
 from __future__ import annotations
 
 import json
@@ -34,11 +35,14 @@ def test_state_bucket_is_versioned_encrypted_and_private(synth: Synth) -> None:
     (rule,) = synth.only(name, "aws_s3_bucket_server_side_encryption_configuration")["rule"]
     key_id = next(iter(synth.resources(name, "aws_kms_key")))
     assert rule["apply_server_side_encryption_by_default"] == {
-        "sse_algorithm": "aws:kms", "kms_master_key_id": f"${{aws_kms_key.{key_id}.arn}}"}
+        "sse_algorithm": "aws:kms",
+        "kms_master_key_id": f"${{aws_kms_key.{key_id}.arn}}",
+    }
     assert rule["bucket_key_enabled"] is True
     block = synth.only(name, "aws_s3_bucket_public_access_block")
-    assert [block[k] for k in ("block_public_acls", "block_public_policy", "ignore_public_acls",
-                               "restrict_public_buckets")] == [True] * 4
+    assert [
+        block[k] for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+    ] == [True] * 4
 
 
 def test_state_bucket_policy_denies_plain_http(synth: Synth) -> None:
@@ -64,7 +68,8 @@ def test_bootstrap_keeps_local_state_in_state_folder(synth: Synth) -> None:
 def test_cdktf_testing_sees_the_bucket(synth: Synth) -> None:
     synthesized = Testing.synth(synth.stacks["bootstrap-dev"])
     assert Testing.to_have_resource_with_properties(
-        synthesized, "aws_s3_bucket_versioning", {"versioning_configuration": {"status": "Enabled"}})
+        synthesized, "aws_s3_bucket_versioning", {"versioning_configuration": {"status": "Enabled"}}
+    )
 
 
 def test_outputs_are_described(synth: Synth) -> None:

@@ -1,4 +1,5 @@
 """disaster-recovery stack: exact synthesized values in every environment and the ephemeral copy."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -17,13 +18,13 @@ LAG_MS = {"dev": 5000, "staging": 1000, "prod": 500}
 
 def by_path(synth: Synth, stack: str, rtype: str) -> dict[str, dict[str, Any]]:
     """{construct path below the stack: body} of every `rtype` resource."""
-    return {body["//"]["metadata"]["path"].split("/", 1)[1]: body
-            for body in synth.resources(stack, rtype).values()}
+    return {body["//"]["metadata"]["path"].split("/", 1)[1]: body for body in synth.resources(stack, rtype).values()}
 
 
 def logical(synth: Synth, stack: str, rtype: str, path: str) -> str:
-    (found,) = [k for k, b in synth.resources(stack, rtype).items()
-                if b["//"]["metadata"]["path"].split("/", 1)[1] == path]
+    (found,) = [
+        k for k, b in synth.resources(stack, rtype).items() if b["//"]["metadata"]["path"].split("/", 1)[1] == path
+    ]
     return found
 
 
@@ -100,8 +101,9 @@ def test_bucket_replication_rule(synth: Synth, env: str) -> None:
 def test_table_replica_in_the_dr_region_with_its_key(synth: Synth, stack: str) -> None:
     table = synth.only(stack, "aws_dynamodb_table")
     dr_key = logical(synth, stack, "aws_kms_key", "Dr/Key/Key")
-    assert table["replica"] == [{"region_name": "us-west-2", "kms_key_arn": f"${{aws_kms_key.{dr_key}.arn}}",
-                                 "point_in_time_recovery": True}]
+    assert table["replica"] == [
+        {"region_name": "us-west-2", "kms_key_arn": f"${{aws_kms_key.{dr_key}.arn}}", "point_in_time_recovery": True}
+    ]
     assert table["point_in_time_recovery"] == {"enabled": True}
 
 
@@ -124,11 +126,16 @@ def test_failover_records_use_their_health_checks(synth: Synth, env: str) -> Non
 @pytest.mark.parametrize("env", ENVS)
 def test_lag_alarms_at_the_record_thresholds(synth: Synth, env: str) -> None:
     stack = f"disaster-recovery-{env}"
-    alarms = {a["alarm_name"].removeprefix(f"disaster-recovery-dr-{env}-"): a
-              for a in synth.resources(stack, "aws_cloudwatch_metric_alarm").values()}
+    alarms = {
+        a["alarm_name"].removeprefix(f"disaster-recovery-dr-{env}-"): a
+        for a in synth.resources(stack, "aws_cloudwatch_metric_alarm").values()
+    }
     lag = alarms["aurora-replication-lag"]
     assert (lag["metric_name"], lag["threshold"], lag["provider"]) == (
-        "AuroraGlobalDBReplicationLag", LAG_MS[env], DR_PROVIDER)
+        "AuroraGlobalDBReplicationLag",
+        LAG_MS[env],
+        DR_PROVIDER,
+    )
     secondary = logical(synth, stack, "aws_rds_cluster", "Dr/Database/Cluster")
     assert lag["dimensions"] == {"DBClusterIdentifier": f"${{aws_rds_cluster.{secondary}.cluster_identifier}}"}
     assert alarms["dynamodb-replication-latency"]["dimensions"]["ReceivingRegion"] == "us-west-2"
@@ -136,7 +143,10 @@ def test_lag_alarms_at_the_record_thresholds(synth: Synth, env: str) -> None:
     for label in ("primary", "dr"):
         health = alarms[f"{label}-health-check"]
         assert (health["comparison_operator"], health["threshold"], health["treat_missing_data"]) == (
-            "LessThanThreshold", 1, "breaching")
+            "LessThanThreshold",
+            1,
+            "breaching",
+        )
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -147,8 +157,10 @@ def test_vpc_blocks_do_not_overlap(synth: Synth, stack: str) -> None:
 
 def test_ephemeral_copy_has_its_own_names(synth: Synth) -> None:
     stack = "disaster-recovery-dev-pr42"
-    assert synth.only(stack, "aws_rds_global_cluster")["global_cluster_identifier"] == \
-        "disaster-recovery-global-db-dev-pr42"
+    assert (
+        synth.only(stack, "aws_rds_global_cluster")["global_cluster_identifier"]
+        == "disaster-recovery-global-db-dev-pr42"
+    )
     assert all(b["force_destroy"] for b in synth.resources(stack, "aws_s3_bucket").values())
 
 
@@ -163,8 +175,13 @@ def test_global_primary_password_is_generated_at_apply_and_written_write_only(sy
     global database. The password comes from an ephemeral resource and goes only into write-only arguments."""
     password = ephemeral_password(stack)
     ephemeral = synth.json(stack)["ephemeral"]["aws_secretsmanager_random_password"]
-    assert ephemeral == {password.split(".")[2]: {
-        "password_length": 32, "exclude_characters": "/@\"' \\", "require_each_included_type": True}}
+    assert ephemeral == {
+        password.split(".")[2]: {
+            "password_length": 32,
+            "exclude_characters": "/@\"' \\",
+            "require_each_included_type": True,
+        }
+    }
     primary = by_path(synth, stack, "aws_rds_cluster")["Primary/Database/Cluster"]
     value = f"{password}.random_password"
     assert (primary["master_password_wo"], primary["master_password_wo_version"]) == (f"${{{value}}}", 1)
@@ -179,8 +196,10 @@ def test_global_primary_password_is_generated_at_apply_and_written_write_only(sy
 @pytest.mark.parametrize("stack", STACKS)
 def test_master_secret_is_replicated_to_the_dr_region_with_the_dr_key(synth: Synth, stack: str) -> None:
     (secret,) = synth.resources(stack, "aws_secretsmanager_secret").values()
-    key = {site: f"${{aws_kms_key.{logical(synth, stack, 'aws_kms_key', f'{site}/Key/Key')}.arn}}"
-           for site in ("Primary", "Dr")}
+    key = {
+        site: f"${{aws_kms_key.{logical(synth, stack, 'aws_kms_key', f'{site}/Key/Key')}.arn}}"
+        for site in ("Primary", "Dr")
+    }
     assert secret["kms_key_id"] == key["Primary"]
     assert secret["replica"] == [{"region": "us-west-2", "kms_key_id": key["Dr"]}]
     assert secret["recovery_window_in_days"] == (0 if stack.endswith("pr42") else 30)
@@ -207,8 +226,9 @@ def test_api_gateway_account_has_a_cloudwatch_role_in_both_regions(synth: Synth,
         role = logical(synth, stack, "aws_iam_role", f"{site}/Api/LoggingRole")
         assert accounts[f"{site}/Api/Account"]["cloudwatch_role_arn"] == f"${{aws_iam_role.{role}.arn}}"
         assert accounts[f"{site}/Api/Account"].get("provider") == provider
-        assert json.loads(roles[f"{site}/Api/LoggingRole"]["assume_role_policy"])["Statement"][0]["Principal"] == \
-            {"Service": "apigateway.amazonaws.com"}
+        assert json.loads(roles[f"{site}/Api/LoggingRole"]["assume_role_policy"])["Statement"][0]["Principal"] == {
+            "Service": "apigateway.amazonaws.com"
+        }
         stage = by_path(synth, stack, "aws_api_gateway_stage")[f"{site}/Api/Stage"]
         account = logical(synth, stack, "aws_api_gateway_account", f"{site}/Api/Account")
         assert stage["depends_on"] == [f"aws_api_gateway_account.{account}"]

@@ -1,4 +1,5 @@
 """event-processing stack: exact synthesized settings per environment, from the environment records."""
+
 from __future__ import annotations
 
 import json
@@ -36,21 +37,28 @@ def body(synth: Synth, name: str, rtype: str, prefix: str) -> dict[str, Any]:
 def test_function_settings_come_from_the_environment_record(synth: Synth, env: str) -> None:
     settings = RECORDS[env].event_processing
     function = synth.only(stack(env), "aws_lambda_function")
-    assert (function["runtime"], function["memory_size"], function["timeout"],
-            function["reserved_concurrent_executions"]) == (settings.runtime, settings.memory_mb,
-                                                           settings.timeout_seconds, settings.reserved_concurrency)
+    assert (
+        function["runtime"],
+        function["memory_size"],
+        function["timeout"],
+        function["reserved_concurrent_executions"],
+    ) == (settings.runtime, settings.memory_mb, settings.timeout_seconds, settings.reserved_concurrency)
     assert function["function_name"] == f"event-processing-processor-{env}"
     assert function["handler"] == "handler.handler"
     assert function["tracing_config"] == {"mode": "Active"}
     assert function["dead_letter_config"] == {
-        "target_arn": ref(synth, stack(env), "aws_sqs_queue", "Tasks_DeadLetterQueue")}
+        "target_arn": ref(synth, stack(env), "aws_sqs_queue", "Tasks_DeadLetterQueue")
+    }
     assert function["kms_key_arn"] == ref(synth, stack(env), "aws_kms_key", "Key")
 
 
 def test_environments_differ_exactly_as_configured(synth: Synth) -> None:
     functions = {env: synth.only(stack(env), "aws_lambda_function") for env in ENVS}
     assert {e: (f["memory_size"], f["timeout"], f["reserved_concurrent_executions"]) for e, f in functions.items()} == {
-        "dev": (256, 30, 2), "staging": (512, 60, 5), "prod": (1024, 120, 50)}
+        "dev": (256, 30, 2),
+        "staging": (512, 60, 5),
+        "prod": (1024, 120, 50),
+    }
     logs = {env: synth.only(stack(env), "aws_cloudwatch_log_group")["retention_in_days"] for env in ENVS}
     assert logs == {"dev": 7, "staging": 30, "prod": 365}
     protection = {env: synth.only(stack(env), "aws_dynamodb_table")["deletion_protection_enabled"] for env in ENVS}
@@ -59,13 +67,16 @@ def test_environments_differ_exactly_as_configured(synth: Synth) -> None:
 
 def test_function_environment_names_table_topic_and_queues(synth: Synth) -> None:
     name = stack("dev")
-    assert synth.only(name, "aws_lambda_function")["environment"] == {"variables": {
-        "TABLE_NAME": ref(synth, name, "aws_dynamodb_table", "Metadata_Table", "name"),
-        "ETAG_INDEX_NAME": "by-etag",
-        "TOPIC_ARN": ref(synth, name, "aws_sns_topic", "Notifications_Topic"),
-        "QUEUE_URL": ref(synth, name, "aws_sqs_queue", "Tasks_Queue", "url"),
-        "DLQ_URL": ref(synth, name, "aws_sqs_queue", "Tasks_DeadLetterQueue", "url"),
-        "RECORD_TTL_DAYS": "365"}}
+    assert synth.only(name, "aws_lambda_function")["environment"] == {
+        "variables": {
+            "TABLE_NAME": ref(synth, name, "aws_dynamodb_table", "Metadata_Table", "name"),
+            "ETAG_INDEX_NAME": "by-etag",
+            "TOPIC_ARN": ref(synth, name, "aws_sns_topic", "Notifications_Topic"),
+            "QUEUE_URL": ref(synth, name, "aws_sqs_queue", "Tasks_Queue", "url"),
+            "DLQ_URL": ref(synth, name, "aws_sqs_queue", "Tasks_DeadLetterQueue", "url"),
+            "RECORD_TTL_DAYS": "365",
+        }
+    }
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -75,7 +86,8 @@ def test_queue_redrives_to_the_dlq_with_the_configured_count_and_retention(synth
     dlq = body(synth, name, "aws_sqs_queue", "Tasks_DeadLetterQueue")
     assert json.loads(queue["redrive_policy"]) == {
         "deadLetterTargetArn": ref(synth, name, "aws_sqs_queue", "Tasks_DeadLetterQueue"),
-        "maxReceiveCount": settings.max_receive_count}
+        "maxReceiveCount": settings.max_receive_count,
+    }
     assert queue["message_retention_seconds"] == settings.queue_retention_days * 86400
     assert dlq["message_retention_seconds"] == settings.dlq_retention_days * 86400
     assert queue["visibility_timeout_seconds"] == 6 * settings.timeout_seconds
@@ -88,14 +100,33 @@ def test_queue_policy_lets_only_the_bucket_and_the_topic_send(synth: Synth) -> N
     policy = json.loads(body(synth, name, "aws_sqs_queue_policy", "Tasks_Policy")["policy"])
     queue_arn = ref(synth, name, "aws_sqs_queue", "Tasks_Queue")
     assert policy["Statement"] == [
-        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": queue_arn,
-         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-        {"Sid": "AllowS3Send0", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
-         "Action": "sqs:SendMessage", "Resource": queue_arn,
-         "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::event-processing-data-staging-222222222222"}}},
-        {"Sid": "AllowSnsSend1", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
-         "Action": "sqs:SendMessage", "Resource": queue_arn, "Condition": {"ArnEquals": {
-             "aws:SourceArn": "arn:aws:sns:us-east-1:222222222222:event-processing-processed-staging"}}}]
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "sqs:*",
+            "Resource": queue_arn,
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        },
+        {
+            "Sid": "AllowS3Send0",
+            "Effect": "Allow",
+            "Principal": {"Service": "s3.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": queue_arn,
+            "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::event-processing-data-staging-222222222222"}},
+        },
+        {
+            "Sid": "AllowSnsSend1",
+            "Effect": "Allow",
+            "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": queue_arn,
+            "Condition": {
+                "ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:222222222222:event-processing-processed-staging"}
+            },
+        },
+    ]
 
 
 def test_role_statements_name_only_the_actions_used_on_these_resources(synth: Synth) -> None:
@@ -109,17 +140,22 @@ def test_role_statements_name_only_the_actions_used_on_these_resources(synth: Sy
         "FindDuplicates": ("dynamodb:Query", f"{table}/index/by-etag"),
         "PublishNotifications": ("sns:Publish", ref(synth, name, "aws_sns_topic", "Notifications_Topic")),
         "UseWorkloadKey": (["kms:Decrypt", "kms:GenerateDataKey"], ref(synth, name, "aws_kms_key", "Key")),
-        "WriteOwnLogs": (["logs:CreateLogStream", "logs:PutLogEvents"],
-                         f"{ref(synth, name, 'aws_cloudwatch_log_group', 'Processor_LogGroup')}:*"),
+        "WriteOwnLogs": (
+            ["logs:CreateLogStream", "logs:PutLogEvents"],
+            f"{ref(synth, name, 'aws_cloudwatch_log_group', 'Processor_LogGroup')}:*",
+        ),
         "SendTraces": (["xray:PutTelemetryRecords", "xray:PutTraceSegments"], "*"),
         "SendToDeadLetterQueue": ("sqs:SendMessage", ref(synth, name, "aws_sqs_queue", "Tasks_DeadLetterQueue")),
-        "ConsumeTriggerQueue": (["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
-                                 "sqs:ReceiveMessage"], ref(synth, name, "aws_sqs_queue", "Tasks_Queue")),
+        "ConsumeTriggerQueue": (
+            ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+            ref(synth, name, "aws_sqs_queue", "Tasks_Queue"),
+        ),
     }
     assert {s["Effect"] for s in policy["Statement"]} == {"Allow"}
     trust = json.loads(synth.only(name, "aws_iam_role")["assume_role_policy"])
-    assert trust["Statement"] == [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                   "Principal": {"Service": "lambda.amazonaws.com"}}]
+    assert trust["Statement"] == [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+    ]
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -129,10 +165,12 @@ def test_data_bucket_lifecycle_and_notification(synth: Synth, env: str) -> None:
     assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": settings.noncurrent_version_expiration_days}]
     transition = settings.noncurrent_version_transition_days
     assert rule.get("noncurrent_version_transition") == (
-        None if transition is None else [{"noncurrent_days": transition, "storage_class": "STANDARD_IA"}])
+        None if transition is None else [{"noncurrent_days": transition, "storage_class": "STANDARD_IA"}]
+    )
     notification = synth.only(name, "aws_s3_bucket_notification")
-    assert notification["queue"] == [{"queue_arn": ref(synth, name, "aws_sqs_queue", "Tasks_Queue"),
-                                      "events": ["s3:ObjectCreated:*"]}]
+    assert notification["queue"] == [
+        {"queue_arn": ref(synth, name, "aws_sqs_queue", "Tasks_Queue"), "events": ["s3:ObjectCreated:*"]}
+    ]
     policy_id = logical_id(synth, name, "aws_sqs_queue_policy", "Tasks_Policy")
     assert notification["depends_on"] == [f"aws_sqs_queue_policy.{policy_id}"]
     logging = synth.only(name, "aws_s3_bucket_logging")
@@ -142,10 +180,15 @@ def test_data_bucket_lifecycle_and_notification(synth: Synth, env: str) -> None:
 
 
 def test_lifecycle_days_per_environment(synth: Synth) -> None:
-    rules = {env: body(synth, stack(env), "aws_s3_bucket_lifecycle_configuration", "DataBucket_Lifecycle")["rule"][0]
-             for env in ENVS}
+    rules = {
+        env: body(synth, stack(env), "aws_s3_bucket_lifecycle_configuration", "DataBucket_Lifecycle")["rule"][0]
+        for env in ENVS
+    }
     assert {e: r["noncurrent_version_expiration"][0]["noncurrent_days"] for e, r in rules.items()} == {
-        "dev": 30, "staging": 90, "prod": 365}
+        "dev": 30,
+        "staging": 90,
+        "prod": 365,
+    }
     assert rules["prod"]["noncurrent_version_transition"] == [{"noncurrent_days": 30, "storage_class": "STANDARD_IA"}]
 
 
@@ -154,13 +197,19 @@ def test_table_index_recovery_encryption_and_ttl(synth: Synth, env: str) -> None
     table = synth.only(stack(env), "aws_dynamodb_table")
     assert table["billing_mode"] == "PAY_PER_REQUEST"
     assert table["hash_key"] == "object_id"
-    assert table["attribute"] == [{"name": "etag", "type": "S"}, {"name": "object_id", "type": "S"},
-                                  {"name": "processed_at", "type": "S"}]
-    assert table["global_secondary_index"] == [{"name": "by-etag", "hash_key": "etag", "range_key": "processed_at",
-                                                "projection_type": "ALL"}]
+    assert table["attribute"] == [
+        {"name": "etag", "type": "S"},
+        {"name": "object_id", "type": "S"},
+        {"name": "processed_at", "type": "S"},
+    ]
+    assert table["global_secondary_index"] == [
+        {"name": "by-etag", "hash_key": "etag", "range_key": "processed_at", "projection_type": "ALL"}
+    ]
     assert table["point_in_time_recovery"] == {"enabled": True}
-    assert table["server_side_encryption"] == {"enabled": True,
-                                               "kms_key_arn": ref(synth, stack(env), "aws_kms_key", "Key")}
+    assert table["server_side_encryption"] == {
+        "enabled": True,
+        "kms_key_arn": ref(synth, stack(env), "aws_kms_key", "Key"),
+    }
     assert table["ttl"] == {"attribute_name": "expires_at", "enabled": True}
     assert table["deletion_protection_enabled"] is RECORDS[env].deletion_protection
 
@@ -171,10 +220,16 @@ def test_topic_subscriptions_per_environment(synth: Synth) -> None:
         assert sorted(k.split("_")[1] for k in subs if k.startswith("Notifications_")) == expected
     queue_sub = body(synth, stack("prod"), "aws_sns_topic_subscription", "Notifications_TaskQueue")
     assert (queue_sub["protocol"], queue_sub["raw_message_delivery"], json.loads(queue_sub["filter_policy"])) == (
-        "sqs", True, {"event_type": ["reprocess"]})
+        "sqs",
+        True,
+        {"event_type": ["reprocess"]},
+    )
     email = body(synth, stack("prod"), "aws_sns_topic_subscription", "Notifications_Email")
     assert (email["protocol"], email["endpoint"], json.loads(email["filter_policy"])) == (
-        "email", "platform-alerts@example.com", {"event_type": ["object-processed"]})
+        "email",
+        "platform-alerts@example.com",
+        {"event_type": ["object-processed"]},
+    )
     (topic,) = [t for k, t in synth.resources(stack("prod"), "aws_sns_topic").items() if k.startswith("Notif")]
     assert topic["kms_master_key_id"] == ref(synth, stack("prod"), "aws_kms_key", "Key")
 
@@ -188,18 +243,31 @@ def test_queue_trigger_reports_partial_failures(synth: Synth) -> None:
 def test_ephemeral_copy_carries_the_suffix_in_every_physical_name(synth: Synth) -> None:
     name, env_id = f"event-processing-dev-{EPHEMERAL_SUFFIX}", f"dev-{EPHEMERAL_SUFFIX}"
     physical = {
-        "aws_s3_bucket": "bucket", "aws_dynamodb_table": "name", "aws_sqs_queue": "name", "aws_sns_topic": "name",
-        "aws_lambda_function": "function_name", "aws_iam_role": "name", "aws_cloudwatch_log_group": "name",
-        "aws_kms_alias": "name"}
+        "aws_s3_bucket": "bucket",
+        "aws_dynamodb_table": "name",
+        "aws_sqs_queue": "name",
+        "aws_sns_topic": "name",
+        "aws_lambda_function": "function_name",
+        "aws_iam_role": "name",
+        "aws_cloudwatch_log_group": "name",
+        "aws_kms_alias": "name",
+    }
     names = sorted(b[attr] for rtype, attr in physical.items() for b in synth.resources(name, rtype).values())
-    assert names == sorted([
-        f"event-processing-data-{env_id}-111111111111", f"event-processing-access-logs-{env_id}-111111111111",
-        f"event-processing-metadata-{env_id}", f"event-processing-tasks-{env_id}",
-        f"event-processing-tasks-dlq-{env_id}",
-        f"event-processing-processed-{env_id}", f"event-processing-processor-{env_id}",
-        f"event-processing-processor-{env_id}-alarms",
-        f"event-processing-processor-role-{env_id}", f"/aws/lambda/event-processing-processor-{env_id}",
-        f"alias/event-processing-key-{env_id}"])
+    assert names == sorted(
+        [
+            f"event-processing-data-{env_id}-111111111111",
+            f"event-processing-access-logs-{env_id}-111111111111",
+            f"event-processing-metadata-{env_id}",
+            f"event-processing-tasks-{env_id}",
+            f"event-processing-tasks-dlq-{env_id}",
+            f"event-processing-processed-{env_id}",
+            f"event-processing-processor-{env_id}",
+            f"event-processing-processor-{env_id}-alarms",
+            f"event-processing-processor-role-{env_id}",
+            f"/aws/lambda/event-processing-processor-{env_id}",
+            f"alias/event-processing-key-{env_id}",
+        ]
+    )
     assert {b["force_destroy"] for b in synth.resources(name, "aws_s3_bucket").values()} == {True}
     assert {b["force_destroy"] for b in synth.resources(stack("dev"), "aws_s3_bucket").values()} == {False}
     assert synth.json(name)["terraform"]["backend"]["s3"]["key"] == f"event-processing/{env_id}/terraform.tfstate"
@@ -207,12 +275,17 @@ def test_ephemeral_copy_carries_the_suffix_in_every_physical_name(synth: Synth) 
 
 @pytest.mark.parametrize("env", ENVS)
 def test_suppressions_are_exactly_these(synth: Synth, env: str) -> None:
-    found = {f"{rtype}.{key.split('_')[0]}": sorted(s["id"] for s in b["//"]["suppressions"])
-             for rtype, items in synth.json(stack(env))["resource"].items()
-             for key, b in items.items() if "suppressions" in b.get("//", {})}
-    expected = {"aws_s3_bucket.DataBucket": ["CKV_AWS_144"],
-                "aws_s3_bucket.AccessLogBucket": ["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_145", "CKV_AWS_18"],
-                "aws_lambda_function.Processor": ["CKV_AWS_117", "CKV_AWS_272"]}
+    found = {
+        f"{rtype}.{key.split('_')[0]}": sorted(s["id"] for s in b["//"]["suppressions"])
+        for rtype, items in synth.json(stack(env))["resource"].items()
+        for key, b in items.items()
+        if "suppressions" in b.get("//", {})
+    }
+    expected = {
+        "aws_s3_bucket.DataBucket": ["CKV_AWS_144"],
+        "aws_s3_bucket.AccessLogBucket": ["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_145", "CKV_AWS_18"],
+        "aws_lambda_function.Processor": ["CKV_AWS_117", "CKV_AWS_272"],
+    }
     if env != "prod":  # prod keeps function logs for a year, so CKV_AWS_338 passes there
         expected["aws_cloudwatch_log_group.Processor"] = ["CKV_AWS_338"]
     assert found == expected
@@ -220,8 +293,21 @@ def test_suppressions_are_exactly_these(synth: Synth, env: str) -> None:
 
 def test_outputs_are_all_described(synth: Synth) -> None:
     outputs = synth.json(stack("dev"))["output"]
-    assert sorted(outputs) == ["alarm_topic_arn", "bucket_arn", "bucket_name", "dlq_arn", "dlq_url", "function_arn",
-                               "function_name", "kms_key_arn", "queue_arn", "queue_url", "role_arn", "table_arn",
-                               "table_name", "topic_arn"]
+    assert sorted(outputs) == [
+        "alarm_topic_arn",
+        "bucket_arn",
+        "bucket_name",
+        "dlq_arn",
+        "dlq_url",
+        "function_arn",
+        "function_name",
+        "kms_key_arn",
+        "queue_arn",
+        "queue_url",
+        "role_arn",
+        "table_arn",
+        "table_name",
+        "topic_arn",
+    ]
     assert all(len(o["description"]) > 10 for o in outputs.values())
     assert outputs["dlq_arn"]["value"] == ref(synth, stack("dev"), "aws_sqs_queue", "Tasks_DeadLetterQueue")

@@ -1,4 +1,5 @@
 """The modules the event-processing stack composes: reproducible packaging and props validation messages."""
+
 from __future__ import annotations
 
 import base64
@@ -56,40 +57,72 @@ def test_synthesized_hash_is_the_hash_of_the_handler_folder(synth: Synth) -> Non
 
 def test_function_rejects_a_runtime_outside_the_catalog(synth: Synth) -> None:
     from modules.function import Function, FunctionProps  # pylint: disable=import-outside-toplevel
+
     del synth  # the fixture has loaded the bindings
     props = FunctionProps(
-        function_name="f", role_name="r", description="d", source_dir=SOURCE_DIR, handler="handler.handler",
-        runtime="python3.9", supported_runtimes=("python3.12", "python3.13"), memory_mb=64, timeout_seconds=30,
-        reserved_concurrency=1, kms_key_arn="k", log_retention_days=7, dead_letter_arn="d",
-        policy_statements=({"Sid": "Any", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},))
+        function_name="f",
+        role_name="r",
+        description="d",
+        source_dir=SOURCE_DIR,
+        handler="handler.handler",
+        runtime="python3.9",
+        supported_runtimes=("python3.12", "python3.13"),
+        memory_mb=64,
+        timeout_seconds=30,
+        reserved_concurrency=1,
+        kms_key_arn="k",
+        log_retention_days=7,
+        dead_letter_arn="d",
+        policy_statements=({"Sid": "Any", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},),
+    )
     assert props_error(Function, "Fn", props) == (
         "Function Fn: 3 invalid prop(s):\n"
         "  - runtime 'python3.9' is not supported; choose one of: python3.12, python3.13\n"
         "  - memory_mb must be 128 to 10240\n"
-        "  - statement Any has Resource '*'; name the ARNs")
+        "  - statement Any has Resource '*'; name the ARNs"
+    )
 
 
 def test_table_rejects_unindexed_attributes_and_replicas_without_streams(synth: Synth) -> None:
     from modules.table import Replica, Table, TableProps  # pylint: disable=import-outside-toplevel
+
     del synth
-    props = TableProps(table_name="t", hash_key="id", attributes=(("id", "S"), ("extra", "X")), kms_key_arn="k",
-                       deletion_protection=False, replicas=(Replica(region="us-west-2", kms_key_arn="k2"),))
+    props = TableProps(
+        table_name="t",
+        hash_key="id",
+        attributes=(("id", "S"), ("extra", "X")),
+        kms_key_arn="k",
+        deletion_protection=False,
+        replicas=(Replica(region="us-west-2", kms_key_arn="k2"),),
+    )
     assert props_error(Table, "T", props) == (
         "Table T: 3 invalid prop(s):\n"
         "  - attributes must be exactly the key attributes ['id'] (DynamoDB rejects unindexed ones); "
         "got ['extra', 'id']\n"
         "  - attribute 'extra' has type 'X'; use one of S, N, B\n"
-        "  - replicas need stream_view_type='NEW_AND_OLD_IMAGES' (global tables replicate through the stream)")
+        "  - replicas need stream_view_type='NEW_AND_OLD_IMAGES' (global tables replicate through the stream)"
+    )
 
 
 def test_table_replicas_synthesize_with_their_keys(synth: Synth) -> None:
     from cdktf import App, Testing, TerraformStack  # pylint: disable=import-outside-toplevel
     from modules.table import Replica, Table, TableProps  # pylint: disable=import-outside-toplevel
+
     del synth
     stack = TerraformStack(App(), "s")
-    Table(stack, "T", props=TableProps(
-        table_name="t", hash_key="id", attributes=(("id", "S"),), kms_key_arn="k", deletion_protection=True,
-        stream_view_type="NEW_AND_OLD_IMAGES", replicas=(Replica(region="us-west-2", kms_key_arn="k2"),)))
+    Table(
+        stack,
+        "T",
+        props=TableProps(
+            table_name="t",
+            hash_key="id",
+            attributes=(("id", "S"),),
+            kms_key_arn="k",
+            deletion_protection=True,
+            stream_view_type="NEW_AND_OLD_IMAGES",
+            replicas=(Replica(region="us-west-2", kms_key_arn="k2"),),
+        ),
+    )
     (table,) = json.loads(Testing.synth(stack))["resource"]["aws_dynamodb_table"].values()
     assert table["replica"] == [{"region_name": "us-west-2", "kms_key_arn": "k2", "point_in_time_recovery": True}]
     assert (table["stream_enabled"], table["stream_view_type"]) == (True, "NEW_AND_OLD_IMAGES")

@@ -1,4 +1,5 @@
 """Invariants of every synthesized stack of every environment (and of the ephemeral copies)."""
+
 from __future__ import annotations
 
 import re
@@ -45,10 +46,12 @@ def test_every_taggable_resource_has_the_required_tags(synth: Synth, stack: str)
         for name, body in resources.items():
             if "tags" in body:
                 assert {k: body["tags"][k] for k in REQUIRED_TAG_KEYS if k in body["tags"]} == {
-                    "Environment": env, "Workload": stack.removesuffix(f"-{EPHEMERAL_SUFFIX}")[:-len(env) - 1],
-                    "Owner": "platform-team", "ManagedBy": "cdktf"}, f"{rtype}.{name}"
-                assert body["tags"].get("Ephemeral") == (EPHEMERAL_SUFFIX if stack.endswith(EPHEMERAL_SUFFIX)
-                                                         else None)
+                    "Environment": env,
+                    "Workload": stack.removesuffix(f"-{EPHEMERAL_SUFFIX}")[: -len(env) - 1],
+                    "Owner": "platform-team",
+                    "ManagedBy": "cdktf",
+                }, f"{rtype}.{name}"
+                assert body["tags"].get("Ephemeral") == (EPHEMERAL_SUFFIX if stack.endswith(EPHEMERAL_SUFFIX) else None)
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -61,13 +64,18 @@ def test_provider_is_pinned_to_the_environment_account(synth: Synth, stack: str)
 @pytest.mark.parametrize("stack", [s for s in STACKS if not s.startswith("bootstrap-")])
 def test_remote_state_is_encrypted_locked_and_keyed_by_stack(synth: Synth, stack: str) -> None:
     record = load_environments()[env_of(stack)]
-    workload = stack[:stack.index(f"-{record.name}")]
-    env_id = stack[len(workload) + 1:]
+    workload = stack[: stack.index(f"-{record.name}")]
+    env_id = stack[len(workload) + 1 :]
     backend = synth.json(stack)["terraform"]["backend"]
-    assert backend == {"s3": {
-        "bucket": f"tfstate-{record.name}-{record.account_id}-{record.region}",
-        "key": f"{workload}/{env_id}/terraform.tfstate",
-        "region": record.region, "encrypt": True, "use_lockfile": True}}
+    assert backend == {
+        "s3": {
+            "bucket": f"tfstate-{record.name}-{record.account_id}-{record.region}",
+            "key": f"{workload}/{env_id}/terraform.tfstate",
+            "region": record.region,
+            "encrypt": True,
+            "use_lockfile": True,
+        }
+    }
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -1,4 +1,5 @@
 """Physical names: one helper, the suffix everywhere, one shortening rule for names over a service limit."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,10 @@ def test_names_carry_workload_component_environment_and_suffix() -> None:
 
 
 def test_a_name_that_fits_exactly_is_kept() -> None:
-    assert Namer("fraud-detection", "dev", "1", "pr123456").name("alb", max_length=32) == \
-        "fraud-detection-alb-dev-pr123456"  # 32 characters
+    assert (
+        Namer("fraud-detection", "dev", "1", "pr123456").name("alb", max_length=32)
+        == "fraud-detection-alb-dev-pr123456"
+    )  # 32 characters
 
 
 def test_too_long_names_are_shortened_keeping_environment_and_suffix() -> None:
@@ -55,7 +58,8 @@ def test_no_room_even_for_the_short_form_fails_with_the_limit() -> None:
         fit("fraud-detection", "scoring", "staging-pr123456", 22)
     assert str(caught.value) == (
         "name 'fraud-detection-scoring-staging-pr123456' is 40 characters; the limit here is 22 and even its short "
-        "form '<initials>-<hash>-staging-pr123456' does not fit: use a shorter environment name or suffix")
+        "form '<initials>-<hash>-staging-pr123456' does not fit: use a shorter environment name or suffix"
+    )
 
 
 def test_initials() -> None:

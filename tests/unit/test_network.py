@@ -1,4 +1,5 @@
 """Network module: exact VPC layout as synthesized in the flask-api stacks, and props validation."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,16 @@ from core.props import PropsError
 from modules.network import Network, NetworkProps, subnet_blocks
 from tests.conftest import Synth
 
-PROPS = NetworkProps(name="n", vpc_cidr="10.41.0.0/16", availability_zones=("us-east-1a", "us-east-1b"),
-                     nat_gateway_per_az=False, region="us-east-1", account_id="111111111111",
-                     log_kms_key_arn="arn:aws:kms:us-east-1:111111111111:key/k", flow_log_retention_days=7)
+PROPS = NetworkProps(
+    name="n",
+    vpc_cidr="10.41.0.0/16",
+    availability_zones=("us-east-1a", "us-east-1b"),
+    nat_gateway_per_az=False,
+    region="us-east-1",
+    account_id="111111111111",
+    log_kms_key_arn="arn:aws:kms:us-east-1:111111111111:key/k",
+    flow_log_retention_days=7,
+)
 
 
 def ids(synth: Synth, stack: str, rtype: str, attribute: str = "id") -> dict[str, str]:
@@ -21,21 +29,30 @@ def ids(synth: Synth, stack: str, rtype: str, attribute: str = "id") -> dict[str
 
 def test_vpc_has_dns_support_and_hostnames(synth: Synth) -> None:
     vpc = synth.only("flask-api-dev", "aws_vpc")
-    assert (vpc["cidr_block"], vpc["enable_dns_support"], vpc["enable_dns_hostnames"]) == (
-        "10.41.0.0/16", True, True)
+    assert (vpc["cidr_block"], vpc["enable_dns_support"], vpc["enable_dns_hostnames"]) == ("10.41.0.0/16", True, True)
     assert vpc["tags"]["Name"] == "flask-api-vpc-dev"
 
 
-@pytest.mark.parametrize(("env", "public", "private"), [
-    ("dev", ["10.41.0.0/20", "10.41.16.0/20"], ["10.41.128.0/20", "10.41.144.0/20"]),
-    ("prod", ["10.41.0.0/20", "10.41.16.0/20", "10.41.32.0/20"],
-     ["10.41.128.0/20", "10.41.144.0/20", "10.41.160.0/20"])])
+@pytest.mark.parametrize(
+    ("env", "public", "private"),
+    [
+        ("dev", ["10.41.0.0/20", "10.41.16.0/20"], ["10.41.128.0/20", "10.41.144.0/20"]),
+        (
+            "prod",
+            ["10.41.0.0/20", "10.41.16.0/20", "10.41.32.0/20"],
+            ["10.41.128.0/20", "10.41.144.0/20", "10.41.160.0/20"],
+        ),
+    ],
+)
 def test_subnet_blocks_and_zones(synth: Synth, env: str, public: list[str], private: list[str]) -> None:
     subnets = synth.resources(f"flask-api-{env}", "aws_subnet")
-    zones = [f"us-east-1{letter}" for letter in "abc"][:len(public)]
+    zones = [f"us-east-1{letter}" for letter in "abc"][: len(public)]
     for tier, blocks in (("Public", public), ("Private", private)):
-        found = [(subnets[k]["cidr_block"], subnets[k]["availability_zone"]) for k in sorted(subnets)
-                 if k.startswith(f"Network_{tier}")]
+        found = [
+            (subnets[k]["cidr_block"], subnets[k]["availability_zone"])
+            for k in sorted(subnets)
+            if k.startswith(f"Network_{tier}")
+        ]
         assert found == list(zip(blocks, zones))
     assert {s.get("map_public_ip_on_launch", False) for s in subnets.values()} == {False}
 
@@ -82,8 +99,9 @@ def test_flow_logs_go_to_an_encrypted_group_through_a_scoped_role(synth: Synth) 
     (trust,) = json.loads(role["assume_role_policy"])["Statement"]
     assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
     assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "222222222222"}}
-    (write,) = [json.loads(p["policy"]) for k, p in synth.resources(stack, "aws_iam_role_policy").items()
-                if "FlowLog" in k]
+    (write,) = [
+        json.loads(p["policy"]) for k, p in synth.resources(stack, "aws_iam_role_policy").items() if "FlowLog" in k
+    ]
     arn = f"${{aws_cloudwatch_log_group.{group_id}.arn}}"
     assert write["Statement"][0]["Resource"] == [arn, f"{arn}:*"]
 
@@ -109,7 +127,8 @@ def test_invalid_props_fail_with_every_problem(synth: Synth) -> None:
         "Network Network: 3 invalid prop(s):\n"
         "  - give >= 2 distinct availability_zones (ALB, Aurora)\n"
         "  - availability_zones ['us-west-2a'] must all be zones of us-east-1\n"
-        "  - flow_log_retention_days must be >= 1")
+        "  - flow_log_retention_days must be >= 1"
+    )
 
 
 def test_malformed_cidr_fails(synth: Synth) -> None:

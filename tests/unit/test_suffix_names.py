@@ -1,5 +1,6 @@
 """Every workload in every environment as an ephemeral copy with an 8-character suffix: every physical name fits
 its service's limit and character set (tests/unit/physical_names.py), carries the suffix and is unique."""
+
 from __future__ import annotations
 
 import json
@@ -41,19 +42,31 @@ def copies(copies_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def test_every_workload_and_environment_synthesizes_with_an_8_character_suffix(
-        copies: dict[str, dict[str, Any]]) -> None:
+    copies: dict[str, dict[str, Any]],
+) -> None:
     from stacks import WORKLOADS  # pylint: disable=import-outside-toplevel
-    expected = {f"{w}-{e}" if w == "bootstrap" else f"{w}-{e}-{SUFFIX}"
-                for w in WORKLOADS for e in ("dev", "staging", "prod")}
+
+    expected = {
+        f"{w}-{e}" if w == "bootstrap" else f"{w}-{e}-{SUFFIX}" for w in WORKLOADS for e in ("dev", "staging", "prod")
+    }
     assert set(copies) == expected
 
 
 def test_every_physical_name_fits_its_service_and_carries_the_suffix(copies: dict[str, dict[str, Any]]) -> None:
-    problems = [p for name, stack in copies.items() if not name.startswith("bootstrap")
-                for p in name_problems(name, stack, SUFFIX)]
+    problems = [
+        p
+        for name, stack in copies.items()
+        if not name.startswith("bootstrap")
+        for p in name_problems(name, stack, SUFFIX)
+    ]
     # The bootstrap stack is one per environment (it holds the copies' state too): limits only, no suffix.
-    problems += [p for name, stack in copies.items() if name.startswith("bootstrap")
-                 for p in name_problems(name, stack, SUFFIX) if "does not carry the suffix" not in p]
+    problems += [
+        p
+        for name, stack in copies.items()
+        if name.startswith("bootstrap")
+        for p in name_problems(name, stack, SUFFIX)
+        if "does not carry the suffix" not in p
+    ]
     assert problems == []
 
 
@@ -64,9 +77,12 @@ def test_every_kind_of_name_is_checked(copies: dict[str, dict[str, Any]]) -> Non
 
 def test_unique_names_never_repeat(copies: dict[str, dict[str, Any]]) -> None:
     """Per region: a replica key's alias repeats its home key's alias under another (aliased) provider."""
-    counts = Counter((rtype, attribute, value, stack["resource"][rtype][logical_id].get("provider"))
-                     for stack in copies.values() for rtype, logical_id, attribute, value in physical_names(stack)
-                     if RULES[(rtype, attribute)].unique)
+    counts = Counter(
+        (rtype, attribute, value, stack["resource"][rtype][logical_id].get("provider"))
+        for stack in copies.values()
+        for rtype, logical_id, attribute, value in physical_names(stack)
+        if RULES[(rtype, attribute)].unique
+    )
     assert [key for key, count in counts.items() if count > 1] == []
 
 
@@ -75,22 +91,31 @@ def test_names_over_a_limit_are_shortened_by_the_one_rule(copies: dict[str, dict
     assert [r["name"] for r in stack["aws_lb_target_group"].values()] == ["fd-scoring-b965-staging-pr123456"]
     assert [r["name"] for r in stack["aws_lb"].values()] == ["fd-alb-83dd-staging-pr123456"]
     assert sorted(r["name"] for r in stack["aws_iam_role"].values() if r["name"].startswith("fd-")) == [
-        "fd-scoring-b965-staging-pr123456-execution", "fd-scoring-b965-staging-pr123456-task"]
+        "fd-scoring-b965-staging-pr123456-execution",
+        "fd-scoring-b965-staging-pr123456-task",
+    ]
     redis = copies[f"healthcare-api-staging-{SUFFIX}"]["resource"]["aws_elasticache_user"]
-    assert sorted(r["user_id"] for r in redis.values()) == ["ha-redis-7497-staging-pr123456-app",
-                                                            "ha-redis-7497-staging-pr123456-default"]
+    assert sorted(r["user_id"] for r in redis.values()) == [
+        "ha-redis-7497-staging-pr123456-app",
+        "ha-redis-7497-staging-pr123456-default",
+    ]
 
 
 def test_the_cli_synthesizes_an_ephemeral_staging_copy(tmp_path: Path) -> None:
     """The command of issue 14 (a traceback before: a 32-character limit)."""
-    env = {**os.environ, "ENVIRONMENTS": "staging", "ENVIRONMENT_SUFFIX": "pr42",
-           "CDKTF_OUTDIR": str(tmp_path / "out")}
-    proc = subprocess.run([sys.executable, "-m", "tools", "synth"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, check=False)
+    env = {**os.environ, "ENVIRONMENTS": "staging", "ENVIRONMENT_SUFFIX": "pr42", "CDKTF_OUTDIR": str(tmp_path / "out")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "tools", "synth"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     assert (proc.returncode, "Traceback" in proc.stderr) == (0, False), proc.stderr
     assert sorted(p.name for p in (tmp_path / "out" / "stacks").iterdir()) == [
-        "bootstrap-staging", "disaster-recovery-staging-pr42", "event-processing-staging-pr42",
-        "flask-api-staging-pr42", "fraud-detection-staging-pr42", "healthcare-api-staging-pr42"]
+        "bootstrap-staging",
+        "disaster-recovery-staging-pr42",
+        "event-processing-staging-pr42",
+        "flask-api-staging-pr42",
+        "fraud-detection-staging-pr42",
+        "healthcare-api-staging-pr42",
+    ]
 
 
 def test_the_staging_copies_scan_clean(copies_dir: Path) -> None:
@@ -100,7 +125,9 @@ def test_the_staging_copies_scan_clean(copies_dir: Path) -> None:
 
     files = sorted(copies_dir.glob(f"*-staging-{SUFFIX}/cdk.tf.json"))
     results = scan.evaluate(files)
-    assert [r.stack for r in results] == [f"{w}-staging-{SUFFIX}" for w in (
-        "disaster-recovery", "event-processing", "flask-api", "fraud-detection", "healthcare-api")]
+    assert [r.stack for r in results] == [
+        f"{w}-staging-{SUFFIX}"
+        for w in ("disaster-recovery", "event-processing", "flask-api", "fraud-detection", "healthcare-api")
+    ]
     assert [(r.stack, r.failed, r.problems) for r in results if not r.ok] == []
     assert all(r.passed > 0 for r in results)

@@ -1,5 +1,6 @@
 """`terraform validate` (real Terraform, real AWS provider schema) on every synthesized stack, each validated once
 per session with the HCL exports (the `validated` fixture: tools.terraform.validate_all)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """WAF at the public edges (issue 18): staging and prod put a web ACL (rate limit + AWS managed groups, logged to a
 KMS-encrypted log group) in front of every public ALB and REST API stage; dev has none, by record."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,27 +12,56 @@ from tests.conftest import Synth
 
 RECORDS = load_environments()
 # workload -> [(type, logical id prefix, attribute) of each resource its web ACL protects]
-TARGETS = {"flask-api": [("aws_lb", "LoadBalancer_Alb", "arn")],
-           "fraud-detection": [("aws_lb", "LoadBalancer_Alb", "arn")],
-           "healthcare-api": [("aws_api_gateway_stage", "Api_Stage", "arn")],
-           "disaster-recovery": [("aws_api_gateway_stage", "Dr_Api_Stage", "arn"),
-                                 ("aws_api_gateway_stage", "Primary_Api_Stage", "arn")]}
+TARGETS = {
+    "flask-api": [("aws_lb", "LoadBalancer_Alb", "arn")],
+    "fraud-detection": [("aws_lb", "LoadBalancer_Alb", "arn")],
+    "healthcare-api": [("aws_api_gateway_stage", "Api_Stage", "arn")],
+    "disaster-recovery": [
+        ("aws_api_gateway_stage", "Dr_Api_Stage", "arn"),
+        ("aws_api_gateway_stage", "Primary_Api_Stage", "arn"),
+    ],
+}
 
 
 def _rule(name: str, priority: int, statement: dict[str, Any], metric: str, **action: Any) -> dict[str, Any]:
-    return {"name": name, "priority": priority, "statement": statement, **action, "visibility_config": {
-        "cloudwatch_metrics_enabled": True, "metric_name": metric, "sampled_requests_enabled": True}}
+    return {
+        "name": name,
+        "priority": priority,
+        "statement": statement,
+        **action,
+        "visibility_config": {
+            "cloudwatch_metrics_enabled": True,
+            "metric_name": metric,
+            "sampled_requests_enabled": True,
+        },
+    }
 
 
 def expected_rules(acl: str, rate_limit: int) -> list[dict[str, Any]]:
-    managed = [("ip-reputation", "AWSManagedRulesAmazonIpReputationList"),
-               ("anonymous-ip", "AWSManagedRulesAnonymousIpList"),
-               ("known-bad-inputs", "AWSManagedRulesKnownBadInputsRuleSet"),
-               ("common", "AWSManagedRulesCommonRuleSet")]
-    return [_rule("rate-limit", 0, {"rate_based_statement": {"aggregate_key_type": "IP", "limit": rate_limit}},
-                  f"{acl}-rate-limit", action={"block": {}})] + [
-        _rule(label, i, {"managed_rule_group_statement": {"name": group, "vendor_name": "AWS"}}, f"{acl}-{label}",
-              override_action={"none": {}}) for i, (label, group) in enumerate(managed, 1)]
+    managed = [
+        ("ip-reputation", "AWSManagedRulesAmazonIpReputationList"),
+        ("anonymous-ip", "AWSManagedRulesAnonymousIpList"),
+        ("known-bad-inputs", "AWSManagedRulesKnownBadInputsRuleSet"),
+        ("common", "AWSManagedRulesCommonRuleSet"),
+    ]
+    return [
+        _rule(
+            "rate-limit",
+            0,
+            {"rate_based_statement": {"aggregate_key_type": "IP", "limit": rate_limit}},
+            f"{acl}-rate-limit",
+            action={"block": {}},
+        )
+    ] + [
+        _rule(
+            label,
+            i,
+            {"managed_rule_group_statement": {"name": group, "vendor_name": "AWS"}},
+            f"{acl}-{label}",
+            override_action={"none": {}},
+        )
+        for i, (label, group) in enumerate(managed, 1)
+    ]
 
 
 @pytest.mark.parametrize("env", ("staging", "prod"))
@@ -44,8 +74,10 @@ def test_web_acl_rules_logging_and_associations(synth: Synth, workload: str, env
     for acl in acls.values():
         assert (acl["scope"], acl["default_action"]) == ("REGIONAL", {"allow": {}})
         assert acl["rule"] == expected_rules(acl["name"], RECORDS[env].waf.rate_limit)
-    associations = sorted((a["resource_arn"], by_ref[a["web_acl_arn"]]["name"])
-                          for a in synth.resources(stack, "aws_wafv2_web_acl_association").values())
+    associations = sorted(
+        (a["resource_arn"], by_ref[a["web_acl_arn"]]["name"])
+        for a in synth.resources(stack, "aws_wafv2_web_acl_association").values()
+    )
     wanted = []
     for rtype, prefix, attribute in TARGETS[workload]:
         (rid,) = [r for r in synth.resources(stack, rtype) if r.startswith(prefix)]
@@ -54,15 +86,21 @@ def test_web_acl_rules_logging_and_associations(synth: Synth, workload: str, env
         body = synth.resources(stack, rtype)[rid]
         assert not {s["id"] for s in body.get("//", {}).get("suppressions", [])} & {"CKV2_AWS_28", "CKV2_AWS_29"}
     assert associations == sorted(wanted)
-    groups = {f"${{aws_cloudwatch_log_group.{gid}.arn}}": g for gid, g in
-              synth.resources(stack, "aws_cloudwatch_log_group").items()}
+    groups = {
+        f"${{aws_cloudwatch_log_group.{gid}.arn}}": g
+        for gid, g in synth.resources(stack, "aws_cloudwatch_log_group").items()
+    }
     for logging in synth.resources(stack, "aws_wafv2_web_acl_logging_configuration").values():
         (destination,) = logging["log_destination_configs"]
         group = groups[destination]
         acl = by_ref[logging["resource_arn"]]
         assert group["name"] == f"aws-waf-logs-{acl['name']}"
-        assert group["retention_in_days"] == max(365, RECORDS[env].healthcare_api.audit_log_retention_days
-                                                 if workload == "healthcare-api" else RECORDS[env].log_retention_days)
+        assert group["retention_in_days"] == max(
+            365,
+            RECORDS[env].healthcare_api.audit_log_retention_days
+            if workload == "healthcare-api"
+            else RECORDS[env].log_retention_days,
+        )
         assert group["kms_key_id"].startswith("${aws_kms_key.")
     assert len(synth.resources(stack, "aws_wafv2_web_acl_logging_configuration")) == len(acls)
 
