@@ -60,11 +60,17 @@ def python(code: str, *args: str, env: dict[str, str] | None = None) -> dict[str
 
 
 @pytest.mark.slow
+def synthesized_files(outdir: Path) -> list[Path]:
+    """What the synth wrote below `outdir`/stacks: not the Terraform working files that validate, plan or deploy
+    add to the session's stack folders later (`.terraform/`, `.terraform-offline/`, `.terraform.lock.hcl`)."""
+    files = (p.relative_to(outdir) for p in (outdir / "stacks").rglob("*") if p.is_file())
+    return sorted(p for p in files if not any(part.startswith(".terraform") for part in p.parts))
+
+
 def test_every_stack_is_byte_identical_to_the_eager_import(synth: Synth, tmp_path: Path) -> None:
     workloads = selected_workloads()
     assert python(EAGER_SYNTH, ",".join(workloads), str(tmp_path)) == {"lazy": False, "loaded": 2135 + 2}
-    eager = sorted(p.relative_to(tmp_path) for p in (tmp_path / "stacks").rglob("*") if p.is_file())
-    lazy = sorted(p.relative_to(synth.outdir) for p in (synth.outdir / "stacks").rglob("*") if p.is_file())
+    eager, lazy = synthesized_files(tmp_path), synthesized_files(synth.outdir)
     assert eager == lazy
     assert len([p for p in eager if p.name == "cdk.tf.json"]) == len(synth.stacks)
     different = [str(p) for p in eager if (tmp_path / p).read_bytes() != (synth.outdir / p).read_bytes()]
