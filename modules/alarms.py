@@ -19,7 +19,7 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAla
 from constructs import Construct
 
 from core.props import raise_problems
-from modules.topic import Topic, TopicProps, endpoint_problem, endpoint_subscriptions
+from modules.topic import Topic, TopicProps, alarm_publish_statement, endpoint_problem, endpoint_subscriptions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,16 +94,7 @@ class Alarms(Construct):
                 account_id=props.account_id,
                 subscriptions=endpoint_subscriptions(props.endpoints),
                 provider=props.provider,
-                extra_policy_statements=(
-                    {
-                        "Sid": "CloudWatchAlarmsPublish",
-                        "Effect": "Allow",
-                        "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                        "Action": "sns:Publish",
-                        "Resource": f"arn:aws:sns:{props.region}:{props.account_id}:{topic_name}",
-                        "Condition": {"StringEquals": {"aws:SourceAccount": props.account_id}},
-                    },
-                ),
+                extra_policy_statements=(alarm_publish_statement(props.region, props.account_id, topic_name),),
             ),
         )
         topic_arn = self.topic.topic.arn

@@ -22,7 +22,8 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAla
 from constructs import Construct
 
 from core.props import raise_problems
-from modules.topic import Topic, TopicProps, endpoint_problem, endpoint_subscriptions
+from modules.alarms import construct_id
+from modules.topic import Topic, TopicProps, alarm_publish_statement, endpoint_problem, endpoint_subscriptions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -239,14 +240,7 @@ class Monitoring(Construct):
                 account_id=props.account_id,
                 subscriptions=subscriptions,
                 extra_policy_statements=(
-                    {
-                        "Sid": "CloudWatchAlarmsPublish",
-                        "Effect": "Allow",
-                        "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                        "Action": "sns:Publish",
-                        "Resource": f"arn:aws:sns:{props.region}:{props.account_id}:{props.name}-alarms",
-                        "Condition": {"StringEquals": {"aws:SourceAccount": props.account_id}},
-                    },
+                    alarm_publish_statement(props.region, props.account_id, f"{props.name}-alarms"),
                 ),
             ),
         )
@@ -254,7 +248,7 @@ class Monitoring(Construct):
         self.alarms = {
             a.suffix: CloudwatchMetricAlarm(
                 self,
-                "".join(part.title() for part in a.suffix.split("-")) + "Alarm",
+                construct_id(a.suffix),
                 alarm_name=f"{props.name}-{a.suffix}",
                 alarm_description=f"{a.description} above {a.threshold:g}",
                 namespace=a.namespace,

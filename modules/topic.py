@@ -135,3 +135,15 @@ class Topic(Construct):
             )
             for s in props.subscriptions
         }
+
+
+def alarm_publish_statement(region: str, account_id: str, topic_name: str) -> dict[str, Any]:
+    """The topic-policy statement that lets CloudWatch alarms of `account_id` publish to the topic `topic_name`."""
+    return {
+        "Sid": "CloudWatchAlarmsPublish",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+        "Action": "sns:Publish",
+        "Resource": f"arn:aws:sns:{region}:{account_id}:{topic_name}",
+        "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+    }
