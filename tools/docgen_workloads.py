@@ -143,7 +143,7 @@ def render_workloads(
         pages["workloads/overview.dot"] = overview_source(overview, "The workloads (synthesized stacks)")
     rows = [(f"[`{w}`]({w}.md)", cell(stack_info(registry[w])[1]), f"[diagram]({w}.svg)") for w in sorted(registry)]
     index = [
-        BANNER.format(source="stacks/*.py and the synthesized stacks"),
+        BANNER.format(source="stacks/*/stack.py and the synthesized stacks"),
         "",
         "# Workloads",
         "",

@@ -22,7 +22,7 @@ from constructs import Construct
 
 from config.model import DisasterRecoveryAlarmSettings
 from modules.bucket_replication import RULE_ID
-from stacks.disaster_recovery_site import Site
+from stacks.disaster_recovery.site import Site
 
 ROUTE53_METRICS_REGION = "us-east-1"
 

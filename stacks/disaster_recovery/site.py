@@ -21,7 +21,7 @@ from modules.network import Network, NetworkProps
 from modules.secure_bucket import SecureBucket, SecureBucketProps
 from modules.topic import Topic, TopicProps, endpoint_subscriptions
 
-SOURCE_DIR = Path(__file__).resolve().parent.parent / "lambda_src" / "dr_health"
+SOURCE_DIR = Path(__file__).resolve().parents[2] / "lambda_src" / "dr_health"
 STAGE = "live"
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 

@@ -2,7 +2,7 @@
 table and Route 53 failover, per environment.
 
 One stack, two providers: the default provider is the primary region (env.disaster_recovery.primary_region), an
-aliased provider `dr` is the DR region; every resource of the DR site (stacks/disaster_recovery_site.py) and the
+aliased provider `dr` is the DR region; every resource of the DR site (stacks/disaster_recovery/site.py) and the
 secondary Aurora cluster is created through it. Why one stack rather than two with cross-stack references: the
 regions depend on each other both ways (the secondary cluster joins the primary's global cluster; the primary's
 bucket replicates into the DR bucket with the DR key; the table's replica uses the DR key; the failover records
@@ -30,8 +30,8 @@ from modules.failover_dns import FailoverDns, FailoverDnsProps
 from modules.failover_dns import Site as DnsSite
 from modules.table import Replica, Table, TableProps
 from modules.waf import WebAcl, WebAclProps
-from stacks.disaster_recovery_alarms import ReplicationAlarms, alarm_specs
-from stacks.disaster_recovery_site import Site, SiteSpec, use_provider
+from stacks.disaster_recovery.alarms import ReplicationAlarms, alarm_specs
+from stacks.disaster_recovery.site import Site, SiteSpec, use_provider
 
 DATABASE_NAME = "app"
 

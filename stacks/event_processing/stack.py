@@ -25,7 +25,7 @@ from modules.secure_bucket import QueueNotification, SecureBucket, SecureBucketP
 from modules.table import GlobalIndex, Table, TableProps
 from modules.topic import Subscription, Topic, TopicProps
 
-SOURCE_DIR = Path(__file__).resolve().parent.parent / "lambda_src" / "event_processor"
+SOURCE_DIR = Path(__file__).resolve().parents[2] / "lambda_src" / "event_processor"
 ETAG_INDEX = "by-etag"
 RECORD_TTL_DAYS = 365
 DAY = 86400

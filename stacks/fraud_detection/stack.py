@@ -27,10 +27,10 @@ from modules.container_registry import ContainerRegistry, ContainerRegistryProps
 from modules.fargate_service import FargateService, FargateServiceProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.load_balancer import LoadBalancer, LoadBalancerProps
-from modules.monitoring import AlarmThresholds, Monitoring, MonitoringProps
 from modules.network import Network, NetworkProps
 from modules.waf import WebAcl, WebAclProps
 from modules.table import GlobalIndex, Replica, Table, TableProps
+from stacks.fraud_detection.monitoring import AlarmThresholds, Monitoring, MonitoringProps
 
 DATABASE_NAME = "fraud"
 RULE_SET_INDEX = "by-rule-set"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from modules.lambda_package import build_package, package_files, zip_bytes
-from stacks.event_processing import SOURCE_DIR
+from stacks.event_processing.stack import SOURCE_DIR
 from tests.conftest import Synth, props_error
 
 

@@ -9,7 +9,7 @@ import pytest
 from cdktf import TerraformStack, Testing
 
 from core.props import PropsError
-from modules.monitoring import AlarmThresholds, Monitoring, MonitoringProps, dashboard_body
+from stacks.fraud_detection.monitoring import AlarmThresholds, Monitoring, MonitoringProps, dashboard_body
 from tests.conftest import Synth
 
 THRESHOLDS = AlarmThresholds(
