@@ -1,7 +1,7 @@
 """The local AWS emulator: moto in server mode on 127.0.0.1, started and stopped by this module only.
 
 Used by the deploy command (`python -m tools emulator start|stop|status`), by the tests (a session fixture) and by
-CI. The server runs in its own process group (`python -m tools.emulator serve`), where tools/moto_patches.py first
+CI. The server runs in its own process group (`python -m emulator.server serve`), where emulator/patches/ first
 applies the project's small, named compatibility fixes for gaps of stock moto.
 
 The emulated account is the environment's own account id (MOTO_ACCOUNT_ID), so the synthesized provider's
@@ -158,7 +158,7 @@ class Emulator:
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("ab") as out:
             self._proc = subprocess.Popen(  # pylint: disable=consider-using-with
-                [sys.executable, "-m", "tools.emulator", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", "emulator.server", "serve", "--port", str(self.port)],
                 cwd=ROOT,
                 env=env,
                 stdout=out,
@@ -238,14 +238,14 @@ def terminate(pid: int, proc: subprocess.Popen[bytes] | None = None) -> None:
 
 
 def _serve_process(pid: int, port: int, token: str) -> bool:
-    """True when `pid` is `python -m tools.emulator serve --port <port>` started with `token` (a hung server of this
+    """True when `pid` is `python -m emulator.server serve --port <port>` started with `token` (a hung server of this
     state file; a server of another checkout or state folder has another token and is never touched)."""
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace").split("\0")
         environ = Path(f"/proc/{pid}/environ").read_bytes().decode("utf-8", "replace").split("\0")
     except OSError:
         return False
-    wanted = ["-m", "tools.emulator", "serve", "--port", str(port)]
+    wanted = ["-m", "emulator.server", "serve", "--port", str(port)]
     return (
         bool(token)
         and f"EMULATOR_TOKEN={token}" in environ
@@ -410,9 +410,9 @@ def serve(port: int) -> int:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
-    from tools import moto_patches
+    from emulator import patches
 
-    moto_patches.apply_all()
+    patches.apply_all()
     identity = json.dumps(
         {
             "token": os.environ.get("EMULATOR_TOKEN", ""),

@@ -3,9 +3,10 @@
     git diff --name-only <base>...<head> | python -m tools changes
 
 Rules, per changed path (first match wins):
-- shared (every workload): config/, core/, modules/, policies/, tools/, main.py, cdktf.json, stacks/__init__.py
-  (the registry), lambda_src/ files outside a handler folder, the lock files and pins (Pipfile, Pipfile.lock,
-  package.json, package-lock.json, .terraform-version), the Makefile and the pull-request workflow itself;
+- shared (every workload): config/, core/, modules/, policies/, emulator/, docgen/, tools/, main.py, cdktf.json,
+  stacks/__init__.py (the registry), lambda_src/ files outside a handler folder, the lock files and pins (Pipfile,
+  Pipfile.lock, package.json, package-lock.json, .terraform-version), the Makefile and the pull-request workflow
+  itself;
 - stacks/...: the workloads whose stack code includes the file. A workload's stack code is its package
   stacks/<workload>/ (every file in it, imported or not; the registry names a module inside it), plus whatever
   other stacks code it imports, transitively (read with `ast`, nothing is imported; an imported module of another
@@ -31,7 +32,7 @@ from stacks import WORKLOADS
 from tools.progress import say
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIRS = ("config/", "core/", "modules/", "policies/", "tools/")
+SHARED_DIRS = ("config/", "core/", "modules/", "policies/", "emulator/", "docgen/", "tools/")
 SHARED_FILES = {
     "main.py",
     "cdktf.json",

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from config import ConfigError, Selection
-from tools.emulator import configured_port as emulator_port
+from emulator.server import configured_port as emulator_port
 from tools.progress import ToolError, say, step
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -247,7 +247,7 @@ def _finish(args: argparse.Namespace, results: Sequence[Any], stop: Any) -> int:
 def emulator(action: str | None) -> int:
     """Manage the long-lived emulator used by `make deploy`."""
     from config import load_environments  # pylint: disable=import-outside-toplevel
-    from tools import emulator as emu  # pylint: disable=import-outside-toplevel
+    from emulator import server as emu  # pylint: disable=import-outside-toplevel
 
     if action == "start":
         emu.start_daemon(load_environments()["dev"].account_id)

@@ -22,9 +22,10 @@ from typing import Callable, Iterator
 
 import pytest
 
+from emulator import server as emulator
+from emulator.server import ROOT
 from tests.conftest import emulator_client
-from tools import cli, emulator
-from tools.emulator import ROOT
+from tools import cli
 
 ACCOUNT = "111111111111"  # the dev environment's account (what `emulator start` emulates)
 
