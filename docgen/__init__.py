@@ -2,16 +2,16 @@
 
     docs/modules/<module>.md      every module of modules/ (found, not listed): defaults, inputs, outputs (ast only)
     docs/workloads/<w>.md         every workload of stacks.WORKLOADS: its dev stack's outputs and resources
-    docs/workloads/<w>.dot        its architecture diagram (tools/docgen_arch.py, tools/docgen_diagrams.py), drawn
+    docs/workloads/<w>.dot        its architecture diagram (docgen/arch.py, docgen/diagrams.py), drawn
       .svg, .png                  from the environment that shows the most; overview.* holds all workloads
     docs/environments.md          what differs between the environments, per section of the records
 
 Output is deterministic (sorted, no timestamps): regenerating unchanged code gives byte-identical files, which
-tests/tools/test_docs_fresh.py checks. The diagrams' SVG and PNG are drawn from the committed `.dot` source by
+tests/docgen/test_docs_fresh.py checks. The diagrams' SVG and PNG are drawn from the committed `.dot` source by
 Graphviz and librsvg (`make system-tools`); they carry the source's SHA-256, and a picture whose hash is not that
 of the generated source counts as stale (image bytes are not compared: they differ between Graphviz versions).
 docs/modules/ and docs/workloads/ belong to the generator: files there that it no longer produces are removed.
-`python -m tools.docgen --check` only reports stale files (exit 1).
+`python -m docgen --check` only reports stale files (exit 1).
 """
 
 from __future__ import annotations
@@ -19,15 +19,14 @@ from __future__ import annotations
 import argparse
 import json
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
-from tools import docgen_diagrams
-from tools.docgen_envs import render_environments
-from tools.docgen_modules import render_modules
-from tools.docgen_workloads import render_workloads
+from docgen import diagrams as docgen_diagrams
+from docgen.envs import render_environments
+from docgen.modules import render_modules
+from docgen.workloads import render_workloads
 from tools.progress import say, step
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,15 +177,11 @@ def run(docs_dir: Path = DOCS, *, check: bool = False) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m tools.docgen [--check] [--docs DIR]`."""
+    """`python -m docgen [--check] [--docs DIR]`."""
     parser = argparse.ArgumentParser(
-        prog="python -m tools.docgen", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m docgen", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--docs", type=Path, default=DOCS, help="where the docs live (default: docs/)")
     parser.add_argument("--check", action="store_true", help="report stale files, write nothing (exit 1)")
     args = parser.parse_args(argv)
     return run(args.docs, check=args.check)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

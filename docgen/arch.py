@@ -1,4 +1,4 @@
-"""The service-level architecture of one synthesized stack (cdk.tf.json), for the diagrams of tools/docgen_diagrams.py.
+"""The service-level architecture of one synthesized stack (cdk.tf.json), for the diagrams of docgen/diagrams.py.
 
 Every resource becomes one of:
 - a service node: its type is in SERVICE_TYPES (load balancer, Fargate service, Aurora cluster, table, function,

@@ -30,7 +30,7 @@ import diagrams
 from diagrams import Cluster, Diagram, Edge, Node
 from diagrams.aws import compute, database, general, integration, management, network, security, storage
 
-from tools.docgen_arch import TIERS, Architecture, Service
+from docgen.arch import TIERS, Architecture, Service
 
 RESOURCES = Path(diagrams.__file__).resolve().parent.parent / "resources"
 ICONS: dict[str, type[Node]] = {

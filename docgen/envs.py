@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Iterator
 
-from tools.docgen_modules import BANNER, cell, code, table
+from docgen.modules import BANNER, cell, code, table
 
 SKIPPED = ("name",)  # differs by definition
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.docgen_attrs import Attribute, Helper, attributes, helper
+from docgen.attrs import Attribute, Helper, attributes, helper
 
 REQUIRED = "required"
 

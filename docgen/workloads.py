@@ -11,9 +11,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from tools.docgen_arch import Architecture, build_architecture
-from tools.docgen_diagrams import overview_source, workload_source
-from tools.docgen_modules import BANNER, cell, code, table
+from docgen.arch import Architecture, build_architecture
+from docgen.diagrams import overview_source, workload_source
+from docgen.modules import BANNER, cell, code, table
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERVIEW_SKIP = ("bootstrap",)  # only the state bucket: not a workload people read about

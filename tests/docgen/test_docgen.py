@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 
-from tools import docgen, docgen_diagrams
-from tools.docgen_arch import build_architecture
-from tools.docgen_ast import read_module
-from tools.docgen_diagrams import workload_source
-from tools.docgen_envs import render_environments
-from tools.docgen_modules import field_rows, render_modules
-from tools.docgen_workloads import pick_environment
+import docgen
+from docgen import diagrams as docgen_diagrams
+from docgen.arch import build_architecture
+from docgen.source import read_module
+from docgen.diagrams import workload_source
+from docgen.envs import render_environments
+from docgen.modules import field_rows, render_modules
+from docgen.workloads import pick_environment
 
 SAMPLE = '''\
 """A sample construct for the docs generator.

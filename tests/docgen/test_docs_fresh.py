@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+import docgen
+from docgen.arch import build_architecture
 from stacks import WORKLOADS
 from tests.conftest import ROOT, Synth, selected_workloads
-from tools import docgen
-from tools.docgen_arch import build_architecture
 
 
 def test_committed_docs_match_the_code(synth: Synth, tmp_path: Path) -> None:
