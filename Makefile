@@ -108,7 +108,7 @@ integration-aws: WORKLOADS ?= event-processing
 integration-aws: setup ## integration tests on a real account: ENVIRONMENT_SUFFIX=e2e1234 [WORKLOADS=a,b]; destroys after
 	DEPLOY_TARGET=aws TEST_WORKLOADS=bootstrap,$(WORKLOADS) $(PY) -m pytest -m integration \
 	  --junitxml=reports/integration-aws.xml \
-	  $(foreach w,$(subst $(comma), ,$(WORKLOADS)),tests/integration/test_$(subst -,_,$(w)).py)
+	  $(foreach w,$(subst $(comma), ,$(WORKLOADS)),tests/stacks/$(subst -,_,$(w))/test_deployed.py)
 
 unit: setup ## the fast layers only (no emulator deploy)
 	$(PY) -m pytest -m "not integration"

@@ -1,5 +1,5 @@
 """Every workload in every environment as an ephemeral copy with an 8-character suffix: every physical name fits
-its service's limit and character set (tests/unit/physical_names.py), carries the suffix and is unique."""
+its service's limit and character set (tests/core/physical_names.py), carries the suffix and is unique."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, Synth
-from tests.unit.physical_names import RULES, name_problems, physical_names
+from tests.core.physical_names import RULES, name_problems, physical_names
 
 SUFFIX = "pr123456"
 

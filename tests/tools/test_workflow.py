@@ -163,7 +163,7 @@ def test_summaries_and_artifacts_survive_a_failed_gate(path: Path) -> None:
 @pytest.mark.parametrize(
     ("paths", "expected"),
     [
-        (["README.md", "tests/unit/test_naming.py", "docs/operations.md", "scripts/sig.py"], []),
+        (["README.md", "tests/core/test_naming.py", "docs/operations.md", "scripts/sig.py"], []),
         (["stacks/bootstrap/stack.py"], ["bootstrap"]),
         (["stacks/bootstrap/stack.py", "README.md"], ["bootstrap"]),
         (["stacks/disaster_recovery/site.py"], ["disaster-recovery"]),

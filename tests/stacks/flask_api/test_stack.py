@@ -63,7 +63,7 @@ def test_log_groups_keep_logs_per_environment_encrypted(synth: Synth, env: str, 
     stack = f"flask-api-{env}"
     groups = {
         k: g for k, g in synth.resources(stack, "aws_cloudwatch_log_group").items() if not k.startswith("Waf_")
-    }  # the WAF's own logs (staging, prod): tests/unit/test_waf.py
+    }  # the WAF's own logs (staging, prod): tests/modules/test_waf.py
     assert sorted(g["name"] for g in groups.values()) == [
         f"/ecs/flask-api-api-{env}",
         f"/vpc/flow-logs/flask-api-vpc-{env}",
@@ -237,7 +237,7 @@ def test_load_balancer_per_environment(synth: Synth, env: str, protected: bool) 
         (body["port"], body["protocol"], body["default_action"][0]["type"])
         for body in synth.resources(stack, "aws_lb_listener").values()
     )
-    # prod: HTTPS (ACM, tests/unit/test_public_edges.py) and port 80 redirects; elsewhere allow_plain_http
+    # prod: HTTPS (ACM, tests/modules/test_load_balancer.py) and port 80 redirects; elsewhere allow_plain_http
     assert listeners == (
         [(80, "HTTP", "redirect"), (443, "HTTPS", "fixed-response")] if protected else [(80, "HTTP", "fixed-response")]
     )

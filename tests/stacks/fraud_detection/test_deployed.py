@@ -137,7 +137,7 @@ def test_replicas_are_created_in_each_replica_region() -> None:
         "dev has no replica regions, and the emulator (moto 5.2.5) never creates DynamoDB global table "
         "replicas (machine.md gap 8: an apply with replica blocks waits ~30 min); staging's and prod's "
         "replica blocks, regional keys and aliased providers are checked at synth level in "
-        "tests/unit/test_fraud_detection.py"
+        "tests/stacks/fraud_detection/test_stack.py"
     )
 
 

@@ -20,7 +20,7 @@ def ref(synth: Synth, name: str, rtype: str, attribute: str) -> str:
 
 
 def key_arn(synth: Synth, name: str) -> str:
-    """The workload's data key (the alarm topic has a key of its own: tests/unit/test_alarms.py)."""
+    """The workload's data key (the alarm topic has a key of its own: tests/modules/test_alarms.py)."""
     (logical_id,) = [k for k in synth.resources(name, "aws_kms_key") if k.startswith("DataKey")]
     return f"${{aws_kms_key.{logical_id}.arn}}"
 
@@ -57,7 +57,7 @@ def test_every_data_resource_is_encrypted_with_the_workload_key(synth: Synth, na
         key,
     )
     groups = synth.resources(name, "aws_cloudwatch_log_group").values()
-    groups = [g for g in groups if not g["name"].startswith("aws-waf-logs-")]  # tests/unit/test_waf.py
+    groups = [g for g in groups if not g["name"].startswith("aws-waf-logs-")]  # tests/modules/test_waf.py
     assert len(groups) == 4  # flow logs, API access logs, postgresql and upgrade logs
     assert all(g["kms_key_id"] == key for g in groups)
 
