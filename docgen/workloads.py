@@ -126,7 +126,7 @@ def render_workloads(
 ) -> dict[str, str]:
     """{relative path under docs/: content}: page + diagram source per workload in `configs` ({workload:
     {environment: cdk.tf.json}}, which must hold `environment`), the overview diagram and the index (of every
-    workload in `registry`). The diagrams' SVG and PNG are drawn from the `.dot` files by docgen_diagrams.render."""
+    workload in `registry`). The diagrams' SVG and PNG are drawn from the `.dot` files by docgen.diagrams.render."""
     pages: dict[str, str] = {}
     overview = {}
     for workload in sorted(configs):
