@@ -85,7 +85,7 @@ emulator-status: setup ## is this checkout's emulator running (port, pid, state 
 	$(PY) -m tools emulator status
 
 lint: setup ## pylint 10.00/10 (line length 120); every workflow: actionlint + shellcheck, zizmor (offline); ruff format --check
-	$(PY) -m pylint main.py config core modules stacks tools policies lambda_src scripts
+	$(PY) -m pylint main.py config core modules stacks emulator docgen tools policies lambda_src scripts
 	$(PY) -m pylint tests --disable=missing-function-docstring,redefined-outer-name,protected-access
 	$(PY) -m tools.workflow_lint
 	.venv/bin/zizmor --offline --strict-collection .github/workflows/
@@ -95,7 +95,7 @@ format: setup ## apply the formatter to the whole tree (ruff format, ruff.toml)
 	$(PY) -m ruff format .
 
 typecheck: setup ## mypy
-	$(PY) -m mypy main.py config core modules stacks tools policies lambda_src
+	$(PY) -m mypy main.py config core modules stacks emulator docgen tools policies lambda_src
 
 test: setup lint typecheck ## lint, type check, unit, scan, validate, emulator deploy, integration, coverage
 	$(PY) -m pytest --cov --cov-report=term --cov-report=json:coverage/coverage.json \
@@ -108,7 +108,7 @@ integration-aws: WORKLOADS ?= event-processing
 integration-aws: setup ## integration tests on a real account: ENVIRONMENT_SUFFIX=e2e1234 [WORKLOADS=a,b]; destroys after
 	DEPLOY_TARGET=aws TEST_WORKLOADS=bootstrap,$(WORKLOADS) $(PY) -m pytest -m integration \
 	  --junitxml=reports/integration-aws.xml \
-	  $(foreach w,$(subst $(comma), ,$(WORKLOADS)),tests/integration/test_$(subst -,_,$(w)).py)
+	  $(foreach w,$(subst $(comma), ,$(WORKLOADS)),tests/stacks/$(subst -,_,$(w))/test_deployed.py)
 
 unit: setup ## the fast layers only (no emulator deploy)
 	$(PY) -m pytest -m "not integration"

@@ -159,7 +159,7 @@ def emulator_client(endpoint: str, service: str, region: str = "us-east-1") -> A
 def dev_emulator() -> Iterator[Any]:
     """A new emulator on a free port, emulating the dev environment's account; stopped (state gone) on exit."""
     from config import load_environments  # pylint: disable=import-outside-toplevel
-    from tools.emulator import Emulator, free_port  # pylint: disable=import-outside-toplevel
+    from emulator.server import Emulator, free_port  # pylint: disable=import-outside-toplevel
 
     emulator = Emulator(port=free_port(), account_id=load_environments()["dev"].account_id).start()
     try:

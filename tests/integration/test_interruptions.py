@@ -19,9 +19,9 @@ from typing import Any, Iterator
 
 import pytest
 
+from emulator.server import ROOT, Emulator
 from tests.conftest import dev_emulator, emulator_client
 from tools import deploy, parallel, recovery, terraform
-from tools.emulator import ROOT, Emulator
 from tools.targets import Target, local_target
 
 pytestmark = pytest.mark.integration

@@ -9,8 +9,9 @@ from typing import Any, Callable
 
 import pytest
 
+from emulator import server as emulator
 from tests.conftest import Deployment
-from tools import cli, emulator, targets, terraform
+from tools import cli, targets, terraform
 from tools.progress import ToolError
 
 

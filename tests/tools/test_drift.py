@@ -8,8 +8,9 @@ from typing import Any, Callable
 
 import pytest
 
+from emulator import server as emulator
 from tests.conftest import Deployment
-from tools import cli, drift, emulator
+from tools import cli, drift
 from tools.deploy import StackRef, stack_refs
 from tools.targets import Target
 

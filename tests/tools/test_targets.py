@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from emulator import server as emulator
 from tests.conftest import dev_emulator, emulator_client
-from tools import emulator, targets
+from tools import targets
 
 
 def test_aws_target_overrides_nothing() -> None:
