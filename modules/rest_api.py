@@ -47,7 +47,8 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
 from constructs import Construct
 
-from core.props import policy_json, raise_problems
+from config import limits
+from core.props import policy_json, prop_problem, raise_problems
 from core.suppress import suppress
 
 ONE_YEAR = 365
@@ -104,10 +105,10 @@ class RestApiProps:  # pylint: disable=too-many-instance-attributes
 
 def _problems(props: RestApiProps) -> list[str | None]:
     return [
-        None if props.throttling_rate_limit >= 1 else "throttling_rate_limit must be >= 1",
-        None
-        if props.throttling_burst_limit >= props.throttling_rate_limit
-        else "throttling_burst_limit must be >= throttling_rate_limit",
+        prop_problem("throttling_rate_limit", limits.positive(props.throttling_rate_limit)),
+        prop_problem(
+            "throttling_burst_limit", limits.throttling_burst(props.throttling_burst_limit, props.throttling_rate_limit)
+        ),
         None if props.logging_level in ("INFO", "ERROR") else "logging_level must be INFO or ERROR",
         None if props.log_retention_days >= 1 else "log_retention_days must be >= 1",
     ]

@@ -21,10 +21,9 @@ from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
-from config.model import endpoint_problem
 from core.props import policy_json, raise_problems
 
-__all__ = ["Subscription", "Topic", "TopicProps", "endpoint_problem", "endpoint_subscriptions"]
+__all__ = ["Subscription", "Topic", "TopicProps", "endpoint_subscriptions"]
 
 _PROTOCOLS = ("sqs", "email", "https", "lambda")
 _ACCOUNT_ACTIONS = ["sns:GetTopicAttributes", "sns:Publish", "sns:Subscribe", "sns:ListSubscriptionsByTopic"]

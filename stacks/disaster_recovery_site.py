@@ -11,7 +11,7 @@ from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
 from constructs import Construct
 
 from config import EnvironmentRecord
-from config.model import NetworkSettings
+from config.settings import NatGateways, NetworkSettings
 from core.naming import Namer
 from core.suppress import suppress
 from modules.function import Function, FunctionProps
@@ -73,7 +73,7 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
                 name=names.name(f"{label}-vpc"),
                 vpc_cidr=spec.network.vpc_cidr,
                 availability_zones=tuple(spec.network.availability_zones),
-                nat_gateway_per_az=spec.network.nat_gateways == "per_az",
+                nat_gateway_per_az=spec.network.nat_gateways is NatGateways.PER_AZ,
                 region=region,
                 account_id=account,
                 log_kms_key_arn=key_arn,

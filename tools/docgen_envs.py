@@ -82,11 +82,11 @@ def render_environments(records: dict[str, Any]) -> dict[str, str]:
     """{"environments.md": content} from the loaded, validated records (environment name -> EnvironmentRecord)."""
     names = ", ".join(records)
     lines = [
-        BANNER.format(source="config/environments.toml and config/model.py"),
+        BANNER.format(source="config/environments.toml and config/records.py"),
         "",
         "# Environments",
         "",
-        f"What differs between {names}, per section of the environment records (`config/model.py`), with the "
+        f"What differs between {names}, per section of the environment records (`config/records.py`), with the "
         "values every environment shares. Edit `config/environments.toml`, then run `make docs`.",
         "",
     ]

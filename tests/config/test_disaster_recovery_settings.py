@@ -64,7 +64,7 @@ def test_zones_must_belong_to_their_region() -> None:
     )
     assert (
         "environments.dev.disaster_recovery.dr_network.availability_zones: ['us-east-1a', 'us-east-1b'] must "
-        "all be zones of us-west-2"
+        "all be zones of us-west-2 (dr_region); write zones like 'us-west-2a'"
     ) in problems
 
 
