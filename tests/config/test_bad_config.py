@@ -171,6 +171,14 @@ BAD_VALUES: list[tuple[dict[str, Any], list[str]]] = [
         ],
     ),
     (
+        {f"{STG}.healthcare_api.cache.engine_version": "latest", f"{STG}.healthcare_api.cache.node_type": "t4g"},
+        [
+            f"{STG}.healthcare_api.cache.engine_version: engine version 'latest' does not exist for redis; choose "
+            "one of: 6.2, 7.0, 7.1",
+            f"{STG}.healthcare_api.cache.node_type: 't4g' is not like 'cache.t4g.small'",
+        ],
+    ),
+    (
         {f"{STG}.healthcare_api.cache.num_cache_clusters": 1},
         [
             f"{STG}.healthcare_api.cache.automatic_failover: needs num_cache_clusters >= 2 (a replica to promote); "

@@ -89,6 +89,32 @@ def test_redis_cache_rejects_multi_az_without_failover(synth: Synth) -> None:
         RedisCache(TerraformStack(App(), "s"), "Cache", props=props)
 
 
+def test_redis_cache_reports_a_non_numeric_version_among_the_other_problems(synth: Synth) -> None:
+    """Issue 17: the version check read the major version with int() and crashed (ValueError) before any problem
+    was reported; now a version like 'seven' is one problem in the list, next to the others."""
+    from modules.redis_cache import RedisCache, RedisCacheProps  # pylint: disable=import-outside-toplevel
+
+    del synth
+    props = RedisCacheProps(
+        name="r",
+        catalog=load_catalog(),
+        engine_version="seven",
+        vpc_id="v",
+        subnet_ids=["a"],
+        kms_key_arn="k",
+        node_type="cache.t4g.micro",
+        num_cache_clusters=7,
+        automatic_failover=False,
+        multi_az=False,
+    )
+    assert props_error(RedisCache, "Cache", props) == (
+        "RedisCache Cache: 3 invalid prop(s):\n"
+        "  - engine_version: engine version 'seven' does not exist for redis; choose one of: 6.2, 7.0, 7.1\n"
+        "  - num_cache_clusters: 7: a Redis replication group takes 1 to 6\n"
+        "  - a cache subnet group needs subnets in at least two zones"
+    )
+
+
 def test_rest_api_rejects_bad_throttling_and_logging(synth: Synth) -> None:
     from modules.rest_api import RestApi, RestApiProps  # pylint: disable=import-outside-toplevel
 
