@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from enum import StrEnum
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.api_gateway_account import ApiGatewayAccount
@@ -79,6 +80,13 @@ HEALTH = {
 }
 
 
+class LoggingLevel(StrEnum):
+    """Execution logging of every method (OFF is not offered: the stage always logs)."""
+
+    INFO = "INFO"
+    ERROR = "ERROR"
+
+
 @dataclass(frozen=True, kw_only=True)
 class LambdaBackend:
     """A Lambda function answering GET /health through a proxy integration."""
@@ -98,7 +106,7 @@ class RestApiProps:  # pylint: disable=too-many-instance-attributes
     throttling_rate_limit: int
     throttling_burst_limit: int
     manage_account_logging_role: bool = True
-    logging_level: str = "INFO"
+    logging_level: LoggingLevel = LoggingLevel.INFO
     backend: LambdaBackend | None = None
     region: str | None = None
 
@@ -109,7 +117,7 @@ def _problems(props: RestApiProps) -> list[str | None]:
         prop_problem(
             "throttling_burst_limit", limits.throttling_burst(props.throttling_burst_limit, props.throttling_rate_limit)
         ),
-        None if props.logging_level in ("INFO", "ERROR") else "logging_level must be INFO or ERROR",
+        None if props.logging_level in tuple(LoggingLevel) else "logging_level must be INFO or ERROR",
         None if props.log_retention_days >= 1 else "log_retention_days must be >= 1",
     ]
 

@@ -15,7 +15,7 @@ from config.settings import NatGateways, NetworkSettings
 from core.naming import Namer
 from core.suppress import suppress
 from modules.function import Function, FunctionProps
-from modules.rest_api import LambdaBackend, RestApi, RestApiProps
+from modules.rest_api import LambdaBackend, LoggingLevel, RestApi, RestApiProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.network import Network, NetworkProps
 from modules.secure_bucket import SecureBucket, SecureBucketProps
@@ -143,7 +143,7 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
                 log_retention_days=env.log_retention_days,
                 throttling_rate_limit=10,
                 throttling_burst_limit=20,
-                logging_level="ERROR",
+                logging_level=LoggingLevel.ERROR,
                 manage_account_logging_role=names.suffix is None,
                 backend=LambdaBackend(
                     function_name=self.function.function.function_name,

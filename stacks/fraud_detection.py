@@ -31,7 +31,7 @@ from modules.load_balancer import LoadBalancer, LoadBalancerProps
 from modules.monitoring import AlarmThresholds, Monitoring, MonitoringProps
 from modules.network import Network, NetworkProps
 from modules.waf import WebAcl, WebAclProps
-from modules.table import GlobalIndex, Replica, Table, TableProps
+from modules.table import GlobalIndex, Replica, StreamViewType, Table, TableProps
 
 DATABASE_NAME = "fraud"
 RULE_SET_INDEX = "by-rule-set"
@@ -126,7 +126,7 @@ class FraudDetectionStack(WorkloadStack):
                 global_indexes=(GlobalIndex(name=RULE_SET_INDEX, hash_key="rule_set", range_key="priority"),),
                 kms_key_arn=self.data_key.key.arn,
                 deletion_protection=env.deletion_protection,
-                stream_view_type="NEW_AND_OLD_IMAGES",
+                stream_view_type=StreamViewType.NEW_AND_OLD_IMAGES,
                 replicas=self._replicas(),
             ),
         )
