@@ -175,6 +175,11 @@ def load_environments(text: str | None = None, catalog: Catalog | None = None) -
     return records_from_data(data, catalog)
 
 
+def environment_defaults() -> dict[str, Any]:
+    """The [defaults] table of environments.toml: what an environment that writes nothing gets (for the docs)."""
+    return dict(tomllib.loads(ENVIRONMENTS_FILE.read_text(encoding="utf-8")).get("defaults", {}))
+
+
 def records_from_data(data: dict[str, Any], catalog: Catalog | None = None) -> dict[str, EnvironmentRecord]:
     """Every environment record of already-parsed TOML `data`, validated; raises ConfigError listing all problems."""
     catalog = catalog or load_catalog()
