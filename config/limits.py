@@ -161,6 +161,11 @@ def noncurrent_transition(transition_days: int | None, expiration_days: int) -> 
     )
 
 
+def another_region(region: str, other: str, other_key: str) -> str | None:
+    """Reported on a replica's region: cross-region replication needs a region other than `other` (`other_key`)."""
+    return None if region != other else f"{region!r} is also {other_key}; a replica must be in another region"
+
+
 def distinct_zones(zones: Sequence[str]) -> str | None:
     """At least two distinct availability zones (a load balancer and a database subnet group need two)."""
     return None if len(set(zones)) == len(zones) >= 2 else f"{list(zones)}: name at least 2 distinct zones"

@@ -20,10 +20,8 @@ def record_problems(record: EnvironmentRecord, path: str, catalog: Catalog) -> l
     problems = []
     fraud = record.fraud_detection
     if fraud is not None and _strings(fraud.replica_regions) and record.region in fraud.replica_regions:
-        problems.append(
-            f"{path}.fraud_detection.replica_regions: {record.region!r} is this environment's home "
-            "region (region); a replica must be in another region"
-        )
+        home = limits.another_region(record.region, record.region, "this environment's home region (region)")
+        problems.append(f"{path}.fraud_detection.replica_regions: {home}")
     for key, settings in _sections(record):
         if isinstance(getattr(settings, "service", None), FargateServiceSettings):
             problems += service_problems(settings.service, f"{path}.{key}.service", catalog)
@@ -161,11 +159,8 @@ def _disaster_recovery_problems(dr: Any, path: str, catalog: Catalog) -> list[st
     """The DR region differs from the primary, and each VPC's zones belong to its own region."""
     if dr is None:
         return []
-    problems = (
-        []
-        if dr.primary_region != dr.dr_region
-        else [f"{path}.dr_region: {dr.dr_region!r} is also primary_region; the DR region must be another region"]
-    )
+    same = limits.another_region(dr.dr_region, dr.primary_region, "primary_region")
+    problems = [f"{path}.dr_region: {same}"] if same else []
     for key, network, where, region_key in (
         ("primary_network", dr.primary_network, dr.primary_region, "primary_region"),
         ("dr_network", dr.dr_network, dr.dr_region, "dr_region"),
