@@ -12,7 +12,7 @@ every resource kind, given the service's length limit (`max_length`):
 
 A name that cannot fit even so (no room for the initials) or holds characters outside `[a-z0-9-]` fails at synth
 with the name and the limit, never at deploy. Environment names and suffixes are checked by the configuration
-loader first (config/model.py `environment_name`, config/selection.py), so the shortest room left is known:
+loader first (config/validators.py `environment_name`, config/selection.py), so the shortest room left is known:
 ENV_NAME_MAX_LENGTH + 1 + 8 characters of tail.
 """
 

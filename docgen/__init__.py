@@ -69,11 +69,12 @@ def synthesize(outdir: Path, workloads: Sequence[str]) -> dict[str, dict[str, An
 def render(configs: dict[str, dict[str, Any]], root: Path = ROOT) -> dict[str, str]:
     """{path relative to docs/: content} of every generated file (workload pages for the workloads in `configs`)."""
     from config import load_environments  # pylint: disable=import-outside-toplevel
+    from config.loader import environment_defaults  # pylint: disable=import-outside-toplevel
     from stacks import WORKLOADS  # pylint: disable=import-outside-toplevel
 
     files = render_modules(root / "modules")
     files.update(render_workloads(WORKLOADS, configs, ENVIRONMENT))
-    files.update(render_environments(load_environments()))
+    files.update(render_environments(load_environments(), environment_defaults()))
     return dict(sorted(files.items()))
 
 

@@ -18,8 +18,9 @@ from cdktf import TerraformProvider
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from constructs import Construct
 
-from core.props import raise_problems
-from modules.topic import Topic, TopicProps, alarm_publish_statement, endpoint_problem, endpoint_subscriptions
+from config import limits
+from core.props import prop_problem, raise_problems
+from modules.topic import Topic, TopicProps, alarm_publish_statement, endpoint_subscriptions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,8 +57,7 @@ class AlarmsProps:  # pylint: disable=too-many-instance-attributes
 def _problems(props: AlarmsProps) -> list[str | None]:
     suffixes = [a.suffix for a in props.alarms]
     return [
-        None if props.endpoints else "endpoints is empty: an alarm topic without a subscriber notifies nobody",
-        next((endpoint_problem(e) for e in props.endpoints if endpoint_problem(e)), None),
+        prop_problem("endpoints", limits.alarm_endpoints(props.endpoints)),
         None if props.alarms else "no alarms given",
         None if len(set(suffixes)) == len(suffixes) else f"alarm suffixes must be unique: {sorted(suffixes)}",
         next((f"alarm {a.suffix}: threshold must be > 0" for a in props.alarms if a.threshold <= 0), None),

@@ -42,8 +42,9 @@ from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityG
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
+from config import limits
 from config.catalog import Catalog
-from core.props import raise_problems
+from core.props import prop_problem, raise_problems
 from core.suppress import suppress
 from modules.client_security_group import client_security_group
 from modules.rds_shared import engine_problems, monitoring_role, subnet_group
@@ -100,7 +101,7 @@ def _problems(props: AuroraProps) -> list[str | None]:
             backup_retention_days=props.backup_retention_days,
             subnet_ids=props.subnet_ids,
         ),
-        None if props.instance_count >= 1 else "instance_count must be >= 1",
+        prop_problem("instance_count", limits.aurora_instance_count(props.instance_count)),
         None
         if props.global_cluster_identifier or not props.secondary
         else "secondary=True needs global_cluster_identifier (the global database to join)",

@@ -37,7 +37,8 @@ from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
 )
 from constructs import Construct
 
-from core.props import policy_json, raise_problems
+from config import limits
+from core.props import policy_json, prop_problem, raise_problems
 
 RULE_ID = "replicate-everything"
 SLA_MINUTES = 15
@@ -69,9 +70,9 @@ class BucketReplication(Construct):
         raise_problems(
             f"BucketReplication {id_}",
             [
-                None
-                if props.source_region != props.replica_region
-                else "replica_region must differ from source_region (this is cross-region replication)"
+                prop_problem(
+                    "replica_region", limits.another_region(props.replica_region, props.source_region, "source_region")
+                )
             ],
         )
         self.role = IamRole(

@@ -47,8 +47,9 @@ from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityG
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
+from config import limits
 from config.catalog import Catalog
-from core.props import raise_problems
+from core.props import prop_problem, raise_problems
 from core.suppress import suppress
 from modules.fargate_roles import FargateRoles, FargateRolesProps
 
@@ -88,12 +89,12 @@ class FargateServiceProps:  # pylint: disable=too-many-instance-attributes
 
 def _problems(props: FargateServiceProps) -> list[str | None]:
     return [
-        props.catalog.fargate_size_problem(props.cpu, props.memory),
-        None
-        if 1 <= props.min_count <= props.desired_count <= props.max_count
-        else "counts must satisfy 1 <= min_count <= desired_count <= max_count",
+        prop_problem("memory", props.catalog.fargate_size_problem(props.cpu, props.memory)),
+        prop_problem("min_count", limits.positive(props.min_count)),
+        limits.fargate_counts(props.min_count, props.desired_count, props.max_count),
         None if len(props.name) <= 32 else f"name {props.name!r} is longer than a target group's 32 characters",
-        None if props.health_check_path.startswith("/") else "health_check_path must start with '/'",
+        prop_problem("container_port", limits.port(props.container_port)),
+        prop_problem("health_check_path", limits.health_check_path(props.health_check_path)),
     ]
 
 

@@ -30,7 +30,8 @@ from cdktf_cdktf_provider_aws.lambda_function import (
 )
 from constructs import Construct
 
-from core.props import policy_json, raise_problems
+from config import limits
+from core.props import policy_json, prop_problem, raise_problems
 from modules.lambda_package import build_package
 
 QUEUE_CONSUMER_ACTIONS = [
@@ -66,12 +67,10 @@ class FunctionProps:  # pylint: disable=too-many-instance-attributes
 
 def _problems(props: FunctionProps) -> list[str | None]:
     return [
-        None
-        if props.runtime in props.supported_runtimes
-        else f"runtime {props.runtime!r} is not supported; choose one of: {', '.join(props.supported_runtimes)}",
-        None if 128 <= props.memory_mb <= 10240 else "memory_mb must be 128 to 10240",
-        None if 1 <= props.timeout_seconds <= 900 else "timeout_seconds must be 1 to 900",
-        None if props.reserved_concurrency >= 1 else "reserved_concurrency must be >= 1 (0 disables the function)",
+        prop_problem("runtime", limits.lambda_runtime(props.runtime, props.supported_runtimes)),
+        prop_problem("memory_mb", limits.lambda_memory(props.memory_mb)),
+        prop_problem("timeout_seconds", limits.lambda_timeout(props.timeout_seconds)),
+        prop_problem("reserved_concurrency", limits.reserved_concurrency(props.reserved_concurrency)),
         None
         if (props.source_dir / f"{props.handler.rpartition('.')[0]}.py").is_file()
         else f"handler {props.handler!r}: no {props.handler.rpartition('.')[0]}.py in {props.source_dir}",

@@ -33,7 +33,8 @@ from cdktf_cdktf_provider_aws.vpc import Vpc
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
-from core.props import policy_json, raise_problems
+from config import limits
+from core.props import policy_json, prop_problem, raise_problems
 from core.suppress import suppress
 
 ONE_YEAR = 365
@@ -69,10 +70,8 @@ def _problems(props: NetworkProps) -> list[str | None]:
         return [f"vpc_cidr {props.vpc_cidr!r} is not an IPv4 network like '10.0.0.0/16'"]
     room, zones = 2**props.subnet_newbits // 2, props.availability_zones
     return [
-        None if len(set(zones)) == len(zones) >= 2 else "give >= 2 distinct availability_zones (ALB, Aurora)",
-        None
-        if all(z.startswith(props.region) for z in zones)
-        else f"availability_zones {list(zones)} must all be zones of {props.region}",
+        prop_problem("availability_zones", limits.distinct_zones(zones)),
+        prop_problem("availability_zones", limits.zones_of_region(zones, props.region, "region")),
         None if len(zones) <= room else f"{len(zones)} zones need {len(zones)} blocks per half; {room} fit",
         None if network.prefixlen + props.subnet_newbits <= 28 else "subnets would be smaller than /28",
         None if props.flow_log_retention_days >= 1 else "flow_log_retention_days must be >= 1",

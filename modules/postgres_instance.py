@@ -24,8 +24,9 @@ from cdktf_cdktf_provider_aws.db_instance import DbInstance
 from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbParameterGroupParameter
 from constructs import Construct
 
+from config import limits
 from config.catalog import Catalog
-from core.props import raise_problems
+from core.props import prop_problem, raise_problems
 from core.suppress import suppress
 from modules.client_security_group import client_security_group
 from modules.rds_shared import engine_problems, monitoring_role, subnet_group
@@ -71,7 +72,7 @@ def _problems(props: PostgresInstanceProps) -> list[str | None]:
             backup_retention_days=props.backup_retention_days,
             subnet_ids=props.subnet_ids,
         ),
-        None if props.allocated_storage_gb >= 20 else "allocated_storage_gb must be >= 20 (gp3 minimum)",
+        prop_problem("allocated_storage_gb", limits.gp3_storage_gib(props.allocated_storage_gb)),
         None if props.log_retention_days >= 1 else "log_retention_days must be >= 1",
     ]
 

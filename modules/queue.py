@@ -18,7 +18,8 @@ from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
 from cdktf_cdktf_provider_aws.sqs_queue_policy import SqsQueuePolicy
 from constructs import Construct
 
-from core.props import policy_json, raise_problems
+from config import limits
+from core.props import policy_json, prop_problem, raise_problems
 
 MAX_RETENTION_SECONDS = 14 * 24 * 3600
 MAX_VISIBILITY_SECONDS = 12 * 3600
@@ -49,7 +50,7 @@ class QueueProps:  # pylint: disable=too-many-instance-attributes
 
 def _problems(props: QueueProps) -> list[str | None]:
     return [
-        None if props.max_receive_count >= 1 else "max_receive_count must be >= 1",
+        prop_problem("max_receive_count", limits.sqs_max_receive_count(props.max_receive_count)),
         None
         if 60 <= props.message_retention_seconds <= MAX_RETENTION_SECONDS
         else "message_retention_seconds must be 60 to 1209600 (14 days)",

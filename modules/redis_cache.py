@@ -27,8 +27,9 @@ from cdktf_cdktf_provider_aws.elasticache_user import ElasticacheUser, Elasticac
 from cdktf_cdktf_provider_aws.elasticache_user_group import ElasticacheUserGroup
 from constructs import Construct
 
+from config import limits
 from config.catalog import Catalog
-from core.props import raise_problems
+from core.props import prop_problem, raise_problems
 from core.suppress import suppress
 from modules.client_security_group import client_security_group
 
@@ -57,14 +58,11 @@ class RedisCacheProps:  # pylint: disable=too-many-instance-attributes
 
 def _problems(props: RedisCacheProps) -> list[str | None]:
     return [
-        props.catalog.engine_version_problem(ENGINE, props.engine_version),
-        None if int(props.engine_version.split(".")[0]) >= 7 else "IAM authentication needs Redis 7 or later",
+        prop_problem("engine_version", limits.redis_version(props.engine_version, props.catalog)),
         None if len(props.name) <= 40 else f"name {props.name!r} is longer than 40 characters (ElastiCache ids)",
-        None if 1 <= props.num_cache_clusters <= 6 else "num_cache_clusters must be 1 to 6",
-        None
-        if not props.automatic_failover or props.num_cache_clusters >= 2
-        else "automatic_failover needs num_cache_clusters >= 2 (a replica to promote)",
-        None if not props.multi_az or props.automatic_failover else "multi_az needs automatic_failover",
+        prop_problem("num_cache_clusters", limits.redis_cluster_count(props.num_cache_clusters)),
+        prop_problem("automatic_failover", limits.redis_failover(props.automatic_failover, props.num_cache_clusters)),
+        prop_problem("multi_az", limits.redis_multi_az(props.multi_az, props.automatic_failover)),
         None if len(props.subnet_ids) >= 2 else "a cache subnet group needs subnets in at least two zones",
     ]
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from enum import StrEnum
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.api_gateway_account import ApiGatewayAccount
@@ -47,7 +48,8 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
 from constructs import Construct
 
-from core.props import policy_json, raise_problems
+from config import limits
+from core.props import policy_json, prop_problem, raise_problems
 from core.suppress import suppress
 
 ONE_YEAR = 365
@@ -78,6 +80,13 @@ HEALTH = {
 }
 
 
+class LoggingLevel(StrEnum):
+    """Execution logging of every method (OFF is not offered: the stage always logs)."""
+
+    INFO = "INFO"
+    ERROR = "ERROR"
+
+
 @dataclass(frozen=True, kw_only=True)
 class LambdaBackend:
     """A Lambda function answering GET /health through a proxy integration."""
@@ -97,18 +106,18 @@ class RestApiProps:  # pylint: disable=too-many-instance-attributes
     throttling_rate_limit: int
     throttling_burst_limit: int
     manage_account_logging_role: bool = True
-    logging_level: str = "INFO"
+    logging_level: LoggingLevel = LoggingLevel.INFO
     backend: LambdaBackend | None = None
     region: str | None = None
 
 
 def _problems(props: RestApiProps) -> list[str | None]:
     return [
-        None if props.throttling_rate_limit >= 1 else "throttling_rate_limit must be >= 1",
-        None
-        if props.throttling_burst_limit >= props.throttling_rate_limit
-        else "throttling_burst_limit must be >= throttling_rate_limit",
-        None if props.logging_level in ("INFO", "ERROR") else "logging_level must be INFO or ERROR",
+        prop_problem("throttling_rate_limit", limits.positive(props.throttling_rate_limit)),
+        prop_problem(
+            "throttling_burst_limit", limits.throttling_burst(props.throttling_burst_limit, props.throttling_rate_limit)
+        ),
+        None if props.logging_level in tuple(LoggingLevel) else "logging_level must be INFO or ERROR",
         None if props.log_retention_days >= 1 else "log_retention_days must be >= 1",
     ]
 

@@ -45,7 +45,8 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
 )
 from constructs import Construct
 
-from core.props import policy_json, raise_problems
+from config import limits
+from core.props import policy_json, prop_problem, raise_problems
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,15 +76,16 @@ class SecureBucketProps:  # pylint: disable=too-many-instance-attributes
 
 
 def _problems(props: SecureBucketProps) -> list[str | None]:
-    transition = props.noncurrent_version_transition_days
+    expiration = props.noncurrent_version_expiration_days
     return [
         None
         if (props.kms_key_arn is None) == props.s3_managed_encryption
         else "give exactly one of kms_key_arn (the default choice) or s3_managed_encryption=True",
-        None if props.noncurrent_version_expiration_days >= 1 else "noncurrent_version_expiration_days must be >= 1",
-        None
-        if transition is None or 30 <= transition < props.noncurrent_version_expiration_days
-        else "noncurrent_version_transition_days must be >= 30 (S3's STANDARD_IA minimum) and before expiration",
+        prop_problem("noncurrent_version_expiration_days", limits.positive(expiration)),
+        prop_problem(
+            "noncurrent_version_transition_days",
+            limits.noncurrent_transition(props.noncurrent_version_transition_days, expiration),
+        ),
     ]
 
 

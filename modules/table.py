@@ -4,12 +4,14 @@ Defaults:
 - billing PAY_PER_REQUEST (on demand); every declared attribute must be a key of the table or of an index
 - SSE with the given customer-managed key; point-in-time recovery on
 - deletion protection: required (it differs per environment)
-- streams off; replicas (global table) need `stream_view_type="NEW_AND_OLD_IMAGES"` and a key per replica region
+- streams off; replicas (global table) need `stream_view_type=StreamViewType.NEW_AND_OLD_IMAGES` and a key per
+  replica region
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from cdktf_cdktf_provider_aws.dynamodb_table import (
     DynamodbTable,
@@ -25,6 +27,17 @@ from constructs import Construct
 from core.props import raise_problems
 
 _TYPES = ("S", "N", "B")
+
+
+class StreamViewType(StrEnum):
+    """What a DynamoDB stream record holds (global tables replicate through NEW_AND_OLD_IMAGES)."""
+
+    KEYS_ONLY = "KEYS_ONLY"
+    NEW_IMAGE = "NEW_IMAGE"
+    OLD_IMAGE = "OLD_IMAGE"
+    NEW_AND_OLD_IMAGES = "NEW_AND_OLD_IMAGES"
+
+
 _PROJECTIONS = ("ALL", "KEYS_ONLY", "INCLUDE")
 
 
@@ -59,7 +72,7 @@ class TableProps:  # pylint: disable=too-many-instance-attributes
     global_indexes: tuple[GlobalIndex, ...] = ()
     ttl_attribute: str | None = None
     point_in_time_recovery: bool = True
-    stream_view_type: str | None = None
+    stream_view_type: StreamViewType | None = None
     replicas: tuple[Replica, ...] = ()
 
 
@@ -96,7 +109,7 @@ def _problems(props: TableProps) -> list[str | None]:
             None,
         ),
         None
-        if not props.replicas or props.stream_view_type == "NEW_AND_OLD_IMAGES"
+        if not props.replicas or props.stream_view_type == StreamViewType.NEW_AND_OLD_IMAGES
         else "replicas need stream_view_type='NEW_AND_OLD_IMAGES' (global tables replicate through the stream)",
     ]
 

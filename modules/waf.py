@@ -41,7 +41,8 @@ from cdktf_cdktf_provider_aws.wafv2_web_acl_association import Wafv2WebAclAssoci
 from cdktf_cdktf_provider_aws.wafv2_web_acl_logging_configuration import Wafv2WebAclLoggingConfiguration
 from constructs import Construct
 
-from core.props import raise_problems
+from config import limits
+from core.props import prop_problem, raise_problems
 from core.suppress import METADATA_KEY
 
 MANAGED_GROUPS = (
@@ -103,10 +104,7 @@ class WebAcl(Construct):
         raise_problems(
             f"WebAcl {id_}",
             [
-                None
-                if 100 <= props.rate_limit <= 2_000_000_000
-                else f"rate_limit {props.rate_limit}: WAF rate-based rules take 100 to 2,000,000,000 requests per "
-                "5 minutes",
+                prop_problem("rate_limit", limits.waf_rate_limit(props.rate_limit)),
                 None if len(props.name) <= 128 else f"name {props.name!r} is longer than the 128 characters WAF allows",
             ],
         )

@@ -20,7 +20,7 @@ from cdktf_cdktf_provider_aws.cloudwatch_dashboard import CloudwatchDashboard
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from constructs import Construct
 
-from config.model import DisasterRecoveryAlarmSettings
+from config.workloads import DisasterRecoveryAlarmSettings
 from modules.bucket_replication import RULE_ID
 from stacks.disaster_recovery.site import Site
 

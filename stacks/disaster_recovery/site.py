@@ -11,11 +11,11 @@ from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
 from constructs import Construct
 
 from config import EnvironmentRecord
-from config.model import NetworkSettings
+from config.settings import NatGateways, NetworkSettings
 from core.naming import Namer
 from core.suppress import suppress
 from modules.function import Function, FunctionProps
-from modules.rest_api import LambdaBackend, RestApi, RestApiProps
+from modules.rest_api import LambdaBackend, LoggingLevel, RestApi, RestApiProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.network import Network, NetworkProps
 from modules.secure_bucket import SecureBucket, SecureBucketProps
@@ -73,7 +73,7 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
                 name=names.name(f"{label}-vpc"),
                 vpc_cidr=spec.network.vpc_cidr,
                 availability_zones=tuple(spec.network.availability_zones),
-                nat_gateway_per_az=spec.network.nat_gateways == "per_az",
+                nat_gateway_per_az=spec.network.nat_gateways is NatGateways.PER_AZ,
                 region=region,
                 account_id=account,
                 log_kms_key_arn=key_arn,
@@ -143,7 +143,7 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
                 log_retention_days=env.log_retention_days,
                 throttling_rate_limit=10,
                 throttling_burst_limit=20,
-                logging_level="ERROR",
+                logging_level=LoggingLevel.ERROR,
                 manage_account_logging_role=names.suffix is None,
                 backend=LambdaBackend(
                     function_name=self.function.function.function_name,

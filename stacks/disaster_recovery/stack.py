@@ -28,7 +28,7 @@ from modules.aurora import ENGINE, AuroraPostgres, AuroraProps, SecretReplica
 from modules.bucket_replication import BucketReplication, BucketReplicationProps
 from modules.failover_dns import FailoverDns, FailoverDnsProps
 from modules.failover_dns import Site as DnsSite
-from modules.table import Replica, Table, TableProps
+from modules.table import Replica, StreamViewType, Table, TableProps
 from modules.waf import WebAcl, WebAclProps
 from stacks.disaster_recovery.alarms import ReplicationAlarms, alarm_specs
 from stacks.disaster_recovery.site import Site, SiteSpec, use_provider
@@ -93,7 +93,7 @@ class DisasterRecoveryStack(WorkloadStack):
                 attributes=(("session_id", "S"),),
                 kms_key_arn=self.primary.key.key.arn,
                 deletion_protection=env.deletion_protection,
-                stream_view_type="NEW_AND_OLD_IMAGES",
+                stream_view_type=StreamViewType.NEW_AND_OLD_IMAGES,
                 replicas=(Replica(region=cfg.dr_region, kms_key_arn=self.dr.key.key.arn),),
             ),
         )

@@ -23,7 +23,7 @@ from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.queue import QueueProps, QueueSource, QueueWithDlq
 from modules.secure_bucket import QueueNotification, SecureBucket, SecureBucketProps
 from modules.table import GlobalIndex, Table, TableProps
-from modules.topic import Subscription, Topic, TopicProps
+from modules.topic import Subscription, SubscriptionProtocol, Topic, TopicProps
 
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "lambda_src" / "event_processor"
 ETAG_INDEX = "by-etag"
@@ -119,7 +119,7 @@ class EventProcessingStack(WorkloadStack):
         subscriptions = [
             Subscription(
                 id_="TaskQueue",
-                protocol="sqs",
+                protocol=SubscriptionProtocol.SQS,
                 endpoint=queue.arn,
                 raw_message_delivery=True,
                 filter_policy={"event_type": ["reprocess"]},
@@ -129,7 +129,7 @@ class EventProcessingStack(WorkloadStack):
             subscriptions.append(
                 Subscription(
                     id_="Email",
-                    protocol="email",
+                    protocol=SubscriptionProtocol.EMAIL,
                     endpoint=settings.notification_email,
                     filter_policy={"event_type": ["object-processed"]},
                 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from constructs import Construct
 
 from config import Catalog, EnvironmentRecord
+from config.settings import NatGateways
 from core.stack import WorkloadStack
 from modules.alarms import Alarms, AlarmsProps, MetricAlarm
 from modules.aurora import AuroraPostgres, AuroraProps
@@ -62,7 +63,7 @@ class FlaskApiStack(WorkloadStack):
                 name=names.name("vpc"),
                 vpc_cidr=cfg.network.vpc_cidr,
                 availability_zones=tuple(cfg.network.availability_zones),
-                nat_gateway_per_az=cfg.network.nat_gateways == "per_az",
+                nat_gateway_per_az=cfg.network.nat_gateways is NatGateways.PER_AZ,
                 region=env.region,
                 account_id=env.account_id,
                 log_kms_key_arn=logs_key.key.arn,

@@ -21,9 +21,10 @@ from cdktf_cdktf_provider_aws.cloudwatch_dashboard import CloudwatchDashboard
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from constructs import Construct
 
-from core.props import raise_problems
+from config.limits import alarm_endpoints
+from core.props import prop_problem, raise_problems
 from modules.alarms import construct_id
-from modules.topic import Topic, TopicProps, alarm_publish_statement, endpoint_problem, endpoint_subscriptions
+from modules.topic import Topic, TopicProps, alarm_publish_statement, endpoint_subscriptions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -226,8 +227,7 @@ class Monitoring(Construct):
                 if 1 <= props.datapoints_to_alarm <= props.evaluation_periods
                 else "datapoints_to_alarm must be 1 to evaluation_periods",
                 next((f"threshold {k} must be > 0" for k, v in props.thresholds.__dict__.items() if v <= 0), None),
-                None if props.alarm_endpoints else "alarm_endpoints is empty: the alarms would notify nobody",
-                next((endpoint_problem(e) for e in props.alarm_endpoints if endpoint_problem(e)), None),
+                prop_problem("alarm_endpoints", alarm_endpoints(props.alarm_endpoints)),
             ],
         )
         subscriptions = endpoint_subscriptions(props.alarm_endpoints)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from constructs import Construct
 
 from config import Catalog, EnvironmentRecord
+from config.settings import NatGateways
 from core.stack import WorkloadStack
 from modules.aurora import AuroraPostgres, AuroraProps
 from modules.container_registry import ContainerRegistry, ContainerRegistryProps
@@ -29,7 +30,7 @@ from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.load_balancer import LoadBalancer, LoadBalancerProps
 from modules.network import Network, NetworkProps
 from modules.waf import WebAcl, WebAclProps
-from modules.table import GlobalIndex, Replica, Table, TableProps
+from modules.table import GlobalIndex, Replica, StreamViewType, Table, TableProps
 from stacks.fraud_detection.monitoring import AlarmThresholds, Monitoring, MonitoringProps
 
 DATABASE_NAME = "fraud"
@@ -62,7 +63,7 @@ class FraudDetectionStack(WorkloadStack):
                 name=names.name("vpc"),
                 vpc_cidr=cfg.network.vpc_cidr,
                 availability_zones=tuple(cfg.network.availability_zones),
-                nat_gateway_per_az=cfg.network.nat_gateways == "per_az",
+                nat_gateway_per_az=cfg.network.nat_gateways is NatGateways.PER_AZ,
                 region=env.region,
                 account_id=env.account_id,
                 log_kms_key_arn=self.logs_key.key.arn,
@@ -125,7 +126,7 @@ class FraudDetectionStack(WorkloadStack):
                 global_indexes=(GlobalIndex(name=RULE_SET_INDEX, hash_key="rule_set", range_key="priority"),),
                 kms_key_arn=self.data_key.key.arn,
                 deletion_protection=env.deletion_protection,
-                stream_view_type="NEW_AND_OLD_IMAGES",
+                stream_view_type=StreamViewType.NEW_AND_OLD_IMAGES,
                 replicas=self._replicas(),
             ),
         )

@@ -15,6 +15,7 @@ from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityG
 from constructs import Construct
 
 from config import Catalog, EnvironmentRecord
+from config.settings import NatGateways
 from core.stack import WorkloadStack
 from core.suppress import suppress
 from modules.alarms import Alarms, AlarmsProps, MetricAlarm
@@ -62,7 +63,7 @@ class HealthcareApiStack(WorkloadStack):
                 name=names.name("vpc"),
                 vpc_cidr=cfg.network.vpc_cidr,
                 availability_zones=tuple(cfg.network.availability_zones),
-                nat_gateway_per_az=cfg.network.nat_gateways == "per_az",
+                nat_gateway_per_az=cfg.network.nat_gateways is NatGateways.PER_AZ,
                 region=region,
                 account_id=env.account_id,
                 log_kms_key_arn=key_arn,

@@ -16,7 +16,7 @@ import pytest
 
 import main
 from config import catalog as catalog_module
-from config import loader, model
+from config import loader, rules
 from tests.conftest import ROOT
 
 ENV_FILE = "config/environments.toml"
@@ -168,6 +168,14 @@ BAD_VALUES: list[tuple[dict[str, Any], list[str]]] = [
         [
             f"{STG}.healthcare_api.cache.engine_version: '6.2': IAM authentication needs Redis 7 or later; choose a "
             "7.x version"
+        ],
+    ),
+    (
+        {f"{STG}.healthcare_api.cache.engine_version": "latest", f"{STG}.healthcare_api.cache.node_type": "t4g"},
+        [
+            f"{STG}.healthcare_api.cache.engine_version: engine version 'latest' does not exist for redis; choose "
+            "one of: 6.2, 7.0, 7.1",
+            f"{STG}.healthcare_api.cache.node_type: 't4g' is not like 'cache.t4g.small'",
         ],
     ),
     (
@@ -341,14 +349,14 @@ def test_a_props_check_the_loader_missed_is_reported_through_the_same_path(
 ) -> None:
     """The last line of defence: with the loader's zone check switched off, the Network module's own check fires,
     and main reports it as a configuration error naming the environment's table, with nothing written."""
-    monkeypatch.setattr(model, "_zone_problems", lambda *_: [])
+    monkeypatch.setattr(rules, "_zone_problems", lambda *_: [])
     records_file.write_text(records_with({f"{STG}.region": "eu-central-1"}), encoding="utf-8")
     err = run_main(["--workloads", "flask-api", "--environments", "staging"], capsys, tmp_path)
     assert err == (
         "error: configuration has 1 problem(s):\n"
         "  - config/environments.toml [environments.staging] (flask-api): Network Network: 1 invalid "
-        "prop(s): availability_zones ['us-east-1a', 'us-east-1b'] must all be zones of eu-central-1; fix "
-        "the value named (see docs/modules/)\n"
+        "prop(s): availability_zones: ['us-east-1a', 'us-east-1b'] must all be zones of eu-central-1 (region); "
+        "write zones like 'eu-central-1a'; fix the value named (see docs/modules/)\n"
     )
 
 

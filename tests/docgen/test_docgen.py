@@ -432,9 +432,11 @@ def test_environment_matrix_splits_differences_from_common_values() -> None:
         "prod": _Record("prod", "us-east-1", _Part(3, ["a", "b"])),
     }
     text = render_environments(records)["environments.md"]
-    assert "| `region` | `us-east-1` |" in text and "`name`" not in text
+    assert "| `region` | `us-east-1` | `required` |  |" in text and "| `name` |" not in text
     assert "## `part`: the part" in text
-    assert "| `size` | `1` | `3` | how big |" in text and "| `zones` | `a, b` |  |" in text
+    assert "| `size` | `1` | `3` | `required` | how big |" in text and "| `zones` | `a, b` | `[]` |  |" in text
+    text = render_environments(records, {"region": "eu-west-1", "part": {"size": 2}})["environments.md"]
+    assert "| `region` | `us-east-1` | `eu-west-1` |  |" in text and "| `size` | `1` | `3` | `2` | how big |" in text
 
 
 def test_stale_lists_differing_missing_and_leftover_files(tmp_path: Path) -> None:

@@ -259,7 +259,8 @@ def test_alarms_refuse_a_topic_nobody_reads_and_bad_endpoints(synth: Synth) -> N
         alarms=(alarm, alarm),
     )
     assert props_error(Alarms, "A", props) == (
-        "Alarms A: 2 invalid prop(s):\n  - endpoints is empty: an alarm topic without a subscriber notifies nobody\n"
+        "Alarms A: 2 invalid prop(s):\n  - endpoints: []: name at least one e-mail address or https:// URL, or the "
+        "alarms notify nobody\n"
         "  - alarm suffixes must be unique: ['x', 'x']"
     )
     bad = AlarmsProps(
@@ -271,8 +272,8 @@ def test_alarms_refuse_a_topic_nobody_reads_and_bad_endpoints(synth: Synth) -> N
         alarms=(alarm,),
     )
     assert props_error(Alarms, "A", bad) == (
-        "Alarms A: 1 invalid prop(s):\n  - 'http://pager.example.com/hook' is neither an e-mail address nor an "
-        "https:// URL"
+        "Alarms A: 1 invalid prop(s):\n  - endpoints: 'http://pager.example.com/hook' is neither an e-mail address "
+        "nor an https:// URL"
     )
 
 

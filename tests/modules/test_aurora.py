@@ -32,12 +32,12 @@ def test_aurora_rejects_catalog_violations_sizes_and_a_secondary_without_its_glo
     )
     assert props_error(AuroraPostgres, "Database", props) == (
         "AuroraPostgres Database: 6 invalid prop(s):\n"
-        f"  - engine version '15.3' does not exist for aurora-postgresql; choose one of: {VERSIONS}\n"
-        "  - master username 'admin' is reserved by aurora-postgresql; choose another (e.g. 'dbadmin'); "
-        f"reserved: {RESERVED}\n"
-        "  - backup_retention_days must be 1 to 35\n"
+        f"  - engine_version: engine version '15.3' does not exist for aurora-postgresql; choose one of: {VERSIONS}\n"
+        "  - master_username: master username 'admin' is reserved by aurora-postgresql; choose another (e.g. "
+        f"'dbadmin'); reserved: {RESERVED}\n"
+        "  - backup_retention_days: 36 days: RDS keeps automated backups for 1 to 35 days\n"
         "  - a DB subnet group needs subnets in at least two zones\n"
-        "  - instance_count must be >= 1\n"
+        "  - instance_count: 0: an Aurora cluster takes 1 to 16\n"
         "  - secondary=True needs global_cluster_identifier (the global database to join)"
     )
 

@@ -40,8 +40,8 @@ def test_fargate_service_rejects_sizes_counts_names_and_paths(synth: Synth) -> N
     )
     assert props_error(FargateService, "Service", props) == (
         "FargateService Service: 4 invalid prop(s):\n"
-        "  - 512 MiB is not a Fargate memory size for 512 CPU units; choose one of: 1024, 2048, 3072, 4096\n"
-        "  - counts must satisfy 1 <= min_count <= desired_count <= max_count\n"
+        "  - memory: 512 MiB is not a Fargate memory size for 512 CPU units; choose one of: 1024, 2048, 3072, 4096\n"
+        "  - min_count 1 <= desired_count 5 <= max_count 4 does not hold; order the three counts\n"
         f"  - name {'s' * 33!r} is longer than a target group's 32 characters\n"
-        "  - health_check_path must start with '/'"
+        "  - health_check_path: 'health' must start with '/'"
     )

@@ -125,8 +125,9 @@ def test_invalid_props_fail_with_every_problem(synth: Synth) -> None:
         Network(stack, "Network", props=bad)
     assert str(caught.value) == (
         "Network Network: 3 invalid prop(s):\n"
-        "  - give >= 2 distinct availability_zones (ALB, Aurora)\n"
-        "  - availability_zones ['us-west-2a'] must all be zones of us-east-1\n"
+        "  - availability_zones: ['us-west-2a']: name at least 2 distinct zones\n"
+        "  - availability_zones: ['us-west-2a'] must all be zones of us-east-1 (region); write zones like "
+        "'us-east-1a'\n"
         "  - flow_log_retention_days must be >= 1"
     )
 

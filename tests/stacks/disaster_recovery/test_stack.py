@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Synth
+from tests.conftest import Synth, props_error
 
 ENVS = ("dev", "staging", "prod")
 STACKS = [f"disaster-recovery-{e}" for e in ENVS] + ["disaster-recovery-dev-pr42"]
@@ -236,3 +236,29 @@ def test_api_gateway_account_has_a_cloudwatch_role_in_both_regions(synth: Synth,
 
 def test_ephemeral_copy_reuses_the_account_setting_of_its_environment(synth: Synth) -> None:
     assert not synth.resources("disaster-recovery-dev-pr42", "aws_api_gateway_account")
+
+
+def test_bucket_replication_refuses_a_replica_in_its_source_region(synth: Synth) -> None:
+    """The rule the records check for dr_region (config/limits.py another_region), with the same message."""
+    from modules.bucket_replication import (  # pylint: disable=import-outside-toplevel
+        BucketReplication,
+        BucketReplicationProps,
+    )
+
+    del synth  # the bindings are loaded
+    props = BucketReplicationProps(
+        role_name="r",
+        account_id="111111111111",
+        source_bucket_id="b",
+        source_bucket_arn="arn:aws:s3:::b",
+        source_kms_key_arn="k",
+        source_region="us-east-1",
+        replica_bucket_arn="arn:aws:s3:::c",
+        replica_kms_key_arn="k2",
+        replica_region="us-east-1",
+        replication_time_control=False,
+    )
+    assert props_error(BucketReplication, "Replication", props) == (
+        "BucketReplication Replication: 1 invalid prop(s):\n"
+        "  - replica_region: 'us-east-1' is also source_region; a replica must be in another region"
+    )

@@ -77,8 +77,9 @@ def test_function_rejects_a_runtime_outside_the_catalog(synth: Synth) -> None:
     )
     assert props_error(Function, "Fn", props) == (
         "Function Fn: 3 invalid prop(s):\n"
-        "  - runtime 'python3.9' is not supported; choose one of: python3.12, python3.13\n"
-        "  - memory_mb must be 128 to 10240\n"
+        "  - runtime: Lambda runtime 'python3.9' is not supported for new functions; choose one of: python3.12, "
+        "python3.13 (config/catalog.toml [lambda])\n"
+        "  - memory_mb: 64 MB: Lambda takes 128 to 10240 MB\n"
         "  - statement Any has Resource '*'; name the ARNs"
     )
 

@@ -39,8 +39,8 @@ def test_postgres_instance_rejects_catalog_violations(synth: Synth) -> None:
     assert "engine version '15.3' does not exist for postgres; choose one of: 14.15," in message
     assert "master username 'postgres' is reserved by postgres" in message
     lines = message.splitlines()
-    assert "  - allocated_storage_gb must be >= 20 (gp3 minimum)" in lines
-    assert "  - backup_retention_days must be 1 to 35" in lines
+    assert "  - allocated_storage_gb: 10: gp3 storage (GiB) takes 20 to 65536" in lines
+    assert "  - backup_retention_days: 0 days: RDS keeps automated backups for 1 to 35 days" in lines
     assert "  - a DB subnet group needs subnets in at least two zones" in lines
 
 
@@ -62,9 +62,9 @@ def test_redis_cache_rejects_failover_without_replicas_and_old_engines(synth: Sy
     )
     assert props_error(RedisCache, "Cache", props) == (
         "RedisCache Cache: 3 invalid prop(s):\n"
-        "  - IAM authentication needs Redis 7 or later\n"
+        "  - engine_version: '6.2': IAM authentication needs Redis 7 or later; choose a 7.x version\n"
         f"  - name {'r' * 41!r} is longer than 40 characters (ElastiCache ids)\n"
-        "  - automatic_failover needs num_cache_clusters >= 2 (a replica to promote)"
+        "  - automatic_failover: needs num_cache_clusters >= 2 (a replica to promote); num_cache_clusters is 1"
     )
 
 
@@ -85,8 +85,34 @@ def test_redis_cache_rejects_multi_az_without_failover(synth: Synth) -> None:
         automatic_failover=False,
         multi_az=True,
     )
-    with pytest.raises(PropsError, match="multi_az needs automatic_failover"):
+    with pytest.raises(PropsError, match="multi_az: needs automatic_failover = true"):
         RedisCache(TerraformStack(App(), "s"), "Cache", props=props)
+
+
+def test_redis_cache_reports_a_non_numeric_version_among_the_other_problems(synth: Synth) -> None:
+    """Issue 17: the version check read the major version with int() and crashed (ValueError) before any problem
+    was reported; now a version like 'seven' is one problem in the list, next to the others."""
+    from modules.redis_cache import RedisCache, RedisCacheProps  # pylint: disable=import-outside-toplevel
+
+    del synth
+    props = RedisCacheProps(
+        name="r",
+        catalog=load_catalog(),
+        engine_version="seven",
+        vpc_id="v",
+        subnet_ids=["a"],
+        kms_key_arn="k",
+        node_type="cache.t4g.micro",
+        num_cache_clusters=7,
+        automatic_failover=False,
+        multi_az=False,
+    )
+    assert props_error(RedisCache, "Cache", props) == (
+        "RedisCache Cache: 3 invalid prop(s):\n"
+        "  - engine_version: engine version 'seven' does not exist for redis; choose one of: 6.2, 7.0, 7.1\n"
+        "  - num_cache_clusters: 7: a Redis replication group takes 1 to 6\n"
+        "  - a cache subnet group needs subnets in at least two zones"
+    )
 
 
 def test_rest_api_rejects_bad_throttling_and_logging(synth: Synth) -> None:
@@ -104,7 +130,7 @@ def test_rest_api_rejects_bad_throttling_and_logging(synth: Synth) -> None:
     )
     assert props_error(RestApi, "Api", props) == (
         "RestApi Api: 3 invalid prop(s):\n"
-        "  - throttling_burst_limit must be >= throttling_rate_limit\n"
+        "  - throttling_burst_limit: 5 is below throttling_rate_limit 10; the burst must be at least the rate\n"
         "  - logging_level must be INFO or ERROR\n"
         "  - log_retention_days must be >= 1"
     )
