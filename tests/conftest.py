@@ -15,7 +15,9 @@ import pytest
 from core import bindings
 
 ROOT = Path(__file__).resolve().parent.parent
-EPHEMERAL_SUFFIX = "pr42"
+# The session's ephemeral copies: every workload in every environment with the longest suffix allowed (8 characters),
+# so the unit, validate and scan layers check every copy at the names' limits (tests/unit/test_suffix_names.py).
+EPHEMERAL_SUFFIX = "pr123456"
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 bindings.install()  # test modules importing modules/* at collection load the provider lazily (core/bindings.py)
 
@@ -48,7 +50,8 @@ class Synth:
 
 @pytest.fixture(scope="session")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
-    """Synthesize all workloads x all environments, and an ephemeral copy of each, into a session folder."""
+    """Synthesize all workloads x all environments, and an ephemeral copy (EPHEMERAL_SUFFIX) of each workload in
+    every environment, into a session folder."""
     from config import Selection, load_catalog, load_environments  # pylint: disable=import-outside-toplevel
     from main import add_stacks, build_app  # pylint: disable=import-outside-toplevel
 
@@ -60,7 +63,7 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
 
     with paused_gc():
         app = build_app(Selection(workloads, tuple(records)), records, catalog, str(outdir))
-        ephemeral = Selection(tuple(w for w in workloads if w != "bootstrap"), ("dev",), EPHEMERAL_SUFFIX)
+        ephemeral = Selection(tuple(w for w in workloads if w != "bootstrap"), tuple(records), EPHEMERAL_SUFFIX)
         add_stacks(app, ephemeral, records, catalog)
         target = integration_target()
         if target.suffix is not None and target.suffix != EPHEMERAL_SUFFIX:  # DEPLOY_TARGET=aws: its own copies
@@ -334,8 +337,16 @@ def all_stack_names() -> list[str]:
 
     envs = list(load_environments())
     workloads = selected_workloads()
-    return [f"{w}-{e}" for e in envs for w in workloads] + [
-        f"{w}-dev-{EPHEMERAL_SUFFIX}" for w in workloads if w != "bootstrap"
+    return [f"{w}-{e}" for e in envs for w in workloads] + ephemeral_stack_names()
+
+
+def ephemeral_stack_names() -> list[str]:
+    """The ephemeral copies the `synth` fixture produces: every workload but bootstrap in every environment, with
+    EPHEMERAL_SUFFIX (bootstrap is one per environment: it holds the copies' state too)."""
+    from config import load_environments  # pylint: disable=import-outside-toplevel
+
+    return [
+        f"{w}-{e}-{EPHEMERAL_SUFFIX}" for e in load_environments() for w in selected_workloads() if w != "bootstrap"
     ]
 
 
