@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,6 +171,28 @@ def dev_emulator() -> Iterator[Any]:
         yield emulator
     finally:
         emulator.stop()
+
+
+def tools_cli(
+    *args: str, state_dir: Path, port: int, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`python -m tools <args>` in a fresh process, as `make <command>` runs it, for a checkout whose emulator state
+    folder is `state_dir` (EMULATOR_STATE_DIR) and whose port is `port` (EMULATOR_PORT); `env` adds variables (e.g.
+    WORKLOADS, CDKTF_OUTDIR). Never raises for the exit code."""
+    return subprocess.run(
+        [sys.executable, "-m", "tools", *args],
+        cwd=ROOT,
+        env={**os.environ, "EMULATOR_STATE_DIR": str(state_dir), "EMULATOR_PORT": str(port), **(env or {})},
+        text=True,
+        capture_output=True,
+        check=False,
+        timeout=timeout,
+    )
+
+
+def emulator_record(state_dir: Path) -> dict[str, Any]:
+    """What the emulator state file in `state_dir` records (pid, port, account_id, root, token)."""
+    return dict(json.loads((state_dir / "emulator.json").read_text(encoding="utf-8")))
 
 
 def integration_target() -> Any:
