@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,9 @@ import pytest
 from core import bindings
 
 ROOT = Path(__file__).resolve().parent.parent
-EPHEMERAL_SUFFIX = "pr42"
+# The session's ephemeral copies: every workload in every environment with the longest suffix allowed (8 characters),
+# so the unit, validate and scan layers check every copy at the names' limits (tests/core/test_suffix_names.py).
+EPHEMERAL_SUFFIX = "pr123456"
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 bindings.install()  # test modules importing modules/* at collection load the provider lazily (core/bindings.py)
 
@@ -48,7 +52,8 @@ class Synth:
 
 @pytest.fixture(scope="session")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
-    """Synthesize all workloads x all environments, and an ephemeral copy of each, into a session folder."""
+    """Synthesize all workloads x all environments, and an ephemeral copy (EPHEMERAL_SUFFIX) of each workload in
+    every environment, into a session folder."""
     from config import Selection, load_catalog, load_environments  # pylint: disable=import-outside-toplevel
     from main import add_stacks, build_app  # pylint: disable=import-outside-toplevel
 
@@ -60,7 +65,7 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
 
     with paused_gc():
         app = build_app(Selection(workloads, tuple(records)), records, catalog, str(outdir))
-        ephemeral = Selection(tuple(w for w in workloads if w != "bootstrap"), ("dev",), EPHEMERAL_SUFFIX)
+        ephemeral = Selection(tuple(w for w in workloads if w != "bootstrap"), tuple(records), EPHEMERAL_SUFFIX)
         add_stacks(app, ephemeral, records, catalog)
         target = integration_target()
         if target.suffix is not None and target.suffix != EPHEMERAL_SUFFIX:  # DEPLOY_TARGET=aws: its own copies
@@ -166,6 +171,28 @@ def dev_emulator() -> Iterator[Any]:
         yield emulator
     finally:
         emulator.stop()
+
+
+def tools_cli(
+    *args: str, state_dir: Path, port: int, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`python -m tools <args>` in a fresh process, as `make <command>` runs it, for a checkout whose emulator state
+    folder is `state_dir` (EMULATOR_STATE_DIR) and whose port is `port` (EMULATOR_PORT); `env` adds variables (e.g.
+    WORKLOADS, CDKTF_OUTDIR). Never raises for the exit code."""
+    return subprocess.run(
+        [sys.executable, "-m", "tools", *args],
+        cwd=ROOT,
+        env={**os.environ, "EMULATOR_STATE_DIR": str(state_dir), "EMULATOR_PORT": str(port), **(env or {})},
+        text=True,
+        capture_output=True,
+        check=False,
+        timeout=timeout,
+    )
+
+
+def emulator_record(state_dir: Path) -> dict[str, Any]:
+    """What the emulator state file in `state_dir` records (pid, port, account_id, root, token)."""
+    return dict(json.loads((state_dir / "emulator.json").read_text(encoding="utf-8")))
 
 
 def integration_target() -> Any:
@@ -334,8 +361,16 @@ def all_stack_names() -> list[str]:
 
     envs = list(load_environments())
     workloads = selected_workloads()
-    return [f"{w}-{e}" for e in envs for w in workloads] + [
-        f"{w}-dev-{EPHEMERAL_SUFFIX}" for w in workloads if w != "bootstrap"
+    return [f"{w}-{e}" for e in envs for w in workloads] + ephemeral_stack_names()
+
+
+def ephemeral_stack_names() -> list[str]:
+    """The ephemeral copies the `synth` fixture produces: every workload but bootstrap in every environment, with
+    EPHEMERAL_SUFFIX (bootstrap is one per environment: it holds the copies' state too)."""
+    from config import load_environments  # pylint: disable=import-outside-toplevel
+
+    return [
+        f"{w}-{e}-{EPHEMERAL_SUFFIX}" for e in load_environments() for w in selected_workloads() if w != "bootstrap"
     ]
 
 

@@ -26,7 +26,7 @@ workloads, outdir = tuple(sys.argv[1].split(",")), sys.argv[2]
 records, catalog = load_environments(), load_catalog()
 with bindings.paused_gc():
     app = build_app(Selection(workloads, tuple(records)), records, catalog, outdir)
-    add_stacks(app, Selection(tuple(w for w in workloads if w != "bootstrap"), ("dev",), "{EPHEMERAL_SUFFIX}"),
+    add_stacks(app, Selection(tuple(w for w in workloads if w != "bootstrap"), tuple(records), "{EPHEMERAL_SUFFIX}"),
                records, catalog)
     app.synth()
 print(json.dumps({{"lazy": bindings.is_lazy(), "loaded": len(bindings.loaded_submodules())}}))

@@ -1,9 +1,10 @@
-"""Every workload in every environment as an ephemeral copy with an 8-character suffix: every physical name fits
-its service's limit and character set (tests/core/physical_names.py), carries the suffix and is unique."""
+"""Every workload in every environment as an ephemeral copy with an 8-character suffix (the session synth's copies,
+tests/conftest.py EPHEMERAL_SUFFIX): every physical name fits its service's limit and character set
+(tests/core/physical_names.py), carries the suffix and is unique. The same copies are validated with Terraform
+(tests/stacks/test_validate.py) and scanned (tests/policies/test_scan_wrapper.py) as every other stack."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -13,43 +14,31 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, Synth
+from tests.conftest import EPHEMERAL_SUFFIX, ROOT, Synth, all_stack_names, ephemeral_stack_names, selected_workloads
 from tests.core.physical_names import RULES, name_problems, physical_names
 
-SUFFIX = "pr123456"
+SUFFIX = EPHEMERAL_SUFFIX  # 8 characters, the longest suffix allowed
 
 
 @pytest.fixture(scope="module")
-def copies_dir(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """cdktf.out/stacks of every workload x environment with SUFFIX (the `synth` fixture loaded the bindings)."""
-    del synth
-    from config import Selection, load_catalog, load_environments  # pylint: disable=import-outside-toplevel
-    from core.bindings import paused_gc  # pylint: disable=import-outside-toplevel
-    from main import build_app  # pylint: disable=import-outside-toplevel
-    from stacks import WORKLOADS  # pylint: disable=import-outside-toplevel
-
-    outdir = tmp_path_factory.mktemp("suffix.out")
-    records, catalog = load_environments(), load_catalog()
-    with paused_gc():
-        build_app(Selection(tuple(WORKLOADS), tuple(records), SUFFIX), records, catalog, str(outdir)).synth()
-    return outdir / "stacks"
-
-
-@pytest.fixture(scope="module")
-def copies(copies_dir: Path) -> dict[str, dict[str, Any]]:
-    """{stack name: cdk.tf.json} of every copy."""
-    return {d.name: json.loads((d / "cdk.tf.json").read_text(encoding="utf-8")) for d in sorted(copies_dir.iterdir())}
+def copies(synth: Synth) -> dict[str, dict[str, Any]]:
+    """{stack name: cdk.tf.json} of every copy the session synth made (and of each environment's bootstrap stack,
+    which holds the copies' state)."""
+    names = ephemeral_stack_names() + [n for n in all_stack_names() if n.startswith("bootstrap-")]
+    return {name: synth.json(name) for name in sorted(names)}
 
 
 def test_every_workload_and_environment_synthesizes_with_an_8_character_suffix(
-    copies: dict[str, dict[str, Any]],
+    synth: Synth, copies: dict[str, dict[str, Any]]
 ) -> None:
-    from stacks import WORKLOADS  # pylint: disable=import-outside-toplevel
-
+    assert len(SUFFIX) == 8
     expected = {
-        f"{w}-{e}" if w == "bootstrap" else f"{w}-{e}-{SUFFIX}" for w in WORKLOADS for e in ("dev", "staging", "prod")
+        f"{w}-{e}" if w == "bootstrap" else f"{w}-{e}-{SUFFIX}"
+        for w in selected_workloads()
+        for e in ("dev", "staging", "prod")
     }
     assert set(copies) == expected
+    assert expected <= {d.name for d in (synth.outdir / "stacks").iterdir()}
 
 
 def test_every_physical_name_fits_its_service_and_carries_the_suffix(copies: dict[str, dict[str, Any]]) -> None:
@@ -116,18 +105,3 @@ def test_the_cli_synthesizes_an_ephemeral_staging_copy(tmp_path: Path) -> None:
         "fraud-detection-staging-pr42",
         "healthcare-api-staging-pr42",
     ]
-
-
-def test_the_staging_copies_scan_clean(copies_dir: Path) -> None:
-    """Checkov + the project's checks over the staging copies (all 18 were scanned once by hand: `python -m tools
-    scan --suffix pr123456`, 4889 passed, 0 failed, 222 suppressed)."""
-    from policies import scan  # pylint: disable=import-outside-toplevel
-
-    files = sorted(copies_dir.glob(f"*-staging-{SUFFIX}/cdk.tf.json"))
-    results = scan.evaluate(files)
-    assert [r.stack for r in results] == [
-        f"{w}-staging-{SUFFIX}"
-        for w in ("disaster-recovery", "event-processing", "flask-api", "fraud-detection", "healthcare-api")
-    ]
-    assert [(r.stack, r.failed, r.problems) for r in results if not r.ok] == []
-    assert all(r.passed > 0 for r in results)

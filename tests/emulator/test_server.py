@@ -24,7 +24,7 @@ import pytest
 
 from emulator import server as emulator
 from emulator.server import ROOT
-from tests.conftest import emulator_client
+from tests.conftest import emulator_client, emulator_record, tools_cli
 from tools import cli
 
 ACCOUNT = "111111111111"  # the dev environment's account (what `emulator start` emulates)
@@ -51,24 +51,11 @@ def emulator_cli(tmp_path: Path) -> Iterator[Cli]:
 
     def run(name: str, port: int, action: str) -> subprocess.CompletedProcess[str]:
         used[name] = str(port)
-        env = {**os.environ, "EMULATOR_STATE_DIR": str(tmp_path / name / ".emulator"), "EMULATOR_PORT": str(port)}
-        return subprocess.run(
-            [sys.executable, "-m", "tools", "emulator", action],
-            cwd=ROOT,
-            env=env,
-            text=True,
-            capture_output=True,
-            check=False,
-            timeout=120,
-        )
+        return tools_cli("emulator", action, state_dir=tmp_path / name / ".emulator", port=port)
 
     yield run
     for name, port in used.items():
         run(name, int(port), "stop")
-
-
-def recorded(folder: Path) -> dict[str, object]:
-    return dict(json.loads((folder / "emulator.json").read_text(encoding="utf-8")))
 
 
 def http_status(url: str) -> int:
@@ -112,7 +99,7 @@ def gone(pid: int) -> bool:
 def test_alive_after_a_lambda_function_start_reuses_stop_frees_the_port(state: Path) -> None:
     port = emulator.free_port()
     started = emulator.start_daemon(ACCOUNT, port=port)
-    assert recorded(state) == {
+    assert emulator_record(state) == {
         "pid": started.pid,
         "port": port,
         "account_id": ACCOUNT,
@@ -139,7 +126,7 @@ def test_two_checkouts_side_by_side_without_cross_talk(emulator_cli: Cli, tmp_pa
     for name, port in (("a", port_a), ("b", port_b)):
         started = emulator_cli(name, port, "start")
         assert started.returncode == 0, started.stderr
-    pid_a, pid_b = (int(str(recorded(tmp_path / n / ".emulator")["pid"])) for n in ("a", "b"))
+    pid_a, pid_b = (int(str(emulator_record(tmp_path / n / ".emulator")["pid"])) for n in ("a", "b"))
     for name, port, pid in (("a", port_a, pid_a), ("b", port_b, pid_b)):
         assert emulator_cli(name, port, "status").stderr == (
             f"emulator running on http://127.0.0.1:{port} (account {ACCOUNT}), pid {pid}, "
@@ -178,7 +165,7 @@ def test_a_hung_server_is_stopped_and_replaced(emulator_cli: Cli, tmp_path: Path
     port = emulator.free_port()
     assert emulator_cli("a", port, "start").returncode == 0
     state_file = tmp_path / "a" / ".emulator" / "emulator.json"
-    hung = int(str(recorded(tmp_path / "a" / ".emulator")["pid"]))
+    hung = int(str(emulator_record(tmp_path / "a" / ".emulator")["pid"]))
     os.kill(hung, signal.SIGSTOP)  # accepts connections, answers nothing
     assert emulator_cli("a", port, "status").stderr == (
         f"no emulator running (the state file {state_file} is stale; `make emulator-stop` removes it)\n"
@@ -190,7 +177,7 @@ def test_a_hung_server_is_stopped_and_replaced(emulator_cli: Cli, tmp_path: Path
         f"{port}) and removed the stale {state_file}\n"
     )
     assert gone(hung)
-    fresh = int(str(recorded(tmp_path / "a" / ".emulator")["pid"]))
+    fresh = int(str(emulator_record(tmp_path / "a" / ".emulator")["pid"]))
     assert fresh != hung
     os.kill(fresh, signal.SIGSTOP)
     assert emulator_cli("a", port, "stop").stderr == (
@@ -247,7 +234,7 @@ def test_a_stale_state_file_is_removed(state: Path) -> None:
     assert emulator.stop_daemon() == f"no emulator was running (removed the stale {state / 'emulator.json'})"
     (state / "emulator.json").write_text("{not json", encoding="utf-8")
     started = emulator.start_daemon(ACCOUNT, port=port)
-    assert recorded(state)["pid"] == started.pid
+    assert emulator_record(state)["pid"] == started.pid
 
 
 def test_a_server_of_another_state_file_is_never_stopped(
@@ -259,7 +246,7 @@ def test_a_server_of_another_state_file_is_never_stopped(
     try:
         monkeypatch.setenv("EMULATOR_STATE_DIR", str(state))
         state.mkdir(parents=True)
-        copied = {**recorded(tmp_path / "other"), "token": "not-the-servers-token"}
+        copied = {**emulator_record(tmp_path / "other"), "token": "not-the-servers-token"}
         (state / "emulator.json").write_text(json.dumps(copied), encoding="utf-8")
         assert emulator.stop_daemon() == f"no emulator was running (removed the stale {state / 'emulator.json'})"
         assert other.alive() and other.owned()

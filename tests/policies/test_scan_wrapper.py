@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from policies import scan
-from tests.conftest import Synth, all_stack_names
+from tests.conftest import Synth, all_stack_names, ephemeral_stack_names
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +19,9 @@ def real_results(synth: Synth) -> list[scan.StackResult]:
 
 
 def test_every_stack_of_every_environment_scans_clean(real_results: list[scan.StackResult]) -> None:
+    """Every stack, the ephemeral copies of every environment (8-character suffix) included."""
+    assert sorted(r.stack for r in real_results) == sorted(all_stack_names())
+    assert {r.stack for r in real_results} >= set(ephemeral_stack_names())  # tests/core/test_suffix_names.py
     for result in real_results:
         assert result.failed == [], result.stack
         assert result.problems == [], result.stack

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Synth, props_error
+from tests.conftest import EPHEMERAL_SUFFIX, Synth, props_error
 
 ENVS = ("dev", "staging", "prod")
-STACKS = [f"disaster-recovery-{e}" for e in ENVS] + ["disaster-recovery-dev-pr42"]
+STACKS = [f"disaster-recovery-{e}" for e in ENVS] + [f"disaster-recovery-dev-{EPHEMERAL_SUFFIX}"]
 DR_PROVIDER = "aws.dr"
 LAG_MS = {"dev": 5000, "staging": 1000, "prod": 500}
 
@@ -156,10 +156,10 @@ def test_vpc_blocks_do_not_overlap(synth: Synth, stack: str) -> None:
 
 
 def test_ephemeral_copy_has_its_own_names(synth: Synth) -> None:
-    stack = "disaster-recovery-dev-pr42"
+    stack = f"disaster-recovery-dev-{EPHEMERAL_SUFFIX}"
     assert (
         synth.only(stack, "aws_rds_global_cluster")["global_cluster_identifier"]
-        == "disaster-recovery-global-db-dev-pr42"
+        == f"disaster-recovery-global-db-dev-{EPHEMERAL_SUFFIX}"
     )
     assert all(b["force_destroy"] for b in synth.resources(stack, "aws_s3_bucket").values())
 
@@ -202,7 +202,7 @@ def test_master_secret_is_replicated_to_the_dr_region_with_the_dr_key(synth: Syn
     }
     assert secret["kms_key_id"] == key["Primary"]
     assert secret["replica"] == [{"region": "us-west-2", "kms_key_id": key["Dr"]}]
-    assert secret["recovery_window_in_days"] == (0 if stack.endswith("pr42") else 30)
+    assert secret["recovery_window_in_days"] == (0 if stack.endswith(EPHEMERAL_SUFFIX) else 30)
     assert secret["name"] == stack.replace("disaster-recovery-", "disaster-recovery-primary-db-") + "-master"
     secret_id = logical(synth, stack, "aws_secretsmanager_secret", "Primary/Database/MasterSecret")
     assert synth.json(stack)["output"]["db_secret_arn"]["value"] == f"${{aws_secretsmanager_secret.{secret_id}.arn}}"
@@ -235,7 +235,7 @@ def test_api_gateway_account_has_a_cloudwatch_role_in_both_regions(synth: Synth,
 
 
 def test_ephemeral_copy_reuses_the_account_setting_of_its_environment(synth: Synth) -> None:
-    assert not synth.resources("disaster-recovery-dev-pr42", "aws_api_gateway_account")
+    assert not synth.resources(f"disaster-recovery-dev-{EPHEMERAL_SUFFIX}", "aws_api_gateway_account")
 
 
 def test_bucket_replication_refuses_a_replica_in_its_source_region(synth: Synth) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Synth
+from tests.conftest import EPHEMERAL_SUFFIX, Synth
 
 ENVS = ("dev", "staging", "prod")
-STACKS = [f"flask-api-{e}" for e in ENVS] + ["flask-api-dev-pr42"]
+STACKS = [f"flask-api-{e}" for e in ENVS] + [f"flask-api-dev-{EPHEMERAL_SUFFIX}"]
 ZONES = {
     "dev": ["us-east-1a", "us-east-1b"],
     "staging": ["us-east-1a", "us-east-1b"],
@@ -55,7 +55,7 @@ def test_repository_scans_on_push_with_immutable_tags_and_kms(synth: Synth, stac
     assert repository["encryption_configuration"] == [
         {"encryption_type": "KMS", "kms_key": ref(synth, stack, "aws_kms_key", "arn", "DataKey")}
     ]
-    assert repository["force_delete"] is stack.endswith("pr42")
+    assert repository["force_delete"] is stack.endswith(EPHEMERAL_SUFFIX)
 
 
 @pytest.mark.parametrize(("env", "days"), [("dev", 7), ("staging", 30), ("prod", 365)])
@@ -246,11 +246,13 @@ def test_load_balancer_per_environment(synth: Synth, env: str, protected: bool) 
 
 
 def test_ephemeral_copy_has_its_own_names(synth: Synth) -> None:
-    stack = "flask-api-dev-pr42"
-    assert synth.only(stack, "aws_rds_cluster")["cluster_identifier"] == "flask-api-db-dev-pr42"
-    assert synth.only(stack, "aws_ecs_cluster")["name"] == "flask-api-api-dev-pr42"
-    assert synth.only(stack, "aws_vpc")["tags"]["Ephemeral"] == "pr42"
-    assert synth.json(stack)["terraform"]["backend"]["s3"]["key"] == "flask-api/dev-pr42/terraform.tfstate"
+    stack = f"flask-api-dev-{EPHEMERAL_SUFFIX}"
+    assert synth.only(stack, "aws_rds_cluster")["cluster_identifier"] == f"flask-api-db-dev-{EPHEMERAL_SUFFIX}"
+    assert synth.only(stack, "aws_ecs_cluster")["name"] == f"flask-api-api-dev-{EPHEMERAL_SUFFIX}"
+    assert synth.only(stack, "aws_vpc")["tags"]["Ephemeral"] == EPHEMERAL_SUFFIX
+    assert (
+        synth.json(stack)["terraform"]["backend"]["s3"]["key"] == f"flask-api/dev-{EPHEMERAL_SUFFIX}/terraform.tfstate"
+    )
 
 
 def test_outputs_are_described(synth: Synth) -> None:

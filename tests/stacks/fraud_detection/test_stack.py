@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Synth
+from tests.conftest import EPHEMERAL_SUFFIX, Synth
 
 ENVS = ("dev", "staging", "prod")
-STACKS = [f"fraud-detection-{e}" for e in ENVS] + ["fraud-detection-dev-pr42"]
+STACKS = [f"fraud-detection-{e}" for e in ENVS] + [f"fraud-detection-dev-{EPHEMERAL_SUFFIX}"]
 REPLICAS = {"dev": [], "staging": ["us-west-2"], "prod": ["us-west-2", "eu-west-1"]}
 THRESHOLDS = {
     "dev": {
@@ -277,12 +277,19 @@ def test_dashboard_widgets_reference_the_real_resources(synth: Synth, stack: str
 
 
 def test_ephemeral_copy_has_its_own_names(synth: Synth) -> None:
-    stack = "fraud-detection-dev-pr42"
-    assert synth.only(stack, "aws_dynamodb_table")["name"] == "fraud-detection-rules-dev-pr42"
-    assert synth.only(stack, "aws_cloudwatch_dashboard")["dashboard_name"] == "fraud-detection-monitoring-dev-pr42"
-    assert synth.only(stack, "aws_ecs_cluster")["name"] == "fraud-detection-scoring-dev-pr42"
+    stack = f"fraud-detection-dev-{EPHEMERAL_SUFFIX}"
+    assert synth.only(stack, "aws_dynamodb_table")["name"] == f"fraud-detection-rules-dev-{EPHEMERAL_SUFFIX}"
+    assert (
+        synth.only(stack, "aws_cloudwatch_dashboard")["dashboard_name"]
+        == f"fraud-detection-monitoring-dev-{EPHEMERAL_SUFFIX}"
+    )
+    # The service's names share one component, shortened for the 32-character target group (core/naming.py).
+    assert synth.only(stack, "aws_ecs_cluster")["name"] == f"fd-scoring-af3a-dev-{EPHEMERAL_SUFFIX}"
     assert synth.only(stack, "aws_ecr_repository")["force_delete"] is True
-    assert synth.json(stack)["terraform"]["backend"]["s3"]["key"] == "fraud-detection/dev-pr42/terraform.tfstate"
+    assert (
+        synth.json(stack)["terraform"]["backend"]["s3"]["key"]
+        == f"fraud-detection/dev-{EPHEMERAL_SUFFIX}/terraform.tfstate"
+    )
 
 
 @pytest.mark.parametrize("env", ENVS)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Synth
+from tests.conftest import EPHEMERAL_SUFFIX, Synth
 
 ENVS = ("dev", "staging", "prod")
 DEV = "healthcare-api-dev"
@@ -44,7 +44,9 @@ def test_key_rotates_and_lets_cloudwatch_logs_of_the_region_use_it(synth: Synth)
     ]
 
 
-@pytest.mark.parametrize("name", ["healthcare-api-dev", "healthcare-api-prod", "healthcare-api-dev-pr42"])
+@pytest.mark.parametrize(
+    "name", ["healthcare-api-dev", "healthcare-api-prod", f"healthcare-api-dev-{EPHEMERAL_SUFFIX}"]
+)
 def test_every_data_resource_is_encrypted_with_the_workload_key(synth: Synth, name: str) -> None:
     key = key_arn(synth, name)
     db = synth.only(name, "aws_db_instance")
@@ -184,7 +186,7 @@ def test_deployment_redeploys_when_the_api_changes(synth: Synth) -> None:
     [
         ("healthcare-api-dev", "dev", 50, 100, 30),
         ("healthcare-api-prod", "prod", 200, 400, 2192),
-        ("healthcare-api-dev-pr42", "dev-pr42", 50, 100, 30),
+        (f"healthcare-api-dev-{EPHEMERAL_SUFFIX}", f"dev-{EPHEMERAL_SUFFIX}", 50, 100, 30),
     ],
 )
 def test_stage_settings(synth: Synth, name: str, stage: str, rate: int, burst: int, retention: int) -> None:
@@ -247,4 +249,4 @@ def test_only_the_environments_stack_sets_the_accounts_api_gateway_logging_role(
     assert synth.only(DEV, "aws_api_gateway_stage")["depends_on"] == [
         f"aws_api_gateway_account.{next(iter(synth.resources(DEV, 'aws_api_gateway_account')))}"
     ]
-    assert synth.resources("healthcare-api-dev-pr42", "aws_api_gateway_account") == {}
+    assert synth.resources(f"healthcare-api-dev-{EPHEMERAL_SUFFIX}", "aws_api_gateway_account") == {}
