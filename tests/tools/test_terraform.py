@@ -29,6 +29,7 @@ def _deployed_copy(synth: Synth, tmp_path: Path) -> Path:
     return stack_dir
 
 
+@pytest.mark.terraform
 def test_validate_ignores_a_backend_initialised_by_a_deploy(
     synth: Synth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -54,6 +55,7 @@ def test_offline_env_is_absolute_so_it_holds_in_the_stack_folder(
     assert settings == {"TF_DATA_DIR": str(tmp_path / "relative" / STACK / terraform.OFFLINE_DATA_DIR)}
 
 
+@pytest.mark.terraform
 def test_batched_validation_gives_each_stack_its_own_verdict(synth: Synth, tmp_path: Path) -> None:
     """validate_all: one init + validate per batch, each folder's verdict as `validate` gives it alone."""
     names = ["bootstrap-dev", STACK, "flask-api-prod"]
