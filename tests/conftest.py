@@ -110,8 +110,8 @@ def loaded_bindings() -> None:
 
 
 def props_error(construct: Callable[..., Any], id_: str, props: Any) -> str:
-    """The PropsError text `construct` raises when built with `props` in a throwaway stack (the `synth` fixture must
-    have loaded the bindings); fails when it builds."""
+    """The PropsError text `construct` raises when built with `props` in a throwaway stack (the test uses the
+    `loaded_bindings` fixture); fails when it builds."""
     from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
 
     from core.props import PropsError  # pylint: disable=import-outside-toplevel

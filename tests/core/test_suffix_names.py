@@ -13,16 +13,16 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, Synth
+from tests.conftest import ROOT
 from tests.core.physical_names import RULES, name_problems, physical_names
 
 SUFFIX = "pr123456"
 
 
 @pytest.fixture(scope="module")
-def copies_dir(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """cdktf.out/stacks of every workload x environment with SUFFIX (the `synth` fixture loaded the bindings)."""
-    del synth
+def copies_dir(loaded_bindings: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """cdktf.out/stacks of every workload x environment with SUFFIX (its own synth: only the bindings loaded)."""
+    del loaded_bindings
     from config import Selection, load_catalog, load_environments  # pylint: disable=import-outside-toplevel
     from core.bindings import paused_gc  # pylint: disable=import-outside-toplevel
     from main import build_app  # pylint: disable=import-outside-toplevel

@@ -102,8 +102,8 @@ def test_plain_http_only_where_the_record_allows_it(synth: Synth, workload: str,
     assert not synth.resources(stack, "aws_acm_certificate")
 
 
-def test_load_balancer_refuses_plain_http_without_the_switch(synth: Synth) -> None:
-    del synth  # bindings loaded
+@pytest.mark.usefixtures("loaded_bindings")
+def test_load_balancer_refuses_plain_http_without_the_switch() -> None:
     props = LoadBalancerProps(
         name="x-alb-dev",
         vpc_id="vpc-1",
