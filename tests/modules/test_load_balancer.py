@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from cdktf import Testing
+
 from config import ConfigError, load_catalog
 from config.loader import ENVIRONMENTS_FILE, records_from_data
 from modules.load_balancer import LoadBalancer, LoadBalancerProps
@@ -185,3 +187,17 @@ def test_consistency_report_explains_plain_http_by_the_records_switch(synth: Syn
     ]
     values = {"dev": "fixed-response", "staging": "fixed-response", "prod": "redirect"}
     assert actions == [(w, values, ["allow_plain_http"]) for w in ALB_STACKS]
+
+
+@pytest.mark.parametrize("workload", ALB_STACKS)
+def test_access_log_bucket_admits_the_regions_load_balancer_account(synth: Synth, workload: str) -> None:
+    """The data source exists once and the log bucket's policy grants that account (not a literal account id)."""
+    name = f"{workload}-prod"
+    assert Testing.to_have_data_source(synth.file(name), "aws_elb_service_account")
+    (account,) = synth.json(name)["data"]["aws_elb_service_account"]
+    granted = [
+        body["policy"]
+        for body in synth.resources(name, "aws_s3_bucket_policy").values()
+        if f"${{data.aws_elb_service_account.{account}.arn}}" in body["policy"]
+    ]
+    assert len(granted) == 1
