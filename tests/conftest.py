@@ -211,6 +211,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 FIXTURE_NEEDS = {
     "validated": "terraform",
     "fixtures": "checkov",  # tests/policies/conftest.py: the policy fixture stacks scanned once
+    "verdicts": "checkov",  # tests/policies/test_aws_rules.py: the AWS-rules fixture stacks scanned once
+    "real_results": "checkov",  # tests/policies/test_scan_wrapper.py: every synthesized stack scanned once
     "emulator_deployment": "emulator",
     "deploy": "emulator",
 }

@@ -118,6 +118,7 @@ def test_the_cli_synthesizes_an_ephemeral_staging_copy(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.checkov
 def test_the_staging_copies_scan_clean(copies_dir: Path) -> None:
     """Checkov + the project's checks over the staging copies (all 18 were scanned once by hand: `python -m tools
     scan --suffix pr123456`, 4889 passed, 0 failed, 222 suppressed)."""

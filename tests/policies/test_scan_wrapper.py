@@ -41,6 +41,7 @@ def _bucket(data: dict) -> dict:
     return next(iter(data["resource"]["aws_s3_bucket"].values()))
 
 
+@pytest.mark.checkov
 def test_required_version_silent_pass_fails_closed(synth: Synth, tmp_path: Path) -> None:
     """Checkov reports a parse error and `failed: 0` for such a file; the wrapper must fail instead."""
     path, data = _copy(synth, tmp_path, "bootstrap-dev")
@@ -51,6 +52,7 @@ def test_required_version_silent_pass_fails_closed(synth: Synth, tmp_path: Path)
     assert any("zero checks" in p or p.startswith("parse error") for p in result.problems)
 
 
+@pytest.mark.checkov
 def test_unsuppressed_finding_fails(synth: Synth, tmp_path: Path) -> None:
     path, data = _copy(synth, tmp_path, "bootstrap-dev")
     del _bucket(data)["//"]["suppressions"]
@@ -59,6 +61,7 @@ def test_unsuppressed_finding_fails(synth: Synth, tmp_path: Path) -> None:
     assert sorted(f["check_id"] for f in result.failed) == ["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_18"]
 
 
+@pytest.mark.checkov
 def test_reasonless_and_stale_suppressions_fail(synth: Synth, tmp_path: Path) -> None:
     path, data = _copy(synth, tmp_path, "bootstrap-dev")
     suppressions = _bucket(data)["//"]["suppressions"]
@@ -74,6 +77,7 @@ def test_reasonless_and_stale_suppressions_fail(synth: Synth, tmp_path: Path) ->
     assert f"stale suppression: CKV_AWS_999 on aws_s3_bucket.{bucket} matches no finding; remove it" in result.problems
 
 
+@pytest.mark.checkov
 def test_main_prints_a_table_and_writes_the_report(synth: Synth, capsys: pytest.CaptureFixture[str]) -> None:
     assert scan.main([str(synth.outdir / "stacks" / "bootstrap-prod")]) == 0
     out = capsys.readouterr().out

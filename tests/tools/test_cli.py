@@ -131,6 +131,7 @@ def test_bad_mirror_is_explained(tmp_path: Path) -> None:
         terraform.cli_config({"TF_PROVIDER_MIRROR": str(tmp_path)})
 
 
+@pytest.mark.terraform
 def test_terraform_failure_carries_terraforms_message(tmp_path: Path) -> None:
     (tmp_path / "main.tf.json").write_text('{"resource": {"nope": {}}}', encoding="utf-8")
     with pytest.raises(ToolError, match=r"terraform plan failed in .* \(exit 1\)"):
