@@ -37,6 +37,11 @@ class Synth:
             self._json[name] = json.loads(path.read_text(encoding="utf-8"))
         return self._json[name]
 
+    def dir(self, name: str) -> Path:
+        """The synthesized folder of stack `name`; skips the test when TEST_WORKLOADS left its workload out."""
+        skip_unless_selected(name)
+        return self.outdir / "stacks" / name
+
     def file(self, name: str) -> str:
         """The path of stack `name`'s cdk.tf.json, as cdktf's Testing matchers take it (`received` may be a path):
         `Testing.to_have_resource_with_properties(synth.file(name), rtype, {...})` matches properties as a subset

@@ -17,7 +17,7 @@ STACK = "event-processing-dev"
 def _deployed_copy(synth: Synth, tmp_path: Path) -> Path:
     """A copy of a synthesized stack whose `.terraform/` holds what `terraform init` with the S3 backend leaves."""
     stack_dir = tmp_path / STACK
-    shutil.copytree(synth.outdir / "stacks" / STACK, stack_dir, ignore=shutil.ignore_patterns(".terraform*"))
+    shutil.copytree(synth.dir(STACK), stack_dir, ignore=shutil.ignore_patterns(".terraform*"))
     backend = json.loads((stack_dir / "cdk.tf.json").read_text(encoding="utf-8"))["terraform"]["backend"]["s3"]
     (stack_dir / ".terraform").mkdir()
     (stack_dir / ".terraform" / "terraform.tfstate").write_text(
@@ -62,7 +62,7 @@ def test_batched_validation_gives_each_stack_its_own_verdict(synth: Synth, tmp_p
     dirs = []
     for name in names:
         dirs.append(tmp_path / name)
-        shutil.copytree(synth.outdir / "stacks" / name, dirs[-1], ignore=shutil.ignore_patterns(".terraform*"))
+        shutil.copytree(synth.dir(name), dirs[-1], ignore=shutil.ignore_patterns(".terraform*"))
     verdicts = terraform.validate_all(dirs, jobs=2)
     assert list(verdicts) == dirs
     assert [v["valid"] for v in verdicts.values()] == [True, True, True]
