@@ -19,7 +19,7 @@ PY := .venv/bin/python
 PIPENV_VERSION := 2026.10.3
 
 .PHONY: help setup system-tools synth validate scan deploy plan destroy outputs emulator-start emulator-stop \
-        emulator-status lint typecheck test unit bench clean docs drift consistency export-hcl format \
+        emulator-status lint typecheck test unit pure bench clean docs drift consistency export-hcl format \
         integration-aws
 
 help: ## list the commands
@@ -110,8 +110,11 @@ integration-aws: setup ## integration tests on a real account: ENVIRONMENT_SUFFI
 	  --junitxml=reports/integration-aws.xml \
 	  $(foreach w,$(subst $(comma), ,$(WORKLOADS)),tests/stacks/$(subst -,_,$(w))/test_deployed.py)
 
-unit: setup ## the fast layers only (no emulator deploy)
-	$(PY) -m pytest -m "not integration"
+unit: setup ## the unit layers: pure Python, terraform validate, Checkov (no emulator started)
+	$(PY) -m pytest -m "not integration and not emulator"
+
+pure: setup ## the pure-Python layer only (no terraform, no Checkov, no emulator; markers in pytest.ini)
+	$(PY) -m pytest -m "not terraform and not checkov and not emulator and not integration"
 
 docs: setup ## regenerate docs/modules, docs/workloads (architecture diagrams: .dot, SVG, PNG), docs/environments.md
 	$(PY) -m tools docs

@@ -33,11 +33,25 @@ class Synth:
     _json: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def json(self, name: str) -> dict[str, Any]:
-        """The synthesized cdk.tf.json of stack `name` (with `//` metadata, exactly what Terraform reads)."""
+        """The synthesized cdk.tf.json of stack `name` (with `//` metadata, exactly what Terraform reads); skips the
+        test when TEST_WORKLOADS left the stack's workload out of the session."""
+        skip_unless_selected(name)
         if name not in self._json:
             path = self.outdir / "stacks" / name / "cdk.tf.json"
             self._json[name] = json.loads(path.read_text(encoding="utf-8"))
         return self._json[name]
+
+    def dir(self, name: str) -> Path:
+        """The synthesized folder of stack `name`; skips the test when TEST_WORKLOADS left its workload out."""
+        skip_unless_selected(name)
+        return self.outdir / "stacks" / name
+
+    def file(self, name: str) -> str:
+        """The path of stack `name`'s cdk.tf.json, as cdktf's Testing matchers take it (`received` may be a path):
+        `Testing.to_have_resource_with_properties(synth.file(name), rtype, {...})` matches properties as a subset
+        (scalars and list lengths exactly). Tests that check a whole set or a count read `json`/`resources`."""
+        skip_unless_selected(name)
+        return str(self.outdir / "stacks" / name / "cdk.tf.json")
 
     def resources(self, name: str, rtype: str) -> dict[str, dict[str, Any]]:
         """{logical id: body} of every `rtype` resource in stack `name`."""
@@ -106,8 +120,8 @@ def loaded_bindings() -> None:
 
 
 def props_error(construct: Callable[..., Any], id_: str, props: Any) -> str:
-    """The PropsError text `construct` raises when built with `props` in a throwaway stack (the `synth` fixture must
-    have loaded the bindings); fails when it builds."""
+    """The PropsError text `construct` raises when built with `props` in a throwaway stack (the test uses the
+    `loaded_bindings` fixture); fails when it builds."""
     from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
 
     from core.props import PropsError  # pylint: disable=import-outside-toplevel
@@ -223,10 +237,46 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         pytest.exit(f"error: {error}", returncode=2)
 
 
+# What a test needs, from the fixtures it uses (directly or through other fixtures); tests that run a tool
+# themselves carry the mark by hand. `pytest -m "not terraform and not checkov and not emulator and not
+# integration"` is then the pure-Python layer (no terraform on PATH needed, no emulator started).
+FIXTURE_NEEDS = {
+    "validated": "terraform",
+    "fixtures": "checkov",  # tests/policies/conftest.py: the policy fixture stacks scanned once
+    "verdicts": "checkov",  # tests/policies/test_aws_rules.py: the AWS-rules fixture stacks scanned once
+    "real_results": "checkov",  # tests/policies/test_scan_wrapper.py: every synthesized stack scanned once
+    "emulator_deployment": "emulator",
+    "deploy": "emulator",
+}
+
+
+def _skip_unselected_workloads(items: list[pytest.Item]) -> None:
+    """Tests under tests/stacks/<workload>/ skip when TEST_WORKLOADS leaves that workload out."""
+    from stacks import WORKLOADS  # pylint: disable=import-outside-toplevel
+
+    selected, folders = selected_workloads(), {w.replace("-", "_"): w for w in WORKLOADS}
+    for item in items:
+        parts = Path(str(item.path)).relative_to(ROOT).parts
+        workload = folders.get(parts[2]) if parts[:2] == ("tests", "stacks") and len(parts) > 3 else None
+        if workload is not None and workload not in selected:
+            reason = f"workload {workload} not selected (TEST_WORKLOADS={os.environ.get('TEST_WORKLOADS')})"
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def _mark_needs(items: list[pytest.Item]) -> None:
+    """Add the `terraform` / `checkov` / `emulator` marks FIXTURE_NEEDS derives from each test's fixtures."""
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            if fixture in FIXTURE_NEEDS:
+                item.add_marker(FIXTURE_NEEDS[fixture])
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On AWS, tests marked `emulator_only` are skipped (they assert what only the emulator does); locally the
-    `aws_only` ones are (they need what the emulator cannot run)."""
+    """Marks what each test needs (FIXTURE_NEEDS). On AWS, tests marked `emulator_only` are skipped (they assert
+    what only the emulator does); locally the `aws_only` ones are (they need what the emulator cannot run)."""
     del config
+    _mark_needs(items)
+    _skip_unselected_workloads(items)
     _note_deployed_stacks(items)
     target = integration_target().name
     for item in items:
@@ -353,6 +403,20 @@ def selected_workloads() -> tuple[str, ...]:
 
     wanted = os.environ.get("TEST_WORKLOADS", ",".join(WORKLOADS)).split(",")
     return tuple(w for w in WORKLOADS if w in wanted)
+
+
+def workload_of(stack: str) -> str | None:
+    """The workload a stack name belongs to (`flask-api-dev-pr42` -> `flask-api`), or None."""
+    from stacks import WORKLOADS  # pylint: disable=import-outside-toplevel
+
+    return next((w for w in WORKLOADS if stack.startswith(f"{w}-")), None)
+
+
+def skip_unless_selected(stack: str) -> None:
+    """Skip the calling test when TEST_WORKLOADS narrowed the session and left `stack`'s workload out."""
+    workload = workload_of(stack)
+    if workload is not None and workload not in selected_workloads():
+        pytest.skip(f"{stack}: workload {workload} not selected (TEST_WORKLOADS={os.environ.get('TEST_WORKLOADS')})")
 
 
 def all_stack_names() -> list[str]:

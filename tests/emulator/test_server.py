@@ -96,6 +96,7 @@ def gone(pid: int) -> bool:
     return emulator._gone(pid)
 
 
+@pytest.mark.emulator
 def test_alive_after_a_lambda_function_start_reuses_stop_frees_the_port(state: Path) -> None:
     port = emulator.free_port()
     started = emulator.start_daemon(ACCOUNT, port=port)
@@ -120,6 +121,7 @@ def test_alive_after_a_lambda_function_start_reuses_stop_frees_the_port(state: P
     assert emulator.stop_daemon() == "no emulator was running"
 
 
+@pytest.mark.emulator
 def test_two_checkouts_side_by_side_without_cross_talk(emulator_cli: Cli, tmp_path: Path) -> None:
     port_a, port_b = emulator.free_port(), emulator.free_port()
     assert port_a != port_b
@@ -161,6 +163,7 @@ def test_two_checkouts_side_by_side_without_cross_talk(emulator_cli: Cli, tmp_pa
     assert emulator_client(f"http://127.0.0.1:{port_b}", "s3").list_buckets()["Buckets"] == []
 
 
+@pytest.mark.emulator
 def test_a_hung_server_is_stopped_and_replaced(emulator_cli: Cli, tmp_path: Path) -> None:
     port = emulator.free_port()
     assert emulator_cli("a", port, "start").returncode == 0
@@ -186,6 +189,7 @@ def test_a_hung_server_is_stopped_and_replaced(emulator_cli: Cli, tmp_path: Path
     assert gone(fresh) and emulator.port_is_free(port) and not state_file.exists()
 
 
+@pytest.mark.emulator
 def test_a_port_taken_by_another_program_is_a_clear_error(emulator_cli: Cli, tmp_path: Path) -> None:
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
@@ -220,6 +224,7 @@ def test_a_bad_emulator_port_is_bad_input(
     assert not outdir.exists() and not state.exists()  # nothing synthesized, no emulator started
 
 
+@pytest.mark.emulator
 def test_a_stale_state_file_is_removed(state: Path) -> None:
     finished = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
@@ -237,6 +242,7 @@ def test_a_stale_state_file_is_removed(state: Path) -> None:
     assert emulator_record(state)["pid"] == started.pid
 
 
+@pytest.mark.emulator
 def test_a_server_of_another_state_file_is_never_stopped(
     state: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

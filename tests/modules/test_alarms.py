@@ -245,8 +245,8 @@ def test_alarm_settings_of_every_alarm(synth: Synth) -> None:
             ) == (300, 3, 2, "notBreaching", True)
 
 
-def test_alarms_refuse_a_topic_nobody_reads_and_bad_endpoints(synth: Synth) -> None:
-    del synth  # bindings loaded
+@pytest.mark.usefixtures("loaded_bindings")
+def test_alarms_refuse_a_topic_nobody_reads_and_bad_endpoints() -> None:
     alarm = MetricAlarm(
         suffix="x", namespace="AWS/SQS", metric="M", dimensions={}, statistic="Sum", threshold=1, description="x"
     )

@@ -3,17 +3,19 @@ shared with modules/postgres_instance.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from config import load_catalog
-from tests.conftest import Synth, props_error
+from tests.conftest import props_error
 
 VERSIONS = "14.13, 14.15, 14.17, 15.7, 15.8, 15.10, 15.12, 15.13, 16.4, 16.6, 16.8, 16.9"
 RESERVED = "admin, postgres, rdsadmin, rds_superuser, rdsrepladmin, rds_replication, root, user, public"
 
 
-def test_aurora_rejects_catalog_violations_sizes_and_a_secondary_without_its_global_cluster(synth: Synth) -> None:
+@pytest.mark.usefixtures("loaded_bindings")
+def test_aurora_rejects_catalog_violations_sizes_and_a_secondary_without_its_global_cluster() -> None:
     from modules.aurora import AuroraPostgres, AuroraProps  # pylint: disable=import-outside-toplevel
 
-    del synth  # the fixture has loaded the bindings
     props = AuroraProps(
         name="db",
         catalog=load_catalog(),
@@ -42,10 +44,10 @@ def test_aurora_rejects_catalog_violations_sizes_and_a_secondary_without_its_glo
     )
 
 
-def test_aurora_secret_replicas_only_on_a_global_primary_and_valid_windows(synth: Synth) -> None:
+@pytest.mark.usefixtures("loaded_bindings")
+def test_aurora_secret_replicas_only_on_a_global_primary_and_valid_windows() -> None:
     from modules.aurora import AuroraPostgres, AuroraProps, SecretReplica  # pylint: disable=import-outside-toplevel
 
-    del synth
     props = AuroraProps(
         name="db",
         catalog=load_catalog(),

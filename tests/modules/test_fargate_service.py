@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+
 from config import load_catalog
-from tests.conftest import Synth, props_error
+from tests.conftest import props_error
 
 
-def test_fargate_service_rejects_sizes_counts_names_and_paths(synth: Synth) -> None:
+@pytest.mark.usefixtures("loaded_bindings")
+def test_fargate_service_rejects_sizes_counts_names_and_paths() -> None:
     from modules.fargate_service import (  # pylint: disable=import-outside-toplevel
         FargateService,
         FargateServiceProps,
     )
 
-    del synth  # the fixture has loaded the bindings
     props = FargateServiceProps(
         name="s" * 33,
         region="us-east-1",

@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
+from cdktf import Testing
+
 from config import ConfigError, load_catalog
 from config.loader import ENVIRONMENTS_FILE, records_from_data
 from modules.load_balancer import LoadBalancer, LoadBalancerProps
-from tests.conftest import Synth, props_error
+from tests.conftest import Synth, props_error, skip_unless_selected
 
 ALB_STACKS = ("flask-api", "fraud-detection")
 DOMAINS = {"flask-api": "api.example.com", "fraud-detection": "fraud.example.com"}
@@ -102,8 +104,8 @@ def test_plain_http_only_where_the_record_allows_it(synth: Synth, workload: str,
     assert not synth.resources(stack, "aws_acm_certificate")
 
 
-def test_load_balancer_refuses_plain_http_without_the_switch(synth: Synth) -> None:
-    del synth  # bindings loaded
+@pytest.mark.usefixtures("loaded_bindings")
+def test_load_balancer_refuses_plain_http_without_the_switch() -> None:
     props = LoadBalancerProps(
         name="x-alb-dev",
         vpc_id="vpc-1",
@@ -173,6 +175,8 @@ def test_consistency_report_explains_plain_http_by_the_records_switch(synth: Syn
     from config import load_environments  # pylint: disable=import-outside-toplevel
     from tools import consistency  # pylint: disable=import-outside-toplevel
 
+    for workload in ALB_STACKS:  # the report below covers both ALB workloads
+        skip_unless_selected(f"{workload}-dev")
     report = tmp_path / "consistency.json"
     assert consistency.check(synth.outdir, list(ALB_STACKS), load_environments(), report=report) == 0
     data = json.loads(report.read_text(encoding="utf-8"))
@@ -185,3 +189,17 @@ def test_consistency_report_explains_plain_http_by_the_records_switch(synth: Syn
     ]
     values = {"dev": "fixed-response", "staging": "fixed-response", "prod": "redirect"}
     assert actions == [(w, values, ["allow_plain_http"]) for w in ALB_STACKS]
+
+
+@pytest.mark.parametrize("workload", ALB_STACKS)
+def test_access_log_bucket_admits_the_regions_load_balancer_account(synth: Synth, workload: str) -> None:
+    """The data source exists once and the log bucket's policy grants that account (not a literal account id)."""
+    name = f"{workload}-prod"
+    assert Testing.to_have_data_source(synth.file(name), "aws_elb_service_account")
+    (account,) = synth.json(name)["data"]["aws_elb_service_account"]
+    granted = [
+        body["policy"]
+        for body in synth.resources(name, "aws_s3_bucket_policy").values()
+        if f"${{data.aws_elb_service_account.{account}.arn}}" in body["policy"]
+    ]
+    assert len(granted) == 1

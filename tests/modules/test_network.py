@@ -117,8 +117,8 @@ def test_subnet_blocks_split_the_vpc_in_halves() -> None:
     assert subnet_blocks(PROPS) == (["10.41.0.0/20", "10.41.16.0/20"], ["10.41.128.0/20", "10.41.144.0/20"])
 
 
-def test_invalid_props_fail_with_every_problem(synth: Synth) -> None:
-    del synth  # the provider bindings are loaded by the session synth
+@pytest.mark.usefixtures("loaded_bindings")
+def test_invalid_props_fail_with_every_problem() -> None:
     stack = TerraformStack(Testing.app(), "network-props")
     bad = NetworkProps(**{**PROPS.__dict__, "availability_zones": ("us-west-2a",), "flow_log_retention_days": 0})
     with pytest.raises(PropsError) as caught:
@@ -132,8 +132,8 @@ def test_invalid_props_fail_with_every_problem(synth: Synth) -> None:
     )
 
 
-def test_malformed_cidr_fails(synth: Synth) -> None:
-    del synth
+@pytest.mark.usefixtures("loaded_bindings")
+def test_malformed_cidr_fails() -> None:
     stack = TerraformStack(Testing.app(), "network-cidr")
     with pytest.raises(PropsError, match="vpc_cidr '10.41.0.1/16' is not an IPv4 network"):
         Network(stack, "Network", props=NetworkProps(**{**PROPS.__dict__, "vpc_cidr": "10.41.0.1/16"}))

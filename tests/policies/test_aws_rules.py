@@ -339,6 +339,7 @@ def test_details_say_how_to_fix(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.checkov
 def test_the_scan_wrapper_loads_the_aws_rules_pack(tmp_path: Path) -> None:
     """`make scan`'s evaluate(): the bad stack fails with every CKV_AWSR id (Checkov's and the stack rules), and a
     declared suppression applies to a stack rule like to any other check."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from policies import scan
-from tests.conftest import Synth, all_stack_names, ephemeral_stack_names
+from tests.conftest import Synth, all_stack_names, ephemeral_stack_names, skip_unless_selected
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +29,7 @@ def test_every_stack_of_every_environment_scans_clean(real_results: list[scan.St
 
 
 def test_declared_suppressions_are_applied_with_their_reasons(real_results: list[scan.StackResult]) -> None:
+    skip_unless_selected("bootstrap-dev")
     (boot,) = [r for r in real_results if r.stack == "bootstrap-dev"]
     assert sorted(s["check_id"] for s in boot.suppressed) == ["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_18"]
     assert all(len(s["reason"]) >= 10 for s in boot.suppressed)
@@ -36,7 +37,7 @@ def test_declared_suppressions_are_applied_with_their_reasons(real_results: list
 
 def _copy(synth: Synth, tmp_path: Path, stack: str) -> tuple[Path, dict]:
     target = tmp_path / stack
-    shutil.copytree(synth.outdir / "stacks" / stack, target, ignore=shutil.ignore_patterns(".terraform*"))
+    shutil.copytree(synth.dir(stack), target, ignore=shutil.ignore_patterns(".terraform*"))
     return target / "cdk.tf.json", json.loads((target / "cdk.tf.json").read_text(encoding="utf-8"))
 
 
@@ -44,6 +45,7 @@ def _bucket(data: dict) -> dict:
     return next(iter(data["resource"]["aws_s3_bucket"].values()))
 
 
+@pytest.mark.checkov
 def test_required_version_silent_pass_fails_closed(synth: Synth, tmp_path: Path) -> None:
     """Checkov reports a parse error and `failed: 0` for such a file; the wrapper must fail instead."""
     path, data = _copy(synth, tmp_path, "bootstrap-dev")
@@ -54,6 +56,7 @@ def test_required_version_silent_pass_fails_closed(synth: Synth, tmp_path: Path)
     assert any("zero checks" in p or p.startswith("parse error") for p in result.problems)
 
 
+@pytest.mark.checkov
 def test_unsuppressed_finding_fails(synth: Synth, tmp_path: Path) -> None:
     path, data = _copy(synth, tmp_path, "bootstrap-dev")
     del _bucket(data)["//"]["suppressions"]
@@ -62,6 +65,7 @@ def test_unsuppressed_finding_fails(synth: Synth, tmp_path: Path) -> None:
     assert sorted(f["check_id"] for f in result.failed) == ["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_18"]
 
 
+@pytest.mark.checkov
 def test_reasonless_and_stale_suppressions_fail(synth: Synth, tmp_path: Path) -> None:
     path, data = _copy(synth, tmp_path, "bootstrap-dev")
     suppressions = _bucket(data)["//"]["suppressions"]
@@ -77,8 +81,9 @@ def test_reasonless_and_stale_suppressions_fail(synth: Synth, tmp_path: Path) ->
     assert f"stale suppression: CKV_AWS_999 on aws_s3_bucket.{bucket} matches no finding; remove it" in result.problems
 
 
+@pytest.mark.checkov
 def test_main_prints_a_table_and_writes_the_report(synth: Synth, capsys: pytest.CaptureFixture[str]) -> None:
-    assert scan.main([str(synth.outdir / "stacks" / "bootstrap-prod")]) == 0
+    assert scan.main([str(synth.dir("bootstrap-prod"))]) == 0
     out = capsys.readouterr().out
     stack, passed, failed, suppressed = out.splitlines()[1].split()
     assert (stack, failed, suppressed) == ("bootstrap-prod", "0", "3") and int(passed) >= 21

@@ -6,6 +6,7 @@ import re
 from typing import Any, Iterator
 
 import pytest
+from cdktf import Testing
 
 from config import load_environments
 from core.tags import REQUIRED_TAG_KEYS
@@ -59,6 +60,9 @@ def test_provider_is_pinned_to_the_environment_account(synth: Synth, stack: str)
     record = load_environments()[env_of(stack)]
     for provider in synth.json(stack)["provider"]["aws"]:
         assert provider["allowed_account_ids"] == [record.account_id]
+    assert Testing.to_have_provider_with_properties(  # the default (unaliased) provider is in the record's region
+        synth.file(stack), "aws", {"region": record.region, "allowed_account_ids": [record.account_id]}
+    )
 
 
 @pytest.mark.parametrize("stack", [s for s in STACKS if not s.startswith("bootstrap-")])

@@ -102,6 +102,7 @@ def test_expressions_keep_their_terraform_meaning() -> None:
         hcl_export.render({"module": {}}, {})
 
 
+@pytest.mark.terraform
 def test_cli_export_hcl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(hcl_export, "OUTDIR", tmp_path / "hcl.out")
     argv = ["export-hcl", "--workloads", "bootstrap", "--environments", "prod", "--outdir", str(tmp_path / "out")]

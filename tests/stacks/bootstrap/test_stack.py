@@ -7,25 +7,38 @@ import json
 import pytest
 from cdktf import Testing
 
+from config import load_environments
 from tests.conftest import Synth
 
-ENVS = {"dev": ("111111111111", 30), "staging": ("222222222222", 90), "prod": ("333333333333", 365)}
+RECORDS = load_environments()
+# env -> (account, noncurrent version days), from the records
+ENVS = {
+    env: (RECORDS[env].account_id, RECORDS[env].state.noncurrent_version_expiration_days)
+    for env in ("dev", "staging", "prod")
+}
 
 
 @pytest.mark.parametrize("env", sorted(ENVS))
 def test_state_bucket_is_named_for_environment_and_account(synth: Synth, env: str) -> None:
     account, _ = ENVS[env]
-    bucket = synth.only(f"bootstrap-{env}", "aws_s3_bucket")
-    assert bucket["bucket"] == f"tfstate-{env}-{account}-us-east-1"
-    assert bucket["force_destroy"] is False
+    synth.only(f"bootstrap-{env}", "aws_s3_bucket")  # exactly one bucket
+    assert Testing.to_have_resource_with_properties(
+        synth.file(f"bootstrap-{env}"),
+        "aws_s3_bucket",
+        {"bucket": f"tfstate-{env}-{account}-{RECORDS[env].region}", "force_destroy": False},
+    )
 
 
 @pytest.mark.parametrize("env", sorted(ENVS))
 def test_state_bucket_keeps_noncurrent_versions_as_configured(synth: Synth, env: str) -> None:
     (rule,) = synth.only(f"bootstrap-{env}", "aws_s3_bucket_lifecycle_configuration")["rule"]
-    assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": ENVS[env][1]}]
+    assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": ENVS[env][1]}]  # exactly these keys
     assert rule["abort_incomplete_multipart_upload"] == [{"days_after_initiation": 7}]
-    assert rule["status"] == "Enabled"
+    assert Testing.to_have_resource_with_properties(
+        synth.file(f"bootstrap-{env}"),
+        "aws_s3_bucket_lifecycle_configuration",
+        {"rule": [{"status": "Enabled", "noncurrent_version_expiration": [{"noncurrent_days": ENVS[env][1]}]}]},
+    )
 
 
 def test_state_bucket_is_versioned_encrypted_and_private(synth: Synth) -> None:
@@ -39,10 +52,14 @@ def test_state_bucket_is_versioned_encrypted_and_private(synth: Synth) -> None:
         "kms_master_key_id": f"${{aws_kms_key.{key_id}.arn}}",
     }
     assert rule["bucket_key_enabled"] is True
-    block = synth.only(name, "aws_s3_bucket_public_access_block")
-    assert [
-        block[k] for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
-    ] == [True] * 4
+    synth.only(name, "aws_s3_bucket_public_access_block")  # exactly one
+    assert Testing.to_have_resource_with_properties(
+        synth.file(name),
+        "aws_s3_bucket_public_access_block",
+        dict.fromkeys(
+            ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"), True
+        ),
+    )
 
 
 def test_state_bucket_policy_denies_plain_http(synth: Synth) -> None:
@@ -55,9 +72,14 @@ def test_state_bucket_policy_denies_plain_http(synth: Synth) -> None:
 
 
 def test_state_key_rotates(synth: Synth) -> None:
-    key = synth.only("bootstrap-prod", "aws_kms_key")
-    assert key["enable_key_rotation"] is True
-    assert synth.only("bootstrap-prod", "aws_kms_alias")["name"] == "alias/tfstate-prod"
+    synth.only("bootstrap-prod", "aws_kms_key")  # exactly one key and one alias
+    synth.only("bootstrap-prod", "aws_kms_alias")
+    assert Testing.to_have_resource_with_properties(
+        synth.file("bootstrap-prod"), "aws_kms_key", {"enable_key_rotation": True}
+    )
+    assert Testing.to_have_resource_with_properties(
+        synth.file("bootstrap-prod"), "aws_kms_alias", {"name": "alias/tfstate-prod"}
+    )
 
 
 def test_bootstrap_keeps_local_state_in_state_folder(synth: Synth) -> None:

@@ -125,12 +125,10 @@ def test_functions_and_apis_exist_in_both_regions(outputs: dict[str, Any], aws: 
         api_id = outputs[f"{label}_api_url"].split("//", 1)[1].split(".", 1)[0]
         gateway = aws("apigateway", region=region)
         assert gateway.get_rest_api(restApiId=api_id)["name"] == f"disaster-recovery-{label}-api-{ENV}"
-        (integration,) = [
-            r["resourceMethods"]["GET"]
-            for r in gateway.get_resources(restApiId=api_id)["items"]
-            if r["path"] == "/health"
-        ]
-        assert integration is not None
+        (health,) = [r for r in gateway.get_resources(restApiId=api_id)["items"] if r["path"] == "/health"]
+        integration = gateway.get_integration(restApiId=api_id, resourceId=health["id"], httpMethod="GET")
+        assert integration["type"] == "AWS_PROXY"
+        assert f":function:{outputs[f'{label}_function_name']}/invocations" in integration["uri"]
 
 
 def test_second_plan_has_no_changes(outputs: dict[str, Any], emulator_deployment: Deployment) -> None:

@@ -55,10 +55,10 @@ def test_synthesized_hash_is_the_hash_of_the_handler_folder(synth: Synth) -> Non
         assert sorted(archive.namelist()) == ["__init__.py", "handler.py"]
 
 
-def test_function_rejects_a_runtime_outside_the_catalog(synth: Synth) -> None:
+@pytest.mark.usefixtures("loaded_bindings")
+def test_function_rejects_a_runtime_outside_the_catalog() -> None:
     from modules.function import Function, FunctionProps  # pylint: disable=import-outside-toplevel
 
-    del synth  # the fixture has loaded the bindings
     props = FunctionProps(
         function_name="f",
         role_name="r",
@@ -84,10 +84,10 @@ def test_function_rejects_a_runtime_outside_the_catalog(synth: Synth) -> None:
     )
 
 
-def test_table_rejects_unindexed_attributes_and_replicas_without_streams(synth: Synth) -> None:
+@pytest.mark.usefixtures("loaded_bindings")
+def test_table_rejects_unindexed_attributes_and_replicas_without_streams() -> None:
     from modules.table import Replica, Table, TableProps  # pylint: disable=import-outside-toplevel
 
-    del synth
     props = TableProps(
         table_name="t",
         hash_key="id",
@@ -105,11 +105,11 @@ def test_table_rejects_unindexed_attributes_and_replicas_without_streams(synth: 
     )
 
 
-def test_table_replicas_synthesize_with_their_keys(synth: Synth) -> None:
+@pytest.mark.usefixtures("loaded_bindings")
+def test_table_replicas_synthesize_with_their_keys() -> None:
     from cdktf import App, Testing, TerraformStack  # pylint: disable=import-outside-toplevel
     from modules.table import Replica, Table, TableProps  # pylint: disable=import-outside-toplevel
 
-    del synth
     stack = TerraformStack(App(), "s")
     Table(
         stack,

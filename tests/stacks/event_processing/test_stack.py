@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from cdktf import Testing
 
 from config import load_environments
 from tests.conftest import EPHEMERAL_SUFFIX, Synth
@@ -36,20 +37,24 @@ def body(synth: Synth, name: str, rtype: str, prefix: str) -> dict[str, Any]:
 @pytest.mark.parametrize("env", ENVS)
 def test_function_settings_come_from_the_environment_record(synth: Synth, env: str) -> None:
     settings = RECORDS[env].event_processing
-    function = synth.only(stack(env), "aws_lambda_function")
-    assert (
-        function["runtime"],
-        function["memory_size"],
-        function["timeout"],
-        function["reserved_concurrent_executions"],
-    ) == (settings.runtime, settings.memory_mb, settings.timeout_seconds, settings.reserved_concurrency)
-    assert function["function_name"] == f"event-processing-processor-{env}"
-    assert function["handler"] == "handler.handler"
-    assert function["tracing_config"] == {"mode": "Active"}
+    function = synth.only(stack(env), "aws_lambda_function")  # exactly one function
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack(env)),
+        "aws_lambda_function",
+        {
+            "runtime": settings.runtime,
+            "memory_size": settings.memory_mb,
+            "timeout": settings.timeout_seconds,
+            "reserved_concurrent_executions": settings.reserved_concurrency,
+            "function_name": f"event-processing-processor-{env}",
+            "handler": "handler.handler",
+            "kms_key_arn": ref(synth, stack(env), "aws_kms_key", "Key"),
+        },
+    )
+    assert function["tracing_config"] == {"mode": "Active"}  # nested: exact here (matchers match a subset)
     assert function["dead_letter_config"] == {
         "target_arn": ref(synth, stack(env), "aws_sqs_queue", "Tasks_DeadLetterQueue")
     }
-    assert function["kms_key_arn"] == ref(synth, stack(env), "aws_kms_key", "Key")
 
 
 def test_environments_differ_exactly_as_configured(synth: Synth) -> None:
@@ -83,16 +88,30 @@ def test_function_environment_names_table_topic_and_queues(synth: Synth) -> None
 def test_queue_redrives_to_the_dlq_with_the_configured_count_and_retention(synth: Synth, env: str) -> None:
     settings, name = RECORDS[env].event_processing, stack(env)
     queue = body(synth, name, "aws_sqs_queue", "Tasks_Queue")
-    dlq = body(synth, name, "aws_sqs_queue", "Tasks_DeadLetterQueue")
     assert json.loads(queue["redrive_policy"]) == {
         "deadLetterTargetArn": ref(synth, name, "aws_sqs_queue", "Tasks_DeadLetterQueue"),
         "maxReceiveCount": settings.max_receive_count,
     }
-    assert queue["message_retention_seconds"] == settings.queue_retention_days * 86400
-    assert dlq["message_retention_seconds"] == settings.dlq_retention_days * 86400
-    assert queue["visibility_timeout_seconds"] == 6 * settings.timeout_seconds
     key = ref(synth, name, "aws_kms_key", "Key")
-    assert queue["kms_master_key_id"] == dlq["kms_master_key_id"] == key
+    assert Testing.to_have_resource_with_properties(
+        synth.file(name),
+        "aws_sqs_queue",
+        {
+            "name": f"event-processing-tasks-{env}",
+            "message_retention_seconds": settings.queue_retention_days * 86400,
+            "visibility_timeout_seconds": 6 * settings.timeout_seconds,
+            "kms_master_key_id": key,
+        },
+    )
+    assert Testing.to_have_resource_with_properties(
+        synth.file(name),
+        "aws_sqs_queue",
+        {
+            "name": f"event-processing-tasks-dlq-{env}",
+            "message_retention_seconds": settings.dlq_retention_days * 86400,
+            "kms_master_key_id": key,
+        },
+    )
 
 
 def test_queue_policy_lets_only_the_bucket_and_the_topic_send(synth: Synth) -> None:

@@ -145,9 +145,13 @@ def test_aurora_cluster_is_encrypted_in_its_subnet_group(
     assert cluster["MasterUserSecret"]["SecretArn"] == outputs["db_secret_arn"]
 
 
-def test_managed_secret_exists(outputs: dict[str, Any], emulator_deployment: Deployment) -> None:
+def test_managed_secret_is_owned_by_the_cluster(outputs: dict[str, Any], emulator_deployment: Deployment) -> None:
+    (cluster,) = emulator_deployment.client("rds").describe_db_clusters(
+        DBClusterIdentifier=outputs["db_cluster_identifier"]
+    )["DBClusters"]
     secret = emulator_deployment.client("secretsmanager").describe_secret(SecretId=outputs["db_secret_arn"])
-    assert secret["ARN"] == outputs["db_secret_arn"]
+    tags = {tag["Key"]: tag["Value"] for tag in secret["Tags"]}
+    assert (secret["OwningService"], tags["aws:rds:primaryDBClusterArn"]) == ("rds", cluster["DBClusterArn"])
 
 
 def test_second_plan_has_no_changes(outputs: dict[str, Any], emulator_deployment: Deployment) -> None:

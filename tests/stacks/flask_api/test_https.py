@@ -10,14 +10,14 @@ import pytest
 from cdktf import Testing
 
 from config import load_catalog, load_environments
-from tests.conftest import Synth
+
 
 CERTIFICATE = "arn:aws:acm:us-east-1:333333333333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
 
 
 @pytest.fixture(scope="module")
-def https(synth: Synth) -> dict[str, Any]:
-    del synth  # the provider bindings are loaded by the session synth
+def https(loaded_bindings: None) -> dict[str, Any]:
+    del loaded_bindings  # builds its own stack: the bindings, not the session synth
     from stacks.flask_api import FlaskApiStack  # pylint: disable=import-outside-toplevel
 
     prod = load_environments()["prod"]

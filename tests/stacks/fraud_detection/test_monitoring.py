@@ -10,7 +10,7 @@ from cdktf import TerraformStack, Testing
 
 from core.props import PropsError
 from stacks.fraud_detection.monitoring import AlarmThresholds, Monitoring, MonitoringProps, dashboard_body
-from tests.conftest import Synth
+
 
 THRESHOLDS = AlarmThresholds(
     service_cpu_percent=80,
@@ -60,8 +60,8 @@ def test_dashboard_draws_each_threshold_and_lists_the_alarms() -> None:
     assert {(w["x"], w["y"]) for w in body["widgets"]} == {(0, 0), (12, 0), (0, 6), (12, 6), (0, 12), (0, 18)}
 
 
-def test_invalid_props_fail_with_every_problem(synth: Synth) -> None:
-    del synth  # the provider bindings are loaded by the session synth
+@pytest.mark.usefixtures("loaded_bindings")
+def test_invalid_props_fail_with_every_problem() -> None:
     stack = TerraformStack(Testing.app(), "monitoring-props")
     bad = replace(PROPS, period_seconds=90, datapoints_to_alarm=4, thresholds=replace(THRESHOLDS, db_connections=0))
     with pytest.raises(PropsError) as caught:

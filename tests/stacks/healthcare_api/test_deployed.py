@@ -54,9 +54,11 @@ def test_key_rotates(outputs: dict, client: Any) -> None:
     assert client("kms").get_key_rotation_status(KeyId=outputs["kms_key_arn"])["KeyRotationEnabled"] is True
 
 
-def test_database_secret_exists(outputs: dict, client: Any) -> None:
+def test_database_secret_is_owned_by_the_instance(outputs: dict, client: Any) -> None:
+    (db,) = client("rds").describe_db_instances(DBInstanceIdentifier=outputs["db_instance_identifier"])["DBInstances"]
     secret = client("secretsmanager").describe_secret(SecretId=outputs["db_secret_arn"])
-    assert secret["ARN"] == outputs["db_secret_arn"]
+    tags = {tag["Key"]: tag["Value"] for tag in secret["Tags"]}
+    assert (secret["OwningService"], tags["aws:rds:primaryDBInstanceArn"]) == ("rds", db["DBInstanceArn"])
 
 
 def test_api_has_health_resource_and_stage(outputs: dict, client: Any) -> None:

@@ -7,16 +7,16 @@ import pytest
 from config import ConfigError, load_catalog, load_environments
 from config.loader import ENVIRONMENTS_FILE
 from core.props import PropsError
-from tests.conftest import Synth, props_error
+from tests.conftest import props_error
 
 
-def test_postgres_instance_rejects_catalog_violations(synth: Synth) -> None:
+@pytest.mark.usefixtures("loaded_bindings")
+def test_postgres_instance_rejects_catalog_violations() -> None:
     from modules.postgres_instance import (  # pylint: disable=import-outside-toplevel
         PostgresInstance,
         PostgresInstanceProps,
     )
 
-    del synth  # the fixture has loaded the bindings
     props = PostgresInstanceProps(
         name="db",
         catalog=load_catalog(),
@@ -44,10 +44,10 @@ def test_postgres_instance_rejects_catalog_violations(synth: Synth) -> None:
     assert "  - a DB subnet group needs subnets in at least two zones" in lines
 
 
-def test_redis_cache_rejects_failover_without_replicas_and_old_engines(synth: Synth) -> None:
+@pytest.mark.usefixtures("loaded_bindings")
+def test_redis_cache_rejects_failover_without_replicas_and_old_engines() -> None:
     from modules.redis_cache import RedisCache, RedisCacheProps  # pylint: disable=import-outside-toplevel
 
-    del synth
     props = RedisCacheProps(
         name="r" * 41,
         catalog=load_catalog(),
@@ -68,11 +68,11 @@ def test_redis_cache_rejects_failover_without_replicas_and_old_engines(synth: Sy
     )
 
 
-def test_redis_cache_rejects_multi_az_without_failover(synth: Synth) -> None:
+@pytest.mark.usefixtures("loaded_bindings")
+def test_redis_cache_rejects_multi_az_without_failover() -> None:
     from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
     from modules.redis_cache import RedisCache, RedisCacheProps  # pylint: disable=import-outside-toplevel
 
-    del synth
     props = RedisCacheProps(
         name="r",
         catalog=load_catalog(),
@@ -89,12 +89,12 @@ def test_redis_cache_rejects_multi_az_without_failover(synth: Synth) -> None:
         RedisCache(TerraformStack(App(), "s"), "Cache", props=props)
 
 
-def test_redis_cache_reports_a_non_numeric_version_among_the_other_problems(synth: Synth) -> None:
+@pytest.mark.usefixtures("loaded_bindings")
+def test_redis_cache_reports_a_non_numeric_version_among_the_other_problems() -> None:
     """Issue 17: the version check read the major version with int() and crashed (ValueError) before any problem
     was reported; now a version like 'seven' is one problem in the list, next to the others."""
     from modules.redis_cache import RedisCache, RedisCacheProps  # pylint: disable=import-outside-toplevel
 
-    del synth
     props = RedisCacheProps(
         name="r",
         catalog=load_catalog(),
@@ -115,10 +115,10 @@ def test_redis_cache_reports_a_non_numeric_version_among_the_other_problems(synt
     )
 
 
-def test_rest_api_rejects_bad_throttling_and_logging(synth: Synth) -> None:
+@pytest.mark.usefixtures("loaded_bindings")
+def test_rest_api_rejects_bad_throttling_and_logging() -> None:
     from modules.rest_api import RestApi, RestApiProps  # pylint: disable=import-outside-toplevel
 
-    del synth
     props = RestApiProps(
         name="a",
         stage_name="dev",
