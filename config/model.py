@@ -404,6 +404,38 @@ class WafSettings:
     rate_limit: int = checked(waf_rate_limit, "requests per client IP per 5 minutes before WAF blocks it")
 
 
+# ---------------------------------------------------------------- backups of the stateful workloads (issue 18)
+
+BACKUP_CRON = re.compile(r"cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)")
+BACKUP_SCHEDULE_HELP = (
+    "write it like 'cron(0 23 ? * * *)': six fields (minutes hours day-of-month month day-of-week year, UTC), "
+    "one of day-of-month and day-of-week '?', the minutes one number (AWS Backup runs a plan at most hourly)"
+)
+
+
+def backup_schedule(value: str, _: Catalog) -> str | None:
+    """An AWS Backup schedule: a six-field cron expression (UTC) running at most hourly."""
+    match = BACKUP_CRON.fullmatch(value)
+    if match is None:
+        return f"{value!r} is not an AWS Backup cron expression; {BACKUP_SCHEDULE_HELP}"
+    minutes, _hours, day_of_month, _month, day_of_week, _year = match.groups()
+    if (day_of_month == "?") == (day_of_week == "?") or not re.fullmatch(r"[0-5]?\d", minutes):
+        return f"{value!r}: {BACKUP_SCHEDULE_HELP}"
+    return None
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    """AWS Backup of every stateful workload (modules/backup.py), built in every environment with
+    deletion_protection = true: a vault, a plan over every Aurora cluster, RDS instance and DynamoDB table of the
+    stack, and for disaster-recovery a copy of each recovery point in its DR region."""
+
+    schedule: str = checked(backup_schedule, "when the plan's backup starts: an AWS Backup cron expression (UTC)")
+    retention_days: int = checked(
+        between(1, 36500, "an AWS Backup retention (days)"), "days each recovery point (and its DR copy) is kept"
+    )
+
+
 @dataclass(frozen=True)
 class FlaskApiSettings:
     """The flask-api workload: network, Fargate service size and scaling, database, optional HTTPS and DNS."""
@@ -601,6 +633,9 @@ class EnvironmentRecord:  # pylint: disable=too-many-instance-attributes
         "e-mail addresses or https:// URLs subscribed to every alarm topic of the environment (at least one)",
     )
     waf: WafSettings = described("the web ACL at the public edges")
+    backup: BackupSettings = described(
+        "AWS Backup plan of every stateful workload (built where deletion_protection = true)"
+    )
     allow_plain_http: bool = described(
         "public load balancers without a certificate source serve plain HTTP "
         "(never with deletion_protection; listed in the consistency report)"
