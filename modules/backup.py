@@ -152,9 +152,11 @@ class Backups(Construct):
             provider=provider,
         )
         for resource in props.resources:
-            kept = [s for s in getattr(resource, "_suppressions", []) if s["id"] not in NO_BACKUP_CHECKS]
-            setattr(resource, "_suppressions", kept)
-            resource.add_override(f"//.{METADATA_KEY}", kept)
+            declared = getattr(resource, "_suppressions", [])
+            kept = [s for s in declared if s["id"] not in NO_BACKUP_CHECKS]
+            if kept != declared:
+                setattr(resource, "_suppressions", kept)
+                resource.add_override(f"//.{METADATA_KEY}", kept)
 
     def copy_to(self, vault: BackupVault) -> None:
         """Copy every recovery point of the plan into `vault` too (another region's), kept as long as here."""
