@@ -139,7 +139,7 @@ class Backups(Construct):
             force_destroy=props.force_destroy or None,
             provider=provider,
         )
-        self.props = props
+        self._props = props
         self.plan = BackupPlan(self, "Plan", name=props.name, rule=[self._rule(None)], provider=provider)
         self.arns = [resource.arn for resource in props.resources] + list(props.arns)
         self.selection = BackupSelection(
@@ -163,11 +163,11 @@ class Backups(Construct):
         self.plan.put_rule([self._rule(vault.arn)])
 
     def _rule(self, copy_to: str | None) -> BackupPlanRule:
-        days = self.props.retention_days
+        days = self._props.retention_days
         return BackupPlanRule(
             rule_name=RULE_NAME,
             target_vault_name=self.vault.name,
-            schedule=self.props.schedule,
+            schedule=self._props.schedule,
             start_window=START_WINDOW_MINUTES,
             completion_window=COMPLETION_WINDOW_MINUTES,
             lifecycle=BackupPlanRuleLifecycle(delete_after=days),
