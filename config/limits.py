@@ -26,6 +26,7 @@ aurora_instance_count = between(1, 16, "an Aurora cluster")
 gp3_storage_gib = between(20, 65536, "gp3 storage (GiB)")
 redis_cluster_count = between(1, 6, "a Redis replication group")
 sqs_max_receive_count = between(1, 1000, "an SQS redrive policy")
+backup_retention_days = between(1, 36500, "an AWS Backup retention (days)")
 
 
 def positive(value: int) -> str | None:

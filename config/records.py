@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config import validators as v
-from config.settings import StateSettings, WafSettings
+from config.settings import BackupSettings, StateSettings, WafSettings
 from config.validators import checked, described
 from config.workloads import (
     DisasterRecoverySettings,
@@ -41,6 +41,9 @@ class EnvironmentRecord:  # pylint: disable=too-many-instance-attributes
         "e-mail addresses or https:// URLs subscribed to every alarm topic of the environment (at least one)",
     )
     waf: WafSettings = described("the web ACL at the public edges")
+    backup: BackupSettings = described(
+        "AWS Backup plan of every stateful workload (built where deletion_protection = true)"
+    )
     allow_plain_http: bool = described(
         "public load balancers without a certificate source serve plain HTTP "
         "(never with deletion_protection; listed in the consistency report)"

@@ -105,6 +105,16 @@ class WafSettings:
     rate_limit: int = checked(v.waf_rate_limit, "requests per client IP per 5 minutes before WAF blocks it")
 
 
+@dataclass(frozen=True)
+class BackupSettings:
+    """AWS Backup of every stateful workload (modules/backup.py), built in every environment with
+    deletion_protection = true: a vault, a plan over every Aurora cluster, RDS instance and DynamoDB table of the
+    stack, and for disaster-recovery a copy of each recovery point in its DR region."""
+
+    schedule: str = checked(v.backup_schedule, "when the plan's backup starts: an AWS Backup cron expression (UTC)")
+    retention_days: int = checked(v.backup_retention_days, "days each recovery point (and its DR copy) is kept")
+
+
 @dataclass(frozen=True, kw_only=True)
 class PublicEdgeSettings:
     """How a workload's internet-facing load balancer serves HTTPS: a certificate, or a Route 53 zone and a domain

@@ -60,6 +60,24 @@ lambda_timeout = limit(limits.lambda_timeout)
 reserved_concurrency = limit(limits.reserved_concurrency)
 health_check_path = limit(limits.health_check_path)
 waf_rate_limit = limit(limits.waf_rate_limit)
+backup_retention_days = limit(limits.backup_retention_days)
+
+BACKUP_CRON = re.compile(r"cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)")
+BACKUP_SCHEDULE_HELP = (
+    "write it like 'cron(0 23 ? * * *)': six fields (minutes hours day-of-month month day-of-week year, UTC), "
+    "one of day-of-month and day-of-week '?', the minutes one number (AWS Backup runs a plan at most hourly)"
+)
+
+
+def backup_schedule(value: str, _: Catalog) -> str | None:
+    """An AWS Backup schedule: a six-field cron expression (UTC) running at most hourly."""
+    match = BACKUP_CRON.fullmatch(value)
+    if match is None:
+        return f"{value!r} is not an AWS Backup cron expression; {BACKUP_SCHEDULE_HELP}"
+    minutes, _hours, day_of_month, _month, day_of_week, _year = match.groups()
+    if (day_of_month == "?") == (day_of_week == "?") or not re.fullmatch(r"[0-5]?\d", minutes):
+        return f"{value!r}: {BACKUP_SCHEDULE_HELP}"
+    return None
 certificate_arn = limit(limits.certificate_arn)
 alarm_endpoints = limit(limits.alarm_endpoints)
 aurora_instance_count = limit(limits.aurora_instance_count)

@@ -20,7 +20,9 @@ Defaults:
   (encrypted with `kms_key_arn`, 7 days), enhanced monitoring every 60 s, minor versions upgraded automatically
 - security group: no rule until `allow_from(label, client_sg)` opens the port to one client (ingress here, the
   matching egress on the client)
-- backups, deletion protection and the final snapshot (taken unless `skip_final_snapshot`) from props
+- backups, deletion protection and the final snapshot (taken unless `skip_final_snapshot`) from props; "no AWS
+  Backup plan" (CKV2_AWS_8) is suppressed with the automated backups as the reason, until modules/backup.py
+  selects the cluster and drops it
 - not part of a global database unless `global_cluster_identifier` is given; `secondary=True` joins it as a
   read-only secondary (no database name or master user: both come from the primary)
 """
@@ -184,11 +186,12 @@ class AuroraPostgres(Construct):
                 "deletion protection is set per environment (deletion_protection "
                 "in the environment record); this environment leaves it off so it can be torn down",
             )
-        suppress(
+        suppress(  # dropped by modules/backup.py where a plan selects the cluster (deletion_protection)
             self.cluster,
             "CKV2_AWS_8",
-            "backed up by Aurora itself: continuous backups with point-in-time "
-            "restore for backup_retention_days, plus a final snapshot where the record protects data",
+            "in no AWS Backup plan here: stacks add one where the record sets deletion_protection (modules/"
+            f"backup.py); this environment relies on Aurora's automated backups, point-in-time restore for the last "
+            f"{props.backup_retention_days} days (backup_retention_days)",
         )
         monitoring = monitoring_role(self, name=props.name)
         self.instances = [

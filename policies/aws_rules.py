@@ -8,7 +8,8 @@ it comes from. Two kinds:
 - stack rules (module attribute `rule`, a `StackRule`): they need more than one resource (a log group and its key's
   policy, a stage and the API Gateway account setting of its provider's region), which a Checkov resource check
   never sees. policies/scan.py runs them once per synthesized stack and judges their findings exactly like
-  Checkov's (declared suppressions apply; a suppression that matches nothing is stale).
+  Checkov's (declared suppressions apply; a suppression that matches nothing is stale). The project pack
+  (CKV_APP_*) writes its rules over several resources the same way (CKV_APP_014, backup selections).
 """
 
 from __future__ import annotations
@@ -118,9 +119,10 @@ def _action_matches(granted: str, action: str) -> bool:
 
 
 def stack_rules() -> list[StackRule]:
-    """Every stack rule of the pack, in ID order."""
+    """Every stack rule of policies/checks, in ID order: the AWS-rules pack's and the project pack's (CKV_APP_*
+    rules over more than one resource, such as CKV_APP_014's backup selections)."""
     rules = []
-    for path in sorted(CHECKS_DIR.glob("ckv_awsr_*.py")):
+    for path in sorted(CHECKS_DIR.glob("ckv_*.py")):
         module = importlib.import_module(f"policies.checks.{path.stem}")
         if isinstance(getattr(module, "rule", None), StackRule):
             rules.append(module.rule)

@@ -19,12 +19,15 @@ alarms with their dashboard.
 
 from __future__ import annotations
 
+from typing import Any
+
 from cdktf_cdktf_provider_aws.rds_global_cluster import RdsGlobalCluster
 from constructs import Construct
 
 from config import Catalog, EnvironmentRecord
 from core.stack import WorkloadStack
 from modules.aurora import ENGINE, AuroraPostgres, AuroraProps, SecretReplica
+from modules.backup import Backups, BackupsProps
 from modules.bucket_replication import BucketReplication, BucketReplicationProps
 from modules.failover_dns import FailoverDns, FailoverDnsProps
 from modules.failover_dns import Site as DnsSite
@@ -153,6 +156,8 @@ class DisasterRecoveryStack(WorkloadStack):
                     ),
                 )
                 waf.protect("StageWaf", site.api.stage, site.api.stage.arn)
+        if env.deletion_protection:  # AWS Backup in both regions, copied into the DR region (issue 18)
+            self._backups()
         self._outputs()
 
     def _databases(self) -> None:
@@ -204,6 +209,38 @@ class DisasterRecoveryStack(WorkloadStack):
         self.secondary.cluster.add_override(
             "depends_on", [f"{writer.terraform_resource_type}.{writer.friendly_unique_id}"]
         )
+
+    def _backups(self) -> None:
+        """Each region backs up its own Aurora cluster and its copy of the sessions table into a vault of its own, so
+        backups go on after a failover; every recovery point of the primary region is also copied into the DR vault,
+        so a lost primary region leaves its backups in the DR region."""
+        env, names, cfg = self.env, self.names, self.env.disaster_recovery
+
+        def props(label: str, resources: tuple[Any, ...], **extra: Any) -> BackupsProps:
+            return BackupsProps(
+                name=names.name(label, max_length=50),
+                account_id=env.account_id,
+                schedule=env.backup.schedule,
+                retention_days=env.backup.retention_days,
+                resources=resources,
+                force_destroy=names.suffix is not None,
+                **extra,
+            )
+
+        primary = Backups(self.primary, "Backup", props=props("backup", (self.primary_db.cluster, self.table.table)))
+        replica = f"arn:aws:dynamodb:{cfg.dr_region}:{env.account_id}:table/{self.table.table.name}"
+        dr = Backups(
+            self.dr,
+            "Backup",
+            props=props(
+                "dr-backup",
+                (self.secondary.cluster,),
+                arns=(replica,),
+                role=primary.role,
+                provider=self.dr_provider,
+            ),
+        )
+        primary.copy_to(dr.vault)
 
     def _outputs(self) -> None:
         for site, db in ((self.primary, self.primary_db), (self.dr, self.secondary)):

@@ -16,6 +16,7 @@ from config.settings import NatGateways
 from core.stack import WorkloadStack
 from modules.alarms import Alarms, AlarmsProps, MetricAlarm
 from modules.aurora import AuroraPostgres, AuroraProps
+from modules.backup import Backups, BackupsProps
 from modules.container_registry import ContainerRegistry, ContainerRegistryProps
 from modules.fargate_service import FargateService, FargateServiceProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
@@ -161,6 +162,19 @@ class FlaskApiStack(WorkloadStack):
                 ),
             )
             waf.protect("LoadBalancerWaf", alb.alb, alb.alb.arn)
+        if env.deletion_protection:  # AWS Backup of the database where the record protects data (issue 18)
+            Backups(
+                self,
+                "Backup",
+                props=BackupsProps(
+                    name=names.name("backup", max_length=50),
+                    account_id=env.account_id,
+                    schedule=env.backup.schedule,
+                    retention_days=env.backup.retention_days,
+                    resources=(database.cluster,),
+                    force_destroy=suffix is not None,
+                ),
+            )
         self.alarms = self._alarms(alb, service, database)
         self._outputs(network, registry, alb, service, database)
 

@@ -24,6 +24,7 @@ from config import Catalog, EnvironmentRecord
 from config.settings import NatGateways
 from core.stack import WorkloadStack
 from modules.aurora import AuroraPostgres, AuroraProps
+from modules.backup import Backups, BackupsProps
 from modules.container_registry import ContainerRegistry, ContainerRegistryProps
 from modules.fargate_service import FargateService, FargateServiceProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
@@ -145,6 +146,19 @@ class FraudDetectionStack(WorkloadStack):
                 ),
             )
             waf.protect("LoadBalancerWaf", self.alb.alb, self.alb.alb.arn)
+        if env.deletion_protection:  # AWS Backup of the database and the rules table (home region) (issue 18)
+            Backups(
+                self,
+                "Backup",
+                props=BackupsProps(
+                    name=names.name("backup", max_length=50),
+                    account_id=env.account_id,
+                    schedule=env.backup.schedule,
+                    retention_days=env.backup.retention_days,
+                    resources=(self.database.cluster, self.rules.table),
+                    force_destroy=suffix is not None,
+                ),
+            )
         self._outputs()
 
     def _key(self, id_: str, component: str, purpose: str, *principals: str) -> EncryptionKey:

@@ -19,6 +19,7 @@ from config.settings import NatGateways
 from core.stack import WorkloadStack
 from core.suppress import suppress
 from modules.alarms import Alarms, AlarmsProps, MetricAlarm
+from modules.backup import Backups, BackupsProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.network import Network, NetworkProps
 from modules.waf import WebAcl, WebAclProps
@@ -166,6 +167,19 @@ class HealthcareApiStack(WorkloadStack):
                 ),
             )
             waf.protect("StageWaf", self.api.stage, self.api.stage.arn)
+        if env.deletion_protection:  # AWS Backup of the health database, in the workload's region (issue 18)
+            Backups(
+                self,
+                "Backup",
+                props=BackupsProps(
+                    name=names.name("backup", max_length=50),
+                    account_id=env.account_id,
+                    schedule=env.backup.schedule,
+                    retention_days=env.backup.retention_days,
+                    resources=(self.database.instance,),
+                    force_destroy=suffix is not None,
+                ),
+            )
         self.alarms = self._alarms()
         self._outputs()
 

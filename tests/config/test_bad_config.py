@@ -23,6 +23,10 @@ ENV_FILE = "config/environments.toml"
 HEADER = f"error: configuration has {{}} problem(s) in {ENV_FILE}:\n"
 CERT = "arn:aws:acm:{}:222222222222:certificate/0f5e5c3a-1111-2222-3333-444455556666"
 STG = "environments.staging"
+BACKUP_CRON_HELP = (
+    "write it like 'cron(0 23 ? * * *)': six fields (minutes hours day-of-month month day-of-week year, UTC), one of "
+    "day-of-month and day-of-week '?', the minutes one number (AWS Backup runs a plan at most hourly)"
+)
 
 
 def dump_toml(data: dict[str, Any], prefix: str = "") -> str:
@@ -243,6 +247,30 @@ BAD_VALUES: list[tuple[dict[str, Any], list[str]]] = [
     (
         {f"{STG}.disaster_recovery.hosted_zone_id": "z123"},
         [f"{STG}.disaster_recovery.hosted_zone_id: 'z123' is not a hosted zone id like 'Z0123456789ABC'"],
+    ),
+    (
+        {f"{STG}.backup.schedule": "rate(1 day)"},
+        [f"{STG}.backup.schedule: 'rate(1 day)' is not an AWS Backup cron expression; {BACKUP_CRON_HELP}"],
+    ),
+    (
+        {f"{STG}.backup.schedule": "cron(*/15 * ? * * *)"},
+        [f"{STG}.backup.schedule: 'cron(*/15 * ? * * *)': {BACKUP_CRON_HELP}"],
+    ),
+    (
+        {f"{STG}.backup.schedule": "cron(0 23 * * * *)"},
+        [f"{STG}.backup.schedule: 'cron(0 23 * * * *)': {BACKUP_CRON_HELP}"],
+    ),
+    (
+        {f"{STG}.backup.retention_days": 0},
+        [f"{STG}.backup.retention_days: 0: an AWS Backup retention (days) takes 1 to 36500"],
+    ),
+    (
+        {f"{STG}.backup.retention_days": "90"},
+        [f"{STG}.backup.retention_days: expected an integer, got '90'"],
+    ),
+    (
+        {f"{STG}.backup.start": "now"},
+        [f"{STG}.backup.start: unknown key; valid keys here: retention_days, schedule"],
     ),
 ]
 

@@ -10,6 +10,9 @@ with no documented maximum, held to the replication group's 40 here; ECS cluster
 letters, digits, '-' and '_'; ECR repository: 2-256, lowercase, [a-z0-9._/-] groups; CloudWatch log group: 512,
 [.-_/#A-Za-z0-9]; KMS alias: 256 with 'alias/', [a-zA-Z0-9/_-], not 'alias/aws'; DynamoDB table: 3-255,
 [a-zA-Z0-9_.-]; CloudWatch alarm 255, dashboard 255 [a-zA-Z0-9_-]; Application Auto Scaling policy: 256;
+AWS Backup CreateBackupVault BackupVaultName 2-50 [a-zA-Z0-9_-], BackupPlanName and SelectionName 1-50 [a-zA-Z0-9_.-];
+CloudTrail CreateTrail Name: 3-128, letters, digits, '.', '_' and '-', starting and ending with a letter or digit, no
+two of '.', '_', '-' in a row;
 EC2 security group: 255; DB subnet/parameter groups: 255; API Gateway REST API: 1024 here (no documented
 maximum is tighter)).
 
@@ -76,6 +79,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("aws_api_gateway_stage", "stage_name"): Rule(128, r"[a-zA-Z0-9_-]+", unique=False),
     ("aws_route53_zone", "name"): Rule(255, r"[a-z0-9.-]+", unique=False),
     ("aws_route53_record", "name"): Rule(255, r"[a-z0-9.-]+", unique=False),
+    ("aws_backup_vault", "name"): Rule(50, r"[a-zA-Z0-9_-]+", min_length=2),
+    ("aws_backup_plan", "name"): Rule(50, r"[a-zA-Z0-9_.-]+"),
+    ("aws_backup_selection", "name"): Rule(50, r"[a-zA-Z0-9_.-]+"),
+    ("aws_cloudtrail", "name"): Rule(128, r"[a-zA-Z0-9](?!.*[._-]{2})[a-zA-Z0-9._-]*[a-zA-Z0-9]", min_length=3),
 }
 
 

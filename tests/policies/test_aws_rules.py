@@ -319,7 +319,7 @@ def test_compliant_fixture_passes_its_rules(verdicts: dict[str, dict[tuple[str, 
 
 def test_every_rule_has_a_failing_and_a_passing_fixture() -> None:
     assert set().union(*FAILS.values()) == set().union(*PASSES.values()) == set(CHECKOV_RULES + STACK_RULES)
-    assert [r.id for r in stack_rules()] == list(STACK_RULES)
+    assert [r.id for r in stack_rules() if r.id.startswith("CKV_AWSR_")] == list(STACK_RULES)
 
 
 def test_ephemeral_and_quiet_stages_are_not_judged(verdicts: dict[str, dict[tuple[str, str], str]]) -> None:

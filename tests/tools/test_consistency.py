@@ -52,7 +52,7 @@ def planted(synth: Synth, tmp_path: Path) -> Path:
     path = tmp_path / "stacks" / "bootstrap-staging" / "cdk.tf.json"
     stack = json.loads(path.read_text(encoding="utf-8"))
     stack["resource"]["aws_s3_bucket"][BUCKET.split(".")[1]]["force_destroy"] = True
-    del stack["resource"]["aws_s3_bucket_ownership_controls"]
+    del stack["resource"]["aws_s3_bucket_ownership_controls"][OWNERSHIP.split(".")[1]]
     path.write_text(json.dumps(stack), encoding="utf-8")
     return tmp_path
 
@@ -70,7 +70,7 @@ def test_planted_differences_are_unintended(synth: Synth, tmp_path: Path, capsys
     assert data["unintended"] == 2
     out = capsys.readouterr().out
     assert f"bootstrap: {BUCKET} force_destroy" in out and "UNINTENDED" in out
-    assert "3 difference(s): 1 intended, 2 unintended" in out
+    assert "4 difference(s): 2 intended, 2 unintended" in out  # intended: both buckets' noncurrent expiry
 
 
 def test_normalizer_hides_accounts_environment_names_and_suffixes() -> None:
@@ -117,4 +117,4 @@ def test_cli_consistency_compares_every_environment(
         "bootstrap-staging",
     ]
     assert report_of(tmp_path / "consistency.json")["unintended"] == 0
-    assert "[1/1] bootstrap: 1 difference(s), 0 unintended" in capsys.readouterr().err
+    assert "[1/1] bootstrap: 2 difference(s), 0 unintended" in capsys.readouterr().err  # state + audit bucket expiry

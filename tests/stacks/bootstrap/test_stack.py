@@ -1,8 +1,10 @@
-"""Bootstrap stack: the state bucket's exact settings in every environment."""
+"""Bootstrap stack: the state bucket's exact settings in every environment (the account's CloudTrail trail, in the
+same stack: tests/modules/test_audit_trail.py)."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from cdktf import Testing
@@ -18,10 +20,19 @@ ENVS = {
 }
 
 
+def state(synth: Synth, stack: str, rtype: str) -> tuple[str, dict[str, Any]]:
+    """(logical id, body) of the single `rtype` resource of the state bucket or its key (ids `StateBucket_*`,
+    `StateKey_*`), beside the audit trail's own bucket and key."""
+    (found,) = [(k, b) for k, b in synth.resources(stack, rtype).items() if k.startswith(("StateBucket_", "StateKey_"))]
+    return found
+
+
 @pytest.mark.parametrize("env", sorted(ENVS))
 def test_state_bucket_is_named_for_environment_and_account(synth: Synth, env: str) -> None:
     account, _ = ENVS[env]
-    synth.only(f"bootstrap-{env}", "aws_s3_bucket")  # exactly one bucket
+    _, bucket = state(synth, f"bootstrap-{env}", "aws_s3_bucket")
+    assert bucket["bucket"] == f"tfstate-{env}-{account}-{RECORDS[env].region}"
+    assert bucket["force_destroy"] is False
     assert Testing.to_have_resource_with_properties(
         synth.file(f"bootstrap-{env}"),
         "aws_s3_bucket",
@@ -31,8 +42,8 @@ def test_state_bucket_is_named_for_environment_and_account(synth: Synth, env: st
 
 @pytest.mark.parametrize("env", sorted(ENVS))
 def test_state_bucket_keeps_noncurrent_versions_as_configured(synth: Synth, env: str) -> None:
-    (rule,) = synth.only(f"bootstrap-{env}", "aws_s3_bucket_lifecycle_configuration")["rule"]
-    assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": ENVS[env][1]}]  # exactly these keys
+    (rule,) = state(synth, f"bootstrap-{env}", "aws_s3_bucket_lifecycle_configuration")[1]["rule"]
+    assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": ENVS[env][1]}]
     assert rule["abort_incomplete_multipart_upload"] == [{"days_after_initiation": 7}]
     assert Testing.to_have_resource_with_properties(
         synth.file(f"bootstrap-{env}"),
@@ -43,16 +54,19 @@ def test_state_bucket_keeps_noncurrent_versions_as_configured(synth: Synth, env:
 
 def test_state_bucket_is_versioned_encrypted_and_private(synth: Synth) -> None:
     name = "bootstrap-dev"
-    versioning = synth.only(name, "aws_s3_bucket_versioning")
+    _, versioning = state(synth, name, "aws_s3_bucket_versioning")
     assert versioning["versioning_configuration"] == {"status": "Enabled"}
-    (rule,) = synth.only(name, "aws_s3_bucket_server_side_encryption_configuration")["rule"]
-    key_id = next(iter(synth.resources(name, "aws_kms_key")))
+    (rule,) = state(synth, name, "aws_s3_bucket_server_side_encryption_configuration")[1]["rule"]
+    key_id, _ = state(synth, name, "aws_kms_key")
     assert rule["apply_server_side_encryption_by_default"] == {
         "sse_algorithm": "aws:kms",
         "kms_master_key_id": f"${{aws_kms_key.{key_id}.arn}}",
     }
     assert rule["bucket_key_enabled"] is True
-    synth.only(name, "aws_s3_bucket_public_access_block")  # exactly one
+    _, block = state(synth, name, "aws_s3_bucket_public_access_block")
+    assert [
+        block[k] for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+    ] == [True] * 4
     assert Testing.to_have_resource_with_properties(
         synth.file(name),
         "aws_s3_bucket_public_access_block",
@@ -63,17 +77,18 @@ def test_state_bucket_is_versioned_encrypted_and_private(synth: Synth) -> None:
 
 
 def test_state_bucket_policy_denies_plain_http(synth: Synth) -> None:
-    policy = json.loads(synth.only("bootstrap-dev", "aws_s3_bucket_policy")["policy"])
+    policy = json.loads(state(synth, "bootstrap-dev", "aws_s3_bucket_policy")[1]["policy"])
     (statement,) = policy["Statement"]
     assert statement["Effect"] == "Deny"
     assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    bucket_id = next(iter(synth.resources("bootstrap-dev", "aws_s3_bucket")))
+    bucket_id, _ = state(synth, "bootstrap-dev", "aws_s3_bucket")
     assert statement["Resource"] == [f"${{aws_s3_bucket.{bucket_id}.arn}}", f"${{aws_s3_bucket.{bucket_id}.arn}}/*"]
 
 
 def test_state_key_rotates(synth: Synth) -> None:
-    synth.only("bootstrap-prod", "aws_kms_key")  # exactly one key and one alias
-    synth.only("bootstrap-prod", "aws_kms_alias")
+    _, key = state(synth, "bootstrap-prod", "aws_kms_key")
+    assert key["enable_key_rotation"] is True
+    assert state(synth, "bootstrap-prod", "aws_kms_alias")[1]["name"] == "alias/tfstate-prod"
     assert Testing.to_have_resource_with_properties(
         synth.file("bootstrap-prod"), "aws_kms_key", {"enable_key_rotation": True}
     )
@@ -96,5 +111,13 @@ def test_cdktf_testing_sees_the_bucket(synth: Synth) -> None:
 
 def test_outputs_are_described(synth: Synth) -> None:
     outputs = synth.json("bootstrap-dev")["output"]
-    assert sorted(outputs) == ["state_bucket_arn", "state_bucket_name", "state_kms_key_arn", "state_region"]
+    assert sorted(outputs) == [
+        "audit_bucket_name",
+        "audit_log_group_name",
+        "audit_trail_arn",
+        "state_bucket_arn",
+        "state_bucket_name",
+        "state_kms_key_arn",
+        "state_region",
+    ]
     assert all(o["description"] for o in outputs.values())

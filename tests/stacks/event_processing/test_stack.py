@@ -171,7 +171,8 @@ def test_role_statements_name_only_the_actions_used_on_these_resources(synth: Sy
         ),
     }
     assert {s["Effect"] for s in policy["Statement"]} == {"Allow"}
-    trust = json.loads(synth.only(name, "aws_iam_role")["assume_role_policy"])
+    role = synth.resources(name, "aws_iam_role")[logical_id(synth, name, "aws_iam_role", "Processor_Role")]
+    trust = json.loads(role["assume_role_policy"])
     assert trust["Statement"] == [
         {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
     ]
