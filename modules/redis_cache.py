@@ -70,11 +70,12 @@ def _problems(props: RedisCacheProps) -> list[str | None]:
 
 
 class RedisCache(Construct):
-    """`replication_group`, `security_group`, `subnet_group`, `user_group`, `app_user`; `primary_endpoint`."""
+    """`replication_group`, `security_group`, `subnet_group`, `user_group`, `app_user`, `port`; `primary_endpoint`."""
 
     def __init__(self, scope: Construct, id_: str, *, props: RedisCacheProps) -> None:
         super().__init__(scope, id_)
         raise_problems(f"RedisCache {id_}", _problems(props))
+        self.port = props.port
         self.security_group = client_security_group(
             self,
             name=f"{props.name}-redis",

@@ -126,7 +126,7 @@ class HealthcareApiStack(WorkloadStack):
         )
         for label, group, port in (
             ("Database", self.database.security_group, self.database.port),
-            ("Cache", self.cache.security_group, 6379),
+            ("Cache", self.cache.security_group, self.cache.port),
         ):
             VpcSecurityGroupEgressRule(
                 self,
