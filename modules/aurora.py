@@ -22,12 +22,15 @@ Defaults:
   matching egress on the client)
 - backups, deletion protection and the final snapshot (taken unless `skip_final_snapshot`) from props
 - not part of a global database unless `global_cluster_identifier` is given; `secondary=True` joins it as a
-  read-only secondary (no database name or master user: both come from the primary)
+  read-only secondary (no database name or master user: both come from the primary); `global_database(...)`
+  builds that global cluster (engine aurora-postgresql, storage encrypted); the cluster waits for `depends_on`
+  (a secondary for the primary's writer instance)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
@@ -36,6 +39,7 @@ from cdktf_cdktf_provider_aws.rds_cluster_parameter_group import (
     RdsClusterParameterGroup,
     RdsClusterParameterGroupParameter,
 )
+from cdktf_cdktf_provider_aws.rds_global_cluster import RdsGlobalCluster
 from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret, SecretsmanagerSecretReplica
 from cdktf_cdktf_provider_aws.secretsmanager_secret_version import SecretsmanagerSecretVersion
 from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
@@ -88,6 +92,22 @@ class AuroraProps:  # pylint: disable=too-many-instance-attributes
     secret_replicas: tuple[SecretReplica, ...] = ()
     secret_recovery_window_days: int = 30
     password_version: int = 1
+    depends_on: tuple[Any, ...] = ()
+
+
+def global_database(
+    scope: Construct, id_: str, *, identifier: str, engine_version: str, deletion_protection: bool
+) -> RdsGlobalCluster:
+    """The `RdsGlobalCluster` `id_` in `scope` that AuroraPostgres clusters join (`global_cluster_identifier`)."""
+    return RdsGlobalCluster(
+        scope,
+        id_,
+        global_cluster_identifier=identifier,
+        engine=ENGINE,
+        engine_version=engine_version,
+        storage_encrypted=True,
+        deletion_protection=deletion_protection,
+    )
 
 
 def _problems(props: AuroraProps) -> list[str | None]:
@@ -175,6 +195,7 @@ class AuroraPostgres(Construct):
             deletion_protection=props.deletion_protection,
             skip_final_snapshot=props.skip_final_snapshot,
             final_snapshot_identifier=None if props.skip_final_snapshot else f"{props.name}-final",
+            depends_on=list(props.depends_on) or None,
         )
         if not props.deletion_protection:
             suppress(

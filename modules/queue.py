@@ -6,6 +6,8 @@ Defaults:
 - SSE-KMS with the given key, data keys reused for 300 s
 - queue policy: denies every request not made over TLS; allows sqs:SendMessage only to each listed
   (service principal, source ARN) pair; the DLQ gets the TLS-only policy (redrive and IAM need no grant)
+- `dead_letter_queue(...)` alone (a function's or a rule's DLQ): SSE-KMS with the given key, retention from the
+  caller, data key reuse left to SQS (300 s) unless given, no policy (IAM grants the sender)
 """
 
 from __future__ import annotations
@@ -22,6 +24,26 @@ from core.props import policy_json, raise_problems
 
 MAX_RETENTION_SECONDS = 14 * 24 * 3600
 MAX_VISIBILITY_SECONDS = 12 * 3600
+
+
+def dead_letter_queue(
+    scope: Construct,
+    id_: str,
+    *,
+    name: str,
+    kms_key_arn: str,
+    retention_seconds: int,
+    data_key_reuse_seconds: int | None = None,
+) -> SqsQueue:
+    """The KMS-encrypted `SqsQueue` `id_` in `scope` that keeps failed messages `retention_seconds`."""
+    return SqsQueue(
+        scope,
+        id_,
+        name=name,
+        message_retention_seconds=retention_seconds,
+        kms_master_key_id=kms_key_arn,
+        kms_data_key_reuse_period_seconds=data_key_reuse_seconds,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,13 +110,13 @@ class QueueWithDlq(Construct):
         super().__init__(scope, id_)
         raise_problems(f"QueueWithDlq {id_}", _problems(props))
         key, reuse = props.kms_key_arn, props.kms_data_key_reuse_period_seconds
-        self.dlq = SqsQueue(
+        self.dlq = dead_letter_queue(
             self,
             "DeadLetterQueue",
             name=props.dlq_name,
-            message_retention_seconds=props.dlq_message_retention_seconds,
-            kms_master_key_id=key,
-            kms_data_key_reuse_period_seconds=reuse,
+            kms_key_arn=key,
+            retention_seconds=props.dlq_message_retention_seconds,
+            data_key_reuse_seconds=reuse,
         )
         self.queue = SqsQueue(
             self,

@@ -19,12 +19,11 @@ alarms with their dashboard.
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_aws.rds_global_cluster import RdsGlobalCluster
 from constructs import Construct
 
 from config import Catalog, EnvironmentRecord
 from core.stack import WorkloadStack
-from modules.aurora import ENGINE, AuroraPostgres, AuroraProps, SecretReplica
+from modules.aurora import AuroraPostgres, AuroraProps, SecretReplica, global_database
 from modules.bucket_replication import BucketReplication, BucketReplicationProps
 from modules.failover_dns import FailoverDns, FailoverDnsProps
 from modules.failover_dns import Site as DnsSite
@@ -158,13 +157,11 @@ class DisasterRecoveryStack(WorkloadStack):
     def _databases(self) -> None:
         cfg, env, names = self.env.disaster_recovery, self.env, self.names
         db = cfg.database
-        self.global_cluster = RdsGlobalCluster(
+        self.global_cluster = global_database(
             self,
             "GlobalDatabase",
-            global_cluster_identifier=names.name("global-db", max_length=63),
-            engine=ENGINE,
+            identifier=names.name("global-db", max_length=63),
             engine_version=db.engine_version,
-            storage_encrypted=True,
             deletion_protection=env.deletion_protection,
         )
         clusters: list[AuroraPostgres] = []
@@ -194,16 +191,13 @@ class DisasterRecoveryStack(WorkloadStack):
                         if secondary
                         else (SecretReplica(region=cfg.dr_region, kms_key_arn=self.dr.key.key.arn),),
                         secret_recovery_window_days=0 if names.suffix or secondary else 30,
+                        # A secondary can join only once the primary cluster has its writer.
+                        depends_on=(clusters[0].instances[0],) if secondary else (),
                     ),
                 )
             )
         self.primary_db, self.secondary = clusters[0], clusters[1]
         use_provider(self.secondary, self.dr_provider)
-        # A secondary can join only once the primary cluster has its writer.
-        writer = self.primary_db.instances[0]
-        self.secondary.cluster.add_override(
-            "depends_on", [f"{writer.terraform_resource_type}.{writer.friendly_unique_id}"]
-        )
 
     def _outputs(self) -> None:
         for site, db in ((self.primary, self.primary_db), (self.dr, self.secondary)):
