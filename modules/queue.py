@@ -50,7 +50,9 @@ def dead_letter_queue(
 class QueueSource:
     """A service allowed to send to the queue, only on behalf of one resource (aws:SourceArn)."""
 
+    #: service principal allowed to send (e.g. s3.amazonaws.com)
     service: str
+    #: the one resource it may send for (aws:SourceArn)
     source_arn: str
 
 
@@ -58,14 +60,22 @@ class QueueSource:
 class QueueProps:  # pylint: disable=too-many-instance-attributes
     """Props of QueueWithDlq."""
 
+    #: name of the queue
     queue_name: str
+    #: name of its dead-letter queue
     dlq_name: str
+    #: KMS key encrypting both queues
     kms_key_arn: str
     max_receive_count: int
+    #: seconds the queue keeps a message (at most 14 days)
     message_retention_seconds: int
+    #: seconds the DLQ keeps a message (at most 14 days)
     dlq_message_retention_seconds: int
+    #: seconds a received message stays invisible (at least 6x a consumer's timeout)
     visibility_timeout_seconds: int = 30
+    #: the services allowed to send, each for one resource
     sources: tuple[QueueSource, ...] = ()
+    #: seconds SQS reuses a data key before asking KMS again
     kms_data_key_reuse_period_seconds: int = 300
 
 

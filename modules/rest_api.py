@@ -82,7 +82,9 @@ HEALTH = {
 class LambdaBackend:
     """A Lambda function answering GET /health through a proxy integration."""
 
+    #: name of the function (its permission lets this API invoke it)
     function_name: str
+    #: invoke ARN of the function (the proxy integration's URI)
     function_invoke_arn: str
 
 
@@ -90,14 +92,19 @@ class LambdaBackend:
 class RestApiProps:  # pylint: disable=too-many-instance-attributes
     """Props of RestApi (`region` is needed only for `host`)."""
 
+    #: name of the REST API and prefix of its log group and role
     name: str
     stage_name: str
     log_kms_key_arn: str
     log_retention_days: int
+    #: steady requests per second of the stage
     throttling_rate_limit: int
+    #: burst of requests the stage accepts
     throttling_burst_limit: int
     manage_account_logging_role: bool = True
+    #: execution logging level of the stage's methods
     logging_level: str = "INFO"
+    #: the Lambda function behind GET /health; None: a MOCK integration answering 200
     backend: LambdaBackend | None = None
     region: str | None = None
 

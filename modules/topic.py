@@ -34,9 +34,13 @@ _ACCOUNT_ACTIONS = ["sns:GetTopicAttributes", "sns:Publish", "sns:Subscribe", "s
 class Subscription:
     """One subscription; `filter_policy` is matched against message attributes."""
 
+    #: construct id of the subscription
     id_: str
+    #: delivery protocol (email, sqs, lambda, https, ...)
     protocol: str
+    #: address for that protocol
     endpoint: str
+    #: deliver the message without the SNS envelope (sqs, https)
     raw_message_delivery: bool = False
     filter_policy: dict[str, Any] | None = None
 
@@ -45,9 +49,13 @@ class Subscription:
 class TopicProps:
     """Props of Topic."""
 
+    #: name of the topic
     topic_name: str
+    #: KMS key encrypting the topic
     kms_key_arn: str
+    #: account whose services may publish (topic policy condition)
     account_id: str
+    #: subscriptions created with the topic
     subscriptions: tuple[Subscription, ...] = ()
     extra_policy_statements: tuple[dict[str, Any], ...] = ()
     provider: TerraformProvider | None = None
