@@ -18,6 +18,7 @@ from cdktf import TerraformProvider
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from constructs import Construct
 
+from core.naming import pascal
 from core.props import raise_problems
 from modules.topic import Topic, TopicProps, alarm_publish_statement, endpoint_problem, endpoint_subscriptions
 
@@ -88,7 +89,7 @@ def _number(value: float) -> str:
 
 def construct_id(suffix: str) -> str:
     """`db-cpu` -> `DbCpuAlarm`."""
-    return "".join(part.title() for part in suffix.split("-")) + "Alarm"
+    return pascal(suffix) + "Alarm"
 
 
 class Alarms(Construct):

@@ -145,6 +145,11 @@ class Topic(Construct):
         }
 
 
+def topic_arn(region: str, account_id: str, topic_name: str) -> str:
+    """The ARN of the topic `topic_name`, known before the topic exists (for policies that name it)."""
+    return f"arn:aws:sns:{region}:{account_id}:{topic_name}"
+
+
 def alarm_publish_statement(region: str, account_id: str, topic_name: str) -> dict[str, Any]:
     """The topic-policy statement that lets CloudWatch alarms of `account_id` publish to the topic `topic_name`."""
     return {
@@ -152,6 +157,6 @@ def alarm_publish_statement(region: str, account_id: str, topic_name: str) -> di
         "Effect": "Allow",
         "Principal": {"Service": "cloudwatch.amazonaws.com"},
         "Action": "sns:Publish",
-        "Resource": f"arn:aws:sns:{region}:{account_id}:{topic_name}",
+        "Resource": topic_arn(region, account_id, topic_name),
         "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
     }

@@ -19,7 +19,7 @@ from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.network import Network, NetworkProps
 from modules.queue import dead_letter_queue
 from modules.secure_bucket import SecureBucket, SecureBucketProps
-from modules.topic import Topic, TopicProps, endpoint_subscriptions
+from modules.topic import Topic, TopicProps, endpoint_subscriptions, topic_arn
 
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "lambda_src" / "dr_health"
 STAGE = "live"
@@ -165,7 +165,7 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
                         "Effect": "Allow",
                         "Principal": {"Service": "cloudwatch.amazonaws.com"},
                         "Action": "sns:Publish",
-                        "Resource": f"arn:aws:sns:{region}:{account}:{names.name(f'{label}-alarms', max_length=256)}",
+                        "Resource": topic_arn(region, account, names.name(f"{label}-alarms", max_length=256)),
                         "Condition": {"StringEquals": {"aws:SourceAccount": account}},
                     },
                 ),

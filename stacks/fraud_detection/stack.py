@@ -21,6 +21,7 @@ from __future__ import annotations
 from constructs import Construct
 
 from config import Catalog, EnvironmentRecord
+from core.naming import pascal
 from core.stack import WorkloadStack
 from modules.aurora import AuroraPostgres, AuroraProps
 from modules.container_registry import ContainerRegistry, ContainerRegistryProps
@@ -34,11 +35,6 @@ from stacks.fraud_detection.monitoring import AlarmThresholds, Monitoring, Monit
 
 DATABASE_NAME = "fraud"
 RULE_SET_INDEX = "by-rule-set"
-
-
-def pascal(region: str) -> str:
-    """`us-west-2` -> `UsWest2` (construct ids of per-region resources)."""
-    return "".join(part.title() for part in region.split("-"))
 
 
 class FraudDetectionStack(WorkloadStack):
