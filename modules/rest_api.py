@@ -2,10 +2,10 @@
 
 Backend of GET /health, chosen by `backend`:
 - None (default): a MOCK integration answering 200 `{"status": "ok"}`. It proves the API, its stage, logging and
-  throttling work end to end without giving an unauthenticated health check any path to the data tier
-  (healthcare-api); workload routes with a real backend are added next to it with their own authorization.
+  throttling work end to end without giving an unauthenticated health check any path to the data tier; routes
+  with a real backend are added next to it with their own authorization.
 - LambdaBackend: an AWS_PROXY integration; the function decides, so health checks of this API fail when the function
-  reports its site cannot serve (disaster-recovery). API Gateway may invoke it only from this API's GET /health.
+  reports its backend cannot serve. API Gateway may invoke it only from this API's GET /health.
 
 Defaults:
 - REGIONAL endpoint; requests validated (parameters) before the integration runs
@@ -15,7 +15,7 @@ Defaults:
   deployment is created before the old one is destroyed
 - stage `stage_name`: access logs (JSON, one line per request) to a log group encrypted with `log_kms_key_arn` and
   kept `log_retention_days`; X-Ray tracing on; every method: metrics on, INFO execution logs without request or
-  response bodies (data_trace off: bodies can hold health data), throttling from props, no response cache
+  response bodies (data_trace off: bodies can hold personal data), throttling from props, no response cache
 - API Gateway's account-level CloudWatch role (one per account and region) is set here unless
   `manage_account_logging_role=False` (when another stack of the region already sets it)
 """
