@@ -78,6 +78,8 @@ def backup_schedule(value: str, _: Catalog) -> str | None:
     if (day_of_month == "?") == (day_of_week == "?") or not re.fullmatch(r"[0-5]?\d", minutes):
         return f"{value!r}: {BACKUP_SCHEDULE_HELP}"
     return None
+
+
 certificate_arn = limit(limits.certificate_arn)
 alarm_endpoints = limit(limits.alarm_endpoints)
 aurora_instance_count = limit(limits.aurora_instance_count)

@@ -65,6 +65,11 @@ class Namer:
         return fit(self.workload, component, f"{self.env_id}-{self.account_id}", 63)
 
 
+def pascal(text: str) -> str:
+    """`us-west-2` -> `UsWest2`, `db-cpu` -> `DbCpu`: a dashed name as a PascalCase construct id."""
+    return "".join(part.title() for part in text.split("-"))
+
+
 def initials(workload: str) -> str:
     """`fraud-detection` -> `fd`: the first letter of each word of the workload."""
     return "".join(word[0] for word in workload.split("-") if word)

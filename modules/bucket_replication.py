@@ -48,14 +48,22 @@ SLA_MINUTES = 15
 class BucketReplicationProps:  # pylint: disable=too-many-instance-attributes
     """Props of BucketReplication."""
 
+    #: name of the IAM role S3 assumes to replicate
     role_name: str
+    #: account of both buckets
     account_id: str
+    #: name of the bucket replicated from
     source_bucket_id: str
+    #: ARN of the bucket replicated from
     source_bucket_arn: str
+    #: KMS key of the source bucket (the role decrypts with it)
     source_kms_key_arn: str
+    #: region of the source bucket
     source_region: str
+    #: ARN of the bucket replicated into
     replica_bucket_arn: str
     replica_kms_key_arn: str
+    #: region of the replica bucket (another region than the source)
     replica_region: str
     replication_time_control: bool
     depends_on: tuple[Any, ...] = ()

@@ -46,22 +46,35 @@ QUEUE_CONSUMER_ACTIONS = [
 class FunctionProps:  # pylint: disable=too-many-instance-attributes
     """Props of Function."""
 
+    #: name of the function (and of its log group)
     function_name: str
+    #: name of the function's execution role
     role_name: str
+    #: description of the function
     description: str
+    #: directory zipped into the deployment package
     source_dir: Path
+    #: entry point, module.function
     handler: str
+    #: Lambda runtime (one of supported_runtimes)
     runtime: str
     supported_runtimes: tuple[str, ...]
+    #: memory of the function in MB
     memory_mb: int
+    #: timeout of one invocation
     timeout_seconds: int
+    #: reserved concurrent executions (>= 1: 0 disables the function)
     reserved_concurrency: int
+    #: KMS key encrypting the environment variables and the log group
     kms_key_arn: str
+    #: days the function's logs are kept
     log_retention_days: int
     dead_letter_arn: str
     policy_statements: tuple[dict[str, Any], ...]
+    #: environment variables as (name, value) pairs
     environment: tuple[tuple[str, str], ...] = ()
     queue_trigger_arn: str | None = None
+    #: records per invocation of each event source mapping (1 to 10)
     batch_size: int = 10
 
 

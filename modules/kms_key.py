@@ -27,10 +27,15 @@ _USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDat
 class KmsKeyProps:
     """Props of EncryptionKey."""
 
+    #: alias name, without the alias/ prefix
     alias: str
+    #: what the key encrypts
     description: str
+    #: account whose root administers the key
     account_id: str
+    #: AWS services allowed to use the key (logs, cloudwatch, sns, ...)
     service_principals: tuple[str, ...] = ()
+    #: waiting period before a scheduled deletion
     deletion_window_in_days: int = 30
     provider: TerraformProvider | None = None
     statements: tuple[dict[str, Any], ...] = ()

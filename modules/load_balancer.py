@@ -54,18 +54,27 @@ NOT_FOUND = LbListenerDefaultAction(
 class LoadBalancerProps:  # pylint: disable=too-many-instance-attributes
     """Props of LoadBalancer."""
 
+    #: name of the load balancer and prefix of its security group
     name: str
+    #: VPC of the load balancer's security group
     vpc_id: str
+    #: public subnets of the load balancer (two zones or more)
     subnet_ids: list[str]
+    #: account of the access log bucket
     account_id: str
+    #: name of the access log bucket created here
     log_bucket_name: str
+    #: days before noncurrent access log versions expire
     log_version_expiration_days: int
+    #: refuse deletion of the load balancer (required: differs per environment)
     deletion_protection: bool
     allow_plain_http: bool
     certificate_arn: str | None = None
     hosted_zone_id: str | None = None
     domain_name: str | None = None
+    #: TLS policy of the HTTPS listener
     ssl_policy: str = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    #: seconds a connection may stay idle
     idle_timeout: int = 60
 
 

@@ -7,8 +7,8 @@ Defaults:
   block (half + i); public subnets never assign public IPs on launch (only the ALB and NAT gateways are public)
 - one internet gateway; NAT gateways (EIPs with domain "vpc") in the public subnets, one shared
   (`nat_gateway_per_az=False`) or one per zone; one route table per private subnet, routing to its zone's NAT
-- flow logs of ALL traffic to a CloudWatch log group encrypted with `log_kms_key_arn`, retention from props,
-  written through a role only the flow-logs service of this account can assume
+- flow logs of ALL traffic, aggregated per 60 s, to a CloudWatch log group encrypted with `log_kms_key_arn`,
+  retention from props, written through a role only the flow-logs service of this account can assume
 - an S3 gateway endpoint on every route table (image layers and S3 traffic stay off the NAT gateways)
 """
 
@@ -44,13 +44,18 @@ ONE_YEAR = 365
 class NetworkProps:  # pylint: disable=too-many-instance-attributes
     """Props of Network."""
 
+    #: prefix of the Name tag of every network resource
     name: str
+    #: CIDR block of the VPC (split into the subnets)
     vpc_cidr: str
     availability_zones: tuple[str, ...]
     nat_gateway_per_az: bool
+    #: region of the VPC (the S3 gateway endpoint's service name)
     region: str
+    #: account of the flow log role
     account_id: str
     log_kms_key_arn: str
+    #: days the VPC flow logs are kept
     flow_log_retention_days: int
     subnet_newbits: int = 4
 

@@ -2,10 +2,10 @@
 
 Backend of GET /health, chosen by `backend`:
 - None (default): a MOCK integration answering 200 `{"status": "ok"}`. It proves the API, its stage, logging and
-  throttling work end to end without giving an unauthenticated health check any path to the data tier
-  (healthcare-api); workload routes with a real backend are added next to it with their own authorization.
+  throttling work end to end without giving an unauthenticated health check any path to the data tier; routes
+  with a real backend are added next to it with their own authorization.
 - LambdaBackend: an AWS_PROXY integration; the function decides, so health checks of this API fail when the function
-  reports its site cannot serve (disaster-recovery). API Gateway may invoke it only from this API's GET /health.
+  reports its backend cannot serve. API Gateway may invoke it only from this API's GET /health.
 
 Defaults:
 - REGIONAL endpoint; requests validated (parameters) before the integration runs
@@ -15,7 +15,7 @@ Defaults:
   deployment is created before the old one is destroyed
 - stage `stage_name`: access logs (JSON, one line per request) to a log group encrypted with `log_kms_key_arn` and
   kept `log_retention_days`; X-Ray tracing on; every method: metrics on, INFO execution logs without request or
-  response bodies (data_trace off: bodies can hold health data), throttling from props, no response cache
+  response bodies (data_trace off: bodies can hold personal data), throttling from props, no response cache
 - API Gateway's account-level CloudWatch role (one per account and region) is set here unless
   `manage_account_logging_role=False` (when another stack of the region already sets it)
 """
@@ -91,7 +91,9 @@ class LoggingLevel(StrEnum):
 class LambdaBackend:
     """A Lambda function answering GET /health through a proxy integration."""
 
+    #: name of the function (its permission lets this API invoke it)
     function_name: str
+    #: invoke ARN of the function (the proxy integration's URI)
     function_invoke_arn: str
 
 
@@ -99,14 +101,19 @@ class LambdaBackend:
 class RestApiProps:  # pylint: disable=too-many-instance-attributes
     """Props of RestApi (`region` is needed only for `host`)."""
 
+    #: name of the REST API and prefix of its log group and role
     name: str
     stage_name: str
     log_kms_key_arn: str
     log_retention_days: int
+    #: steady requests per second of the stage
     throttling_rate_limit: int
+    #: burst of requests the stage accepts
     throttling_burst_limit: int
     manage_account_logging_role: bool = True
+    #: execution logging level of the stage's methods
     logging_level: LoggingLevel = LoggingLevel.INFO
+    #: the Lambda function behind GET /health; None: a MOCK integration answering 200
     backend: LambdaBackend | None = None
     region: str | None = None
 

@@ -53,9 +53,13 @@ from core.props import policy_json, prop_problem, raise_problems
 class QueueNotification:
     """Send S3 events of the given types (and key prefix/suffix) to an SQS queue."""
 
+    #: queue notified of the bucket's events
     queue_arn: str
+    #: S3 events notified
     events: tuple[str, ...] = ("s3:ObjectCreated:*",)
+    #: only keys starting with this
     filter_prefix: str | None = None
+    #: only keys ending with this
     filter_suffix: str | None = None
 
 
@@ -63,13 +67,19 @@ class QueueNotification:
 class SecureBucketProps:  # pylint: disable=too-many-instance-attributes
     """Props of SecureBucket."""
 
+    #: name of the bucket
     bucket_name: str
     noncurrent_version_expiration_days: int
+    #: KMS key of SSE-KMS; None: SSE-S3 (needed for ALB access logs)
     kms_key_arn: str | None = None
     s3_managed_encryption: bool = False
+    #: days before noncurrent versions move to STANDARD_IA (>= 30); None: no transition
     noncurrent_version_transition_days: int | None = None
+    #: bucket receiving this bucket's server access logs; None: none
     access_log_bucket: str | None = None
+    #: bucket policy statements added after the TLS-only deny
     extra_policy_statements: tuple[dict[str, Any], ...] = ()
+    #: delete the bucket even when it holds objects (ephemeral copies only)
     force_destroy: bool = False
     queue_notifications: tuple[QueueNotification, ...] = ()
     notification_depends_on: tuple[Any, ...] = ()

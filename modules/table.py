@@ -45,9 +45,13 @@ _PROJECTIONS = ("ALL", "KEYS_ONLY", "INCLUDE")
 class GlobalIndex:
     """A global secondary index."""
 
+    #: index name
     name: str
+    #: partition key attribute (string)
     hash_key: str
+    #: sort key attribute (string); None: none
     range_key: str | None = None
+    #: attributes projected into the index
     projection_type: str = "ALL"
 
 
@@ -55,7 +59,9 @@ class GlobalIndex:
 class Replica:
     """A replica region of a global table, with the KMS key (in that region) that encrypts it."""
 
+    #: region of the replica (another region than the table's)
     region: str
+    #: KMS key of that region encrypting the replica
     kms_key_arn: str
 
 
@@ -63,16 +69,25 @@ class Replica:
 class TableProps:  # pylint: disable=too-many-instance-attributes
     """Props of Table. `attributes` maps every key attribute (of the table and its indexes) to S, N or B."""
 
+    #: name of the table
     table_name: str
+    #: partition key attribute (string)
     hash_key: str
     attributes: tuple[tuple[str, str], ...]
+    #: KMS key encrypting the table
     kms_key_arn: str
+    #: refuse deletion of the table (required: differs per environment)
     deletion_protection: bool
+    #: sort key attribute (string); None: none
     range_key: str | None = None
+    #: global secondary indexes
     global_indexes: tuple[GlobalIndex, ...] = ()
+    #: attribute holding each item's expiry time; None: no TTL
     ttl_attribute: str | None = None
+    #: continuous backups with point-in-time restore
     point_in_time_recovery: bool = True
     stream_view_type: StreamViewType | None = None
+    #: replicas in other regions (a global table, version 2019.11.21)
     replicas: tuple[Replica, ...] = ()
 
 

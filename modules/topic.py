@@ -45,9 +45,13 @@ _RAW_DELIVERY = (SubscriptionProtocol.SQS, SubscriptionProtocol.HTTPS)
 class Subscription:
     """One subscription; `filter_policy` is matched against message attributes."""
 
+    #: construct id of the subscription
     id_: str
+    #: delivery protocol (email, sqs, lambda, https, ...)
     protocol: SubscriptionProtocol
+    #: address for that protocol
     endpoint: str
+    #: deliver the message without the SNS envelope (sqs, https)
     raw_message_delivery: bool = False
     filter_policy: dict[str, Any] | None = None
 
@@ -56,9 +60,13 @@ class Subscription:
 class TopicProps:
     """Props of Topic."""
 
+    #: name of the topic
     topic_name: str
+    #: KMS key encrypting the topic
     kms_key_arn: str
+    #: account whose services may publish (topic policy condition)
     account_id: str
+    #: subscriptions created with the topic
     subscriptions: tuple[Subscription, ...] = ()
     extra_policy_statements: tuple[dict[str, Any], ...] = ()
     provider: TerraformProvider | None = None
@@ -148,6 +156,11 @@ class Topic(Construct):
         }
 
 
+def topic_arn(region: str, account_id: str, topic_name: str) -> str:
+    """The ARN of the topic `topic_name`, known before the topic exists (for policies that name it)."""
+    return f"arn:aws:sns:{region}:{account_id}:{topic_name}"
+
+
 def alarm_publish_statement(region: str, account_id: str, topic_name: str) -> dict[str, Any]:
     """The topic-policy statement that lets CloudWatch alarms of `account_id` publish to the topic `topic_name`."""
     return {
@@ -155,6 +168,6 @@ def alarm_publish_statement(region: str, account_id: str, topic_name: str) -> di
         "Effect": "Allow",
         "Principal": {"Service": "cloudwatch.amazonaws.com"},
         "Action": "sns:Publish",
-        "Resource": f"arn:aws:sns:{region}:{account_id}:{topic_name}",
+        "Resource": topic_arn(region, account_id, topic_name),
         "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
     }

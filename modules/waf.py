@@ -59,10 +59,15 @@ NO_WAF_CHECKS = ("CKV2_AWS_28", "CKV2_AWS_29")  # ALB, API Gateway stage without
 class WebAclProps:
     """Props of WebAcl."""
 
+    #: name of the web ACL, its metrics and log group suffix
     name: str
+    #: requests per 5 minutes from one IP before it is blocked
     rate_limit: int
+    #: KMS key encrypting the WAF log group
     log_kms_key_arn: str
+    #: days the WAF logs are kept
     log_retention_days: int
+    #: provider (region) to build in; None: the stack's default provider
     provider: TerraformProvider | None = None
 
 

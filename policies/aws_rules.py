@@ -113,6 +113,38 @@ def key_allows_service(key: dict[str, Any], service: str, actions: tuple[str, ..
     return False
 
 
+def service_key_problem(
+    stack: Stack,
+    reference: Any,
+    rtype: str,
+    *,
+    service: str,
+    actions: tuple[str, ...],
+    managed_alias: str,
+    managed_reason: str,
+) -> str | None:
+    """For the `rtype` resource of the stack that `reference` points to, when it is KMS-encrypted: "" when its key's
+    policy lets `service` use it for `actions`, else what is wrong (`managed_reason` for the AWS managed
+    `managed_alias`); None when there is nothing to judge (no such resource of the stack, or not encrypted)."""
+    target = stack.referenced(reference, rtype)
+    if target is None or not target[1].get("kms_master_key_id"):
+        return None
+    key_id = target[1]["kms_master_key_id"]
+    if key_id == managed_alias:
+        return f"{target[0]} uses {managed_reason}"
+    key = stack.referenced(key_id, "aws_kms_key")
+    if key is not None and not key_allows_service(key[1], service, actions):
+        return f"the policy of {key[0]} (key of {target[0]}) does not let {service} {' and '.join(actions)}"
+    return ""
+
+
+def verdict(address: str, problems: list[str | None]) -> Iterator[Finding]:
+    """One Finding for `address` from the judged `problems` ("" = fine); nothing when none was judged."""
+    judged = [p for p in problems if p is not None]
+    if judged:
+        yield Finding(address, not any(judged), "; ".join(p for p in judged if p))
+
+
 def _action_matches(granted: str, action: str) -> bool:
     pattern = "^" + re.escape(granted.lower()).replace(r"\*", ".*").replace(r"\?", ".") + "$"
     return re.match(pattern, action.lower()) is not None

@@ -21,6 +21,7 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAla
 from constructs import Construct
 
 from config.workloads import DisasterRecoveryAlarmSettings
+from core.naming import pascal
 from modules.bucket_replication import RULE_ID
 from stacks.disaster_recovery.site import Site
 
@@ -129,7 +130,7 @@ class ReplicationAlarms(Construct):
             topic = spec.site.topic.topic.arn
             self.alarms[spec.suffix] = CloudwatchMetricAlarm(
                 self,
-                "".join(p.title() for p in spec.suffix.split("-")),
+                pascal(spec.suffix),
                 alarm_name=f"{name}-{spec.suffix}",
                 alarm_description=f"{spec.metric} of {spec.site.spec.label} {spec.comparison} {spec.threshold:g}",
                 namespace=spec.namespace,

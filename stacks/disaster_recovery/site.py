@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cdktf import TerraformProvider, TerraformResource
-from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
 from constructs import Construct
 
 from config import EnvironmentRecord
@@ -18,8 +17,9 @@ from modules.function import Function, FunctionProps
 from modules.rest_api import LambdaBackend, LoggingLevel, RestApi, RestApiProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.network import Network, NetworkProps
+from modules.queue import dead_letter_queue
 from modules.secure_bucket import SecureBucket, SecureBucketProps
-from modules.topic import Topic, TopicProps, endpoint_subscriptions
+from modules.topic import Topic, TopicProps, endpoint_subscriptions, topic_arn
 
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "lambda_src" / "dr_health"
 STAGE = "live"
@@ -90,12 +90,12 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
                 force_destroy=names.suffix is not None,
             ),
         )
-        self.dead_letters = SqsQueue(
+        self.dead_letters = dead_letter_queue(
             self,
             "HealthDeadLetters",
             name=names.name(f"{label}-health-dlq", max_length=80),
-            kms_master_key_id=key_arn,
-            message_retention_seconds=DLQ_RETENTION_SECONDS,
+            kms_key_arn=key_arn,
+            retention_seconds=DLQ_RETENTION_SECONDS,
         )
         table_arn = f"arn:aws:dynamodb:{region}:{account}:table/{spec.table_name}"
         self.function = Function(
@@ -165,7 +165,7 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
                         "Effect": "Allow",
                         "Principal": {"Service": "cloudwatch.amazonaws.com"},
                         "Action": "sns:Publish",
-                        "Resource": f"arn:aws:sns:{region}:{account}:{names.name(f'{label}-alarms', max_length=256)}",
+                        "Resource": topic_arn(region, account, names.name(f"{label}-alarms", max_length=256)),
                         "Condition": {"StringEquals": {"aws:SourceAccount": account}},
                     },
                 ),

@@ -21,12 +21,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdktf_cdktf_provider_aws.rds_global_cluster import RdsGlobalCluster
 from constructs import Construct
 
 from config import Catalog, EnvironmentRecord
 from core.stack import WorkloadStack
-from modules.aurora import ENGINE, AuroraPostgres, AuroraProps, SecretReplica
+from modules.aurora import AuroraPostgres, AuroraProps, SecretReplica, global_database
 from modules.backup import Backups, BackupsProps
 from modules.bucket_replication import BucketReplication, BucketReplicationProps
 from modules.failover_dns import FailoverDns, FailoverDnsProps
@@ -163,13 +162,11 @@ class DisasterRecoveryStack(WorkloadStack):
     def _databases(self) -> None:
         cfg, env, names = self.env.disaster_recovery, self.env, self.names
         db = cfg.database
-        self.global_cluster = RdsGlobalCluster(
+        self.global_cluster = global_database(
             self,
             "GlobalDatabase",
-            global_cluster_identifier=names.name("global-db", max_length=63),
-            engine=ENGINE,
+            identifier=names.name("global-db", max_length=63),
             engine_version=db.engine_version,
-            storage_encrypted=True,
             deletion_protection=env.deletion_protection,
         )
         clusters: list[AuroraPostgres] = []
@@ -199,16 +196,13 @@ class DisasterRecoveryStack(WorkloadStack):
                         if secondary
                         else (SecretReplica(region=cfg.dr_region, kms_key_arn=self.dr.key.key.arn),),
                         secret_recovery_window_days=0 if names.suffix or secondary else 30,
+                        # A secondary can join only once the primary cluster has its writer.
+                        depends_on=(clusters[0].instances[0],) if secondary else (),
                     ),
                 )
             )
         self.primary_db, self.secondary = clusters[0], clusters[1]
         use_provider(self.secondary, self.dr_provider)
-        # A secondary can join only once the primary cluster has its writer.
-        writer = self.primary_db.instances[0]
-        self.secondary.cluster.add_override(
-            "depends_on", [f"{writer.terraform_resource_type}.{writer.friendly_unique_id}"]
-        )
 
     def _backups(self) -> None:
         """Each region backs up its own Aurora cluster and its copy of the sessions table into a vault of its own, so

@@ -24,7 +24,7 @@ from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.queue import QueueProps, QueueSource, QueueWithDlq
 from modules.secure_bucket import QueueNotification, SecureBucket, SecureBucketProps
 from modules.table import GlobalIndex, Table, TableProps
-from modules.topic import Subscription, SubscriptionProtocol, Topic, TopicProps
+from modules.topic import Subscription, SubscriptionProtocol, Topic, TopicProps, topic_arn
 
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "lambda_src" / "event_processor"
 ETAG_INDEX = "by-etag"
@@ -62,7 +62,7 @@ class EventProcessingStack(WorkloadStack):
         key_arn = self.key.key.arn
         bucket_name, topic_name = names.bucket("data"), names.name("processed", max_length=256)
         bucket_arn = f"arn:aws:s3:::{bucket_name}"
-        topic_arn = f"arn:aws:sns:{self.region}:{env.account_id}:{topic_name}"
+        processed_arn = topic_arn(self.region, env.account_id, topic_name)
         self.queue = QueueWithDlq(
             self,
             "Tasks",
@@ -76,7 +76,7 @@ class EventProcessingStack(WorkloadStack):
                 visibility_timeout_seconds=min(6 * settings.timeout_seconds, 43200),  # AWS: >= 6x the consumer's
                 sources=(
                     QueueSource(service="s3.amazonaws.com", source_arn=bucket_arn),
-                    QueueSource(service="sns.amazonaws.com", source_arn=topic_arn),
+                    QueueSource(service="sns.amazonaws.com", source_arn=processed_arn),
                 ),
             ),
         )

@@ -22,6 +22,7 @@ from constructs import Construct
 
 from config import Catalog, EnvironmentRecord
 from config.settings import NatGateways
+from core.naming import pascal
 from core.stack import WorkloadStack
 from modules.aurora import AuroraPostgres, AuroraProps
 from modules.backup import Backups, BackupsProps
@@ -36,11 +37,6 @@ from stacks.fraud_detection.monitoring import AlarmThresholds, Monitoring, Monit
 
 DATABASE_NAME = "fraud"
 RULE_SET_INDEX = "by-rule-set"
-
-
-def pascal(region: str) -> str:
-    """`us-west-2` -> `UsWest2` (construct ids of per-region resources)."""
-    return "".join(part.title() for part in region.split("-"))
 
 
 class FraudDetectionStack(WorkloadStack):

@@ -10,8 +10,6 @@ value come from env.healthcare_api (environments.toml); the state stays in the e
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_aws.security_group import SecurityGroup
-from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
 from constructs import Construct
 
 from config import Catalog, EnvironmentRecord
@@ -20,6 +18,7 @@ from core.stack import WorkloadStack
 from core.suppress import suppress
 from modules.alarms import Alarms, AlarmsProps, MetricAlarm
 from modules.backup import Backups, BackupsProps
+from modules.client_security_group import allow_egress_to, client_group
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.network import Network, NetworkProps
 from modules.waf import WebAcl, WebAclProps
@@ -72,12 +71,11 @@ class HealthcareApiStack(WorkloadStack):
             ),
         )
         private = [s.id for s in self.network.private_subnets]
-        self.clients = SecurityGroup(
+        self.clients = client_group(
             self,
             "ClientSecurityGroup",
             name=names.name("clients"),
             vpc_id=self.network.vpc.id,
-            tags={"Name": names.name("clients")},
             description="clients of the data tier (the API's VPC backend)",
         )
         suppress(
@@ -126,20 +124,15 @@ class HealthcareApiStack(WorkloadStack):
                 allowed_security_group_ids=(self.clients.id,),
             ),
         )
-        for label, group, port in (
-            ("Database", self.database.security_group, self.database.port),
-            ("Cache", self.cache.security_group, 6379),
-        ):
-            VpcSecurityGroupEgressRule(
-                self,
-                f"ClientsTo{label}",
-                security_group_id=self.clients.id,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                referenced_security_group_id=group.id,
-                description=f"to the {label.lower()}",
-            )
+        allow_egress_to(
+            self,
+            self.clients,
+            (
+                ("Database", self.database.security_group.id, self.database.port),
+                ("Cache", self.cache.security_group.id, self.cache.port),
+            ),
+            id_prefix="ClientsTo",
+        )
         self.api = RestApi(
             self,
             "Api",
