@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from config import load_environments
-from tests.conftest import Synth, props_error
+from tests.conftest import EPHEMERAL_SUFFIX, Synth, props_error
 
 RECORDS = load_environments()
 STATEFUL = ("aws_rds_cluster", "aws_db_instance", "aws_dynamodb_table")
@@ -77,6 +77,29 @@ def test_every_stateful_resource_of_prod_is_selected_in_its_own_region(synth: Sy
         assert replicas == {}
 
 
+def assert_vault_key(data: dict[str, Any], key: dict[str, Any], region: str, role: str) -> None:
+    """A vault's key: rotating, in the vault's region, usable by the backup role (grants for AWS resources only)."""
+    assert key["enable_key_rotation"] is True and region_of(data, key) == region
+    statements = json.loads(key["policy"])["Statement"]
+    assert [s["Sid"] for s in statements] == [
+        "AccountAdministers",
+        "BackupRoleUsesKey",
+        "BackupRoleGrantsToAwsResources",
+    ]
+    assert statements[1]["Principal"] == statements[2]["Principal"] == {"AWS": role}
+    assert statements[1]["Action"] == [
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+        "kms:DescribeKey",
+    ]
+    assert (statements[2]["Action"], statements[2]["Condition"]) == (
+        "kms:CreateGrant",
+        {"Bool": {"kms:GrantIsForAWSResource": "true"}},
+    )
+
+
 @pytest.mark.parametrize("workload", WORKLOADS)
 def test_prod_vault_plan_and_selection_exact_values(synth: Synth, workload: str) -> None:
     stack = f"{workload}-prod"
@@ -92,27 +115,7 @@ def test_prod_vault_plan_and_selection_exact_values(synth: Synth, workload: str)
     for name, region in VAULTS[workload].items():
         vault_id, vault = vaults[name]
         assert "force_destroy" not in vault
-        key_id = vault["kms_key_arn"].split(".")[1]
-        key = keys[key_id]
-        assert key["enable_key_rotation"] is True and region_of(data, key) == region
-        statements = json.loads(key["policy"])["Statement"]
-        assert [s["Sid"] for s in statements] == [
-            "AccountAdministers",
-            "BackupRoleUsesKey",
-            "BackupRoleGrantsToAwsResources",
-        ]
-        assert statements[1]["Principal"] == statements[2]["Principal"] == {"AWS": role}
-        assert statements[1]["Action"] == [
-            "kms:Encrypt",
-            "kms:Decrypt",
-            "kms:ReEncrypt*",
-            "kms:GenerateDataKey*",
-            "kms:DescribeKey",
-        ]
-        assert (statements[2]["Action"], statements[2]["Condition"]) == (
-            "kms:CreateGrant",
-            {"Bool": {"kms:GrantIsForAWSResource": "true"}},
-        )
+        assert_vault_key(data, keys[vault["kms_key_arn"].split(".")[1]], region, role)
         plan_id, plan = plans[name]
         dr_vault = vaults.get("disaster-recovery-dr-backup-prod", ("",))[0]
         copies = [{"destination_vault_arn": f"${{aws_backup_vault.{dr_vault}.arn}}", "lifecycle": {"delete_after": 90}}]
@@ -170,7 +173,7 @@ def test_no_backups_without_deletion_protection(synth: Synth, workload: str, env
     ("stack", "workload", "env"),
     [
         ("flask-api-dev", "flask_api", "dev"),
-        ("flask-api-dev-pr42", "flask_api", "dev"),
+        (f"flask-api-dev-{EPHEMERAL_SUFFIX}", "flask_api", "dev"),
         ("fraud-detection-staging", "fraud_detection", "staging"),
         ("disaster-recovery-dev", "disaster_recovery", "dev"),
     ],
