@@ -100,10 +100,26 @@ def assert_vault_key(data: dict[str, Any], key: dict[str, Any], region: str, rol
     )
 
 
+def expected_rule(vaults: dict[str, Any], vault_id: str, name: str) -> dict[str, Any]:
+    """The plan's one rule: daily into its vault, the prod record's schedule and retention; the disaster-recovery
+    primary's copies each recovery point into the DR-region vault."""
+    record = RECORDS["prod"]
+    dr_vault = vaults.get("disaster-recovery-dr-backup-prod", ("",))[0]
+    copies = [{"destination_vault_arn": f"${{aws_backup_vault.{dr_vault}.arn}}", "lifecycle": {"delete_after": 90}}]
+    return {
+        "rule_name": "daily",
+        "target_vault_name": f"${{aws_backup_vault.{vault_id}.name}}",
+        "schedule": record.backup.schedule,
+        "start_window": 60,
+        "completion_window": 480,
+        "lifecycle": {"delete_after": record.backup.retention_days},
+    } | ({"copy_action": copies} if name == "disaster-recovery-backup-prod" else {})
+
+
 @pytest.mark.parametrize("workload", WORKLOADS)
 def test_prod_vault_plan_and_selection_exact_values(synth: Synth, workload: str) -> None:
     stack = f"{workload}-prod"
-    data, record = synth.json(stack), RECORDS["prod"]
+    data = synth.json(stack)
     vaults = by_name(synth, stack, "aws_backup_vault")
     plans = by_name(synth, stack, "aws_backup_plan")
     selections = by_name(synth, stack, "aws_backup_selection")
@@ -117,22 +133,12 @@ def test_prod_vault_plan_and_selection_exact_values(synth: Synth, workload: str)
         assert "force_destroy" not in vault
         assert_vault_key(data, keys[vault["kms_key_arn"].split(".")[1]], region, role)
         plan_id, plan = plans[name]
-        dr_vault = vaults.get("disaster-recovery-dr-backup-prod", ("",))[0]
-        copies = [{"destination_vault_arn": f"${{aws_backup_vault.{dr_vault}.arn}}", "lifecycle": {"delete_after": 90}}]
-        rule = {
-            "rule_name": "daily",
-            "target_vault_name": f"${{aws_backup_vault.{vault_id}.name}}",
-            "schedule": record.backup.schedule,
-            "start_window": 60,
-            "completion_window": 480,
-            "lifecycle": {"delete_after": record.backup.retention_days},
-        } | ({"copy_action": copies} if name == "disaster-recovery-backup-prod" else {})
-        assert (plan["rule"], region_of(data, plan)) == ([rule], region)
+        assert (plan["rule"], region_of(data, plan)) == ([expected_rule(vaults, vault_id, name)], region)
         _, selection = selections[name]
         assert (selection["plan_id"], selection["iam_role_arn"]) == (f"${{aws_backup_plan.{plan_id}.id}}", role)
         assert region_of(data, selection) == region
         assert not {"condition", "selection_tag", "not_resources"} & set(selection)
-    assert (record.backup.schedule, record.backup.retention_days) == ("cron(0 23 ? * * *)", 90)
+    assert (RECORDS["prod"].backup.schedule, RECORDS["prod"].backup.retention_days) == ("cron(0 23 ? * * *)", 90)
 
 
 @pytest.mark.parametrize("workload", WORKLOADS)
