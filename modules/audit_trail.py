@@ -47,6 +47,7 @@ class AuditTrailProps:
 
     name: str
     bucket_name: str
+    #: the account the trail, its bucket and its key belong to (key and bucket policies name it)
     account_id: str
     region: str
     log_retention_days: int

@@ -70,6 +70,7 @@ class BackupsProps:  # pylint: disable=too-many-instance-attributes
     with an `arn`); `arns` are further literal ARNs in the same region."""
 
     name: str
+    #: the account of the vault and the backup role (the vault key policy names it)
     account_id: str
     schedule: str
     retention_days: int
