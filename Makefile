@@ -103,12 +103,14 @@ test: setup lint typecheck ## lint, type check, unit, scan, validate, emulator d
 
 # The integration suite against a real sandbox account (README "Against a real account"): deploys the dev
 # environment's ephemeral copies of WORKLOADS (default event-processing), runs their boto3 tests, destroys them.
+# Not a target-specific `WORKLOADS ?= ...`: GNU make then stops exporting an environment WORKLOADS to every other
+# recipe (`WORKLOADS=flask-api make deploy` deployed every workload; tests/tools/test_makefile.py).
 comma := ,
-integration-aws: WORKLOADS ?= event-processing
+AWS_WORKLOADS = $(or $(WORKLOADS),event-processing)
 integration-aws: setup ## integration tests on a real account: ENVIRONMENT_SUFFIX=e2e1234 [WORKLOADS=a,b]; destroys after
-	DEPLOY_TARGET=aws TEST_WORKLOADS=bootstrap,$(WORKLOADS) $(PY) -m pytest -m integration \
+	DEPLOY_TARGET=aws TEST_WORKLOADS=bootstrap,$(AWS_WORKLOADS) $(PY) -m pytest -m integration \
 	  --junitxml=reports/integration-aws.xml \
-	  $(foreach w,$(subst $(comma), ,$(WORKLOADS)),tests/stacks/$(subst -,_,$(w))/test_deployed.py)
+	  $(foreach w,$(subst $(comma), ,$(AWS_WORKLOADS)),tests/stacks/$(subst -,_,$(w))/test_deployed.py)
 
 unit: setup ## the unit layers: pure Python, terraform validate, Checkov (no emulator started)
 	$(PY) -m pytest -m "not integration and not emulator"

@@ -229,7 +229,15 @@ def _finish(args: argparse.Namespace, results: Sequence[Any], stop: Any) -> int:
 
     parallel.report_failures(results, args.command)
     code = parallel.exit_code(results, stop)
-    if code == parallel.INTERRUPTED:
+    abandoned = [r.name for r in results if "Two interrupts received" in r.error]
+    if code == parallel.INTERRUPTED and abandoned:  # a second signal reached Terraform itself (e.g. pkill)
+        say(
+            f"interrupted ({stop.signal_name or 'signal'}): Terraform of {', '.join(abandoned)} got a second "
+            "interrupt from outside this command and exited at once: its state may lack what it created last and "
+            f"its lock may still be held. Run the same command: {again(args)}; it names a held lock with the "
+            "unlock command, and `python -m tools recover --stack <stack>` finds what exists outside the state"
+        )
+    elif code == parallel.INTERRUPTED:
         say(
             f"interrupted ({stop.signal_name or 'signal'}): Terraform stopped cleanly, wrote state and released "
             f"the lock. Resume with the same command: {again(args)}"

@@ -72,14 +72,19 @@ def _sensitive(marker: Any, path: str) -> bool:
     return marker is True
 
 
+EMPTY: tuple[Any, ...] = (None, [], {})
+
+
 def changed_attributes(change: dict[str, Any]) -> list[dict[str, Any]]:
     """Every leaf attribute whose value differs between `before` (state) and `after` (real), values masked when
-    Terraform marks them sensitive."""
+    Terraform marks them sensitive. Null on one side and an empty list, set or map on the other is no change: the
+    provider's read returns an empty collection for what the apply stored as null (e.g. aws_elasticache_user's
+    `authentication_mode.passwords`), and the next plan has nothing to do."""
     before, after = dict(leaves(change.get("before") or {})), dict(leaves(change.get("after") or {}))
     found = []
     for path in sorted(set(before) | set(after)):
         old, new = before.get(path), after.get(path)
-        if old == new:
+        if old == new or (old in EMPTY and new in EMPTY):
             continue
         hidden = _sensitive(change.get("before_sensitive"), path) or _sensitive(change.get("after_sensitive"), path)
         found.append({"path": path, "before": SENSITIVE if hidden else old, "after": SENSITIVE if hidden else new})

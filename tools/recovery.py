@@ -86,7 +86,7 @@ def orphans(ref: StackRef, target: Target) -> dict[str, str]:
     """{address: import id} of what exists in the target but is not in the stack's state."""
     log = log_path("recover", ref.name)
     _init(ref, target, log)
-    plan_file = ref.directory / "recover.tfplan"
+    plan_file = "recover.tfplan"  # in the stack's folder, where Terraform runs (a path relative to it, not to us)
     try:
         terraform.run(
             ref.directory,
@@ -95,10 +95,10 @@ def orphans(ref: StackRef, target: Target) -> dict[str, str]:
             log=log,
         )
         shown = json.loads(
-            terraform.run(ref.directory, ["show", "-json", "-no-color", str(plan_file)], env=target.env).stdout
+            terraform.run(ref.directory, ["show", "-json", "-no-color", plan_file], env=target.env).stdout
         )
     finally:
-        plan_file.unlink(missing_ok=True)
+        (ref.directory / plan_file).unlink(missing_ok=True)
     wanted = candidates(shown)
     if not wanted:
         return {}

@@ -247,7 +247,9 @@ def test_a_killed_apply_is_unlocked_and_its_orphans_adopted(
     (collided,) = deploy.deploy_stacks([ref], target, outputs_file=outputs)[0]
     assert collided.status == "failed" and "already exists" in collided.error
 
-    found = recovery.recover(ref, target)
+    # As the CLI names it: relative to the checkout (cdktf.out/stacks/<stack>), while Terraform runs in the folder.
+    relative = deploy.StackRef(ref.name, Path(os.path.relpath(ref.directory)))
+    found = recovery.recover(relative, target)
     assert found == {"aws_iam_role.r": "runner-probe-role-dev", "aws_cloudwatch_log_group.g": "/runner-probe/dev"}
     assert recovery.recover(ref, target, adopt=True) == found
     assert not (ref.directory / recovery.IMPORT_FILE).exists()

@@ -64,6 +64,29 @@ def test_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     assert capsys.readouterr().err == "interrupted\n"
 
 
+@pytest.mark.parametrize("twice", [False, True])
+def test_an_interrupted_run_says_whether_terraform_stopped_cleanly(
+    twice: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Terraform gets one interrupt from the runner; a second one from outside (e.g. `pkill terraform`) makes it
+    exit at once ("Two interrupts received. Exiting immediately."): then the message must not claim a clean stop."""
+    from tools import parallel  # pylint: disable=import-outside-toplevel
+
+    stop = parallel.Stop()
+    stop.signal_name = "SIGTERM"
+    stop.event.set()
+    error = "terraform apply failed (exit 1):\n" + (
+        "Two interrupts received. Exiting immediately. Note that data loss may have\noccurred." if twice else ""
+    )
+    results = [parallel.Result("a-dev", "interrupted", error=error), parallel.Result("b-dev", "skipped")]
+    args = cli._parser().parse_args(["deploy", "--workloads", "a"])
+    assert cli._finish(args, results, stop) == 130
+    err = capsys.readouterr().err
+    assert ("stopped cleanly" in err, "Terraform of a-dev got a second interrupt" in err) == (not twice, twice)
+    if twice:
+        assert "Run the same command: python -m tools deploy --workloads a; it names a held lock" in err
+
+
 @pytest.mark.integration
 def test_plan_exit_codes_on_the_emulator(
     monkeypatch: pytest.MonkeyPatch,

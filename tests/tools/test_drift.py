@@ -119,6 +119,40 @@ def test_only_configured_attributes_are_drift() -> None:
     assert result.resources[0].attributes == [{"path": "tags.A", "before": None, "after": "b"}]
 
 
+def test_null_against_an_empty_collection_is_not_drift() -> None:
+    """What `make drift` reported for healthcare-api-dev right after a deploy and a clean plan: the ElastiCache
+    users' sensitive `passwords`, null in state, read back as an empty set."""
+    config = {"address": "aws_elasticache_user.U", "expressions": {"authentication_mode": [{}], "tags": {}}}
+    change = {
+        "actions": ["update"],
+        "before": {"authentication_mode": [{"password_count": 0, "passwords": None, "type": "iam"}], "tags": {}},
+        "after": {"authentication_mode": [{"password_count": 0, "passwords": [], "type": "iam"}]},
+        "before_sensitive": {"authentication_mode": [{"passwords": True}]},
+        "after_sensitive": {"authentication_mode": [{"passwords": True}]},
+    }
+    plan: dict[str, Any] = {
+        "configuration": {"root_module": {"resources": [config]}},
+        "prior_state": {"values": {"root_module": {"resources": [{}]}}},
+        "resource_drift": [
+            {
+                "address": "aws_elasticache_user.U",
+                "mode": "managed",
+                "type": "aws_elasticache_user",
+                "name": "U",
+                "change": change,
+            }
+        ],
+    }
+    result = drift.parse_plan("s", plan)
+    assert (result.status, result.resources, result.refreshed) == ("in sync", [], ["aws_elasticache_user.U"])
+    change["after"]["authentication_mode"][0]["passwords"] = ["a-password-set-outside"]
+    result = drift.parse_plan("s", plan)
+    assert result.status == "drifted"
+    assert result.resources[0].attributes == [
+        {"path": "authentication_mode.0.passwords.0", "before": drift.SENSITIVE, "after": drift.SENSITIVE}
+    ]
+
+
 def test_exit_codes_errors_win_over_drift() -> None:
     results = [drift.StackDrift("a", "in sync"), drift.StackDrift("b", "drifted")]
     assert drift.exit_code(results) == 3
