@@ -97,9 +97,33 @@ format: setup ## apply the formatter to the whole tree (ruff format, ruff.toml)
 typecheck: setup ## mypy
 	$(PY) -m mypy main.py config core modules stacks tools policies lambda_src
 
-test: setup lint typecheck ## lint, type check, unit, scan, validate, emulator deploy, integration, coverage
-	$(PY) -m pytest --cov --cov-report=term --cov-report=json:coverage/coverage.json \
-	  --cov-report=xml:coverage/coverage.xml --cov-report=html:coverage/html --cov-fail-under=90
+# `make test`: lint and typecheck run beside pytest (nice'd: they take the CPU that pytest leaves while Terraform
+# waits on the emulator), each into its own log in reports/gate/, printed whole after pytest's own output; every
+# step's exit status and seconds are summarized last, and any failed step fails the target.
+GATE := reports/gate
+GATE_LINT := nice -n 10 $(MAKE) --no-print-directory lint
+GATE_TYPECHECK := nice -n 10 $(MAKE) --no-print-directory typecheck
+GATE_PYTEST := $(PY) -m pytest --cov --cov-report=term --cov-report=json:coverage/coverage.json \
+  --cov-report=xml:coverage/coverage.xml --cov-report=html:coverage/html --cov-fail-under=90
+# $(call gate_step,<command>,<name>[,<redirection>]): run it, write "<exit status> <seconds>" to $(GATE)/<name>.status
+gate_step = ( began=$$SECONDS; rc=0; ( $(1) ) $(3) || rc=$$?; echo "$$rc $$((SECONDS - began))" >$(GATE)/$(2).status; \
+  exit $$rc )
+
+test: setup ## lint, type check, unit, scan, validate, emulator deploy, integration, coverage
+	@mkdir -p $(GATE) && rm -f $(GATE)/lint.* $(GATE)/typecheck.* $(GATE)/pytest.*
+	@began=$$SECONDS; \
+	$(call gate_step,$(GATE_LINT),lint,>$(GATE)/lint.log 2>&1) & lint=$$!; \
+	$(call gate_step,$(GATE_TYPECHECK),typecheck,>$(GATE)/typecheck.log 2>&1) & types=$$!; \
+	$(call gate_step,$(GATE_PYTEST),pytest) || true; \
+	wait $$lint || true; wait $$types || true; \
+	for step in lint typecheck; do echo "---- make $$step (ran beside pytest; log: $(GATE)/$$step.log)"; \
+	  cat $(GATE)/$$step.log; done; \
+	failed=""; summary=""; \
+	for step in lint typecheck pytest; do rc=1; seconds=?; [ ! -f $(GATE)/$$step.status ] || \
+	  read -r rc seconds <$(GATE)/$$step.status; \
+	  summary="$$summary $$step $$seconds s (exit $$rc),"; [ "$$rc" -eq 0 ] || failed="$$failed $$step"; done; \
+	echo "make test: $$((SECONDS - began)) s;$${summary%,}"; \
+	if [ -n "$$failed" ]; then echo "make test FAILED:$$failed" >&2; exit 1; fi
 
 # The integration suite against a real sandbox account (README "Against a real account"): deploys the dev
 # environment's ephemeral copies of WORKLOADS (default event-processing), runs their boto3 tests, destroys them.
