@@ -97,30 +97,43 @@ format: setup ## apply the formatter to the whole tree (ruff format, ruff.toml)
 typecheck: setup ## mypy
 	$(PY) -m mypy main.py config core modules stacks tools policies lambda_src
 
-# `make test`: lint and typecheck run beside pytest (nice'd: they take the CPU that pytest leaves while Terraform
-# waits on the emulator), each into its own log in reports/gate/, printed whole after pytest's own output; every
-# step's exit status and seconds are summarized last, and any failed step fails the target.
+# `make test`, the whole gate. Beside the main pytest run (every test but GATE_BESIDE_TESTS) run, each into its own
+# log in reports/gate/, printed whole after the main run's output: lint and typecheck (nice'd: they take the CPU the
+# tests leave while Terraform waits on the emulator), and a second pytest of GATE_BESIDE_TESTS: integration tests on
+# emulators of their own that need neither the session's synth nor its deployment. Coverage: both runs' data
+# combined (terminal, coverage/coverage.json, coverage/coverage.xml, coverage/html/; fails under 90 %). Last line:
+# every step's seconds and exit status; any failed step fails the target.
 GATE := reports/gate
+GATE_BESIDE_TESTS := tests/integration/test_interruptions.py tests/integration/test_cdktf_cli.py \
+  tests/tools/test_emulator.py
 GATE_LINT := nice -n 10 $(MAKE) --no-print-directory lint
 GATE_TYPECHECK := nice -n 10 $(MAKE) --no-print-directory typecheck
-GATE_PYTEST := $(PY) -m pytest --cov --cov-report=term --cov-report=json:coverage/coverage.json \
-  --cov-report=xml:coverage/coverage.xml --cov-report=html:coverage/html --cov-fail-under=90
+GATE_PYTEST := COVERAGE_FILE=$(GATE)/coverage.main $(PY) -m pytest --cov --cov-report= \
+  $(addprefix --ignore=,$(GATE_BESIDE_TESTS))
+GATE_PYTEST_BESIDE := COVERAGE_FILE=$(GATE)/coverage.beside $(PY) -m pytest -p no:cacheprovider --cov --cov-report= \
+  $(GATE_BESIDE_TESTS)
+GATE_COVERAGE := $(PY) -m coverage combine -q --keep --data-file=.coverage $(GATE)/coverage.main \
+  $(GATE)/coverage.beside && $(PY) -m coverage json -q -o coverage/coverage.json && \
+  $(PY) -m coverage xml -q -o coverage/coverage.xml && $(PY) -m coverage html -q -d coverage/html && \
+  $(PY) -m coverage report --fail-under=90
 # $(call gate_step,<command>,<name>[,<redirection>]): run it, write "<exit status> <seconds>" to $(GATE)/<name>.status
 gate_step = ( began=$$SECONDS; rc=0; ( $(1) ) $(3) || rc=$$?; echo "$$rc $$((SECONDS - began))" >$(GATE)/$(2).status; \
   exit $$rc )
+gate_beside = $(call gate_step,$(1),$(2),>$(GATE)/$(2).log 2>&1) & pids="$$pids $$!"
 
 test: setup ## lint, type check, unit, scan, validate, emulator deploy, integration, coverage
-	@mkdir -p $(GATE) && rm -f $(GATE)/lint.* $(GATE)/typecheck.* $(GATE)/pytest.*
-	@began=$$SECONDS; \
-	$(call gate_step,$(GATE_LINT),lint,>$(GATE)/lint.log 2>&1) & lint=$$!; \
-	$(call gate_step,$(GATE_TYPECHECK),typecheck,>$(GATE)/typecheck.log 2>&1) & types=$$!; \
+	@mkdir -p $(GATE) && rm -f $(GATE)/*.log $(GATE)/*.status $(GATE)/coverage.*
+	@began=$$SECONDS; pids=""; \
+	$(call gate_beside,$(GATE_LINT),lint); $(call gate_beside,$(GATE_TYPECHECK),typecheck); \
+	$(call gate_beside,$(GATE_PYTEST_BESIDE),pytest-beside); \
 	$(call gate_step,$(GATE_PYTEST),pytest) || true; \
-	wait $$lint || true; wait $$types || true; \
-	for step in lint typecheck; do echo "---- make $$step (ran beside pytest; log: $(GATE)/$$step.log)"; \
+	for pid in $$pids; do wait $$pid || true; done; \
+	for step in lint typecheck pytest-beside; do echo "---- $$step (ran beside pytest; log: $(GATE)/$$step.log)"; \
 	  cat $(GATE)/$$step.log; done; \
+	echo "---- coverage (both pytest runs)"; $(call gate_step,$(GATE_COVERAGE),coverage) || true; \
 	failed=""; summary=""; \
-	for step in lint typecheck pytest; do rc=1; seconds=?; [ ! -f $(GATE)/$$step.status ] || \
-	  read -r rc seconds <$(GATE)/$$step.status; \
+	for step in lint typecheck pytest-beside pytest coverage; do rc=1; seconds=?; \
+	  [ ! -f $(GATE)/$$step.status ] || read -r rc seconds <$(GATE)/$$step.status; \
 	  summary="$$summary $$step $$seconds s (exit $$rc),"; [ "$$rc" -eq 0 ] || failed="$$failed $$step"; done; \
 	echo "make test: $$((SECONDS - began)) s;$${summary%,}"; \
 	if [ -n "$$failed" ]; then echo "make test FAILED:$$failed" >&2; exit 1; fi

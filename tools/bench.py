@@ -14,8 +14,9 @@ memory of the whole tree, the jsii Node.js runtime included):
   path bootstrap + the slowest other stack, read from the deploy's own per-stack lines (`[3/6] <stack>: applied in N s`)
   (goal: wall <= 1.3 x critical path);
 - `--unit`: the unit layer (`pytest -m "not integration"`, goal <= 120 s) with pytest's own count and time;
-- `--test`: `make test` (goal <= 600 s) with the seconds of each of its steps from its last line (lint and typecheck
-  run beside pytest: `make test: 540 s; lint 95 s (exit 0), typecheck 40 s (exit 0), pytest 530 s (exit 0)`).
+- `--test`: `make test` (goal <= 600 s) with the seconds of each of its steps from its last line (lint, typecheck
+  and the second pytest run beside the main pytest: `make test: 540 s; lint 95 s (exit 0), ..., coverage 20 s
+  (exit 0)`).
 Writes reports/bench.json, with the load average before and after. Defaults: no optional step; a machine this busy
 gives noisy wall times (see CPU seconds).
 """
@@ -85,7 +86,7 @@ DEPLOY_LINE = re.compile(
 PYTEST_LINE = re.compile(r"^=*\s*(?P<counts>\d+ \w+(?:, \d+ \w+)*) in (?P<seconds>[0-9.]+)s\b", re.MULTILINE)
 # make test's last line (Makefile): `make test: 540 s; lint 95 s (exit 0), typecheck 40 s (exit 0), pytest ...`
 GATE_LINE = re.compile(r"^make test: (?P<seconds>\d+) s;(?P<steps>.*)$", re.MULTILINE)
-GATE_STEP = re.compile(r"(?P<step>[a-z]+) (?P<seconds>\d+|\?) s \(exit (?P<code>\d+)\)")
+GATE_STEP = re.compile(r"(?P<step>[a-z-]+) (?P<seconds>\d+|\?) s \(exit (?P<code>\d+)\)")
 
 
 @dataclass

@@ -84,7 +84,8 @@ def test_report_prints_the_test_layers_with_pytests_counts_and_the_gate_steps(
     fig = {"cpu_seconds": 1.0, "peak_mb": 1200}
     output = (
         "...\n---- make lint (ran beside pytest)\n"
-        "make test: 540 s; lint 95 s (exit 0), typecheck ? s (exit 1), pytest 530 s (exit 0)\n"
+        "make test: 540 s; lint 95 s (exit 0), typecheck ? s (exit 1), pytest-beside 300 s (exit 0), "
+        "pytest 510 s (exit 0), coverage 20 s (exit 0)\n"
     )
     figures = {
         "cores": 2,
@@ -113,7 +114,8 @@ def test_report_prints_the_test_layers_with_pytests_counts_and_the_gate_steps(
         "    900 passed, 4 skipped, 1 deselected; pytest's own 99 s",
         "make test: 541 s (goal <= 600)",
         "    981 passed, 9 skipped; pytest's own 529 s",
-        "    its steps, side by side: lint 95 s (exit 0), typecheck ? s (exit 1), pytest 530 s (exit 0)",
+        "    its steps, side by side: lint 95 s (exit 0), typecheck ? s (exit 1), pytest-beside 300 s (exit 0), "
+        "pytest 510 s (exit 0), coverage 20 s (exit 0)",
     ):
         assert line in out
     assert bench.gate_summary(output)["seconds"] == 540

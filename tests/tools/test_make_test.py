@@ -1,6 +1,7 @@
-"""`make test` runs lint and typecheck beside pytest: their output is printed whole after pytest's (never
-interleaved), every step's exit status is summarized, and any failed step fails the target. The real steps are
-replaced by small commands through the Makefile's variables (GATE_LINT, GATE_TYPECHECK, GATE_PYTEST)."""
+"""`make test` runs lint, typecheck and a second pytest (the integration tests on emulators of their own) beside the
+main pytest run: their output is printed whole after the main run's (never interleaved), coverage combines both
+runs, every step's exit status is summarized, and any failed step fails the target. The real steps are replaced by
+small commands through the Makefile's variables; `-o setup` keeps make from installing anything."""
 
 from __future__ import annotations
 
@@ -12,16 +13,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # Each step prints two lines with a pause between them: interleaved output would mix them.
 STEPS = {
-    "GATE_LINT": "echo lint-1; sleep 0.3; echo lint-2",
-    "GATE_TYPECHECK": "echo types-1; sleep 0.2; echo types-2",
-    "GATE_PYTEST": "echo pytest-1; sleep 0.5; echo pytest-2",
+    "lint": "echo lint-1; sleep 0.3; echo lint-2",
+    "typecheck": "echo types-1; sleep 0.2; echo types-2",
+    "pytest-beside": "echo beside-1; sleep 0.4; echo beside-2",
+    "pytest": "echo pytest-1; sleep 0.5; echo pytest-2",
+    "coverage": "echo coverage-1; echo coverage-2",
 }
 
 
 def make_test(tmp_path: Path, **steps: str) -> subprocess.CompletedProcess[str]:
-    variables = [f"{k}={v}" for k, v in {**STEPS, **steps}.items()]
+    commands = {**STEPS, **steps}
+    variables = [f"GATE_{name.upper().replace('-', '_')}={command}" for name, command in commands.items()]
     return subprocess.run(
-        ["make", "--no-print-directory", "test", f"GATE={tmp_path}", *variables],
+        ["make", "--no-print-directory", "-o", "setup", "test", f"GATE={tmp_path}", *variables],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -30,43 +34,45 @@ def make_test(tmp_path: Path, **steps: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_steps_run_side_by_side_and_their_output_follows_pytests(tmp_path: Path) -> None:
+def test_steps_run_side_by_side_and_their_output_follows_the_main_run(tmp_path: Path) -> None:
     proc = make_test(tmp_path)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[:8] == [
+    assert lines[:14] == [
         "pytest-1",
         "pytest-2",
-        f"---- make lint (ran beside pytest; log: {tmp_path}/lint.log)",
+        f"---- lint (ran beside pytest; log: {tmp_path}/lint.log)",
         "lint-1",
         "lint-2",
-        f"---- make typecheck (ran beside pytest; log: {tmp_path}/typecheck.log)",
+        f"---- typecheck (ran beside pytest; log: {tmp_path}/typecheck.log)",
         "types-1",
         "types-2",
+        f"---- pytest-beside (ran beside pytest; log: {tmp_path}/pytest-beside.log)",
+        "beside-1",
+        "beside-2",
+        "---- coverage (both pytest runs)",
+        "coverage-1",
+        "coverage-2",
     ]
-    (summary,) = lines[8:]
-    assert summary.startswith("make test: ") and "; lint " in summary
-    assert summary.endswith("s (exit 0)") and "typecheck " in summary and "pytest " in summary
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "lint.log",
-        "lint.status",
-        "pytest.status",
-        "typecheck.log",
-        "typecheck.status",
-    ]
+    (summary,) = lines[14:]
+    assert summary.startswith("make test: ")
+    assert [part.split()[0] for part in summary.split(";", 1)[1].split(",")] == list(STEPS)
+    assert all(part.endswith("s (exit 0)") for part in summary.split(";", 1)[1].split(","))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"{step}.status" for step in STEPS] + ["lint.log", "typecheck.log", "pytest-beside.log"]
+    )
 
 
-@pytest.mark.parametrize("failing", ["lint", "typecheck", "pytest"])
+@pytest.mark.parametrize("failing", list(STEPS))
 def test_any_failed_step_fails_the_target_after_every_step_ran(failing: str, tmp_path: Path) -> None:
-    variable = f"GATE_{failing.upper()}"
-    proc = make_test(tmp_path, **{variable: f"echo {failing}-out; exit 3"})
+    proc = make_test(tmp_path, **{failing: f"echo {failing}-out; exit 3"})
     assert proc.returncode == 2  # GNU make's own code for a failed recipe
     assert proc.stderr.startswith(f"make test FAILED: {failing}\n")
-    assert f" {failing} " in proc.stdout and f"{failing}-out" in proc.stdout
+    assert f"{failing}-out" in proc.stdout
     summary = proc.stdout.splitlines()[-1]
     assert [part.endswith("(exit 3)") for part in summary.split(";", 1)[1].split(",")] == [
-        step == failing for step in ("lint", "typecheck", "pytest")
+        step == failing for step in STEPS
     ]
-    for other, command in STEPS.items():
-        if other != variable:
-            assert command.rsplit(" ", 1)[1] in proc.stdout  # the other steps ran to their end
+    for step, command in STEPS.items():
+        if step != failing:
+            assert command.rsplit(" ", 1)[1] in proc.stdout  # every other step ran to its end
