@@ -204,7 +204,10 @@ SESSION_FIXTURES = ("emulator_deployment", "deploy", "second_plan")
 
 def _phase(item: Any) -> int:
     """0: integration tests on emulators of their own (or none); 1: the rest but 2: integration tests that read the
-    session's deployment, which is applied in the background meanwhile (session_deployment_in_background)."""
+    session's deployment, which is applied in the background meanwhile (session_deployment_in_background); 3: tests
+    marked `session_end` (e.g. the check of a destroy that ran in the background meanwhile)."""
+    if item.get_closest_marker("session_end"):
+        return 3
     if not item.get_closest_marker("integration"):
         return 1
     return 2 if any(f in getattr(item, "fixturenames", ()) for f in SESSION_FIXTURES) else 0
@@ -370,6 +373,56 @@ def second_plan(emulator_deployment: Deployment, deploy: Callable[[str], dict[st
         return verdict
 
     return _plan
+
+
+@dataclass
+class BackgroundDestroys:
+    """Stacks of the session's deployment destroyed in a process of their own while later tests run."""
+
+    deployment: Deployment
+    folder: Path
+    started: dict[str, Any] = field(default_factory=dict)  # stack -> session_deploy.Background
+
+    def start(self, name: str) -> None:
+        """Start destroying `name` (once; tools.deploy.destroy, buckets not emptied, outputs file left as is)."""
+        from tests.integration.session_deploy import Background, Request  # pylint: disable=import-outside-toplevel
+        from tools.deploy import OUTPUTS_FILE  # pylint: disable=import-outside-toplevel
+
+        if name in self.started:
+            return
+        target, folder = self.deployment.target, self.folder / name
+        folder.mkdir(parents=True)
+        request = Request(
+            self.deployment.outdir,
+            (name,),
+            target.name,
+            target.env,
+            target.bootstrap_state_dir,
+            OUTPUTS_FILE,
+            "destroy",
+        )
+        self.started[name] = Background(request, folder, log=ROOT / "reports" / f"session-destroy-{name}.log")
+
+    def wait(self, name: str) -> None:
+        """Wait for the destroy of `name` (starting it if needed); fails the test with its error."""
+        self.start(name)
+        result = self.started[name].results()["destroyed"][name]
+        if result["status"] != "ok":
+            pytest.fail(f"destroy of {name} failed: {result['error']}")
+
+
+@pytest.fixture(scope="session")
+def background_destroy(
+    emulator_deployment: Deployment, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BackgroundDestroys]:
+    """`background_destroy.start("<stack>")` once the tests reading a stack ran; a test marked `session_end` (run
+    after every other) calls `.wait("<stack>")` and checks what is left. Stopped cleanly at the session's end."""
+    destroys = BackgroundDestroys(emulator_deployment, tmp_path_factory.mktemp("session-destroy"))
+    try:
+        yield destroys
+    finally:
+        for background in destroys.started.values():
+            background.stop()
 
 
 def state_bucket_exists(deployment: Deployment, env: str) -> bool:

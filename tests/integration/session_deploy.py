@@ -1,9 +1,10 @@
 """The session's deployment, run in a process of its own while the other tests run (tests/conftest.py starts it).
 
-The child applies the stacks the collected tests deploy (bootstrap first, then the others side by side:
+`deploy`: the child applies the stacks the collected tests deploy (bootstrap first, then the others side by side:
 tools.deploy.deploy_stacks, outputs to cfn-outputs/flat-outputs.json as ever), then plans every stack that applied,
 side by side, after all of them applied (the "second plan": no changes expected; tools.deploy.plan_stacks), and
-writes every result to a JSON file the parent reads when a test first needs a stack.
+writes every result to a JSON file the parent reads when a test first needs a stack. `destroy`: the child destroys
+the stacks (tools.deploy.destroy, side by side; the outputs file is left as it is) while later tests run.
 
 A process, not a thread: its progress lines go to its own log (reports/session-deploy.log), never into a test's
 captured output, and no test's monkeypatching reaches it. SIGINT/SIGTERM are forwarded once to its running
@@ -37,6 +38,7 @@ class Request:
     env: dict[str, str]
     bootstrap_state_dir: Path | None
     outputs_file: Path
+    command: str = "deploy"  # or "destroy"
 
     def dump(self, path: Path) -> None:
         """Write the request as JSON."""
@@ -47,6 +49,7 @@ class Request:
             "env": self.env,
             "bootstrap_state_dir": str(self.bootstrap_state_dir) if self.bootstrap_state_dir else None,
             "outputs_file": str(self.outputs_file),
+            "command": self.command,
         }
         path.write_text(json.dumps(data), encoding="utf-8")
 
@@ -62,15 +65,17 @@ class Request:
             dict(data["env"]),
             Path(state) if state else None,
             Path(data["outputs_file"]),
+            data["command"],
         )
 
 
 def run(request: Request) -> dict[str, Any]:
-    """Deploy, then plan what applied; {"deployed": {stack: result}, "planned": {stack: result}}, each result
-    {"status", "summary", "error", "value"} as tools.parallel.Result has them."""
+    """deploy: {"deployed": {stack: result}, "planned": {stack: result}} (what applied is planned once all did);
+    destroy: {"destroyed": {stack: result}}. Each result {"status", "summary", "error", "value"} as
+    tools.parallel.Result has them."""
     # pylint: disable=import-outside-toplevel  # the parent imports this module for Request only
-    from tools.deploy import deploy_stacks, plan_stacks, stack_refs
-    from tools.parallel import Result, forwarding_signals
+    from tools.deploy import deploy_stacks, destroy, plan_stacks, stack_refs
+    from tools.parallel import Result, forwarding_signals, run_all
     from tools.targets import Target
 
     def plain(result: Result) -> dict[str, Any]:
@@ -79,6 +84,16 @@ def run(request: Request) -> dict[str, Any]:
     target = Target(request.target, request.env, request.bootstrap_state_dir)
     refs = stack_refs(request.outdir, request.names)
     with forwarding_signals() as stop:
+        if request.command == "destroy":
+            destroyed = run_all(
+                refs,
+                lambda ref: (destroy(ref, target), None),
+                name=lambda r: r.name,
+                jobs=len(refs),
+                stop=stop,
+                verb="destroying",
+            )
+            return {"destroyed": {r.name: plain(r) for r in destroyed}}
         deployed, _ = deploy_stacks(refs, target, stop=stop, outputs_file=request.outputs_file)
         applied = {r.name for r in deployed if r.status == "ok"}
         planned = [] if stop else plan_stacks([r for r in refs if r.name in applied], target, stop=stop)
@@ -89,7 +104,7 @@ class Background:
     """The child process, started by the parent; `results()` waits for it (once) and returns what it wrote."""
 
     def __init__(self, request: Request, folder: Path, log: Path = LOG) -> None:
-        self.names = set(request.names)
+        self.names, self.command = set(request.names), request.command
         self.result_file, self.log = folder / "result.json", log
         request.dump(folder / "request.json")
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -113,9 +128,12 @@ class Background:
                 self._results = json.loads(self.result_file.read_text(encoding="utf-8"))
             else:
                 tail = "\n".join(self.log.read_text(encoding="utf-8").splitlines()[-15:])
-                why = f"the session's deployment process exited {code} (log: {self.log}):\n{tail}"
+                why = f"the session's {self.command} process exited {code} (log: {self.log}):\n{tail}"
                 failed = {"status": "failed", "summary": "", "error": why, "value": None}
-                self._results = {"deployed": {n: failed for n in self.names}, "planned": {}}
+                every = {n: failed for n in self.names}
+                self._results = (
+                    {"destroyed": every} if self.command == "destroy" else {"deployed": every, "planned": {}}
+                )
         return self._results
 
     def stop(self) -> None:

@@ -14,8 +14,8 @@ from tests import conftest
 from tests.integration.session_deploy import Background, Request
 
 
-def request_for(tmp_path: Path, names: tuple[str, ...]) -> Request:
-    return Request(tmp_path / "out", names, "local", {}, tmp_path / "state", tmp_path / "outputs.json")
+def request_for(tmp_path: Path, names: tuple[str, ...], command: str = "deploy") -> Request:
+    return Request(tmp_path / "out", names, "local", {}, tmp_path / "state", tmp_path / "outputs.json", command)
 
 
 def test_a_stack_that_cannot_deploy_is_failed_with_terraforms_reason_and_not_planned(tmp_path: Path) -> None:
@@ -31,6 +31,17 @@ def test_a_stack_that_cannot_deploy_is_failed_with_terraforms_reason_and_not_pla
     assert background.results() is results  # waited for once
 
 
+def test_a_destroy_that_fails_is_reported_with_terraforms_reason(tmp_path: Path) -> None:
+    broken = tmp_path / "out" / "stacks" / "nothing-dev"
+    broken.mkdir(parents=True)
+    (broken / "cdk.tf.json").write_text('{"resource": {"aws_s3_bucket": 1}}', encoding="utf-8")
+    background = Background(request_for(tmp_path, ("nothing-dev",), "destroy"), tmp_path, log=tmp_path / "d.log")
+    (failed,) = background.results()["destroyed"].values()
+    assert failed["status"] == "failed" and "terraform init" in failed["error"], failed
+    assert "[1/1] nothing-dev: FAILED after" in (tmp_path / "d.log").read_text(encoding="utf-8")
+    assert not (tmp_path / "outputs.json").exists()  # a destroy leaves the outputs file as it is
+
+
 def test_a_child_that_dies_fails_every_stack_with_its_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dying = tmp_path / "python"
     dying.write_text("#!/bin/sh\necho 'Traceback: something broke'\nexit 7\n", encoding="utf-8")
@@ -42,7 +53,7 @@ def test_a_child_that_dies_fails_every_stack_with_its_log(tmp_path: Path, monkey
     for result in results["deployed"].values():
         assert result["status"] == "failed"
         assert result["error"] == (
-            f"the session's deployment process exited 7 (log: {tmp_path / 'deploy.log'}):\nTraceback: something broke"
+            f"the session's deploy process exited 7 (log: {tmp_path / 'deploy.log'}):\nTraceback: something broke"
         )
     background.stop()  # already ended: nothing to stop
 
@@ -56,6 +67,8 @@ class Item:
     fixturenames: tuple[str, ...] = ()
 
     def get_closest_marker(self, name: str) -> object | None:
+        if name == "session_end":
+            return object() if "background_destroy" in self.fixturenames else None
         return object() if name == "integration" and self.integration else None
 
 
@@ -66,6 +79,7 @@ def test_tests_reading_the_session_deployment_run_last(request: pytest.FixtureRe
         Item("own-emulator", True, ("tmp_path",)),
         Item("reads-outputs", True, ("emulator_deployment",)),
         Item("unit-2", False),
+        Item("checks-a-background-destroy", True, ("background_destroy",)),
         Item("reads-plan", True, ("second_plan",)),
     ]
     assert [i.name for i in conftest.in_phases(items)] == [
@@ -75,6 +89,7 @@ def test_tests_reading_the_session_deployment_run_last(request: pytest.FixtureRe
         "reads-deployment",
         "reads-outputs",
         "reads-plan",
+        "checks-a-background-destroy",
     ]
     order = [conftest._phase(item) for item in request.session.items]  # this session's own selection
     assert order == sorted(order)
