@@ -19,7 +19,7 @@ PY := .venv/bin/python
 PIPENV_VERSION := 2026.10.3
 
 .PHONY: help setup system-tools synth validate scan deploy plan destroy outputs emulator-start emulator-stop \
-        emulator-status lint typecheck test unit bench clean docs drift consistency export-hcl format \
+        emulator-status lint typecheck test unit pure bench clean docs drift consistency export-hcl format \
         integration-aws
 
 help: ## list the commands
@@ -85,7 +85,7 @@ emulator-status: setup ## is this checkout's emulator running (port, pid, state 
 	$(PY) -m tools emulator status
 
 lint: setup ## pylint 10.00/10 (line length 120); every workflow: actionlint + shellcheck, zizmor (offline); ruff format --check
-	$(PY) -m pylint main.py config core modules stacks tools policies lambda_src scripts
+	$(PY) -m pylint main.py config core modules stacks emulator docgen tools policies lambda_src scripts
 	$(PY) -m pylint tests --disable=missing-function-docstring,redefined-outer-name,protected-access
 	$(PY) -m tools.workflow_lint
 	.venv/bin/zizmor --offline --strict-collection .github/workflows/
@@ -95,44 +95,51 @@ format: setup ## apply the formatter to the whole tree (ruff format, ruff.toml)
 	$(PY) -m ruff format .
 
 typecheck: setup ## mypy
-	$(PY) -m mypy main.py config core modules stacks tools policies lambda_src
+	$(PY) -m mypy main.py config core modules stacks emulator docgen tools policies lambda_src
 
-# `make test`, the whole gate. Beside the main pytest run (every test but GATE_BESIDE_TESTS) run, each into its own
-# log in reports/gate/, printed whole after the main run's output: lint and typecheck (nice'd: they take the CPU the
-# tests leave while Terraform waits on the emulator), and a second pytest of GATE_BESIDE_TESTS: integration tests on
-# emulators of their own that need neither the session's synth nor its deployment. Coverage: both runs' data
-# combined (terminal, coverage/coverage.json, coverage/coverage.xml, coverage/html/; fails under 90 %). Last line:
-# every step's seconds and exit status; any failed step fails the target.
+# `make test`, the whole gate. Beside the main pytest run (every test but GATE_BESIDE_1/2) run, each into its own log
+# in reports/gate/, printed whole after the main run's output: lint and typecheck (nice'd: they take the CPU the
+# tests leave while Terraform waits on the emulator), and two more pytest runs of integration tests on emulators of
+# their own, which need neither the session's synth nor its deployment and spend their time in provider waiters:
+# the long-lived emulator sequence (1), the interrupted runs, the cdktf CLI and the emulator's lifecycle (2).
+# Coverage: the three runs' data combined (terminal, coverage/coverage.json, coverage/coverage.xml, coverage/html/;
+# fails under 90 %). Last line: every step's seconds and exit status; any failed step fails the target.
 GATE := reports/gate
-GATE_BESIDE_TESTS := tests/integration/test_interruptions.py tests/integration/test_cdktf_cli.py \
-  tests/tools/test_emulator.py
+GATE_BESIDE_1 := tests/integration/test_long_lived_emulator.py
+GATE_BESIDE_2 := tests/integration/test_interruptions.py tests/integration/test_cdktf_cli.py \
+  tests/emulator/test_server.py
 GATE_LINT := nice -n 10 $(MAKE) --no-print-directory lint
 GATE_TYPECHECK := nice -n 10 $(MAKE) --no-print-directory typecheck
-GATE_PYTEST := COVERAGE_FILE=$(GATE)/coverage.main $(PY) -m pytest --cov --cov-report= \
-  $(addprefix --ignore=,$(GATE_BESIDE_TESTS))
-GATE_PYTEST_BESIDE := COVERAGE_FILE=$(GATE)/coverage.beside $(PY) -m pytest -p no:cacheprovider --cov --cov-report= \
-  $(GATE_BESIDE_TESTS)
+# The runs beside write their deploys' outputs file and per-stack Terraform logs in reports/gate/<run>/, never
+# over the main run's cfn-outputs/flat-outputs.json and reports/<command>/ (tools/deploy.py, tools/parallel.py).
+gate_pytest = COVERAGE_FILE=$(GATE)/coverage.$(1) $(PY) -m pytest --cov --cov-report= $(2)
+gate_apart = OUTPUTS_FILE=$(abspath $(GATE)/$(1)/flat-outputs.json) STACK_LOGS_DIR=$(abspath $(GATE)/$(1)) \
+  $(call gate_pytest,$(1),-p no:cacheprovider $(2))
+GATE_PYTEST := $(call gate_pytest,main,$(addprefix --ignore=,$(GATE_BESIDE_1) $(GATE_BESIDE_2)))
+GATE_PYTEST_BESIDE_1 := $(call gate_apart,beside-1,$(GATE_BESIDE_1))
+GATE_PYTEST_BESIDE_2 := $(call gate_apart,beside-2,$(GATE_BESIDE_2))
 GATE_COVERAGE := $(PY) -m coverage combine -q --keep --data-file=.coverage $(GATE)/coverage.main \
-  $(GATE)/coverage.beside && $(PY) -m coverage json -q -o coverage/coverage.json && \
+  $(GATE)/coverage.beside-1 $(GATE)/coverage.beside-2 && $(PY) -m coverage json -q -o coverage/coverage.json && \
   $(PY) -m coverage xml -q -o coverage/coverage.xml && $(PY) -m coverage html -q -d coverage/html && \
   $(PY) -m coverage report --fail-under=90
+GATE_BESIDE := lint typecheck pytest-beside-1 pytest-beside-2
 # $(call gate_step,<command>,<name>[,<redirection>]): run it, write "<exit status> <seconds>" to $(GATE)/<name>.status
 gate_step = ( began=$$SECONDS; rc=0; ( $(1) ) $(3) || rc=$$?; echo "$$rc $$((SECONDS - began))" >$(GATE)/$(2).status; \
   exit $$rc )
-gate_beside = $(call gate_step,$(1),$(2),>$(GATE)/$(2).log 2>&1) & pids="$$pids $$!"
+gate_beside = $(call gate_step,$(GATE_$(call upper,$(1))),$(1),>$(GATE)/$(1).log 2>&1) & pids="$$pids $$!";
+upper = $(subst -,_,$(shell echo $(1) | tr a-z A-Z))
 
 test: setup ## lint, type check, unit, scan, validate, emulator deploy, integration, coverage
-	@mkdir -p $(GATE) && rm -f $(GATE)/*.log $(GATE)/*.status $(GATE)/coverage.*
+	@mkdir -p $(GATE) && rm -rf $(GATE)/*.log $(GATE)/*.status $(GATE)/coverage.* $(GATE)/beside-*
 	@began=$$SECONDS; pids=""; \
-	$(call gate_beside,$(GATE_LINT),lint); $(call gate_beside,$(GATE_TYPECHECK),typecheck); \
-	$(call gate_beside,$(GATE_PYTEST_BESIDE),pytest-beside); \
+	$(foreach step,$(GATE_BESIDE),$(call gate_beside,$(step))) \
 	$(call gate_step,$(GATE_PYTEST),pytest) || true; \
 	for pid in $$pids; do wait $$pid || true; done; \
-	for step in lint typecheck pytest-beside; do echo "---- $$step (ran beside pytest; log: $(GATE)/$$step.log)"; \
+	for step in $(GATE_BESIDE); do echo "---- $$step (ran beside pytest; log: $(GATE)/$$step.log)"; \
 	  cat $(GATE)/$$step.log; done; \
-	echo "---- coverage (both pytest runs)"; $(call gate_step,$(GATE_COVERAGE),coverage) || true; \
+	echo "---- coverage (every pytest run)"; $(call gate_step,$(GATE_COVERAGE),coverage) || true; \
 	failed=""; summary=""; \
-	for step in lint typecheck pytest-beside pytest coverage; do rc=1; seconds=?; \
+	for step in $(GATE_BESIDE) pytest coverage; do rc=1; seconds=?; \
 	  [ ! -f $(GATE)/$$step.status ] || read -r rc seconds <$(GATE)/$$step.status; \
 	  summary="$$summary $$step $$seconds s (exit $$rc),"; [ "$$rc" -eq 0 ] || failed="$$failed $$step"; done; \
 	echo "make test: $$((SECONDS - began)) s;$${summary%,}"; \
@@ -145,10 +152,13 @@ integration-aws: WORKLOADS ?= event-processing
 integration-aws: setup ## integration tests on a real account: ENVIRONMENT_SUFFIX=e2e1234 [WORKLOADS=a,b]; destroys after
 	DEPLOY_TARGET=aws TEST_WORKLOADS=bootstrap,$(WORKLOADS) $(PY) -m pytest -m integration \
 	  --junitxml=reports/integration-aws.xml \
-	  $(foreach w,$(subst $(comma), ,$(WORKLOADS)),tests/integration/test_$(subst -,_,$(w)).py)
+	  $(foreach w,$(subst $(comma), ,$(WORKLOADS)),tests/stacks/$(subst -,_,$(w))/test_deployed.py)
 
-unit: setup ## the fast layers only (no emulator deploy)
-	$(PY) -m pytest -m "not integration"
+unit: setup ## the unit layers: pure Python, terraform validate, Checkov (no emulator started)
+	$(PY) -m pytest -m "not integration and not emulator"
+
+pure: setup ## the pure-Python layer only (no terraform, no Checkov, no emulator; markers in pytest.ini)
+	$(PY) -m pytest -m "not terraform and not checkov and not emulator and not integration"
 
 docs: setup ## regenerate docs/modules, docs/workloads (architecture diagrams: .dot, SVG, PNG), docs/environments.md
 	$(PY) -m tools docs

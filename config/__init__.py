@@ -3,7 +3,7 @@
 from config.catalog import Catalog, load_catalog
 from config.errors import ConfigError
 from config.loader import load_environments
-from config.model import EnvironmentRecord
+from config.records import EnvironmentRecord
 from config.selection import Selection, parse_selection, selection_from_env
 
 __all__ = [

@@ -1,12 +1,16 @@
 """Load environments.toml into typed, validated EnvironmentRecords, reporting every problem at once.
 
 A record is [defaults] deep-merged with [environments.<name>]; then each field is type-checked, run through the
-check named in its metadata (config/model.py), and CIDR blocks are checked for overlaps within the environment.
+check named in its metadata (config/validators.py), CIDR blocks are checked for overlaps within the environment, and
+the rules across fields run (config/rules.py). A field typed with an enum (config/settings.py `NatGateways`) takes
+one of the enum's values and holds the member.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import enum
+import functools
 import ipaddress
 import tomllib
 import types
@@ -14,9 +18,10 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from config import model
+from config import rules, validators
 from config.catalog import Catalog, load_catalog
 from config.errors import ConfigError
+from config.records import EnvironmentRecord
 
 ENVIRONMENTS_FILE = Path(__file__).with_name("environments.toml")
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", float: "a number"}
@@ -48,7 +53,14 @@ def _list_problem(value: Any, expected: Any, path: str) -> str | None:
     return next((p for p in problems if p), None)
 
 
+def _enum_problem(value: Any, expected: type[enum.Enum], path: str) -> str | None:
+    choices = sorted(str(member.value) for member in expected)
+    return None if value in choices else f"{path}: {value!r}: choose one of: {', '.join(choices)}"
+
+
 def _type_problem(value: Any, expected: Any, path: str) -> str | None:
+    if isinstance(expected, type) and issubclass(expected, enum.Enum):
+        return _enum_problem(value, expected, path)
     origin = typing.get_origin(expected)
     if origin in (typing.Union, types.UnionType):
         return _union_problem(value, expected, path)
@@ -61,9 +73,15 @@ def _type_problem(value: Any, expected: Any, path: str) -> str | None:
     return None
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """The resolved annotations of a record class (resolving them was two thirds of a load's time)."""
+    return typing.get_type_hints(cls)
+
+
 def build(cls: type, data: dict[str, Any], path: str, catalog: Catalog, problems: list[str]) -> Any:
     """Instantiate dataclass `cls` from `data`, appending every problem found to `problems`."""
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for unknown in sorted(set(data) - set(fields)):
         problems.append(f"{path}.{unknown}: unknown key; valid keys here: {', '.join(sorted(fields))}")
@@ -91,11 +109,20 @@ def build(cls: type, data: dict[str, Any], path: str, catalog: Catalog, problems
             problem = f"{where}: {found}" if found else None
         if problem:
             problems.append(problem)
-        values[name] = tuple(value) if isinstance(value, list) else value
+        values[name] = _converted(value, expected)
     try:
         return cls(**values)
     except TypeError:  # a required value was missing: already reported above
         return None
+
+
+def _converted(value: Any, expected: Any) -> Any:
+    """A TOML value as the field holds it: lists become tuples, an enum's value its member."""
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(expected, type) and issubclass(expected, enum.Enum) and not _enum_problem(value, expected, ""):
+        return expected(value)
+    return value  # a wrong value stays as written: it is reported, and the rules leave it alone
 
 
 def _cidrs(record: Any, path: str) -> list[tuple[str, str]]:
@@ -105,7 +132,7 @@ def _cidrs(record: Any, path: str) -> list[tuple[str, str]]:
         value = getattr(record, fld.name)
         if dataclasses.is_dataclass(value):
             found.extend(_cidrs(value, f"{path}.{fld.name}"))
-        elif fld.metadata.get("check") is model.cidr and isinstance(value, str):
+        elif fld.metadata.get("check") is validators.cidr and isinstance(value, str):
             found.append((f"{path}.{fld.name}", value))
     return found
 
@@ -126,7 +153,7 @@ def overlap_problems(record: Any, path: str) -> list[str]:
     ]
 
 
-def load_environments(text: str | None = None, catalog: Catalog | None = None) -> dict[str, model.EnvironmentRecord]:
+def load_environments(text: str | None = None, catalog: Catalog | None = None) -> dict[str, EnvironmentRecord]:
     """Every environment record of environments.toml (or of `text`), validated; raises ConfigError."""
     try:
         source = ENVIRONMENTS_FILE.read_text(encoding="utf-8") if text is None else text
@@ -148,7 +175,12 @@ def load_environments(text: str | None = None, catalog: Catalog | None = None) -
     return records_from_data(data, catalog)
 
 
-def records_from_data(data: dict[str, Any], catalog: Catalog | None = None) -> dict[str, model.EnvironmentRecord]:
+def environment_defaults() -> dict[str, Any]:
+    """The [defaults] table of environments.toml: what an environment that writes nothing gets (for the docs)."""
+    return dict(tomllib.loads(ENVIRONMENTS_FILE.read_text(encoding="utf-8")).get("defaults", {}))
+
+
+def records_from_data(data: dict[str, Any], catalog: Catalog | None = None) -> dict[str, EnvironmentRecord]:
     """Every environment record of already-parsed TOML `data`, validated; raises ConfigError listing all problems."""
     catalog = catalog or load_catalog()
     problems = [
@@ -166,10 +198,10 @@ def records_from_data(data: dict[str, Any], catalog: Catalog | None = None) -> d
         if "name" in overrides:
             problems.append(f"environments.{name}.name: set by the table name; remove this key")
         merged = deep_merge(data.get("defaults", {}), overrides) | {"name": name}
-        record = build(model.EnvironmentRecord, merged, f"environments.{name}", catalog, problems)
+        record = build(EnvironmentRecord, merged, f"environments.{name}", catalog, problems)
         if record is not None:
             problems.extend(overlap_problems(record, f"environments.{name}"))
-            problems.extend(model.record_problems(record, f"environments.{name}", catalog))
+            problems.extend(rules.record_problems(record, f"environments.{name}", catalog))
             records[name] = record
     if problems:
         raise ConfigError(problems, "config/environments.toml")

@@ -9,7 +9,7 @@ are then imported by their own `import` statements, each when first named; any o
 same way, and as an attribute of the package (PEP 562 `__getattr__`), so `cdktf_cdktf_provider_aws.xray_group` and
 `from cdktf_cdktf_provider_aws import *` work as with the eager package. jsii's own generator made submodules lazy
 the same way in 2026 (aws/jsii #5110); these bindings predate that. The synthesized JSON is byte-identical to the
-eager import (tests/unit/test_bindings.py compares every stack).
+eager import (tests/core/test_bindings.py compares every stack).
 
 Python's cyclic garbage collector is paused while the bindings load and the loaded objects are then frozen out of
 later collections (gc.freeze): the generated modules are thousands of long-lived objects it would walk again and

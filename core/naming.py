@@ -12,7 +12,7 @@ every resource kind, given the service's length limit (`max_length`):
 
 A name that cannot fit even so (no room for the initials) or holds characters outside `[a-z0-9-]` fails at synth
 with the name and the limit, never at deploy. Environment names and suffixes are checked by the configuration
-loader first (config/model.py `environment_name`, config/selection.py), so the shortest room left is known:
+loader first (config/validators.py `environment_name`, config/selection.py), so the shortest room left is known:
 ENV_NAME_MAX_LENGTH + 1 + 8 characters of tail.
 """
 
@@ -63,6 +63,11 @@ class Namer:
     def bucket(self, component: str) -> str:
         """An S3 bucket name, globally unique through the account id (S3 allows 63 characters)."""
         return fit(self.workload, component, f"{self.env_id}-{self.account_id}", 63)
+
+
+def pascal(text: str) -> str:
+    """`us-west-2` -> `UsWest2`, `db-cpu` -> `DbCpu`: a dashed name as a PascalCase construct id."""
+    return "".join(part.title() for part in text.split("-"))
 
 
 def initials(workload: str) -> str:

@@ -18,6 +18,11 @@ def raise_problems(construct: str, problems: Iterable[str | None]) -> None:
         raise PropsError(f"{construct}: {len(found)} invalid prop(s):\n{lines}")
 
 
+def prop_problem(prop: str, problem: str | None) -> str | None:
+    """A rule's message (config/limits.py: the loader reports the same one with its key path) about prop `prop`."""
+    return f"{prop}: {problem}" if problem else None
+
+
 def policy_json(*statements: dict[str, Any]) -> str:
     """An IAM policy document; token strings inside it are resolved by cdktf at synth."""
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)

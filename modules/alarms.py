@@ -18,8 +18,10 @@ from cdktf import TerraformProvider
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from constructs import Construct
 
-from core.props import raise_problems
-from modules.topic import Topic, TopicProps, alarm_publish_statement, endpoint_problem, endpoint_subscriptions
+from config import limits
+from core.naming import pascal
+from core.props import prop_problem, raise_problems
+from modules.topic import Topic, TopicProps, alarm_publish_statement, endpoint_subscriptions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,13 +29,21 @@ class MetricAlarm:
     """One alarm: `suffix` goes into its name (`<name>-<suffix>`); dimensions are usually Terraform references."""
 
     suffix: str
+    #: CloudWatch namespace of the metric (e.g. AWS/RDS)
     namespace: str
+    #: metric name within `namespace`
     metric: str
+    #: metric dimensions selecting the one resource watched
     dimensions: dict[str, str]
+    #: statistic compared (Average, Sum, Maximum, Minimum) or a percentile such as p99
     statistic: str
+    #: value the statistic is compared with (required: it differs per workload and environment)
     threshold: float
+    #: what the alarm watches; becomes the alarm description
     description: str
+    #: CloudWatch comparison operator of statistic against threshold
     comparison: str = "GreaterThanThreshold"
+    #: how periods without data count: not breaching, so an idle resource stays OK
     treat_missing_data: str = "notBreaching"
 
 
@@ -41,23 +51,27 @@ class MetricAlarm:
 class AlarmsProps:  # pylint: disable=too-many-instance-attributes
     """Props of Alarms."""
 
+    #: prefix of the topic, alarm and dashboard names
     name: str
+    #: region of the alarms and of the dashboard's widgets
     region: str
+    #: account owning the topic (its policy lets only CloudWatch of this account publish)
     account_id: str
     kms_key_arn: str
     endpoints: tuple[str, ...]
+    #: one CloudWatch alarm per spec, in this order (also the dashboard's order)
     alarms: tuple[MetricAlarm, ...]
     period_seconds: int = 300
     evaluation_periods: int = 3
     datapoints_to_alarm: int = 2
+    #: provider (region) to build in; None: the stack's default provider
     provider: TerraformProvider | None = field(default=None)
 
 
 def _problems(props: AlarmsProps) -> list[str | None]:
     suffixes = [a.suffix for a in props.alarms]
     return [
-        None if props.endpoints else "endpoints is empty: an alarm topic without a subscriber notifies nobody",
-        next((endpoint_problem(e) for e in props.endpoints if endpoint_problem(e)), None),
+        prop_problem("endpoints", limits.alarm_endpoints(props.endpoints)),
         None if props.alarms else "no alarms given",
         None if len(set(suffixes)) == len(suffixes) else f"alarm suffixes must be unique: {sorted(suffixes)}",
         next((f"alarm {a.suffix}: threshold must be > 0" for a in props.alarms if a.threshold <= 0), None),
@@ -75,7 +89,7 @@ def _number(value: float) -> str:
 
 def construct_id(suffix: str) -> str:
     """`db-cpu` -> `DbCpuAlarm`."""
-    return "".join(part.title() for part in suffix.split("-")) + "Alarm"
+    return pascal(suffix) + "Alarm"
 
 
 class Alarms(Construct):

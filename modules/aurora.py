@@ -20,14 +20,19 @@ Defaults:
   (encrypted with `kms_key_arn`, 7 days), enhanced monitoring every 60 s, minor versions upgraded automatically
 - security group: no rule until `allow_from(label, client_sg)` opens the port to one client (ingress here, the
   matching egress on the client)
-- backups, deletion protection and the final snapshot (taken unless `skip_final_snapshot`) from props
+- backups, deletion protection and the final snapshot (taken unless `skip_final_snapshot`) from props; backup
+  window 03:00-04:00 UTC, maintenance window sun:05:00-sun:06:00 UTC; "no AWS Backup plan" (CKV2_AWS_8) is
+  suppressed with the automated backups as the reason, until modules/backup.py selects the cluster and drops it
 - not part of a global database unless `global_cluster_identifier` is given; `secondary=True` joins it as a
-  read-only secondary (no database name or master user: both come from the primary)
+  read-only secondary (no database name or master user: both come from the primary); `global_database(...)`
+  builds that global cluster (engine aurora-postgresql, storage encrypted); the cluster waits for `depends_on`
+  (a secondary for the primary's writer instance)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
@@ -36,14 +41,16 @@ from cdktf_cdktf_provider_aws.rds_cluster_parameter_group import (
     RdsClusterParameterGroup,
     RdsClusterParameterGroupParameter,
 )
+from cdktf_cdktf_provider_aws.rds_global_cluster import RdsGlobalCluster
 from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret, SecretsmanagerSecretReplica
 from cdktf_cdktf_provider_aws.secretsmanager_secret_version import SecretsmanagerSecretVersion
 from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
+from config import limits
 from config.catalog import Catalog
-from core.props import raise_problems
+from core.props import prop_problem, raise_problems
 from core.suppress import suppress
 from modules.client_security_group import client_security_group
 from modules.rds_shared import engine_problems, monitoring_role, subnet_group
@@ -58,6 +65,7 @@ PASSWORD_LENGTH = 32
 class SecretReplica:
     """A region the master secret of a global database's primary is replicated to, with that region's key."""
 
+    #: region the master secret is replicated to
     region: str
     kms_key_arn: str
 
@@ -66,21 +74,33 @@ class SecretReplica:
 class AuroraProps:  # pylint: disable=too-many-instance-attributes
     """Props of AuroraPostgres."""
 
+    #: cluster identifier, prefix of every other name
     name: str
+    #: the engine catalog (config/catalog.toml) that engine_version and master_username are checked against
     catalog: Catalog
+    #: aurora-postgresql version (must exist in the catalog)
     engine_version: str
+    #: master user name (not one the engine reserves)
     master_username: str
+    #: database created in the cluster (ignored for a secondary)
     database_name: str
+    #: VPC of the cluster's security group
     vpc_id: str
+    #: private subnets of the DB subnet group (two zones or more)
     subnet_ids: list[str]
     kms_key_arn: str
     instance_class: str
     instance_count: int
+    #: days of continuous backups (1 to 35)
     backup_retention_days: int
+    #: refuse deletion of the cluster (required: differs per environment)
     deletion_protection: bool
     skip_final_snapshot: bool
+    #: port the cluster listens on
     port: int = 5432
+    #: days Performance Insights keeps its data (7 is the free tier)
     performance_insights_retention_days: int = 7
+    #: enhanced monitoring interval of each instance
     monitoring_interval_seconds: int = 60
     slow_query_milliseconds: int = 1000
     global_cluster_identifier: str | None = None
@@ -88,6 +108,23 @@ class AuroraProps:  # pylint: disable=too-many-instance-attributes
     secret_replicas: tuple[SecretReplica, ...] = ()
     secret_recovery_window_days: int = 30
     password_version: int = 1
+    #: resources the cluster waits for (a secondary: the primary's writer instance)
+    depends_on: tuple[Any, ...] = ()
+
+
+def global_database(
+    scope: Construct, id_: str, *, identifier: str, engine_version: str, deletion_protection: bool
+) -> RdsGlobalCluster:
+    """The `RdsGlobalCluster` `id_` in `scope` that AuroraPostgres clusters join (`global_cluster_identifier`)."""
+    return RdsGlobalCluster(
+        scope,
+        id_,
+        global_cluster_identifier=identifier,
+        engine=ENGINE,
+        engine_version=engine_version,
+        storage_encrypted=True,
+        deletion_protection=deletion_protection,
+    )
 
 
 def _problems(props: AuroraProps) -> list[str | None]:
@@ -100,7 +137,7 @@ def _problems(props: AuroraProps) -> list[str | None]:
             backup_retention_days=props.backup_retention_days,
             subnet_ids=props.subnet_ids,
         ),
-        None if props.instance_count >= 1 else "instance_count must be >= 1",
+        prop_problem("instance_count", limits.aurora_instance_count(props.instance_count)),
         None
         if props.global_cluster_identifier or not props.secondary
         else "secondary=True needs global_cluster_identifier (the global database to join)",
@@ -175,6 +212,7 @@ class AuroraPostgres(Construct):
             deletion_protection=props.deletion_protection,
             skip_final_snapshot=props.skip_final_snapshot,
             final_snapshot_identifier=None if props.skip_final_snapshot else f"{props.name}-final",
+            depends_on=list(props.depends_on) or None,
         )
         if not props.deletion_protection:
             suppress(
@@ -183,11 +221,12 @@ class AuroraPostgres(Construct):
                 "deletion protection is set per environment (deletion_protection "
                 "in the environment record); this environment leaves it off so it can be torn down",
             )
-        suppress(
+        suppress(  # dropped by modules/backup.py where a plan selects the cluster (deletion_protection)
             self.cluster,
             "CKV2_AWS_8",
-            "backed up by Aurora itself: continuous backups with point-in-time "
-            "restore for backup_retention_days, plus a final snapshot where the record protects data",
+            "in no AWS Backup plan here: stacks add one where the record sets deletion_protection (modules/"
+            f"backup.py); this environment relies on Aurora's automated backups, point-in-time restore for the last "
+            f"{props.backup_retention_days} days (backup_retention_days)",
         )
         monitoring = monitoring_role(self, name=props.name)
         self.instances = [

@@ -37,7 +37,8 @@ from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
 )
 from constructs import Construct
 
-from core.props import policy_json, raise_problems
+from config import limits
+from core.props import policy_json, prop_problem, raise_problems
 
 RULE_ID = "replicate-everything"
 SLA_MINUTES = 15
@@ -47,14 +48,22 @@ SLA_MINUTES = 15
 class BucketReplicationProps:  # pylint: disable=too-many-instance-attributes
     """Props of BucketReplication."""
 
+    #: name of the IAM role S3 assumes to replicate
     role_name: str
+    #: account of both buckets
     account_id: str
+    #: name of the bucket replicated from
     source_bucket_id: str
+    #: ARN of the bucket replicated from
     source_bucket_arn: str
+    #: KMS key of the source bucket (the role decrypts with it)
     source_kms_key_arn: str
+    #: region of the source bucket
     source_region: str
+    #: ARN of the bucket replicated into
     replica_bucket_arn: str
     replica_kms_key_arn: str
+    #: region of the replica bucket (another region than the source)
     replica_region: str
     replication_time_control: bool
     depends_on: tuple[Any, ...] = ()
@@ -69,9 +78,9 @@ class BucketReplication(Construct):
         raise_problems(
             f"BucketReplication {id_}",
             [
-                None
-                if props.source_region != props.replica_region
-                else "replica_region must differ from source_region (this is cross-region replication)"
+                prop_problem(
+                    "replica_region", limits.another_region(props.replica_region, props.source_region, "source_region")
+                )
             ],
         )
         self.role = IamRole(

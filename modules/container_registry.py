@@ -28,10 +28,13 @@ from core.props import raise_problems
 class ContainerRegistryProps:
     """Props of ContainerRegistry."""
 
+    #: name of the ECR repository
     repository_name: str
+    #: KMS key encrypting the images
     kms_key_arn: str
     untagged_expiry_days: int = 1
     max_tagged_images: int = 30
+    #: delete the repository even when it holds images (ephemeral copies only)
     force_delete: bool = False
 
 

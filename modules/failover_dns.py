@@ -28,6 +28,7 @@ ROLES = ("PRIMARY", "SECONDARY")
 class Site:
     """One region's endpoint: `host` answers HTTPS, `health_path` returns 200 while the site can serve."""
 
+    #: the site's name (primary, dr): record set identifier and health check tag
     label: str
     host: str
     health_path: str
@@ -39,10 +40,14 @@ class FailoverDnsProps:
 
     domain_name: str
     record_name: str
+    #: the primary site first, then the secondary
     sites: tuple[Site, Site]
     hosted_zone_id: str | None = None
+    #: TTL of each failover CNAME record
     ttl_seconds: int = 60
+    #: failed health checks in a row before Route 53 fails over
     failure_threshold: int = 3
+    #: seconds between two health checks (30 standard, 10 fast)
     request_interval_seconds: int = 30
 
 

@@ -23,11 +23,17 @@ from core.props import policy_json, raise_problems
 class FargateRolesProps:
     """Props of FargateRoles."""
 
+    #: prefix of both role names
     name: str
+    #: account of the roles (confused-deputy condition of the trust policy)
     account_id: str
+    #: ECR repository the execution role may pull from
     repository_arn: str
+    #: log group the execution role may write to
     log_group_arn: str
+    #: secrets the execution role may read (injected into the container)
     secret_arns: list[str]
+    #: KMS keys of those secrets (the execution role may decrypt with them)
     secret_kms_key_arns: list[str]
     task_policy_statements: tuple[dict[str, Any], ...] = ()
 

@@ -7,7 +7,8 @@ Defaults:
   written as environment variables; references in the JSON are real Terraform references
 - execution role: pull from the one repository, write to the one log group, read the listed secrets and decrypt
   them with the listed keys, nothing else; task role: only `task_policy_statements`
-- target group of ip targets with the health check path; a listener rule forwards every path to it
+- target group of ip targets, deregistration delay 30 s; health check on the path: HTTP 200, every 30 s, timeout
+  5 s, healthy and unhealthy after 3 checks; a listener rule forwards every path to it
 - security groups: the ALB may reach the container port only; the service may reach HTTPS (AWS APIs) only, and
   whatever other modules open to it (modules/aurora.py)
 - deployment circuit breaker with rollback; Application Auto Scaling between min and max on average CPU
@@ -47,8 +48,9 @@ from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityG
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
+from config import limits
 from config.catalog import Catalog
-from core.props import raise_problems
+from core.props import prop_problem, raise_problems
 from core.suppress import suppress
 from modules.fargate_roles import FargateRoles, FargateRolesProps
 
@@ -57,43 +59,68 @@ from modules.fargate_roles import FargateRoles, FargateRolesProps
 class FargateServiceProps:  # pylint: disable=too-many-instance-attributes
     """Props of FargateService."""
 
+    #: prefix of the cluster, service, task family, roles, target group and log group names
     name: str
+    #: region of the service (the awslogs driver's region)
     region: str
+    #: account of the service and its roles
     account_id: str
+    #: the catalog that cpu and memory are checked against (valid Fargate sizes)
     catalog: Catalog
+    #: VPC of the target group and the service's security group
     vpc_id: str
+    #: private subnets the tasks run in (no public IP)
     subnet_ids: list[str]
+    #: container image (repository URL and tag)
     image: str
+    #: ECR repository the execution role may pull from
     repository_arn: str
+    #: port the container listens on (target group and security group use it)
     container_port: int
+    #: task CPU units (a valid Fargate combination with memory)
     cpu: int
+    #: task memory in MiB
     memory: int
+    #: tasks at creation (auto scaling moves it between min_count and max_count)
     desired_count: int
+    #: fewest tasks auto scaling keeps
     min_count: int
+    #: most tasks auto scaling starts
     max_count: int
+    #: HTTP path of the target group's health check
     health_check_path: str
+    #: HTTPS listener the service's rule is added to
     listener_arn: str
+    #: security group of the load balancer (the only ingress source)
     alb_security_group_id: str
+    #: KMS key encrypting the application log group
     log_kms_key_arn: str
+    #: days the application logs are kept
     log_retention_days: int
     secrets: dict[str, str]
+    #: secrets the execution role may read
     secret_arns: list[str]
+    #: KMS keys of those secrets
     secret_kms_key_arns: list[str]
+    #: plain environment variables of the container (no secrets)
     environment: dict[str, str]
     task_policy_statements: tuple[dict[str, Any], ...] = ()
+    #: name of the container in the task definition
     container_name: str = "app"
+    #: average CPU the target tracking policy keeps
     cpu_target_percent: float = 60.0
+    #: priority of the listener rule forwarding to the service
     listener_rule_priority: int = 100
 
 
 def _problems(props: FargateServiceProps) -> list[str | None]:
     return [
-        props.catalog.fargate_size_problem(props.cpu, props.memory),
-        None
-        if 1 <= props.min_count <= props.desired_count <= props.max_count
-        else "counts must satisfy 1 <= min_count <= desired_count <= max_count",
+        prop_problem("memory", props.catalog.fargate_size_problem(props.cpu, props.memory)),
+        prop_problem("min_count", limits.positive(props.min_count)),
+        limits.fargate_counts(props.min_count, props.desired_count, props.max_count),
         None if len(props.name) <= 32 else f"name {props.name!r} is longer than a target group's 32 characters",
-        None if props.health_check_path.startswith("/") else "health_check_path must start with '/'",
+        prop_problem("container_port", limits.port(props.container_port)),
+        prop_problem("health_check_path", limits.health_check_path(props.health_check_path)),
     ]
 
 

@@ -30,7 +30,8 @@ from cdktf_cdktf_provider_aws.lambda_function import (
 )
 from constructs import Construct
 
-from core.props import policy_json, raise_problems
+from config import limits
+from core.props import policy_json, prop_problem, raise_problems
 from modules.lambda_package import build_package
 
 QUEUE_CONSUMER_ACTIONS = [
@@ -45,33 +46,44 @@ QUEUE_CONSUMER_ACTIONS = [
 class FunctionProps:  # pylint: disable=too-many-instance-attributes
     """Props of Function."""
 
+    #: name of the function (and of its log group)
     function_name: str
+    #: name of the function's execution role
     role_name: str
+    #: description of the function
     description: str
+    #: directory zipped into the deployment package
     source_dir: Path
+    #: entry point, module.function
     handler: str
+    #: Lambda runtime (one of supported_runtimes)
     runtime: str
     supported_runtimes: tuple[str, ...]
+    #: memory of the function in MB
     memory_mb: int
+    #: timeout of one invocation
     timeout_seconds: int
+    #: reserved concurrent executions (>= 1: 0 disables the function)
     reserved_concurrency: int
+    #: KMS key encrypting the environment variables and the log group
     kms_key_arn: str
+    #: days the function's logs are kept
     log_retention_days: int
     dead_letter_arn: str
     policy_statements: tuple[dict[str, Any], ...]
+    #: environment variables as (name, value) pairs
     environment: tuple[tuple[str, str], ...] = ()
     queue_trigger_arn: str | None = None
+    #: records per invocation of each event source mapping (1 to 10)
     batch_size: int = 10
 
 
 def _problems(props: FunctionProps) -> list[str | None]:
     return [
-        None
-        if props.runtime in props.supported_runtimes
-        else f"runtime {props.runtime!r} is not supported; choose one of: {', '.join(props.supported_runtimes)}",
-        None if 128 <= props.memory_mb <= 10240 else "memory_mb must be 128 to 10240",
-        None if 1 <= props.timeout_seconds <= 900 else "timeout_seconds must be 1 to 900",
-        None if props.reserved_concurrency >= 1 else "reserved_concurrency must be >= 1 (0 disables the function)",
+        prop_problem("runtime", limits.lambda_runtime(props.runtime, props.supported_runtimes)),
+        prop_problem("memory_mb", limits.lambda_memory(props.memory_mb)),
+        prop_problem("timeout_seconds", limits.lambda_timeout(props.timeout_seconds)),
+        prop_problem("reserved_concurrency", limits.reserved_concurrency(props.reserved_concurrency)),
         None
         if (props.source_dir / f"{props.handler.rpartition('.')[0]}.py").is_file()
         else f"handler {props.handler!r}: no {props.handler.rpartition('.')[0]}.py in {props.source_dir}",

@@ -3,13 +3,15 @@
 Defaults:
 - rotation on (yearly), 30-day deletion window
 - key policy: the account root administers the key (so IAM policies can grant use); each listed service principal
-  may use it to encrypt and decrypt (services such as CloudWatch Logs send no aws:SourceAccount)
+  may use it to encrypt and decrypt (services such as CloudWatch Logs send no aws:SourceAccount); any further
+  `statements` (e.g. a service role that must use the key) come after those, none by default
 - created in the stack's default provider's region, or through `provider` (an aliased provider of another region)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from cdktf import TerraformProvider
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
@@ -25,12 +27,18 @@ _USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDat
 class KmsKeyProps:
     """Props of EncryptionKey."""
 
+    #: alias name, without the alias/ prefix
     alias: str
+    #: what the key encrypts
     description: str
+    #: account whose root administers the key
     account_id: str
+    #: AWS services allowed to use the key (logs, cloudwatch, sns, ...)
     service_principals: tuple[str, ...] = ()
+    #: waiting period before a scheduled deletion
     deletion_window_in_days: int = 30
     provider: TerraformProvider | None = None
+    statements: tuple[dict[str, Any], ...] = ()
 
 
 class EncryptionKey(Construct):
@@ -64,6 +72,7 @@ class EncryptionKey(Construct):
                     "Resource": "*",
                 }
             )
+        statements += list(props.statements)
         self.key = KmsKey(
             self,
             "Key",

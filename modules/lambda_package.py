@@ -23,7 +23,9 @@ _SKIPPED_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache"}
 class Package:
     """A built package: where it is and its SHA-256 (base64, as Lambda's CodeSha256 and source_code_hash)."""
 
+    #: the zip file written
     path: Path
+    #: base64 SHA-256 of the zip (the function's source_code_hash)
     sha256_base64: str
 
 

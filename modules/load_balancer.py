@@ -36,7 +36,8 @@ from cdktf_cdktf_provider_aws.security_group import SecurityGroup
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
-from core.props import raise_problems
+from config import limits
+from core.props import prop_problem, raise_problems
 from core.suppress import suppress
 from modules.secure_bucket import SecureBucket, SecureBucketProps
 
@@ -53,18 +54,27 @@ NOT_FOUND = LbListenerDefaultAction(
 class LoadBalancerProps:  # pylint: disable=too-many-instance-attributes
     """Props of LoadBalancer."""
 
+    #: name of the load balancer and prefix of its security group
     name: str
+    #: VPC of the load balancer's security group
     vpc_id: str
+    #: public subnets of the load balancer (two zones or more)
     subnet_ids: list[str]
+    #: account of the access log bucket
     account_id: str
+    #: name of the access log bucket created here
     log_bucket_name: str
+    #: days before noncurrent access log versions expire
     log_version_expiration_days: int
+    #: refuse deletion of the load balancer (required: differs per environment)
     deletion_protection: bool
     allow_plain_http: bool
     certificate_arn: str | None = None
     hosted_zone_id: str | None = None
     domain_name: str | None = None
+    #: TLS policy of the HTTPS listener
     ssl_policy: str = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    #: seconds a connection may stay idle
     idle_timeout: int = 60
 
 
@@ -72,12 +82,10 @@ def _problems(props: LoadBalancerProps) -> list[str | None]:
     return [
         None if len(props.name) <= 32 else f"name {props.name!r} is longer than the 32 characters ALBs allow",
         None if len(props.subnet_ids) >= 2 else "an ALB needs subnets in at least two availability zones",
+        limits.zone_and_domain(props.hosted_zone_id, props.domain_name),
         None
-        if (props.hosted_zone_id is None) == (props.domain_name is None)
-        else "give both hosted_zone_id and domain_name (the alias record), or neither",
-        None
-        if props.certificate_arn is None or props.certificate_arn.startswith("arn:aws")
-        else f"certificate_arn {props.certificate_arn!r} is not an ACM certificate ARN",
+        if props.certificate_arn is None
+        else prop_problem("certificate_arn", limits.certificate_arn(props.certificate_arn)),
         None
         if has_certificate_source(props) or props.allow_plain_http
         else "no certificate source: give certificate_arn, or hosted_zone_id and domain_name (ACM with DNS "

@@ -7,8 +7,8 @@ Defaults:
   block (half + i); public subnets never assign public IPs on launch (only the ALB and NAT gateways are public)
 - one internet gateway; NAT gateways (EIPs with domain "vpc") in the public subnets, one shared
   (`nat_gateway_per_az=False`) or one per zone; one route table per private subnet, routing to its zone's NAT
-- flow logs of ALL traffic to a CloudWatch log group encrypted with `log_kms_key_arn`, retention from props,
-  written through a role only the flow-logs service of this account can assume
+- flow logs of ALL traffic, aggregated per 60 s, to a CloudWatch log group encrypted with `log_kms_key_arn`,
+  retention from props, written through a role only the flow-logs service of this account can assume
 - an S3 gateway endpoint on every route table (image layers and S3 traffic stay off the NAT gateways)
 """
 
@@ -33,7 +33,8 @@ from cdktf_cdktf_provider_aws.vpc import Vpc
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
-from core.props import policy_json, raise_problems
+from config import limits
+from core.props import policy_json, prop_problem, raise_problems
 from core.suppress import suppress
 
 ONE_YEAR = 365
@@ -43,13 +44,18 @@ ONE_YEAR = 365
 class NetworkProps:  # pylint: disable=too-many-instance-attributes
     """Props of Network."""
 
+    #: prefix of the Name tag of every network resource
     name: str
+    #: CIDR block of the VPC (split into the subnets)
     vpc_cidr: str
     availability_zones: tuple[str, ...]
     nat_gateway_per_az: bool
+    #: region of the VPC (the S3 gateway endpoint's service name)
     region: str
+    #: account of the flow log role
     account_id: str
     log_kms_key_arn: str
+    #: days the VPC flow logs are kept
     flow_log_retention_days: int
     subnet_newbits: int = 4
 
@@ -69,10 +75,8 @@ def _problems(props: NetworkProps) -> list[str | None]:
         return [f"vpc_cidr {props.vpc_cidr!r} is not an IPv4 network like '10.0.0.0/16'"]
     room, zones = 2**props.subnet_newbits // 2, props.availability_zones
     return [
-        None if len(set(zones)) == len(zones) >= 2 else "give >= 2 distinct availability_zones (ALB, Aurora)",
-        None
-        if all(z.startswith(props.region) for z in zones)
-        else f"availability_zones {list(zones)} must all be zones of {props.region}",
+        prop_problem("availability_zones", limits.distinct_zones(zones)),
+        prop_problem("availability_zones", limits.zones_of_region(zones, props.region, "region")),
         None if len(zones) <= room else f"{len(zones)} zones need {len(zones)} blocks per half; {room} fit",
         None if network.prefixlen + props.subnet_newbits <= 28 else "subnets would be smaller than /28",
         None if props.flow_log_retention_days >= 1 else "flow_log_retention_days must be >= 1",

@@ -12,7 +12,8 @@ Defaults:
 - `log_exports` (postgresql, upgrade) go to log groups created here first, so that their retention
   (`log_retention_days`) and encryption (`kms_key_arn`) are ours and not RDS's never-expire default
 - security group: ingress on the port from `allowed_security_group_ids` only; no egress rule
-- Multi-AZ, backups, deletion protection and the final snapshot (taken unless `skip_final_snapshot`) from props
+- Multi-AZ, backups, deletion protection and the final snapshot (taken unless `skip_final_snapshot`) from props;
+  backup window 03:00-04:00 UTC, maintenance window sun:05:00-sun:06:00 UTC
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from cdktf_cdktf_provider_aws.db_instance import DbInstance
 from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbParameterGroupParameter
 from constructs import Construct
 
+from config import limits
 from config.catalog import Catalog
-from core.props import raise_problems
+from core.props import prop_problem, raise_problems
 from core.suppress import suppress
 from modules.client_security_group import client_security_group
 from modules.rds_shared import engine_problems, monitoring_role, subnet_group
@@ -39,25 +41,40 @@ PARAMETERS = {"rds.force_ssl": "1", "log_connections": "1", "log_disconnections"
 class PostgresInstanceProps:  # pylint: disable=too-many-instance-attributes
     """Props of PostgresInstance."""
 
+    #: instance identifier, prefix of every other name
     name: str
+    #: the engine catalog that engine_version and master_username are checked against
     catalog: Catalog
+    #: postgres version (must exist in the catalog)
     engine_version: str
+    #: master user name (not one the engine reserves)
     master_username: str
+    #: database created in the instance
     database_name: str
+    #: VPC of the instance's security group
     vpc_id: str
+    #: private subnets of the DB subnet group (two zones or more)
     subnet_ids: list[str]
     kms_key_arn: str
+    #: DB instance class
     instance_class: str
+    #: gp3 storage in GB (>= 20)
     allocated_storage_gb: int
+    #: a standby in another zone
     multi_az: bool
+    #: days of automated backups (1 to 35)
     backup_retention_days: int
+    #: refuse deletion of the instance (required: differs per environment)
     deletion_protection: bool
     skip_final_snapshot: bool
     log_retention_days: int
     allowed_security_group_ids: tuple[str, ...] = ()
+    #: port the instance listens on
     port: int = 5432
     log_exports: tuple[str, ...] = ("postgresql", "upgrade")
+    #: days Performance Insights keeps its data (7 is the free tier)
     performance_insights_retention_days: int = 7
+    #: enhanced monitoring interval
     monitoring_interval_seconds: int = 60
 
 
@@ -71,7 +88,7 @@ def _problems(props: PostgresInstanceProps) -> list[str | None]:
             backup_retention_days=props.backup_retention_days,
             subnet_ids=props.subnet_ids,
         ),
-        None if props.allocated_storage_gb >= 20 else "allocated_storage_gb must be >= 20 (gp3 minimum)",
+        prop_problem("allocated_storage_gb", limits.gp3_storage_gib(props.allocated_storage_gb)),
         None if props.log_retention_days >= 1 else "log_retention_days must be >= 1",
     ]
 

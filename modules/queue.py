@@ -6,6 +6,8 @@ Defaults:
 - SSE-KMS with the given key, data keys reused for 300 s
 - queue policy: denies every request not made over TLS; allows sqs:SendMessage only to each listed
   (service principal, source ARN) pair; the DLQ gets the TLS-only policy (redrive and IAM need no grant)
+- `dead_letter_queue(...)` alone (a function's or a rule's DLQ): SSE-KMS with the given key, retention from the
+  caller, data key reuse left to SQS (300 s) unless given, no policy (IAM grants the sender)
 """
 
 from __future__ import annotations
@@ -18,17 +20,40 @@ from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
 from cdktf_cdktf_provider_aws.sqs_queue_policy import SqsQueuePolicy
 from constructs import Construct
 
-from core.props import policy_json, raise_problems
+from config import limits
+from core.props import policy_json, prop_problem, raise_problems
 
 MAX_RETENTION_SECONDS = 14 * 24 * 3600
 MAX_VISIBILITY_SECONDS = 12 * 3600
+
+
+def dead_letter_queue(
+    scope: Construct,
+    id_: str,
+    *,
+    name: str,
+    kms_key_arn: str,
+    retention_seconds: int,
+    data_key_reuse_seconds: int | None = None,
+) -> SqsQueue:
+    """The KMS-encrypted `SqsQueue` `id_` in `scope` that keeps failed messages `retention_seconds`."""
+    return SqsQueue(
+        scope,
+        id_,
+        name=name,
+        message_retention_seconds=retention_seconds,
+        kms_master_key_id=kms_key_arn,
+        kms_data_key_reuse_period_seconds=data_key_reuse_seconds,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
 class QueueSource:
     """A service allowed to send to the queue, only on behalf of one resource (aws:SourceArn)."""
 
+    #: service principal allowed to send (e.g. s3.amazonaws.com)
     service: str
+    #: the one resource it may send for (aws:SourceArn)
     source_arn: str
 
 
@@ -36,20 +61,28 @@ class QueueSource:
 class QueueProps:  # pylint: disable=too-many-instance-attributes
     """Props of QueueWithDlq."""
 
+    #: name of the queue
     queue_name: str
+    #: name of its dead-letter queue
     dlq_name: str
+    #: KMS key encrypting both queues
     kms_key_arn: str
     max_receive_count: int
+    #: seconds the queue keeps a message (at most 14 days)
     message_retention_seconds: int
+    #: seconds the DLQ keeps a message (at most 14 days)
     dlq_message_retention_seconds: int
+    #: seconds a received message stays invisible (at least 6x a consumer's timeout)
     visibility_timeout_seconds: int = 30
+    #: the services allowed to send, each for one resource
     sources: tuple[QueueSource, ...] = ()
+    #: seconds SQS reuses a data key before asking KMS again
     kms_data_key_reuse_period_seconds: int = 300
 
 
 def _problems(props: QueueProps) -> list[str | None]:
     return [
-        None if props.max_receive_count >= 1 else "max_receive_count must be >= 1",
+        prop_problem("max_receive_count", limits.sqs_max_receive_count(props.max_receive_count)),
         None
         if 60 <= props.message_retention_seconds <= MAX_RETENTION_SECONDS
         else "message_retention_seconds must be 60 to 1209600 (14 days)",
@@ -88,13 +121,13 @@ class QueueWithDlq(Construct):
         super().__init__(scope, id_)
         raise_problems(f"QueueWithDlq {id_}", _problems(props))
         key, reuse = props.kms_key_arn, props.kms_data_key_reuse_period_seconds
-        self.dlq = SqsQueue(
+        self.dlq = dead_letter_queue(
             self,
             "DeadLetterQueue",
             name=props.dlq_name,
-            message_retention_seconds=props.dlq_message_retention_seconds,
-            kms_master_key_id=key,
-            kms_data_key_reuse_period_seconds=reuse,
+            kms_key_arn=key,
+            retention_seconds=props.dlq_message_retention_seconds,
+            data_key_reuse_seconds=reuse,
         )
         self.queue = SqsQueue(
             self,

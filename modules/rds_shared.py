@@ -18,8 +18,9 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
 
+from config import limits
 from config.catalog import Catalog
-from core.props import policy_json
+from core.props import policy_json, prop_problem
 
 MONITORING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 
@@ -35,9 +36,9 @@ def engine_problems(
 ) -> list[str | None]:
     """The problems every RDS data store checks before it builds anything (None where a value is fine)."""
     return [
-        catalog.engine_version_problem(engine, engine_version),
-        catalog.username_problem(engine, master_username),
-        None if 1 <= backup_retention_days <= 35 else "backup_retention_days must be 1 to 35",
+        prop_problem("engine_version", catalog.engine_version_problem(engine, engine_version)),
+        prop_problem("master_username", limits.master_username(engine, master_username, catalog)),
+        prop_problem("backup_retention_days", limits.backup_retention(backup_retention_days)),
         None if len(subnet_ids) >= 2 else "a DB subnet group needs subnets in at least two zones",
     ]
 

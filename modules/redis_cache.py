@@ -12,7 +12,8 @@ Defaults:
 - at-rest encryption with `kms_key_arn`; in-transit encryption (TLS) required
 - `num_cache_clusters` clusters (primary + replicas); automatic failover and Multi-AZ from props (validated: failover
   needs 2+ clusters, Multi-AZ needs failover)
-- daily snapshots kept `snapshot_retention_days` (7); minor versions upgraded automatically
+- daily snapshots (02:00-03:00 UTC) kept `snapshot_retention_days` (7); maintenance window sun:04:00-sun:05:00 UTC;
+  minor versions upgraded automatically
 - security group: ingress on the port from `allowed_security_group_ids` only; no egress rule
 - the endpoint for clients is `primary_endpoint_address` (cluster mode disabled has no configuration endpoint)
 """
@@ -27,8 +28,9 @@ from cdktf_cdktf_provider_aws.elasticache_user import ElasticacheUser, Elasticac
 from cdktf_cdktf_provider_aws.elasticache_user_group import ElasticacheUserGroup
 from constructs import Construct
 
+from config import limits
 from config.catalog import Catalog
-from core.props import raise_problems
+from core.props import prop_problem, raise_problems
 from core.suppress import suppress
 from modules.client_security_group import client_security_group
 
@@ -40,41 +42,47 @@ APP_ACCESS = "on ~* +@all -@dangerous"
 class RedisCacheProps:  # pylint: disable=too-many-instance-attributes
     """Props of RedisCache."""
 
+    #: replication group id, prefix of the users and groups (at most 40 characters)
     name: str
+    #: the engine catalog that engine_version is checked against
     catalog: Catalog
     engine_version: str
+    #: VPC of the cache's security group
     vpc_id: str
+    #: private subnets of the cache subnet group (two zones or more)
     subnet_ids: list[str]
     kms_key_arn: str
+    #: cache node type
     node_type: str
     num_cache_clusters: int
+    #: promote a replica when the primary fails (needs 2+ clusters)
     automatic_failover: bool
+    #: replicas in other zones (needs automatic_failover)
     multi_az: bool
     allowed_security_group_ids: tuple[str, ...] = ()
+    #: port Redis listens on (the clients' egress uses it)
     port: int = 6379
     snapshot_retention_days: int = 7
 
 
 def _problems(props: RedisCacheProps) -> list[str | None]:
     return [
-        props.catalog.engine_version_problem(ENGINE, props.engine_version),
-        None if int(props.engine_version.split(".")[0]) >= 7 else "IAM authentication needs Redis 7 or later",
+        prop_problem("engine_version", limits.redis_version(props.engine_version, props.catalog)),
         None if len(props.name) <= 40 else f"name {props.name!r} is longer than 40 characters (ElastiCache ids)",
-        None if 1 <= props.num_cache_clusters <= 6 else "num_cache_clusters must be 1 to 6",
-        None
-        if not props.automatic_failover or props.num_cache_clusters >= 2
-        else "automatic_failover needs num_cache_clusters >= 2 (a replica to promote)",
-        None if not props.multi_az or props.automatic_failover else "multi_az needs automatic_failover",
+        prop_problem("num_cache_clusters", limits.redis_cluster_count(props.num_cache_clusters)),
+        prop_problem("automatic_failover", limits.redis_failover(props.automatic_failover, props.num_cache_clusters)),
+        prop_problem("multi_az", limits.redis_multi_az(props.multi_az, props.automatic_failover)),
         None if len(props.subnet_ids) >= 2 else "a cache subnet group needs subnets in at least two zones",
     ]
 
 
 class RedisCache(Construct):
-    """`replication_group`, `security_group`, `subnet_group`, `user_group`, `app_user`; `primary_endpoint`."""
+    """`replication_group`, `security_group`, `subnet_group`, `user_group`, `app_user`, `port`; `primary_endpoint`."""
 
     def __init__(self, scope: Construct, id_: str, *, props: RedisCacheProps) -> None:
         super().__init__(scope, id_)
         raise_problems(f"RedisCache {id_}", _problems(props))
+        self.port = props.port
         self.security_group = client_security_group(
             self,
             name=f"{props.name}-redis",

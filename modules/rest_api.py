@@ -2,10 +2,10 @@
 
 Backend of GET /health, chosen by `backend`:
 - None (default): a MOCK integration answering 200 `{"status": "ok"}`. It proves the API, its stage, logging and
-  throttling work end to end without giving an unauthenticated health check any path to the data tier
-  (healthcare-api); workload routes with a real backend are added next to it with their own authorization.
+  throttling work end to end without giving an unauthenticated health check any path to the data tier; routes
+  with a real backend are added next to it with their own authorization.
 - LambdaBackend: an AWS_PROXY integration; the function decides, so health checks of this API fail when the function
-  reports its site cannot serve (disaster-recovery). API Gateway may invoke it only from this API's GET /health.
+  reports its backend cannot serve. API Gateway may invoke it only from this API's GET /health.
 
 Defaults:
 - REGIONAL endpoint; requests validated (parameters) before the integration runs
@@ -15,7 +15,7 @@ Defaults:
   deployment is created before the old one is destroyed
 - stage `stage_name`: access logs (JSON, one line per request) to a log group encrypted with `log_kms_key_arn` and
   kept `log_retention_days`; X-Ray tracing on; every method: metrics on, INFO execution logs without request or
-  response bodies (data_trace off: bodies can hold health data), throttling from props, no response cache
+  response bodies (data_trace off: bodies can hold personal data), throttling from props, no response cache
 - API Gateway's account-level CloudWatch role (one per account and region) is set here unless
   `manage_account_logging_role=False` (when another stack of the region already sets it)
 """
@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from enum import StrEnum
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.api_gateway_account import ApiGatewayAccount
@@ -47,7 +48,8 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
 from constructs import Construct
 
-from core.props import policy_json, raise_problems
+from config import limits
+from core.props import policy_json, prop_problem, raise_problems
 from core.suppress import suppress
 
 ONE_YEAR = 365
@@ -78,11 +80,20 @@ HEALTH = {
 }
 
 
+class LoggingLevel(StrEnum):
+    """Execution logging of every method (OFF is not offered: the stage always logs)."""
+
+    INFO = "INFO"
+    ERROR = "ERROR"
+
+
 @dataclass(frozen=True, kw_only=True)
 class LambdaBackend:
     """A Lambda function answering GET /health through a proxy integration."""
 
+    #: name of the function (its permission lets this API invoke it)
     function_name: str
+    #: invoke ARN of the function (the proxy integration's URI)
     function_invoke_arn: str
 
 
@@ -90,25 +101,30 @@ class LambdaBackend:
 class RestApiProps:  # pylint: disable=too-many-instance-attributes
     """Props of RestApi (`region` is needed only for `host`)."""
 
+    #: name of the REST API and prefix of its log group and role
     name: str
     stage_name: str
     log_kms_key_arn: str
     log_retention_days: int
+    #: steady requests per second of the stage
     throttling_rate_limit: int
+    #: burst of requests the stage accepts
     throttling_burst_limit: int
     manage_account_logging_role: bool = True
-    logging_level: str = "INFO"
+    #: execution logging level of the stage's methods
+    logging_level: LoggingLevel = LoggingLevel.INFO
+    #: the Lambda function behind GET /health; None: a MOCK integration answering 200
     backend: LambdaBackend | None = None
     region: str | None = None
 
 
 def _problems(props: RestApiProps) -> list[str | None]:
     return [
-        None if props.throttling_rate_limit >= 1 else "throttling_rate_limit must be >= 1",
-        None
-        if props.throttling_burst_limit >= props.throttling_rate_limit
-        else "throttling_burst_limit must be >= throttling_rate_limit",
-        None if props.logging_level in ("INFO", "ERROR") else "logging_level must be INFO or ERROR",
+        prop_problem("throttling_rate_limit", limits.positive(props.throttling_rate_limit)),
+        prop_problem(
+            "throttling_burst_limit", limits.throttling_burst(props.throttling_burst_limit, props.throttling_rate_limit)
+        ),
+        None if props.logging_level in tuple(LoggingLevel) else "logging_level must be INFO or ERROR",
         None if props.log_retention_days >= 1 else "log_retention_days must be >= 1",
     ]
 

@@ -45,16 +45,21 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
 )
 from constructs import Construct
 
-from core.props import policy_json, raise_problems
+from config import limits
+from core.props import policy_json, prop_problem, raise_problems
 
 
 @dataclass(frozen=True, kw_only=True)
 class QueueNotification:
     """Send S3 events of the given types (and key prefix/suffix) to an SQS queue."""
 
+    #: queue notified of the bucket's events
     queue_arn: str
+    #: S3 events notified
     events: tuple[str, ...] = ("s3:ObjectCreated:*",)
+    #: only keys starting with this
     filter_prefix: str | None = None
+    #: only keys ending with this
     filter_suffix: str | None = None
 
 
@@ -62,28 +67,35 @@ class QueueNotification:
 class SecureBucketProps:  # pylint: disable=too-many-instance-attributes
     """Props of SecureBucket."""
 
+    #: name of the bucket
     bucket_name: str
     noncurrent_version_expiration_days: int
+    #: KMS key of SSE-KMS; None: SSE-S3 (needed for ALB access logs)
     kms_key_arn: str | None = None
     s3_managed_encryption: bool = False
+    #: days before noncurrent versions move to STANDARD_IA (>= 30); None: no transition
     noncurrent_version_transition_days: int | None = None
+    #: bucket receiving this bucket's server access logs; None: none
     access_log_bucket: str | None = None
+    #: bucket policy statements added after the TLS-only deny
     extra_policy_statements: tuple[dict[str, Any], ...] = ()
+    #: delete the bucket even when it holds objects (ephemeral copies only)
     force_destroy: bool = False
     queue_notifications: tuple[QueueNotification, ...] = ()
     notification_depends_on: tuple[Any, ...] = ()
 
 
 def _problems(props: SecureBucketProps) -> list[str | None]:
-    transition = props.noncurrent_version_transition_days
+    expiration = props.noncurrent_version_expiration_days
     return [
         None
         if (props.kms_key_arn is None) == props.s3_managed_encryption
         else "give exactly one of kms_key_arn (the default choice) or s3_managed_encryption=True",
-        None if props.noncurrent_version_expiration_days >= 1 else "noncurrent_version_expiration_days must be >= 1",
-        None
-        if transition is None or 30 <= transition < props.noncurrent_version_expiration_days
-        else "noncurrent_version_transition_days must be >= 30 (S3's STANDARD_IA minimum) and before expiration",
+        prop_problem("noncurrent_version_expiration_days", limits.positive(expiration)),
+        prop_problem(
+            "noncurrent_version_transition_days",
+            limits.noncurrent_transition(props.noncurrent_version_transition_days, expiration),
+        ),
     ]
 
 

@@ -4,12 +4,14 @@ Defaults:
 - billing PAY_PER_REQUEST (on demand); every declared attribute must be a key of the table or of an index
 - SSE with the given customer-managed key; point-in-time recovery on
 - deletion protection: required (it differs per environment)
-- streams off; replicas (global table) need `stream_view_type="NEW_AND_OLD_IMAGES"` and a key per replica region
+- streams off; replicas (global table) need `stream_view_type=StreamViewType.NEW_AND_OLD_IMAGES` and a key per
+  replica region
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from cdktf_cdktf_provider_aws.dynamodb_table import (
     DynamodbTable,
@@ -25,6 +27,17 @@ from constructs import Construct
 from core.props import raise_problems
 
 _TYPES = ("S", "N", "B")
+
+
+class StreamViewType(StrEnum):
+    """What a DynamoDB stream record holds (global tables replicate through NEW_AND_OLD_IMAGES)."""
+
+    KEYS_ONLY = "KEYS_ONLY"
+    NEW_IMAGE = "NEW_IMAGE"
+    OLD_IMAGE = "OLD_IMAGE"
+    NEW_AND_OLD_IMAGES = "NEW_AND_OLD_IMAGES"
+
+
 _PROJECTIONS = ("ALL", "KEYS_ONLY", "INCLUDE")
 
 
@@ -32,9 +45,13 @@ _PROJECTIONS = ("ALL", "KEYS_ONLY", "INCLUDE")
 class GlobalIndex:
     """A global secondary index."""
 
+    #: index name
     name: str
+    #: partition key attribute (string)
     hash_key: str
+    #: sort key attribute (string); None: none
     range_key: str | None = None
+    #: attributes projected into the index
     projection_type: str = "ALL"
 
 
@@ -42,7 +59,9 @@ class GlobalIndex:
 class Replica:
     """A replica region of a global table, with the KMS key (in that region) that encrypts it."""
 
+    #: region of the replica (another region than the table's)
     region: str
+    #: KMS key of that region encrypting the replica
     kms_key_arn: str
 
 
@@ -50,16 +69,25 @@ class Replica:
 class TableProps:  # pylint: disable=too-many-instance-attributes
     """Props of Table. `attributes` maps every key attribute (of the table and its indexes) to S, N or B."""
 
+    #: name of the table
     table_name: str
+    #: partition key attribute (string)
     hash_key: str
     attributes: tuple[tuple[str, str], ...]
+    #: KMS key encrypting the table
     kms_key_arn: str
+    #: refuse deletion of the table (required: differs per environment)
     deletion_protection: bool
+    #: sort key attribute (string); None: none
     range_key: str | None = None
+    #: global secondary indexes
     global_indexes: tuple[GlobalIndex, ...] = ()
+    #: attribute holding each item's expiry time; None: no TTL
     ttl_attribute: str | None = None
+    #: continuous backups with point-in-time restore
     point_in_time_recovery: bool = True
-    stream_view_type: str | None = None
+    stream_view_type: StreamViewType | None = None
+    #: replicas in other regions (a global table, version 2019.11.21)
     replicas: tuple[Replica, ...] = ()
 
 
@@ -96,7 +124,7 @@ def _problems(props: TableProps) -> list[str | None]:
             None,
         ),
         None
-        if not props.replicas or props.stream_view_type == "NEW_AND_OLD_IMAGES"
+        if not props.replicas or props.stream_view_type == StreamViewType.NEW_AND_OLD_IMAGES
         else "replicas need stream_view_type='NEW_AND_OLD_IMAGES' (global tables replicate through the stream)",
     ]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from cdktf import TerraformProvider
@@ -21,22 +22,36 @@ from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
-from config.model import endpoint_problem
 from core.props import policy_json, raise_problems
 
-__all__ = ["Subscription", "Topic", "TopicProps", "endpoint_problem", "endpoint_subscriptions"]
+__all__ = ["Subscription", "SubscriptionProtocol", "Topic", "TopicProps", "endpoint_subscriptions"]
 
-_PROTOCOLS = ("sqs", "email", "https", "lambda")
 _ACCOUNT_ACTIONS = ["sns:GetTopicAttributes", "sns:Publish", "sns:Subscribe", "sns:ListSubscriptionsByTopic"]
+
+
+class SubscriptionProtocol(StrEnum):
+    """The SNS protocols this module subscribes (raw message delivery applies to SQS and HTTPS only)."""
+
+    SQS = "sqs"
+    EMAIL = "email"
+    HTTPS = "https"
+    LAMBDA = "lambda"
+
+
+_RAW_DELIVERY = (SubscriptionProtocol.SQS, SubscriptionProtocol.HTTPS)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Subscription:
     """One subscription; `filter_policy` is matched against message attributes."""
 
+    #: construct id of the subscription
     id_: str
-    protocol: str
+    #: delivery protocol (email, sqs, lambda, https, ...)
+    protocol: SubscriptionProtocol
+    #: address for that protocol
     endpoint: str
+    #: deliver the message without the SNS envelope (sqs, https)
     raw_message_delivery: bool = False
     filter_policy: dict[str, Any] | None = None
 
@@ -45,9 +60,13 @@ class Subscription:
 class TopicProps:
     """Props of Topic."""
 
+    #: name of the topic
     topic_name: str
+    #: KMS key encrypting the topic
     kms_key_arn: str
+    #: account whose services may publish (topic policy condition)
     account_id: str
+    #: subscriptions created with the topic
     subscriptions: tuple[Subscription, ...] = ()
     extra_policy_statements: tuple[dict[str, Any], ...] = ()
     provider: TerraformProvider | None = None
@@ -59,7 +78,7 @@ def endpoint_subscriptions(endpoints: tuple[str, ...], id_prefix: str = "Endpoin
         Subscription(
             id_=f"{id_prefix}{index}",
             endpoint=endpoint,
-            protocol="https" if endpoint.startswith("https://") else "email",
+            protocol=SubscriptionProtocol.HTTPS if endpoint.startswith("https://") else SubscriptionProtocol.EMAIL,
         )
         for index, endpoint in enumerate(endpoints, 1)
     )
@@ -69,9 +88,9 @@ def _problems(props: TopicProps) -> list[str | None]:
     return [
         next(
             (
-                f"subscription {s.id_}: protocol {s.protocol!r} is not one of {', '.join(_PROTOCOLS)}"
+                f"subscription {s.id_}: protocol {s.protocol!r} is not one of {', '.join(SubscriptionProtocol)}"
                 for s in props.subscriptions
-                if s.protocol not in _PROTOCOLS
+                if s.protocol not in tuple(SubscriptionProtocol)
             ),
             None,
         ),
@@ -79,7 +98,7 @@ def _problems(props: TopicProps) -> list[str | None]:
             (
                 f"subscription {s.id_}: raw_message_delivery applies to sqs and https only"
                 for s in props.subscriptions
-                if s.raw_message_delivery and s.protocol not in ("sqs", "https")
+                if s.raw_message_delivery and s.protocol not in _RAW_DELIVERY
             ),
             None,
         ),
@@ -137,6 +156,11 @@ class Topic(Construct):
         }
 
 
+def topic_arn(region: str, account_id: str, topic_name: str) -> str:
+    """The ARN of the topic `topic_name`, known before the topic exists (for policies that name it)."""
+    return f"arn:aws:sns:{region}:{account_id}:{topic_name}"
+
+
 def alarm_publish_statement(region: str, account_id: str, topic_name: str) -> dict[str, Any]:
     """The topic-policy statement that lets CloudWatch alarms of `account_id` publish to the topic `topic_name`."""
     return {
@@ -144,6 +168,6 @@ def alarm_publish_statement(region: str, account_id: str, topic_name: str) -> di
         "Effect": "Allow",
         "Principal": {"Service": "cloudwatch.amazonaws.com"},
         "Action": "sns:Publish",
-        "Resource": f"arn:aws:sns:{region}:{account_id}:{topic_name}",
+        "Resource": topic_arn(region, account_id, topic_name),
         "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
     }

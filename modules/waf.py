@@ -41,7 +41,8 @@ from cdktf_cdktf_provider_aws.wafv2_web_acl_association import Wafv2WebAclAssoci
 from cdktf_cdktf_provider_aws.wafv2_web_acl_logging_configuration import Wafv2WebAclLoggingConfiguration
 from constructs import Construct
 
-from core.props import raise_problems
+from config import limits
+from core.props import prop_problem, raise_problems
 from core.suppress import METADATA_KEY
 
 MANAGED_GROUPS = (
@@ -58,10 +59,15 @@ NO_WAF_CHECKS = ("CKV2_AWS_28", "CKV2_AWS_29")  # ALB, API Gateway stage without
 class WebAclProps:
     """Props of WebAcl."""
 
+    #: name of the web ACL, its metrics and log group suffix
     name: str
+    #: requests per 5 minutes from one IP before it is blocked
     rate_limit: int
+    #: KMS key encrypting the WAF log group
     log_kms_key_arn: str
+    #: days the WAF logs are kept
     log_retention_days: int
+    #: provider (region) to build in; None: the stack's default provider
     provider: TerraformProvider | None = None
 
 
@@ -103,10 +109,7 @@ class WebAcl(Construct):
         raise_problems(
             f"WebAcl {id_}",
             [
-                None
-                if 100 <= props.rate_limit <= 2_000_000_000
-                else f"rate_limit {props.rate_limit}: WAF rate-based rules take 100 to 2,000,000,000 requests per "
-                "5 minutes",
+                prop_problem("rate_limit", limits.waf_rate_limit(props.rate_limit)),
                 None if len(props.name) <= 128 else f"name {props.name!r} is longer than the 128 characters WAF allows",
             ],
         )

@@ -8,7 +8,8 @@ it comes from. Two kinds:
 - stack rules (module attribute `rule`, a `StackRule`): they need more than one resource (a log group and its key's
   policy, a stage and the API Gateway account setting of its provider's region), which a Checkov resource check
   never sees. policies/scan.py runs them once per synthesized stack and judges their findings exactly like
-  Checkov's (declared suppressions apply; a suppression that matches nothing is stale).
+  Checkov's (declared suppressions apply; a suppression that matches nothing is stale). The project pack
+  (CKV_APP_*) writes its rules over several resources the same way (CKV_APP_014, backup selections).
 """
 
 from __future__ import annotations
@@ -112,15 +113,48 @@ def key_allows_service(key: dict[str, Any], service: str, actions: tuple[str, ..
     return False
 
 
+def service_key_problem(
+    stack: Stack,
+    reference: Any,
+    rtype: str,
+    *,
+    service: str,
+    actions: tuple[str, ...],
+    managed_alias: str,
+    managed_reason: str,
+) -> str | None:
+    """For the `rtype` resource of the stack that `reference` points to, when it is KMS-encrypted: "" when its key's
+    policy lets `service` use it for `actions`, else what is wrong (`managed_reason` for the AWS managed
+    `managed_alias`); None when there is nothing to judge (no such resource of the stack, or not encrypted)."""
+    target = stack.referenced(reference, rtype)
+    if target is None or not target[1].get("kms_master_key_id"):
+        return None
+    key_id = target[1]["kms_master_key_id"]
+    if key_id == managed_alias:
+        return f"{target[0]} uses {managed_reason}"
+    key = stack.referenced(key_id, "aws_kms_key")
+    if key is not None and not key_allows_service(key[1], service, actions):
+        return f"the policy of {key[0]} (key of {target[0]}) does not let {service} {' and '.join(actions)}"
+    return ""
+
+
+def verdict(address: str, problems: list[str | None]) -> Iterator[Finding]:
+    """One Finding for `address` from the judged `problems` ("" = fine); nothing when none was judged."""
+    judged = [p for p in problems if p is not None]
+    if judged:
+        yield Finding(address, not any(judged), "; ".join(p for p in judged if p))
+
+
 def _action_matches(granted: str, action: str) -> bool:
     pattern = "^" + re.escape(granted.lower()).replace(r"\*", ".*").replace(r"\?", ".") + "$"
     return re.match(pattern, action.lower()) is not None
 
 
 def stack_rules() -> list[StackRule]:
-    """Every stack rule of the pack, in ID order."""
+    """Every stack rule of policies/checks, in ID order: the AWS-rules pack's and the project pack's (CKV_APP_*
+    rules over more than one resource, such as CKV_APP_014's backup selections)."""
     rules = []
-    for path in sorted(CHECKS_DIR.glob("ckv_awsr_*.py")):
+    for path in sorted(CHECKS_DIR.glob("ckv_*.py")):
         module = importlib.import_module(f"policies.checks.{path.stem}")
         if isinstance(getattr(module, "rule", None), StackRule):
             rules.append(module.rule)

@@ -9,7 +9,7 @@ does not set `encrypt = true`, or has no locking (`use_lockfile = true`, Terrafo
 lost with the machine or CI runner that wrote it; without locking two applies (two CI jobs, a developer and CI)
 interleave and corrupt the state. Fix: build the stack on core.stack.WorkloadStack, which sets all of this.
 
-Exempt: the bootstrap workload (stacks/bootstrap.py), which creates the state bucket and so cannot keep its own
+Exempt: the bootstrap workload (stacks/bootstrap/stack.py), which creates the state bucket and so cannot keep its own
 state in it.
 """
 

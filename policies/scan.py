@@ -1,7 +1,7 @@
 """Scan synthesized stacks with Checkov (built-in checks + policies/checks) and apply per-resource suppressions.
 
 The pack in policies/checks has two ID ranges: CKV_APP_* (the seeds' failure classes) and CKV_AWSR_* (what AWS
-rejects at apply or run time; policies/aws_rules.py). The AWS-rules stack rules run here, once per stack.
+rejects at apply or run time; policies/aws_rules.py). The stack rules of both run here, once per stack.
 
 Fails (exit 1) when any check fails unsuppressed, when Checkov reports a parse error, when a stack evaluated zero
 checks (Checkov's silent pass on files it could not read), and when a suppression has no reason or matches no
@@ -145,7 +145,7 @@ def _judge(path: Path, checks: dict[str, list[dict[str, Any]]]) -> StackResult:
 def evaluate(stack_files: list[Path]) -> list[StackResult]:
     """Scan `stack_files` (each cdktf.out/stacks/<stack>/cdk.tf.json) and judge every stack."""
     outcome, parse_errors = _collect(run_checkov(stack_files))
-    for path in stack_files:  # the AWS-rules pack's stack rules (policies/aws_rules.py), judged like Checkov's
+    for path in stack_files:  # the packs' stack rules (policies/aws_rules.py), judged like Checkov's
         checks = outcome.setdefault(path.parent.name, {"passed": [], "failed": []})
         for found in stack_results(path):
             checks["passed" if found["check_result"]["result"] == "PASSED" else "failed"].append(found)

@@ -1,5 +1,6 @@
-"""Stacks compose modules into one workload. The registry maps a workload id to its stack class by name, so the
-selection can be validated before the (slow) provider bindings are imported."""
+"""Stacks compose modules into one workload: one package per workload (stacks/<workload>/stack.py, plus the parts
+only that workload uses). The registry maps a workload id to its stack class by name, so the selection can be
+validated before the (slow) provider bindings are imported."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ if TYPE_CHECKING:
     from core.stack import WorkloadStack
 
 WORKLOADS: dict[str, str] = {
-    "bootstrap": "stacks.bootstrap:BootstrapStack",
-    "flask-api": "stacks.flask_api:FlaskApiStack",
-    "event-processing": "stacks.event_processing:EventProcessingStack",
-    "healthcare-api": "stacks.healthcare_api:HealthcareApiStack",
-    "fraud-detection": "stacks.fraud_detection:FraudDetectionStack",
-    "disaster-recovery": "stacks.disaster_recovery:DisasterRecoveryStack",
+    "bootstrap": "stacks.bootstrap.stack:BootstrapStack",
+    "flask-api": "stacks.flask_api.stack:FlaskApiStack",
+    "event-processing": "stacks.event_processing.stack:EventProcessingStack",
+    "healthcare-api": "stacks.healthcare_api.stack:HealthcareApiStack",
+    "fraud-detection": "stacks.fraud_detection.stack:FraudDetectionStack",
+    "disaster-recovery": "stacks.disaster_recovery.stack:DisasterRecoveryStack",
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,9 @@ import pytest
 from core import bindings
 
 ROOT = Path(__file__).resolve().parent.parent
-EPHEMERAL_SUFFIX = "pr42"
+# The session's ephemeral copies: every workload in every environment with the longest suffix allowed (8 characters),
+# so the unit, validate and scan layers check every copy at the names' limits (tests/core/test_suffix_names.py).
+EPHEMERAL_SUFFIX = "pr123456"
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 bindings.install()  # test modules importing modules/* at collection load the provider lazily (core/bindings.py)
 
@@ -29,11 +33,25 @@ class Synth:
     _json: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def json(self, name: str) -> dict[str, Any]:
-        """The synthesized cdk.tf.json of stack `name` (with `//` metadata, exactly what Terraform reads)."""
+        """The synthesized cdk.tf.json of stack `name` (with `//` metadata, exactly what Terraform reads); skips the
+        test when TEST_WORKLOADS left the stack's workload out of the session."""
+        skip_unless_selected(name)
         if name not in self._json:
             path = self.outdir / "stacks" / name / "cdk.tf.json"
             self._json[name] = json.loads(path.read_text(encoding="utf-8"))
         return self._json[name]
+
+    def dir(self, name: str) -> Path:
+        """The synthesized folder of stack `name`; skips the test when TEST_WORKLOADS left its workload out."""
+        skip_unless_selected(name)
+        return self.outdir / "stacks" / name
+
+    def file(self, name: str) -> str:
+        """The path of stack `name`'s cdk.tf.json, as cdktf's Testing matchers take it (`received` may be a path):
+        `Testing.to_have_resource_with_properties(synth.file(name), rtype, {...})` matches properties as a subset
+        (scalars and list lengths exactly). Tests that check a whole set or a count read `json`/`resources`."""
+        skip_unless_selected(name)
+        return str(self.outdir / "stacks" / name / "cdk.tf.json")
 
     def resources(self, name: str, rtype: str) -> dict[str, dict[str, Any]]:
         """{logical id: body} of every `rtype` resource in stack `name`."""
@@ -48,7 +66,8 @@ class Synth:
 
 @pytest.fixture(scope="session")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
-    """Synthesize all workloads x all environments, and an ephemeral copy of each, into a session folder."""
+    """Synthesize all workloads x all environments, and an ephemeral copy (EPHEMERAL_SUFFIX) of each workload in
+    every environment, into a session folder."""
     from config import Selection, load_catalog, load_environments  # pylint: disable=import-outside-toplevel
     from main import add_stacks, build_app  # pylint: disable=import-outside-toplevel
 
@@ -60,7 +79,7 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
 
     with paused_gc():
         app = build_app(Selection(workloads, tuple(records)), records, catalog, str(outdir))
-        ephemeral = Selection(tuple(w for w in workloads if w != "bootstrap"), ("dev",), EPHEMERAL_SUFFIX)
+        ephemeral = Selection(tuple(w for w in workloads if w != "bootstrap"), tuple(records), EPHEMERAL_SUFFIX)
         add_stacks(app, ephemeral, records, catalog)
         target = integration_target()
         if target.suffix is not None and target.suffix != EPHEMERAL_SUFFIX:  # DEPLOY_TARGET=aws: its own copies
@@ -101,8 +120,8 @@ def loaded_bindings() -> None:
 
 
 def props_error(construct: Callable[..., Any], id_: str, props: Any) -> str:
-    """The PropsError text `construct` raises when built with `props` in a throwaway stack (the `synth` fixture must
-    have loaded the bindings); fails when it builds."""
+    """The PropsError text `construct` raises when built with `props` in a throwaway stack (the test uses the
+    `loaded_bindings` fixture); fails when it builds."""
     from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
 
     from core.props import PropsError  # pylint: disable=import-outside-toplevel
@@ -161,13 +180,35 @@ def emulator_client(endpoint: str, service: str, region: str = "us-east-1") -> A
 def dev_emulator() -> Iterator[Any]:
     """A new emulator on a free port, emulating the dev environment's account; stopped (state gone) on exit."""
     from config import load_environments  # pylint: disable=import-outside-toplevel
-    from tools.emulator import Emulator, free_port  # pylint: disable=import-outside-toplevel
+    from emulator.server import Emulator, free_port  # pylint: disable=import-outside-toplevel
 
     emulator = Emulator(port=free_port(), account_id=load_environments()["dev"].account_id).start()
     try:
         yield emulator
     finally:
         emulator.stop()
+
+
+def tools_cli(
+    *args: str, state_dir: Path, port: int, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`python -m tools <args>` in a fresh process, as `make <command>` runs it, for a checkout whose emulator state
+    folder is `state_dir` (EMULATOR_STATE_DIR) and whose port is `port` (EMULATOR_PORT); `env` adds variables (e.g.
+    WORKLOADS, CDKTF_OUTDIR). Never raises for the exit code."""
+    return subprocess.run(
+        [sys.executable, "-m", "tools", *args],
+        cwd=ROOT,
+        env={**os.environ, "EMULATOR_STATE_DIR": str(state_dir), "EMULATOR_PORT": str(port), **(env or {})},
+        text=True,
+        capture_output=True,
+        check=False,
+        timeout=timeout,
+    )
+
+
+def emulator_record(state_dir: Path) -> dict[str, Any]:
+    """What the emulator state file in `state_dir` records (pid, port, account_id, root, token)."""
+    return dict(json.loads((state_dir / "emulator.json").read_text(encoding="utf-8")))
 
 
 def integration_target() -> Any:
@@ -199,6 +240,40 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         pytest.exit(f"error: {error}", returncode=2)
 
 
+# What a test needs, from the fixtures it uses (directly or through other fixtures); tests that run a tool
+# themselves carry the mark by hand. `pytest -m "not terraform and not checkov and not emulator and not
+# integration"` is then the pure-Python layer (no terraform on PATH needed, no emulator started).
+FIXTURE_NEEDS = {
+    "validated": "terraform",
+    "fixtures": "checkov",  # tests/policies/conftest.py: the policy fixture stacks scanned once
+    "verdicts": "checkov",  # tests/policies/test_aws_rules.py: the AWS-rules fixture stacks scanned once
+    "real_results": "checkov",  # tests/policies/test_scan_wrapper.py: every synthesized stack scanned once
+    "emulator_deployment": "emulator",
+    "deploy": "emulator",
+}
+
+
+def _skip_unselected_workloads(items: list[pytest.Item]) -> None:
+    """Tests under tests/stacks/<workload>/ skip when TEST_WORKLOADS leaves that workload out."""
+    from stacks import WORKLOADS  # pylint: disable=import-outside-toplevel
+
+    selected, folders = selected_workloads(), {w.replace("-", "_"): w for w in WORKLOADS}
+    for item in items:
+        parts = Path(str(item.path)).relative_to(ROOT).parts
+        workload = folders.get(parts[2]) if parts[:2] == ("tests", "stacks") and len(parts) > 3 else None
+        if workload is not None and workload not in selected:
+            reason = f"workload {workload} not selected (TEST_WORKLOADS={os.environ.get('TEST_WORKLOADS')})"
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def _mark_needs(items: list[pytest.Item]) -> None:
+    """Add the `terraform` / `checkov` / `emulator` marks FIXTURE_NEEDS derives from each test's fixtures."""
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            if fixture in FIXTURE_NEEDS:
+                item.add_marker(FIXTURE_NEEDS[fixture])
+
+
 SESSION_FIXTURES = ("emulator_deployment", "deploy", "second_plan")
 
 
@@ -218,14 +293,28 @@ def in_phases(items: list[Any]) -> list[Any]:
     return sorted(items, key=_phase)
 
 
-@pytest.hookimpl(trylast=True)  # after -m/-k deselection and pytest's own ordering
+class _SessionOrder:  # pylint: disable=too-few-public-methods
+    """Orders the final selection (`_phase`): registered as a plugin so that it runs after -m/-k deselection and
+    pytest's own ordering, while the marks below are set before deselection."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """The session's deployment (minutes of provider waiters) overlaps everything else: tests that read it
+        come last (the order within each phase is kept)."""
+        items[:] = in_phases(items)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the session's test order (_SessionOrder)."""
+    config.pluginmanager.register(_SessionOrder(), "session-order")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Order the run so the session's deployment (minutes of provider waiters) overlaps everything else: tests
-    that read it come last (`_phase`; the order within each phase is kept). On AWS, tests marked `emulator_only`
-    are skipped (they assert what only the emulator does); locally the `aws_only` ones are (they need what the
-    emulator cannot run)."""
+    """Marks what each test needs (FIXTURE_NEEDS). On AWS, tests marked `emulator_only` are skipped (they assert
+    what only the emulator does); locally the `aws_only` ones are (they need what the emulator cannot run)."""
     del config
-    items[:] = in_phases(items)
+    _mark_needs(items)
+    _skip_unselected_workloads(items)
     target = integration_target().name
     for item in items:
         if target == "aws" and item.get_closest_marker("emulator_only"):
@@ -465,14 +554,36 @@ def selected_workloads() -> tuple[str, ...]:
     return tuple(w for w in WORKLOADS if w in wanted)
 
 
+def workload_of(stack: str) -> str | None:
+    """The workload a stack name belongs to (`flask-api-dev-pr42` -> `flask-api`), or None."""
+    from stacks import WORKLOADS  # pylint: disable=import-outside-toplevel
+
+    return next((w for w in WORKLOADS if stack.startswith(f"{w}-")), None)
+
+
+def skip_unless_selected(stack: str) -> None:
+    """Skip the calling test when TEST_WORKLOADS narrowed the session and left `stack`'s workload out."""
+    workload = workload_of(stack)
+    if workload is not None and workload not in selected_workloads():
+        pytest.skip(f"{stack}: workload {workload} not selected (TEST_WORKLOADS={os.environ.get('TEST_WORKLOADS')})")
+
+
 def all_stack_names() -> list[str]:
     """Every stack the `synth` fixture produces, known at collection time (for parametrize)."""
     from config import load_environments  # pylint: disable=import-outside-toplevel
 
     envs = list(load_environments())
     workloads = selected_workloads()
-    return [f"{w}-{e}" for e in envs for w in workloads] + [
-        f"{w}-dev-{EPHEMERAL_SUFFIX}" for w in workloads if w != "bootstrap"
+    return [f"{w}-{e}" for e in envs for w in workloads] + ephemeral_stack_names()
+
+
+def ephemeral_stack_names() -> list[str]:
+    """The ephemeral copies the `synth` fixture produces: every workload but bootstrap in every environment, with
+    EPHEMERAL_SUFFIX (bootstrap is one per environment: it holds the copies' state too)."""
+    from config import load_environments  # pylint: disable=import-outside-toplevel
+
+    return [
+        f"{w}-{e}-{EPHEMERAL_SUFFIX}" for e in load_environments() for w in selected_workloads() if w != "bootstrap"
     ]
 
 

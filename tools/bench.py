@@ -13,7 +13,8 @@ memory of the whole tree, the jsii Node.js runtime included):
   folder; the checkout's cfn-outputs/flat-outputs.json is restored afterwards), wall time next to the critical
   path bootstrap + the slowest other stack, read from the deploy's own per-stack lines (`[3/6] <stack>: applied in N s`)
   (goal: wall <= 1.3 x critical path);
-- `--unit`: the unit layer (`pytest -m "not integration"`, goal <= 120 s) with pytest's own count and time;
+- `--unit`: the unit layer, what `make unit` runs (`pytest -m "not integration and not emulator"`, goal <= 120 s),
+  with pytest's own count and time;
 - `--test`: `make test` (goal <= 600 s) with the seconds of each of its steps from its last line (lint, typecheck
   and the second pytest run beside the main pytest: `make test: 540 s; lint 95 s (exit 0), ..., coverage 20 s
   (exit 0)`).
@@ -82,6 +83,7 @@ DEPLOY_LINE = re.compile(
     r"\bin (?P<seconds>[0-9]+(?:\.[0-9]+)?) ?s\b"
 )
 
+UNIT_LAYER = "not integration and not emulator"  # the Makefile's `unit` target
 # pytest's last line: `971 passed, 10 skipped in 1234.56s (0:20:34)`
 PYTEST_LINE = re.compile(r"^=*\s*(?P<counts>\d+ \w+(?:, \d+ \w+)*) in (?P<seconds>[0-9.]+)s\b", re.MULTILINE)
 # make test's last line (Makefile): `make test: 540 s; lint 95 s (exit 0), typecheck 40 s (exit 0), pytest ...`
@@ -327,7 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - minute
     parser.add_argument(
         "--deploy", action="store_true", help="deploy the dev stacks to a fresh emulator of its own (minutes)"
     )
-    parser.add_argument("--unit", action="store_true", help='time the unit layer (pytest -m "not integration")')
+    parser.add_argument("--unit", action="store_true", help="time the unit layer (what `make unit` runs)")
     parser.add_argument("--test", action="store_true", help="time the whole `make test`")
     args = parser.parse_args(argv)
     py, env = sys.executable, {"PYTHONPATH": str(ROOT)}
@@ -360,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - minute
             figures["deploy"] = _deploy(Path(work))
         figures["pytest"] = {}
         if args.unit:
-            unit = timed("unit layer", [py, "-m", "pytest", "-m", "not integration", "-q", "-p", "no:cacheprovider"])
+            unit = timed("unit layer", [py, "-m", "pytest", "-m", UNIT_LAYER, "-q", "-p", "no:cacheprovider"])
             figures["pytest"]["unit layer"] = pytest_summary(unit.stdout)
         if args.test:
             gate = timed("make test", ["make", "test"])

@@ -3,13 +3,15 @@
     git diff --name-only <base>...<head> | python -m tools changes
 
 Rules, per changed path (first match wins):
-- shared (every workload): config/, core/, modules/, policies/, tools/, main.py, cdktf.json, stacks/__init__.py
-  (the registry), lambda_src/ files outside a handler folder, the lock files and pins (Pipfile, Pipfile.lock,
-  package.json, package-lock.json, .terraform-version), the Makefile and the pull-request workflow itself;
-- stacks/...: the workloads whose stack code includes the file. A workload's stack code is the module its registry
-  entry names (stacks/<module>.py, or every file of the package stacks/<module>/), plus every stacks module it
-  imports, transitively (read with `ast`, nothing is imported). A stacks file no workload includes (a new helper
-  not imported yet, a deleted file) maps to EVERY workload, never to nothing;
+- shared (every workload): config/, core/, modules/, policies/, emulator/, docgen/, tools/, main.py, cdktf.json,
+  stacks/__init__.py (the registry), lambda_src/ files outside a handler folder, the lock files and pins (Pipfile,
+  Pipfile.lock, package.json, package-lock.json, .terraform-version), the Makefile and the pull-request workflow
+  itself;
+- stacks/...: the workloads whose stack code includes the file. A workload's stack code is its package
+  stacks/<workload>/ (every file in it, imported or not; the registry names a module inside it), plus whatever
+  other stacks code it imports, transitively (read with `ast`, nothing is imported; an imported module of another
+  package brings that whole package, a flat stacks/<module>.py only itself). A stacks file no workload includes (a
+  new helper not imported yet, a deleted file) maps to EVERY workload, never to nothing;
 - lambda_src/<handler>/...: the workloads whose stack code names that folder (e.g. `... / "lambda_src" /
   "dr_health"`); a handler folder no stack names maps to every workload;
 - anything else (docs, tests, README, scripts): nothing.
@@ -30,7 +32,7 @@ from stacks import WORKLOADS
 from tools.progress import say
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIRS = ("config/", "core/", "modules/", "policies/", "tools/")
+SHARED_DIRS = ("config/", "core/", "modules/", "policies/", "emulator/", "docgen/", "tools/")
 SHARED_FILES = {
     "main.py",
     "cdktf.json",
@@ -52,6 +54,15 @@ def _module_file(root: Path, module: str) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def _package_files(root: Path, path: Path) -> set[Path]:
+    """Every file of the stacks package `path` belongs to (stacks/<package>/...), or just `path` for a flat module
+    stacks/<module>.py."""
+    top = root / "stacks" / path.relative_to(root / "stacks").parts[0]
+    if not top.is_dir():
+        return {path}
+    return {p for p in top.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
 
 
 def _parse(path: Path) -> ast.AST:
@@ -103,19 +114,17 @@ def ownership(root: Path = ROOT, workloads: Mapping[str, str] | None = None) -> 
     )
     files: dict[str, frozenset[str]] = {}
     handlers: dict[str, frozenset[str]] = {}
+    owned: set[Path]
     for workload, target in workloads.items():
-        pending, seen = [target.partition(":")[0]], set()
-        owned: set[Path] = set()
+        pending, owned = [target.partition(":")[0]], set()
         while pending:
-            module = pending.pop()
-            path = _module_file(root, module)
-            if module in seen or path is None:
+            path = _module_file(root, pending.pop())
+            if path is None or path in owned:
                 continue
-            seen.add(module)
-            owned.add(path)
-            if path.name == "__init__.py" and path.parent != root / "stacks":  # a workload package: all its files
-                owned.update(p for p in path.parent.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-            pending.extend(_imports(root, path))
+            members = _package_files(root, path)
+            owned.update(members)
+            for member in (m for m in members if m.suffix == ".py"):
+                pending.extend(_imports(root, member))
         texts: set[str] = set()
         for path in (p for p in owned if p.suffix == ".py"):
             texts |= _strings(path)

@@ -9,7 +9,7 @@
               an environment with deletion protection needs --confirm <env> (or CONFIRM=<env>, or the name typed
               on a terminal); buckets of unprotected environments are emptied first
     emulator  start | stop | status of the long-lived local emulator
-    docs      regenerate docs/modules, docs/workloads (diagrams) and docs/environments.md (tools/docgen.py)
+    docs      regenerate docs/modules, docs/workloads (diagrams) and docs/environments.md (docgen/)
     drift        refresh-only plan per deployed stack: in sync / drifted / error (exit 3 = drift; reports/drift.json)
     consistency  compare dev/staging/prod per workload; unexplained differences exit 1 (reports/consistency.json)
     export-hcl   every stack as plain Terraform HCL in hcl.out/stacks/, validated
@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from config import ConfigError, Selection
-from tools.emulator import configured_port as emulator_port
+from emulator.server import configured_port as emulator_port
 from tools.progress import ToolError, say, step
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -247,7 +247,7 @@ def _finish(args: argparse.Namespace, results: Sequence[Any], stop: Any) -> int:
 def emulator(action: str | None) -> int:
     """Manage the long-lived emulator used by `make deploy`."""
     from config import load_environments  # pylint: disable=import-outside-toplevel
-    from tools import emulator as emu  # pylint: disable=import-outside-toplevel
+    from emulator import server as emu  # pylint: disable=import-outside-toplevel
 
     if action == "start":
         emu.start_daemon(load_environments()["dev"].account_id)
@@ -270,7 +270,7 @@ def _scan(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
-    from tools import docgen  # pylint: disable=import-outside-toplevel
+    import docgen  # pylint: disable=import-outside-toplevel
 
     del args  # the docs always cover every workload and environment
     return docgen.run()

@@ -8,6 +8,7 @@ stack's state). Terraform's output per stack: reports/<command>/<stack>.log.
 Outputs of every deployed stack go to cfn-outputs/flat-outputs.json as {"<stack>": {"<output>": value}} (sensitive
 outputs are left out): one writer at a time (the calling thread, under a file lock, replaced atomically), merged
 with what the file holds, so concurrent applies never lose an entry; a destroyed stack's entry is removed.
+OUTPUTS_FILE=<path> writes them there instead (the test gate's side-by-side runs: each checkout-like run its own).
 
 Destroy empties the stack's S3 buckets first (every object version and delete marker) when `empty_buckets` is set:
 the CLI sets it for environments without deletion protection only; a protected environment's buckets are never
@@ -28,7 +29,11 @@ from tools.parallel import Result, StackRef, Stop, default_jobs, log_path, run_a
 from tools.progress import ToolError, say
 from tools.targets import Target
 
-OUTPUTS_FILE = terraform.ROOT / "cfn-outputs" / "flat-outputs.json"
+OUTPUTS_FILE = (
+    Path(os.environ["OUTPUTS_FILE"])
+    if os.environ.get("OUTPUTS_FILE")
+    else terraform.ROOT / "cfn-outputs" / "flat-outputs.json"
+)
 
 
 def stack_refs(outdir: Path, names: Iterable[str]) -> list[StackRef]:
@@ -287,21 +292,51 @@ def left_in_state(ref: StackRef, target: Target) -> list[str]:
     return proc.stdout.split()
 
 
+def _empty_state_buckets(ref: StackRef, target: Target, log: Path, emptied: dict[str, int]) -> None:
+    """Empty every bucket in the stack's state; adds each bucket's count of deleted versions to `emptied`."""
+    counts = {
+        bucket: empty_bucket(s3_client(target, region), bucket) for bucket, region in state_buckets(ref, target, log)
+    }
+    for bucket, count in counts.items():
+        emptied[bucket] = emptied.get(bucket, 0) + count
+    if counts:
+        with log.open("a", encoding="utf-8") as out:
+            out.write("emptied before destroy: " + _emptied_text(counts) + "\n")
+
+
+def _emptied_text(emptied: dict[str, int]) -> str:
+    return ", ".join(f"{bucket} ({count} object version(s) and delete marker(s))" for bucket, count in emptied.items())
+
+
+def _run_destroy(ref: StackRef, target: Target, log: Path, emptied: dict[str, int] | None) -> None:
+    """`terraform destroy`; when it stops at a non-empty bucket and buckets may be emptied (`emptied` is not None),
+    empty them once more and run it again."""
+    args = ["destroy", "-auto-approve", "-input=false", "-no-color"]
+    try:
+        terraform.run(ref.directory, args, env=target.env, log=log)
+    except terraform.LockedError:
+        raise
+    except ToolError as exc:
+        if emptied is None or "BucketNotEmpty" not in str(exc):
+            raise
+        _empty_state_buckets(ref, target, log, emptied)
+        terraform.run(ref.directory, args, env=target.env, log=log)
+
+
 def destroy(ref: StackRef, target: Target, *, empty_buckets: bool = False, log: Path | None = None) -> str:
     """init (+ empty the stack's buckets) + destroy; returns a summary. A failure raises ToolError naming what is
-    left in state and how to finish."""
+    left in state and how to finish.
+
+    With `empty_buckets`, a destroy that stops at a non-empty bucket empties what is left in state once more and
+    goes on: objects can arrive after the first emptying, e.g. the server access logs of the destroy's own requests
+    to a logged bucket (moto writes them at once, S3 within hours); by then the logging configuration is gone."""
     log = log or log_path("destroy", ref.name)
     _init(ref, target, log)
-    emptied = []
+    emptied: dict[str, int] = {}
     if empty_buckets:
-        for bucket, region in state_buckets(ref, target, log):
-            count = empty_bucket(s3_client(target, region), bucket)
-            emptied.append(f"{bucket} ({count} object version(s) and delete marker(s))")
-        if emptied:
-            with log.open("a", encoding="utf-8") as out:
-                out.write("emptied before destroy: " + ", ".join(emptied) + "\n")
+        _empty_state_buckets(ref, target, log, emptied)
     try:
-        terraform.run(ref.directory, ["destroy", "-auto-approve", "-input=false", "-no-color"], env=target.env, log=log)
+        _run_destroy(ref, target, log, emptied if empty_buckets else None)
     except terraform.LockedError:
         raise
     except ToolError as exc:
@@ -313,7 +348,7 @@ def destroy(ref: StackRef, target: Target, *, empty_buckets: bool = False, log: 
             "yourself if that is intended), then run the same destroy again; it continues where it stopped"
             + f" (or: terraform -chdir={ref.directory} destroy)"
         ) from exc
-    return "destroyed" + (f"; emptied {', '.join(emptied)}" if emptied else "")
+    return "destroyed" + (f"; emptied {_emptied_text(emptied)}" if emptied else "")
 
 
 def destroy_stacks(

@@ -217,7 +217,7 @@ def detect(refs: list[StackRef], target: Target, report: Path | None = None, job
 def command(args: Any) -> int:
     """`python -m tools drift`: the selection (default: dev, with its bootstrap stack) on --target."""
     from tools import cli, deploy, parallel  # pylint: disable=import-outside-toplevel
-    from tools import emulator as emu  # pylint: disable=import-outside-toplevel
+    from emulator import server as emu  # pylint: disable=import-outside-toplevel
     from tools.targets import local_target  # pylint: disable=import-outside-toplevel
 
     target = Target("aws")

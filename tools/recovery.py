@@ -169,7 +169,7 @@ def unlock(ref: StackRef, target: Target, lock_id: str) -> None:
 def _target(args: Any) -> Target:
     if args.target == "aws":
         return Target("aws")
-    from tools import emulator as emu  # pylint: disable=import-outside-toplevel
+    from emulator import server as emu  # pylint: disable=import-outside-toplevel
     from tools.targets import local_target  # pylint: disable=import-outside-toplevel
 
     running = emu.running()

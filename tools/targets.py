@@ -1,6 +1,6 @@
 """Deploy targets. The one place where `local` and `aws` differ: endpoints, credentials, where bootstrap state lives.
 
-- local (default): the emulator (tools/emulator.py); AWS_ENDPOINT_URL and test credentials point Terraform and boto3
+- local (default): the emulator (emulator/server.py); AWS_ENDPOINT_URL and test credentials point Terraform and boto3
   at it; the bootstrap stack's local state goes to a folder that lives and dies with that emulator
   (`state-<port>/` in the emulator's state folder: `<checkout>/.emulator/`, or `EMULATOR_STATE_DIR`).
 - aws: a real account with the caller's own credentials (profile, SSO, OIDC role in CI); nothing is overridden.
@@ -12,7 +12,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.emulator import Emulator, start_daemon, state_dir as emulator_state_dir
+from emulator.server import Emulator, start_daemon, state_dir as emulator_state_dir
 
 TARGETS = ("local", "aws")
 
@@ -45,7 +45,7 @@ def resolve_target(name: str, account_id: str) -> Target:
     """The named target, starting the long-lived emulator for `local` when it is not running."""
     if name == "aws":
         return Target("aws")
-    from tools.emulator import running  # pylint: disable=import-outside-toplevel
+    from emulator.server import running  # pylint: disable=import-outside-toplevel
 
     was_running = running() is not None
     emulator = start_daemon(account_id)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from policies.aws_rules import Finding, Stack, StackRule, as_list, key_allows_service
+from policies.aws_rules import Finding, Stack, StackRule, as_list, service_key_problem, verdict
 
 ID = "CKV_AWSR_006"
 SERVICE = "cloudwatch.amazonaws.com"
@@ -30,23 +30,22 @@ ACTION_KEYS = ("alarm_actions", "ok_actions", "insufficient_data_actions")
 def evaluate(stack: Stack) -> Iterator[Finding]:
     """A verdict per alarm that notifies an encrypted topic of the stack."""
     for address, body in stack.resources("aws_cloudwatch_metric_alarm"):
-        problems, judged = [], False
-        for action in sorted({str(a) for k in ACTION_KEYS for a in as_list(body.get(k) or [])}):
-            topic = stack.referenced(action, "aws_sns_topic")
-            if topic is None or not topic[1].get("kms_master_key_id"):
-                continue
-            judged = True
-            key_id = topic[1]["kms_master_key_id"]
-            if key_id == "alias/aws/sns":
-                problems.append(f"{topic[0]} uses the AWS managed key alias/aws/sns, which CloudWatch cannot use")
-                continue
-            key = stack.referenced(key_id, "aws_kms_key")
-            if key is not None and not key_allows_service(key[1], SERVICE, ACTIONS):
-                problems.append(
-                    f"the policy of {key[0]} (key of {topic[0]}) does not let {SERVICE} {' and '.join(ACTIONS)}"
+        actions = sorted({str(a) for k in ACTION_KEYS for a in as_list(body.get(k) or [])})
+        yield from verdict(
+            address,
+            [
+                service_key_problem(
+                    stack,
+                    action,
+                    "aws_sns_topic",
+                    service=SERVICE,
+                    actions=ACTIONS,
+                    managed_alias="alias/aws/sns",
+                    managed_reason="the AWS managed key alias/aws/sns, which CloudWatch cannot use",
                 )
-        if judged:
-            yield Finding(address, not problems, "; ".join(problems))
+                for action in actions
+            ],
+        )
 
 
 rule = StackRule(ID, "Ensure CloudWatch alarms can publish to their KMS-encrypted SNS topics (key policy)", evaluate)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from policies.aws_rules import Finding, Stack, StackRule, as_list, key_allows_service
+from policies.aws_rules import Finding, Stack, StackRule, as_list, service_key_problem, verdict
 
 ID = "CKV_AWSR_008"
 SERVICE = "s3.amazonaws.com"
@@ -29,23 +29,21 @@ ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
 def evaluate(stack: Stack) -> Iterator[Finding]:
     """A verdict per bucket notification with a queue destination of the stack."""
     for address, body in stack.resources("aws_s3_bucket_notification"):
-        problems, judged = [], False
-        for entry in as_list(body.get("queue") or []):
-            queue = stack.referenced(entry.get("queue_arn") if isinstance(entry, dict) else None, "aws_sqs_queue")
-            if queue is None or not queue[1].get("kms_master_key_id"):
-                continue
-            judged = True
-            key_id = queue[1]["kms_master_key_id"]
-            if key_id == "alias/aws/sqs":
-                problems.append(f"{queue[0]} uses alias/aws/sqs, which S3 cannot use")
-                continue
-            key = stack.referenced(key_id, "aws_kms_key")
-            if key is not None and not key_allows_service(key[1], SERVICE, ACTIONS):
-                problems.append(
-                    f"the policy of {key[0]} (key of {queue[0]}) does not let {SERVICE} {' and '.join(ACTIONS)}"
+        yield from verdict(
+            address,
+            [
+                service_key_problem(
+                    stack,
+                    entry.get("queue_arn") if isinstance(entry, dict) else None,
+                    "aws_sqs_queue",
+                    service=SERVICE,
+                    actions=ACTIONS,
+                    managed_alias="alias/aws/sqs",
+                    managed_reason="alias/aws/sqs, which S3 cannot use",
                 )
-        if judged:
-            yield Finding(address, not problems, "; ".join(problems))
+                for entry in as_list(body.get("queue") or [])
+            ],
+        )
 
 
 rule = StackRule(ID, "Ensure S3 can use the KMS key of the SQS queues its event notifications go to", evaluate)

@@ -16,13 +16,17 @@ import pytest
 
 import main
 from config import catalog as catalog_module
-from config import loader, model
+from config import loader, rules
 from tests.conftest import ROOT
 
 ENV_FILE = "config/environments.toml"
 HEADER = f"error: configuration has {{}} problem(s) in {ENV_FILE}:\n"
 CERT = "arn:aws:acm:{}:222222222222:certificate/0f5e5c3a-1111-2222-3333-444455556666"
 STG = "environments.staging"
+BACKUP_CRON_HELP = (
+    "write it like 'cron(0 23 ? * * *)': six fields (minutes hours day-of-month month day-of-week year, UTC), one of "
+    "day-of-month and day-of-week '?', the minutes one number (AWS Backup runs a plan at most hourly)"
+)
 
 
 def dump_toml(data: dict[str, Any], prefix: str = "") -> str:
@@ -171,6 +175,14 @@ BAD_VALUES: list[tuple[dict[str, Any], list[str]]] = [
         ],
     ),
     (
+        {f"{STG}.healthcare_api.cache.engine_version": "latest", f"{STG}.healthcare_api.cache.node_type": "t4g"},
+        [
+            f"{STG}.healthcare_api.cache.engine_version: engine version 'latest' does not exist for redis; choose "
+            "one of: 6.2, 7.0, 7.1",
+            f"{STG}.healthcare_api.cache.node_type: 't4g' is not like 'cache.t4g.small'",
+        ],
+    ),
+    (
         {f"{STG}.healthcare_api.cache.num_cache_clusters": 1},
         [
             f"{STG}.healthcare_api.cache.automatic_failover: needs num_cache_clusters >= 2 (a replica to promote); "
@@ -235,6 +247,30 @@ BAD_VALUES: list[tuple[dict[str, Any], list[str]]] = [
     (
         {f"{STG}.disaster_recovery.hosted_zone_id": "z123"},
         [f"{STG}.disaster_recovery.hosted_zone_id: 'z123' is not a hosted zone id like 'Z0123456789ABC'"],
+    ),
+    (
+        {f"{STG}.backup.schedule": "rate(1 day)"},
+        [f"{STG}.backup.schedule: 'rate(1 day)' is not an AWS Backup cron expression; {BACKUP_CRON_HELP}"],
+    ),
+    (
+        {f"{STG}.backup.schedule": "cron(*/15 * ? * * *)"},
+        [f"{STG}.backup.schedule: 'cron(*/15 * ? * * *)': {BACKUP_CRON_HELP}"],
+    ),
+    (
+        {f"{STG}.backup.schedule": "cron(0 23 * * * *)"},
+        [f"{STG}.backup.schedule: 'cron(0 23 * * * *)': {BACKUP_CRON_HELP}"],
+    ),
+    (
+        {f"{STG}.backup.retention_days": 0},
+        [f"{STG}.backup.retention_days: 0: an AWS Backup retention (days) takes 1 to 36500"],
+    ),
+    (
+        {f"{STG}.backup.retention_days": "90"},
+        [f"{STG}.backup.retention_days: expected an integer, got '90'"],
+    ),
+    (
+        {f"{STG}.backup.start": "now"},
+        [f"{STG}.backup.start: unknown key; valid keys here: retention_days, schedule"],
     ),
 ]
 
@@ -341,14 +377,14 @@ def test_a_props_check_the_loader_missed_is_reported_through_the_same_path(
 ) -> None:
     """The last line of defence: with the loader's zone check switched off, the Network module's own check fires,
     and main reports it as a configuration error naming the environment's table, with nothing written."""
-    monkeypatch.setattr(model, "_zone_problems", lambda *_: [])
+    monkeypatch.setattr(rules, "_zone_problems", lambda *_: [])
     records_file.write_text(records_with({f"{STG}.region": "eu-central-1"}), encoding="utf-8")
     err = run_main(["--workloads", "flask-api", "--environments", "staging"], capsys, tmp_path)
     assert err == (
         "error: configuration has 1 problem(s):\n"
         "  - config/environments.toml [environments.staging] (flask-api): Network Network: 1 invalid "
-        "prop(s): availability_zones ['us-east-1a', 'us-east-1b'] must all be zones of eu-central-1; fix "
-        "the value named (see docs/modules/)\n"
+        "prop(s): availability_zones: ['us-east-1a', 'us-east-1b'] must all be zones of eu-central-1 (region); "
+        "write zones like 'eu-central-1a'; fix the value named (see docs/modules/)\n"
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from config import load_catalog
 from config.loader import overlap_problems
-from config.model import checked, cidr
+from config.validators import checked, cidr
 
 
 @dataclass(frozen=True)

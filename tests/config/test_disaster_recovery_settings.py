@@ -51,8 +51,8 @@ def test_dr_region_must_differ_from_the_primary() -> None:
         'primary_region = "us-east-1"\ndr_region = "us-west-2"', 'primary_region = "us-west-2"\ndr_region = "us-west-2"'
     )
     expected = (
-        "environments.{}.disaster_recovery.dr_region: 'us-west-2' is also primary_region; the DR region "
-        "must be another region"
+        "environments.{}.disaster_recovery.dr_region: 'us-west-2' is also primary_region; a replica must be in "
+        "another region"
     )
     for env in ("dev", "staging", "prod"):
         assert expected.format(env) in problems
@@ -64,7 +64,7 @@ def test_zones_must_belong_to_their_region() -> None:
     )
     assert (
         "environments.dev.disaster_recovery.dr_network.availability_zones: ['us-east-1a', 'us-east-1b'] must "
-        "all be zones of us-west-2"
+        "all be zones of us-west-2 (dr_region); write zones like 'us-west-2a'"
     ) in problems
 
 

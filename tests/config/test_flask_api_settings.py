@@ -62,7 +62,19 @@ NETWORK = "defaults.flask_api.network"
             'availability_zones = ["us-east-1a", "us-east-1b"]',
             'availability_zones = ["us-east-1a"]',
             NETWORK,
-            "availability_zones: ['us-east-1a']: name 2 or 3 distinct zones",
+            "availability_zones: ['us-east-1a']: name at least 2 distinct zones",
+        ),
+        (
+            'availability_zones = ["us-east-1a", "us-east-1b"]',
+            'availability_zones = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"]',
+            NETWORK,
+            "availability_zones: ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d']: name at most 3 zones",
+        ),
+        (
+            'availability_zones = ["us-east-1a", "us-east-1b"]',
+            'availability_zones = ["us-east-1a", "us-east-1a"]',
+            NETWORK,
+            "availability_zones: ['us-east-1a', 'us-east-1a']: name at least 2 distinct zones",
         ),
         (
             "backup_retention_days = 7",

@@ -70,7 +70,7 @@ def test_duplicate_replica_region_fails() -> None:
 def test_home_region_as_replica_fails() -> None:
     problems = config_problems(PROD_REPLICAS, ["us-east-1", "eu-west-1"])
     assert problems == [
-        "environments.prod.fraud_detection.replica_regions: 'us-east-1' is this environment's "
+        "environments.prod.fraud_detection.replica_regions: 'us-east-1' is also this environment's "
         "home region (region); a replica must be in another region"
     ]
 

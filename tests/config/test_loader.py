@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import tomllib
+import typing
+from typing import Any, Iterator
+
 import pytest
 
-from config import ConfigError, load_environments
-from config.loader import ENVIRONMENTS_FILE, deep_merge
+from config import ConfigError, EnvironmentRecord, load_catalog, load_environments
+from config.loader import ENVIRONMENTS_FILE, deep_merge, records_from_data
 
 # The real [defaults] tables (everything before the first environment): each test adds one environment to them.
 BASE = ENVIRONMENTS_FILE.read_text(encoding="utf-8").split("\n[environments.", 1)[0] + "\n"
@@ -31,7 +37,7 @@ def test_unknown_key_names_the_valid_keys() -> None:
     assert not rest
     assert problem.startswith(
         "environments.qa.regoin: unknown key; valid keys here: account_id, alarm_endpoints, "
-        "allow_plain_http, "
+        "allow_plain_http, backup, "
         "deletion_protection"
     )
 
@@ -106,3 +112,61 @@ def test_error_text_lists_every_problem() -> None:
 
 def test_deep_merge_merges_tables_and_replaces_values() -> None:
     assert deep_merge({"a": {"x": 1, "y": 2}, "b": 1}, {"a": {"y": 3}, "b": [2]}) == {"a": {"x": 1, "y": 3}, "b": [2]}
+
+
+def _leaves(cls: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(key path, annotation) of every leaf field of the record type `cls`."""
+    hints = typing.get_type_hints(cls)
+    for fld in dataclasses.fields(cls):
+        if dataclasses.is_dataclass(hints[fld.name]):
+            yield from _leaves(hints[fld.name], (*prefix, fld.name))
+        else:
+            yield (*prefix, fld.name), hints[fld.name]
+
+
+LEAVES = [path for path, _ in _leaves(EnvironmentRecord) if path != ("name",)]
+ODD_VALUES = (12345, "text", [1, 2], True, {"a": 1}, [])
+
+
+@pytest.mark.parametrize("path", LEAVES, ids=[".".join(p) for p in LEAVES])
+def test_a_value_of_any_type_in_any_field_is_reported_never_raised(path: tuple[str, ...]) -> None:
+    """Bad input is a list of problems (exit 2), never a traceback: before, a number for a DR region, zones that
+    are not strings or a number for replica_regions crashed the cross-field rules."""
+    data = tomllib.loads(ENVIRONMENTS_FILE.read_text(encoding="utf-8"))
+    for value in ODD_VALUES:
+        edited = copy.deepcopy(data)
+        table = edited["environments"]["prod"]
+        for key in path[:-1]:
+            table = table.setdefault(key, {})
+        table[path[-1]] = value
+        try:
+            records_from_data(edited, load_catalog())
+        except ConfigError as error:
+            assert error.problems and all(p.startswith("environments.prod.") for p in error.problems)
+
+
+def _values(record: Any, prefix: str = "") -> Iterator[tuple[str, Any, Any]]:
+    hints = typing.get_type_hints(type(record))
+    for fld in dataclasses.fields(record):
+        value = getattr(record, fld.name)
+        if dataclasses.is_dataclass(value):
+            yield from _values(value, f"{prefix}{fld.name}.")
+        else:
+            yield f"{prefix}{fld.name}", value, hints[fld.name]
+
+
+def test_sequence_fields_are_annotated_as_the_tuples_they_hold() -> None:
+    """The loader stores every list as a tuple (records are frozen): the annotations say so (list[str] before)."""
+    record = load_environments()["prod"]
+    sequences = {name: hint for name, value, hint in _values(record) if isinstance(value, (list, tuple))}
+    assert sorted(sequences) == [
+        "alarm_endpoints",
+        "disaster_recovery.dr_network.availability_zones",
+        "disaster_recovery.primary_network.availability_zones",
+        "flask_api.network.availability_zones",
+        "fraud_detection.network.availability_zones",
+        "fraud_detection.replica_regions",
+        "healthcare_api.network.availability_zones",
+    ]
+    assert {name: typing.get_origin(hint) for name, hint in sequences.items()} == {name: tuple for name in sequences}
+    assert all(isinstance(value, tuple) for _, value, _ in _values(record) if isinstance(value, (list, tuple)))

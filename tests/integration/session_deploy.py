@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from tools.emulator import ROOT
+from tools.terraform import ROOT
 
 LOG = ROOT / "reports" / "session-deploy.log"
 

@@ -11,9 +11,9 @@ from typing import Iterator
 
 import pytest
 
+from emulator.server import ROOT, Emulator
 from tests.conftest import dev_emulator, emulator_client
 from tools import terraform
-from tools.emulator import ROOT, Emulator
 
 CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
 STACK = "bootstrap-dev"

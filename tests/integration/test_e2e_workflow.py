@@ -88,6 +88,6 @@ def test_make_integration_aws_is_the_integration_suite_on_aws() -> None:
     command = " ".join(proc.stdout.replace("\\\n", " ").split())
     assert command.endswith(
         "DEPLOY_TARGET=aws TEST_WORKLOADS=bootstrap,event-processing,flask-api .venv/bin/python -m pytest "
-        "-m integration --junitxml=reports/integration-aws.xml tests/integration/test_event_processing.py "
-        "tests/integration/test_flask_api.py"
+        "-m integration --junitxml=reports/integration-aws.xml tests/stacks/event_processing/test_deployed.py "
+        "tests/stacks/flask_api/test_deployed.py"
     )

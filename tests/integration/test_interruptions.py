@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -19,9 +20,9 @@ from typing import Any, Iterator
 
 import pytest
 
+from emulator.server import ROOT, Emulator
 from tests.conftest import dev_emulator, emulator_client
 from tools import deploy, parallel, recovery, terraform
-from tools.emulator import ROOT, Emulator
 from tools.targets import Target, local_target
 
 pytestmark = pytest.mark.integration
@@ -62,6 +63,38 @@ STACK_JSON = {
     "output": {"queue_name": {"value": "${aws_sqs_queue.q.name}"}, "bucket": {"value": "${aws_s3_bucket.b.id}"}},
 }
 EXTRA_QUEUE = {"resource": {"aws_sqs_queue": {"q2": {"name": "runner-probe-queue2-dev"}}}}
+LOG_WRITE_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": "arn:aws:s3:::runner-probe-logs-dev/*",
+            }
+        ],
+    }
+)
+# A bucket with server access logging into a log bucket, as every workload's data bucket has.
+LOGGED_JSON = {
+    "terraform": {
+        **STACK_JSON["terraform"],
+        "backend": {"s3": {**STACK_JSON["terraform"]["backend"]["s3"], "key": "runner-logged/dev/terraform.tfstate"}},
+    },
+    "provider": STACK_JSON["provider"],
+    "resource": {
+        "aws_s3_bucket": {"data": {"bucket": "runner-probe-logged-dev"}, "logs": {"bucket": "runner-probe-logs-dev"}},
+        "aws_s3_bucket_policy": {"logs": {"bucket": "${aws_s3_bucket.logs.id}", "policy": LOG_WRITE_POLICY}},
+        "aws_s3_bucket_logging": {
+            "data": {
+                "bucket": "${aws_s3_bucket.data.id}",
+                "target_bucket": "${aws_s3_bucket_policy.logs.bucket}",
+                "target_prefix": "data/",
+            }
+        },
+    },
+}
 
 
 @pytest.fixture(scope="module")
@@ -73,14 +106,18 @@ def emulator() -> Iterator[Emulator]:
         yield started
 
 
+def stack(outdir: Path, name: str, body: dict[str, Any]) -> deploy.StackRef:
+    """A stack folder `outdir`/stacks/`name` holding `body` as its cdk.tf.json (its old deploy log removed)."""
+    (outdir / "stacks" / name).mkdir(parents=True)
+    (outdir / "stacks" / name / "cdk.tf.json").write_text(json.dumps(body), encoding="utf-8")
+    parallel.log_path("deploy", name).unlink(missing_ok=True)
+    return deploy.StackRef(name, outdir / "stacks" / name)
+
+
 @pytest.fixture(scope="module")
 def probe(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> tuple[deploy.StackRef, Target]:
     outdir = tmp_path_factory.mktemp("cdktf.out")
-    name = f"runner-probe-{emulator.port}"
-    (outdir / "stacks" / name).mkdir(parents=True)
-    (outdir / "stacks" / name / "cdk.tf.json").write_text(json.dumps(STACK_JSON), encoding="utf-8")
-    parallel.log_path("deploy", name).unlink(missing_ok=True)
-    return deploy.StackRef(name, outdir / "stacks" / name), local_target(emulator, outdir / "state")
+    return stack(outdir, f"runner-probe-{emulator.port}", STACK_JSON), local_target(emulator, outdir / "state")
 
 
 def wait_for(path: Path, text: str, after: int = 0) -> None:
@@ -255,3 +292,31 @@ def test_destroy_empties_a_versioned_bucket_only_when_allowed(
     assert "runner-probe-data-dev" not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
     assert json.loads(outputs.read_text(encoding="utf-8")) == {"other-dev": {"kept": True}}
     assert terraform.run(ref.directory, ["state", "list"], env=target.env).stdout == ""
+
+
+def test_destroy_empties_a_log_bucket_again_when_its_own_requests_refilled_it(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """Every request to a logged bucket writes an access log into its log bucket (moto at once, S3 within hours),
+    the destroy's own requests too: emptied first, the log bucket is not empty when Terraform deletes it. Destroy
+    empties what is left once more and finishes (`make destroy` of event-processing-dev stopped there before)."""
+    ref, target = stack(tmp_path, f"runner-logged-{emulator.port}", LOGGED_JSON), local_target(emulator, tmp_path)
+    outputs = tmp_path / "flat-outputs.json"
+    (deployed,) = deploy.deploy_stacks([ref], target, outputs_file=outputs)[0]
+    assert deployed.status == "ok", deployed.error
+    s3 = emulator_client(emulator.endpoint, "s3")
+    s3.put_object(Bucket="runner-probe-logged-dev", Key="a.txt", Body=b"a")
+    assert s3.list_objects_v2(Bucket="runner-probe-logs-dev")["KeyCount"] > 0  # moto logged the request
+
+    parallel.log_path("destroy", ref.name).unlink(missing_ok=True)
+    (destroyed,) = deploy.destroy_stacks([ref], target, empty=lambda r: True, outputs_file=outputs)
+    assert destroyed.status == "ok", destroyed.error
+    assert re.fullmatch(
+        r"destroyed; emptied runner-probe-logged-dev \(1 object version\(s\) and delete marker\(s\)\), "
+        r"runner-probe-logs-dev \(\d+ object version\(s\) and delete marker\(s\)\)",
+        destroyed.summary,
+    ), destroyed.summary
+    log = parallel.log_path("destroy", ref.name).read_text(encoding="utf-8")
+    assert log.count("emptied before destroy: ") == 2 and log.count("BucketNotEmpty") == 1
+    names = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    assert "runner-probe-logged-dev" not in names and "runner-probe-logs-dev" not in names

@@ -97,7 +97,7 @@ def test_pytest_refuses_an_unusable_aws_run_before_deploying(extra: dict[str, st
             "--collect-only",
             "-p",
             "no:cacheprovider",
-            "tests/integration/test_bootstrap.py",
+            "tests/stacks/bootstrap/test_deployed.py",
         ],
         env=env,
         capture_output=True,

@@ -319,7 +319,7 @@ def test_compliant_fixture_passes_its_rules(verdicts: dict[str, dict[tuple[str, 
 
 def test_every_rule_has_a_failing_and_a_passing_fixture() -> None:
     assert set().union(*FAILS.values()) == set().union(*PASSES.values()) == set(CHECKOV_RULES + STACK_RULES)
-    assert [r.id for r in stack_rules()] == list(STACK_RULES)
+    assert [r.id for r in stack_rules() if r.id.startswith("CKV_AWSR_")] == list(STACK_RULES)
 
 
 def test_ephemeral_and_quiet_stages_are_not_judged(verdicts: dict[str, dict[tuple[str, str], str]]) -> None:
@@ -339,6 +339,7 @@ def test_details_say_how_to_fix(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.checkov
 def test_the_scan_wrapper_loads_the_aws_rules_pack(tmp_path: Path) -> None:
     """`make scan`'s evaluate(): the bad stack fails with every CKV_AWSR id (Checkov's and the stack rules), and a
     declared suppression applies to a stack rule like to any other check."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from config import load_environments, loader
 from policies.checks import env_id, first, is_reference, literal_text, walk
 from policies.checks.ckv_app_009_sqs_dead_letter_queue import is_dead_letter_queue_name, names_dead_letter_target
 from policies.checks.ckv_app_010_prod_deletion_protection import protected_environments
@@ -68,6 +71,26 @@ def test_dead_letter_queue_convention() -> None:
     assert not names_dead_letter_target(None)
 
 
-def test_prod_is_always_protected() -> None:
-    assert "prod" in protected_environments()
-    assert "dev" not in protected_environments()
+def test_protected_environments_are_prod_and_every_record_with_deletion_protection() -> None:
+    records = load_environments()
+    expected = {"prod"} | {name for name, record in records.items() if record.deletion_protection is True}
+    assert protected_environments() == expected
+    assert "dev" not in expected  # dev's record leaves deletion_protection off
+
+
+def test_an_environment_that_sets_deletion_protection_is_protected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read from the file, not a list: `qa` sets it, `sandbox` inherits the default off, `prod` is always in."""
+    environments = tmp_path / "environments.toml"
+    environments.write_text(
+        "[defaults]\ndeletion_protection = false\n[environments.qa]\ndeletion_protection = true\n"
+        "[environments.sandbox]\n[environments.prod]\ndeletion_protection = false\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(loader, "ENVIRONMENTS_FILE", environments)
+    protected_environments.cache_clear()  # read once per process (lru_cache): read this file, then the real one
+    try:
+        assert protected_environments() == {"prod", "qa"}
+    finally:
+        protected_environments.cache_clear()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from policies import scan
+from policies.aws_rules import StackRule, stack_rules
 from policies.checks import TAGGABLE_TYPES_FILE, taggable_types, taggable_types_from_bindings
 from tests.policies.conftest import Fixtures
 
@@ -54,14 +55,22 @@ def test_required_version_silent_pass_fails_the_scan(fixtures: Fixtures, tmp_pat
 
 @pytest.mark.parametrize("path", CHECK_FILES, ids=[p.stem for p in CHECK_FILES])
 def test_each_file_holds_one_well_described_check(path: Path) -> None:
+    """A Checkov resource check (`check`, one class), or a stack rule over several resources (`rule`, run by
+    policies/scan.py like the AWS-rules pack's)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     doc = ast.get_docstring(tree) or ""
     check_id = "CKV_APP_" + path.stem.split("_")[2]
     assert doc.startswith(f"{check_id}: ")
-    assert "What fails:" in doc and "Why it matters:" in doc
+    assert "What fails" in doc and "Why it matters:" in doc
+    module = importlib.import_module(f"policies.checks.{path.stem}")
+    if hasattr(module, "rule"):
+        assert isinstance(module.rule, StackRule) and not hasattr(module, "check")
+        assert module.rule.id == check_id and module.rule.name.startswith("Ensure ")
+        assert check_id in [r.id for r in stack_rules()]
+        return
     classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
     assert len(classes) == 1
-    check = importlib.import_module(f"policies.checks.{path.stem}").check
+    check = module.check
     assert check.id == check_id
     assert check.name.startswith("Ensure ")
     assert check.categories and check.supported_resources
@@ -72,7 +81,7 @@ def test_check_ids_are_unique_and_in_the_project_range() -> None:
         re.search(r'id="(CKV_APP_\d{3})"', p.read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]
         for p in CHECK_FILES
     ]
-    assert len(ids) == len(set(ids)) == 13
+    assert len(ids) == len(set(ids)) == 14
     assert ids == sorted(ids)
 
 

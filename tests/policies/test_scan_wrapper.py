@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from policies import scan
-from tests.conftest import Synth, all_stack_names
+from tests.conftest import Synth, all_stack_names, ephemeral_stack_names, skip_unless_selected
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +19,9 @@ def real_results(synth: Synth) -> list[scan.StackResult]:
 
 
 def test_every_stack_of_every_environment_scans_clean(real_results: list[scan.StackResult]) -> None:
+    """Every stack, the ephemeral copies of every environment (8-character suffix) included."""
+    assert sorted(r.stack for r in real_results) == sorted(all_stack_names())
+    assert {r.stack for r in real_results} >= set(ephemeral_stack_names())  # tests/core/test_suffix_names.py
     for result in real_results:
         assert result.failed == [], result.stack
         assert result.problems == [], result.stack
@@ -26,21 +29,36 @@ def test_every_stack_of_every_environment_scans_clean(real_results: list[scan.St
 
 
 def test_declared_suppressions_are_applied_with_their_reasons(real_results: list[scan.StackResult]) -> None:
+    skip_unless_selected("bootstrap-dev")
     (boot,) = [r for r in real_results if r.stack == "bootstrap-dev"]
-    assert sorted(s["check_id"] for s in boot.suppressed) == ["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_18"]
+    assert sorted((s["check_id"], s["resource"].split(".")[1].split("_")[0]) for s in boot.suppressed) == [
+        ("CKV2_AWS_62", "AuditTrail"),
+        ("CKV2_AWS_62", "StateBucket"),
+        ("CKV_AWS_144", "AuditTrail"),
+        ("CKV_AWS_144", "StateBucket"),
+        ("CKV_AWS_18", "AuditTrail"),
+        ("CKV_AWS_18", "StateBucket"),
+        ("CKV_AWS_252", "AuditTrail"),
+    ]
     assert all(len(s["reason"]) >= 10 for s in boot.suppressed)
 
 
 def _copy(synth: Synth, tmp_path: Path, stack: str) -> tuple[Path, dict]:
     target = tmp_path / stack
-    shutil.copytree(synth.outdir / "stacks" / stack, target, ignore=shutil.ignore_patterns(".terraform*"))
+    shutil.copytree(synth.dir(stack), target, ignore=shutil.ignore_patterns(".terraform*"))
     return target / "cdk.tf.json", json.loads((target / "cdk.tf.json").read_text(encoding="utf-8"))
 
 
 def _bucket(data: dict) -> dict:
-    return next(iter(data["resource"]["aws_s3_bucket"].values()))
+    return data["resource"]["aws_s3_bucket"][_state_bucket(data)]
 
 
+def _state_bucket(data: dict) -> str:
+    (found,) = [k for k in data["resource"]["aws_s3_bucket"] if k.startswith("StateBucket_")]
+    return found
+
+
+@pytest.mark.checkov
 def test_required_version_silent_pass_fails_closed(synth: Synth, tmp_path: Path) -> None:
     """Checkov reports a parse error and `failed: 0` for such a file; the wrapper must fail instead."""
     path, data = _copy(synth, tmp_path, "bootstrap-dev")
@@ -51,6 +69,7 @@ def test_required_version_silent_pass_fails_closed(synth: Synth, tmp_path: Path)
     assert any("zero checks" in p or p.startswith("parse error") for p in result.problems)
 
 
+@pytest.mark.checkov
 def test_unsuppressed_finding_fails(synth: Synth, tmp_path: Path) -> None:
     path, data = _copy(synth, tmp_path, "bootstrap-dev")
     del _bucket(data)["//"]["suppressions"]
@@ -59,6 +78,7 @@ def test_unsuppressed_finding_fails(synth: Synth, tmp_path: Path) -> None:
     assert sorted(f["check_id"] for f in result.failed) == ["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_18"]
 
 
+@pytest.mark.checkov
 def test_reasonless_and_stale_suppressions_fail(synth: Synth, tmp_path: Path) -> None:
     path, data = _copy(synth, tmp_path, "bootstrap-dev")
     suppressions = _bucket(data)["//"]["suppressions"]
@@ -66,7 +86,7 @@ def test_reasonless_and_stale_suppressions_fail(synth: Synth, tmp_path: Path) ->
     suppressions.append({"id": "CKV_AWS_999", "reason": "a reason that is long enough"})
     path.write_text(json.dumps(data), encoding="utf-8")
     (result,) = scan.evaluate([path])
-    bucket = next(iter(data["resource"]["aws_s3_bucket"]))
+    bucket = _state_bucket(data)
     assert (
         f"suppression of CKV_AWS_144 on aws_s3_bucket.{bucket} has no reason (at least 10 characters)"
         in result.problems
@@ -74,11 +94,12 @@ def test_reasonless_and_stale_suppressions_fail(synth: Synth, tmp_path: Path) ->
     assert f"stale suppression: CKV_AWS_999 on aws_s3_bucket.{bucket} matches no finding; remove it" in result.problems
 
 
+@pytest.mark.checkov
 def test_main_prints_a_table_and_writes_the_report(synth: Synth, capsys: pytest.CaptureFixture[str]) -> None:
-    assert scan.main([str(synth.outdir / "stacks" / "bootstrap-prod")]) == 0
+    assert scan.main([str(synth.dir("bootstrap-prod"))]) == 0
     out = capsys.readouterr().out
     stack, passed, failed, suppressed = out.splitlines()[1].split()
-    assert (stack, failed, suppressed) == ("bootstrap-prod", "0", "3") and int(passed) >= 21
+    assert (stack, failed, suppressed) == ("bootstrap-prod", "0", "7") and int(passed) >= 21
     report = json.loads(scan.REPORT.read_text(encoding="utf-8"))
     assert report["ok"] is True and report["stacks"][0]["stack"] == "bootstrap-prod"
 

@@ -161,3 +161,9 @@ def test_named_submodules_are_what_the_code_imports() -> None:
     named = bench.named_submodules()
     assert {"provider", "s3_bucket", "lambda_function", "rds_cluster"} <= set(named)
     assert named == sorted(set(named)) and "xray_group" not in named
+
+
+def test_the_unit_layer_is_what_make_unit_runs() -> None:
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nunit: ", 1)[1].splitlines()[1]
+    assert recipe.strip() == f'$(PY) -m pytest -m "{bench.UNIT_LAYER}"'

@@ -8,8 +8,9 @@ from typing import Any, Callable
 
 import pytest
 
+from emulator import server as emulator
 from tests.conftest import Deployment
-from tools import cli, drift, emulator
+from tools import cli, drift
 from tools.deploy import StackRef, stack_refs
 from tools.targets import Target
 
@@ -46,6 +47,7 @@ def test_out_of_band_tag_change_is_reported_then_cleared(
     assert drift.detect(refs, target, report) == 0  # restored: in sync again
 
 
+@pytest.mark.terraform
 def test_terraform_failure_is_an_error_with_exit_1(tmp_path: Path) -> None:
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "main.tf.json").write_text('{"resource": {"aws_s3_bucket": 1}}', encoding="utf-8")

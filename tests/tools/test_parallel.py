@@ -163,6 +163,7 @@ SLOW = {
 }
 
 
+@pytest.mark.terraform
 def test_a_signal_is_forwarded_once_and_terraform_stops_cleanly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from emulator import server as emulator
 from tests.conftest import dev_emulator, emulator_client
-from tools import emulator, targets
+from tools import targets
 
 
 def test_aws_target_overrides_nothing() -> None:
@@ -45,6 +46,7 @@ def test_resolve_local_starts_the_daemon_for_the_account(monkeypatch: pytest.Mon
     assert (target.name, target.env["AWS_ENDPOINT_URL"]) == ("local", "http://127.0.0.1:4998")
 
 
+@pytest.mark.emulator
 def test_emulator_reset_wipes_resources() -> None:
     with dev_emulator() as emu:
         s3 = emulator_client(emu.endpoint, "s3")

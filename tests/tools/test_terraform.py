@@ -17,7 +17,7 @@ STACK = "event-processing-dev"
 def _deployed_copy(synth: Synth, tmp_path: Path) -> Path:
     """A copy of a synthesized stack whose `.terraform/` holds what `terraform init` with the S3 backend leaves."""
     stack_dir = tmp_path / STACK
-    shutil.copytree(synth.outdir / "stacks" / STACK, stack_dir, ignore=shutil.ignore_patterns(".terraform*"))
+    shutil.copytree(synth.dir(STACK), stack_dir, ignore=shutil.ignore_patterns(".terraform*"))
     backend = json.loads((stack_dir / "cdk.tf.json").read_text(encoding="utf-8"))["terraform"]["backend"]["s3"]
     (stack_dir / ".terraform").mkdir()
     (stack_dir / ".terraform" / "terraform.tfstate").write_text(
@@ -29,6 +29,7 @@ def _deployed_copy(synth: Synth, tmp_path: Path) -> Path:
     return stack_dir
 
 
+@pytest.mark.terraform
 def test_validate_ignores_a_backend_initialised_by_a_deploy(
     synth: Synth, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -54,13 +55,14 @@ def test_offline_env_is_absolute_so_it_holds_in_the_stack_folder(
     assert settings == {"TF_DATA_DIR": str(tmp_path / "relative" / STACK / terraform.OFFLINE_DATA_DIR)}
 
 
+@pytest.mark.terraform
 def test_batched_validation_gives_each_stack_its_own_verdict(synth: Synth, tmp_path: Path) -> None:
     """validate_all: one init + validate per batch, each folder's verdict as `validate` gives it alone."""
     names = ["bootstrap-dev", STACK, "flask-api-prod"]
     dirs = []
     for name in names:
         dirs.append(tmp_path / name)
-        shutil.copytree(synth.outdir / "stacks" / name, dirs[-1], ignore=shutil.ignore_patterns(".terraform*"))
+        shutil.copytree(synth.dir(name), dirs[-1], ignore=shutil.ignore_patterns(".terraform*"))
     verdicts = terraform.validate_all(dirs, jobs=2)
     assert list(verdicts) == dirs
     assert [v["valid"] for v in verdicts.values()] == [True, True, True]

@@ -163,12 +163,12 @@ def test_summaries_and_artifacts_survive_a_failed_gate(path: Path) -> None:
 @pytest.mark.parametrize(
     ("paths", "expected"),
     [
-        (["README.md", "tests/unit/test_naming.py", "docs/operations.md", "scripts/sig.py"], []),
-        (["stacks/bootstrap.py"], ["bootstrap"]),
-        (["stacks/bootstrap.py", "README.md"], ["bootstrap"]),
-        (["stacks/disaster_recovery_site.py"], ["disaster-recovery"]),
-        (["stacks/disaster_recovery_alarms.py"], ["disaster-recovery"]),
-        (["stacks/flask_api.py", "stacks/disaster_recovery_alarms.py"], ["flask-api", "disaster-recovery"]),
+        (["README.md", "tests/core/test_naming.py", "docs/operations.md", "scripts/sig.py"], []),
+        (["stacks/bootstrap/stack.py"], ["bootstrap"]),
+        (["stacks/bootstrap/stack.py", "README.md"], ["bootstrap"]),
+        (["stacks/disaster_recovery/site.py"], ["disaster-recovery"]),
+        (["stacks/disaster_recovery/alarms.py"], ["disaster-recovery"]),
+        (["stacks/flask_api/stack.py", "stacks/disaster_recovery/alarms.py"], ["flask-api", "disaster-recovery"]),
         (["lambda_src/dr_health/handler.py"], ["disaster-recovery"]),
         (["lambda_src/event_processor/handler.py"], ["event-processing"]),
         (["lambda_src/__init__.py"], list(WORKLOADS)),
@@ -204,14 +204,15 @@ def test_every_tracked_stacks_and_lambda_file_maps_to_a_workload() -> None:
     tracked = subprocess.run(
         ["git", "ls-files", "stacks", "lambda_src"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
-    assert "stacks/disaster_recovery_site.py" in tracked
+    assert "stacks/disaster_recovery/site.py" in tracked
     for path in tracked:
         assert changes.changed_workloads([path]), path
     owners = changes.ownership()
     assert owners.files["disaster-recovery"] == {
-        "stacks/disaster_recovery.py",
-        "stacks/disaster_recovery_alarms.py",
-        "stacks/disaster_recovery_site.py",
+        "stacks/disaster_recovery/__init__.py",
+        "stacks/disaster_recovery/alarms.py",
+        "stacks/disaster_recovery/site.py",
+        "stacks/disaster_recovery/stack.py",
     }
     assert owners.handlers == {
         "bootstrap": set(),
@@ -234,6 +235,7 @@ def test_a_workload_package_and_its_imports_map_to_that_workload(tmp_path: Path)
         "stacks/alpha/__init__.py": "from .site import Site\nfrom stacks.shared_bits import x\n",
         "stacks/alpha/site.py": "from . import parts\nSOURCE = 'lambda_src/alpha_fn'\n",
         "stacks/alpha/parts.py": "",
+        "stacks/alpha/unimported.py": "",
         "stacks/alpha/template.json": "{}",
         "stacks/beta.py": "from stacks import shared_bits\nfrom stacks.beta_alarms import A\n",
         "stacks/beta_alarms.py": "A = 1\n",
@@ -249,6 +251,7 @@ def test_a_workload_package_and_its_imports_map_to_that_workload(tmp_path: Path)
         "stacks/alpha/__init__.py": ["alpha"],
         "stacks/alpha/site.py": ["alpha"],
         "stacks/alpha/parts.py": ["alpha"],
+        "stacks/alpha/unimported.py": ["alpha"],
         "stacks/alpha/template.json": ["alpha"],
         "stacks/beta.py": ["beta"],
         "stacks/beta_alarms.py": ["beta"],
@@ -263,7 +266,7 @@ def test_changes_command_writes_github_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
-    monkeypatch.setattr("sys.stdin", io.StringIO("stacks/bootstrap.py\nREADME.md\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("stacks/bootstrap/stack.py\nREADME.md\n"))
     assert cli.main(["changes"]) == 0
     assert capsys.readouterr().out == "bootstrap\n"
     monkeypatch.setattr("sys.stdin", io.StringIO("docs/operations.md\n"))

@@ -1,0 +1,107 @@
+"""core/bindings.py: the provider package loaded lazily gives byte-identical output to the eager package for every
+stack; main.py, the CLI and the tests load it lazily; a submodule nobody listed still imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core import bindings
+from tests.conftest import EPHEMERAL_SUFFIX, ROOT, Synth, selected_workloads
+from tools.bench import named_submodules
+
+# What the fixture `synth` builds, with the eager package imported first (before core.bindings can make it lazy).
+EAGER_SYNTH = f"""
+import json, sys
+import cdktf_cdktf_provider_aws  # the published package: runs all 2,135 `from . import <submodule>` lines
+from config import Selection, load_catalog, load_environments
+from core import bindings
+from main import add_stacks, build_app
+workloads, outdir = tuple(sys.argv[1].split(",")), sys.argv[2]
+records, catalog = load_environments(), load_catalog()
+with bindings.paused_gc():
+    app = build_app(Selection(workloads, tuple(records)), records, catalog, outdir)
+    add_stacks(app, Selection(tuple(w for w in workloads if w != "bootstrap"), tuple(records), "{EPHEMERAL_SUFFIX}"),
+               records, catalog)
+    app.synth()
+print(json.dumps({{"lazy": bindings.is_lazy(), "loaded": len(bindings.loaded_submodules())}}))
+"""
+REPORT = """
+from core import bindings
+print(json.dumps({"lazy": bindings.is_lazy(), "loaded": bindings.loaded_submodules()}))
+"""
+ENTRIES = {
+    "main.py": "import json, main\nassert main.main(['--workloads=bootstrap', '--environments=dev']) == 0\n",
+    "the CLI": (
+        "import json, os\nfrom tools import cli\nassert cli.main(['synth', '--workloads=bootstrap', "
+        "'--environments=dev', '--outdir', os.environ['CDKTF_OUTDIR']]) == 0\n"
+    ),
+}
+
+
+def python(code: str, *args: str, env: dict[str, str] | None = None) -> dict[str, object]:
+    """Run `code` in a fresh interpreter in the project folder; its last stdout line is JSON."""
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        text=True,
+        capture_output=True,
+        check=False,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return dict(json.loads(proc.stdout.splitlines()[-1]))
+
+
+def synthesized_files(outdir: Path) -> list[Path]:
+    """What the synth wrote below `outdir`/stacks: not the Terraform working files that validate, plan or deploy
+    add to the session's stack folders later (`.terraform/`, `.terraform-offline/`, `.terraform.lock.hcl`)."""
+    files = (p.relative_to(outdir) for p in (outdir / "stacks").rglob("*") if p.is_file())
+    return sorted(p for p in files if not any(part.startswith(".terraform") for part in p.parts))
+
+
+@pytest.mark.slow
+def test_every_stack_is_byte_identical_to_the_eager_import(synth: Synth, tmp_path: Path) -> None:
+    workloads = selected_workloads()
+    assert python(EAGER_SYNTH, ",".join(workloads), str(tmp_path)) == {"lazy": False, "loaded": 2135 + 2}
+    eager, lazy = synthesized_files(tmp_path), synthesized_files(synth.outdir)
+    assert eager == lazy
+    assert len([p for p in eager if p.name == "cdk.tf.json"]) == len(synth.stacks)
+    different = [str(p) for p in eager if (tmp_path / p).read_bytes() != (synth.outdir / p).read_bytes()]
+    assert not different
+
+
+@pytest.mark.parametrize("entry", sorted(ENTRIES))
+def test_main_and_the_cli_load_only_the_named_submodules(entry: str, tmp_path: Path) -> None:
+    found = python(ENTRIES[entry] + REPORT, env={"CDKTF_OUTDIR": str(tmp_path)})
+    assert (tmp_path / "stacks" / "bootstrap-dev" / "cdk.tf.json").exists()
+    assert found["lazy"] is True
+    loaded = set(str(name) for name in found["loaded"])  # type: ignore[attr-defined]
+    assert {"_jsii", "_private", "provider", "s3_bucket", "kms_key"} <= loaded
+    assert loaded - {"_jsii", "_private"} <= set(named_submodules())
+
+
+def test_the_test_session_loads_lazily_and_any_submodule_still_imports(loaded_bindings: None) -> None:
+    del loaded_bindings
+    assert bindings.is_lazy()
+    import cdktf_cdktf_provider_aws as aws  # pylint: disable=import-outside-toplevel
+
+    assert len(aws.__all__) == 2135
+    assert aws.xray_group.XrayGroup.TF_RESOURCE_TYPE == "aws_xray_group"  # attribute access imports it (PEP 562)
+    from cdktf_cdktf_provider_aws import wafv2_ip_set  # pylint: disable=import-outside-toplevel
+    from cdktf_cdktf_provider_aws.worklink_fleet import WorklinkFleet  # pylint: disable=import-outside-toplevel
+
+    assert (wafv2_ip_set.Wafv2IpSet.TF_RESOURCE_TYPE, WorklinkFleet.TF_RESOURCE_TYPE) == (
+        "aws_wafv2_ip_set",
+        "aws_worklink_fleet",
+    )
+    assert {"xray_group", "wafv2_ip_set", "worklink_fleet"} <= set(bindings.loaded_submodules())
+    assert "xray_sampling_rule" in dir(aws)
+    with pytest.raises(AttributeError, match="^module 'cdktf_cdktf_provider_aws' has no attribute 'nope'$"):
+        getattr(aws, "nope")

@@ -1,0 +1,304 @@
+"""Alarms that reach someone (issue 18): every alarm topic of every stack has the record's subscribers; flask-api,
+event-processing and healthcare-api alarm on what an operator watches, with the records' thresholds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from config import load_environments
+from modules.alarms import Alarms, AlarmsProps, MetricAlarm
+from tests.conftest import Synth, props_error
+
+RECORDS = load_environments()
+ENVS = ("dev", "staging", "prod")
+ALARMED = ("flask-api", "event-processing", "healthcare-api", "fraud-detection", "disaster-recovery")
+MB = 1024 * 1024
+
+
+def _alarms(synth: Synth, stack: str) -> dict[str, dict[str, Any]]:
+    return {a["alarm_name"]: a for a in synth.resources(stack, "aws_cloudwatch_metric_alarm").values()}
+
+
+def _topic_ids(synth: Synth, stack: str) -> dict[str, str]:
+    """{${aws_sns_topic.<id>.arn}: topic name} of the stack's topics."""
+    return {f"${{aws_sns_topic.{tid}.arn}}": t["name"] for tid, t in synth.resources(stack, "aws_sns_topic").items()}
+
+
+@pytest.mark.parametrize("env", ENVS)
+@pytest.mark.parametrize("workload", ALARMED)
+def test_every_alarm_topic_has_the_records_subscribers(synth: Synth, workload: str, env: str) -> None:
+    stack = f"{workload}-{env}"
+    topics = _topic_ids(synth, stack)
+    alarm_topics = {arn for a in _alarms(synth, stack).values() for arn in a["alarm_actions"] + a["ok_actions"]}
+    assert alarm_topics and alarm_topics <= set(topics)
+    subscribers: dict[str, list[tuple[str, str]]] = {}
+    for sub in synth.resources(stack, "aws_sns_topic_subscription").values():
+        subscribers.setdefault(sub["topic_arn"], []).append((sub["protocol"], sub["endpoint"]))
+    extra = [("email", "fraud-oncall@example.com")] if (workload, env) == ("fraud-detection", "prod") else []
+    assert {arn: subscribers.get(arn) for arn in alarm_topics} == dict.fromkeys(
+        alarm_topics, [("email", "platform-alerts@example.com"), *extra]
+    )
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_flask_api_alarms(synth: Synth, env: str) -> None:
+    stack, limits = f"flask-api-{env}", RECORDS[env].flask_api.alarms
+    alarms = _alarms(synth, stack)
+    (alb_id,) = synth.resources(stack, "aws_lb")
+    (cluster_id,) = synth.resources(stack, "aws_ecs_cluster")
+    (service_id,) = synth.resources(stack, "aws_ecs_service")
+    (db_id,) = synth.resources(stack, "aws_rds_cluster")
+    lb = {"LoadBalancer": f"${{aws_lb.{alb_id}.arn_suffix}}"}
+    svc = {
+        "ClusterName": f"${{aws_ecs_cluster.{cluster_id}.name}}",
+        "ServiceName": f"${{aws_ecs_service.{service_id}.name}}",
+    }
+    db = {"DBClusterIdentifier": f"${{aws_rds_cluster.{db_id}.cluster_identifier}}"}
+    got = {
+        name: (
+            a["namespace"],
+            a["metric_name"],
+            a["dimensions"],
+            a.get("statistic") or a["extended_statistic"],
+            a["comparison_operator"],
+            a["threshold"],
+        )
+        for name, a in alarms.items()
+    }
+    gt = "GreaterThanThreshold"
+    assert got == {
+        f"flask-api-api-{env}-alb-5xx": (
+            "AWS/ApplicationELB",
+            "HTTPCode_ELB_5XX_Count",
+            lb,
+            "Sum",
+            gt,
+            limits.alb_5xx_count,
+        ),
+        f"flask-api-api-{env}-target-5xx": (
+            "AWS/ApplicationELB",
+            "HTTPCode_Target_5XX_Count",
+            lb,
+            "Sum",
+            gt,
+            limits.alb_5xx_count,
+        ),
+        f"flask-api-api-{env}-alb-latency": (
+            "AWS/ApplicationELB",
+            "TargetResponseTime",
+            lb,
+            "p99",
+            gt,
+            limits.alb_p99_latency_ms / 1000,
+        ),
+        f"flask-api-api-{env}-service-cpu": (
+            "AWS/ECS",
+            "CPUUtilization",
+            svc,
+            "Average",
+            gt,
+            limits.service_cpu_percent,
+        ),
+        f"flask-api-api-{env}-service-memory": (
+            "AWS/ECS",
+            "MemoryUtilization",
+            svc,
+            "Average",
+            gt,
+            limits.service_memory_percent,
+        ),
+        f"flask-api-api-{env}-db-cpu": ("AWS/RDS", "CPUUtilization", db, "Average", gt, limits.db_cpu_percent),
+        f"flask-api-api-{env}-db-connections": (
+            "AWS/RDS",
+            "DatabaseConnections",
+            db,
+            "Maximum",
+            gt,
+            limits.db_connections,
+        ),
+    }
+    assert {env: (got[f"flask-api-api-{env}-alb-5xx"][-1], got[f"flask-api-api-{env}-alb-latency"][-1])} == {
+        "dev": {env: (50, 2.0)},
+        "staging": {env: (10, 1.0)},
+        "prod": {env: (5, 0.5)},
+    }[env]
+    topic = synth.only(stack, "aws_sns_topic")
+    assert topic["name"] == f"flask-api-api-{env}-alarms"
+    (key_id,) = [k for k in synth.resources(stack, "aws_kms_key") if k.startswith("AlarmKey")]
+    assert topic["kms_master_key_id"] == f"${{aws_kms_key.{key_id}.arn}}"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_event_processing_alarms(synth: Synth, env: str) -> None:
+    stack, limits = f"event-processing-{env}", RECORDS[env].event_processing.alarms
+    queues = {q["name"]: qid for qid, q in synth.resources(stack, "aws_sqs_queue").items()}
+    (fn_id,) = synth.resources(stack, "aws_lambda_function")
+    got = {
+        name: (a["metric_name"], a["dimensions"], a["statistic"], a["comparison_operator"], a["threshold"])
+        for name, a in _alarms(synth, stack).items()
+    }
+    function = {"FunctionName": f"${{aws_lambda_function.{fn_id}.function_name}}"}
+    ge = "GreaterThanOrEqualToThreshold"
+    assert got == {
+        f"event-processing-processor-{env}-function-errors": ("Errors", function, "Sum", ge, limits.function_errors),
+        f"event-processing-processor-{env}-function-throttles": (
+            "Throttles",
+            function,
+            "Sum",
+            ge,
+            limits.function_throttles,
+        ),
+        f"event-processing-processor-{env}-dlq-messages": (
+            "ApproximateNumberOfMessagesVisible",
+            {"QueueName": f"${{aws_sqs_queue.{queues[f'event-processing-tasks-dlq-{env}']}.name}}"},
+            "Maximum",
+            ge,
+            limits.dlq_messages,
+        ),
+        f"event-processing-processor-{env}-oldest-message": (
+            "ApproximateAgeOfOldestMessage",
+            {"QueueName": f"${{aws_sqs_queue.{queues[f'event-processing-tasks-{env}']}.name}}"},
+            "Maximum",
+            "GreaterThanThreshold",
+            limits.oldest_message_seconds,
+        ),
+    }
+    assert limits.oldest_message_seconds == {"dev": 3600, "staging": 900, "prod": 300}[env]
+
+
+@pytest.mark.parametrize(("env", "nodes"), [("dev", 1), ("staging", 2), ("prod", 3)])
+def test_healthcare_api_alarms(synth: Synth, env: str, nodes: int) -> None:
+    stack, limits = f"healthcare-api-{env}", RECORDS[env].healthcare_api.alarms
+    alarms = _alarms(synth, stack)
+    (api_id,) = synth.resources(stack, "aws_api_gateway_rest_api")
+    (stage_id,) = synth.resources(stack, "aws_api_gateway_stage")
+    (db_id,) = synth.resources(stack, "aws_db_instance")
+    (group_id,) = synth.resources(stack, "aws_elasticache_replication_group")
+    api = {
+        "ApiName": f"${{aws_api_gateway_rest_api.{api_id}.name}}",
+        "Stage": f"${{aws_api_gateway_stage.{stage_id}.stage_name}}",
+    }
+    db = {"DBInstanceIdentifier": f"${{aws_db_instance.{db_id}.identifier}}"}
+    group = f"${{aws_elasticache_replication_group.{group_id}.replication_group_id}}"
+    prefix, gt = f"healthcare-api-api-{env}-", "GreaterThanThreshold"
+    expected = {
+        "api-5xx": ("AWS/ApiGateway", "5XXError", api, "Sum", gt, limits.api_5xx_count),
+        "api-latency": ("AWS/ApiGateway", "Latency", api, "p99", gt, limits.api_p99_latency_ms),
+        "db-cpu": ("AWS/RDS", "CPUUtilization", db, "Average", gt, limits.db_cpu_percent),
+        "db-connections": ("AWS/RDS", "DatabaseConnections", db, "Maximum", gt, limits.db_connections),
+        "db-free-storage": (
+            "AWS/RDS",
+            "FreeStorageSpace",
+            db,
+            "Minimum",
+            "LessThanThreshold",
+            limits.db_free_storage_mb * MB,
+        ),
+    }
+    for node in range(1, nodes + 1):
+        member = {"CacheClusterId": f"{group}-{node:03d}"}
+        expected[f"redis-{node}-cpu"] = (
+            "AWS/ElastiCache",
+            "EngineCPUUtilization",
+            member,
+            "Average",
+            gt,
+            limits.redis_cpu_percent,
+        )
+        expected[f"redis-{node}-memory"] = (
+            "AWS/ElastiCache",
+            "DatabaseMemoryUsagePercentage",
+            member,
+            "Average",
+            gt,
+            limits.redis_memory_percent,
+        )
+    assert {
+        name: (
+            a["namespace"],
+            a["metric_name"],
+            a["dimensions"],
+            a.get("statistic") or a["extended_statistic"],
+            a["comparison_operator"],
+            a["threshold"],
+        )
+        for name, a in alarms.items()
+    } == {prefix + suffix: value for suffix, value in expected.items()}
+    assert (limits.db_free_storage_mb, limits.api_p99_latency_ms) == {
+        "dev": (2048, 1000),
+        "staging": (2048, 1000),
+        "prod": (10240, 500),
+    }[env]
+
+
+def test_alarm_settings_of_every_alarm(synth: Synth) -> None:
+    for stack in ("flask-api-dev", "event-processing-prod", "healthcare-api-staging"):
+        for alarm in _alarms(synth, stack).values():
+            assert (
+                alarm["period"],
+                alarm["evaluation_periods"],
+                alarm["datapoints_to_alarm"],
+                alarm["treat_missing_data"],
+                alarm["alarm_actions"] == alarm["ok_actions"],
+            ) == (300, 3, 2, "notBreaching", True)
+
+
+@pytest.mark.usefixtures("loaded_bindings")
+def test_alarms_refuse_a_topic_nobody_reads_and_bad_endpoints() -> None:
+    alarm = MetricAlarm(
+        suffix="x", namespace="AWS/SQS", metric="M", dimensions={}, statistic="Sum", threshold=1, description="x"
+    )
+    props = AlarmsProps(
+        name="n",
+        region="us-east-1",
+        account_id="111111111111",
+        kms_key_arn="arn:k",
+        endpoints=(),
+        alarms=(alarm, alarm),
+    )
+    assert props_error(Alarms, "A", props) == (
+        "Alarms A: 2 invalid prop(s):\n  - endpoints: []: name at least one e-mail address or https:// URL, or the "
+        "alarms notify nobody\n"
+        "  - alarm suffixes must be unique: ['x', 'x']"
+    )
+    bad = AlarmsProps(
+        name="n",
+        region="us-east-1",
+        account_id="111111111111",
+        kms_key_arn="arn:k",
+        endpoints=("http://pager.example.com/hook",),
+        alarms=(alarm,),
+    )
+    assert props_error(Alarms, "A", bad) == (
+        "Alarms A: 1 invalid prop(s):\n  - endpoints: 'http://pager.example.com/hook' is neither an e-mail address "
+        "nor an https:// URL"
+    )
+
+
+def test_https_endpoint_becomes_an_https_subscription() -> None:
+    from modules.topic import endpoint_subscriptions  # pylint: disable=import-outside-toplevel
+
+    assert [
+        (s.id_, s.protocol, s.endpoint)
+        for s in endpoint_subscriptions(("ops@example.com", "https://pager.example.com/hook"))
+    ] == [("Endpoint1", "email", "ops@example.com"), ("Endpoint2", "https", "https://pager.example.com/hook")]
+
+
+def test_alarm_endpoints_are_validated_on_load() -> None:
+    import tomllib  # pylint: disable=import-outside-toplevel
+
+    from config import ConfigError, load_catalog  # pylint: disable=import-outside-toplevel
+    from config.loader import ENVIRONMENTS_FILE, records_from_data  # pylint: disable=import-outside-toplevel
+
+    data = tomllib.loads(ENVIRONMENTS_FILE.read_text(encoding="utf-8"))
+    data["environments"]["dev"]["alarm_endpoints"] = []
+    data["environments"]["staging"]["alarm_endpoints"] = ["oncall"]
+    with pytest.raises(ConfigError) as caught:
+        records_from_data(data, load_catalog())
+    assert caught.value.problems == [
+        "environments.dev.alarm_endpoints: []: name at least one e-mail address or https:// URL, or the alarms "
+        "notify nobody",
+        "environments.staging.alarm_endpoints: 'oncall' is neither an e-mail address nor an https:// URL",
+    ]

@@ -1,0 +1,205 @@
+"""AWS Backup of the stateful workloads (issue 18, modules/backup.py): in every environment with deletion protection
+(prod) each stateful workload has a KMS-encrypted vault and a daily plan whose selection names exactly every Aurora
+cluster, RDS instance and DynamoDB table of the stack; disaster-recovery backs up each region into its own vault and
+copies the primary's recovery points into the DR vault. Elsewhere nothing is built and the clusters keep their
+"no AWS Backup plan" suppression with the reason that holds there."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from config import load_environments
+from tests.conftest import Synth, props_error
+
+RECORDS = load_environments()
+STATEFUL = ("aws_rds_cluster", "aws_db_instance", "aws_dynamodb_table")
+WORKLOADS = ("disaster-recovery", "event-processing", "flask-api", "fraud-detection", "healthcare-api")
+# workload -> {vault name in prod: region of its vault, plan and selection}
+VAULTS = {
+    "disaster-recovery": {
+        "disaster-recovery-backup-prod": "us-east-1",
+        "disaster-recovery-dr-backup-prod": "us-west-2",
+    },
+    "event-processing": {"event-processing-backup-prod": "us-east-1"},
+    "flask-api": {"flask-api-backup-prod": "us-east-1"},
+    "fraud-detection": {"fraud-detection-backup-prod": "us-east-1"},
+    "healthcare-api": {"healthcare-api-backup-prod": "eu-west-1"},
+}
+BACKUP_TYPES = ("aws_backup_vault", "aws_backup_plan", "aws_backup_selection")
+ACCOUNT = RECORDS["prod"].account_id
+MANAGED = [
+    "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+    "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+]
+
+
+def regions(stack: dict[str, Any]) -> dict[str, str]:
+    """provider reference ('aws', 'aws.dr', ...) -> region."""
+    return {"aws" if p.get("alias") is None else f"aws.{p['alias']}": p["region"] for p in stack["provider"]["aws"]}
+
+
+def region_of(stack: dict[str, Any], body: dict[str, Any]) -> str:
+    return regions(stack)[body.get("provider", "aws")]
+
+
+def by_name(synth: Synth, stack: str, rtype: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """{name: (logical id, body)} of every `rtype` resource."""
+    return {body["name"]: (rid, body) for rid, body in synth.resources(stack, rtype).items()}
+
+
+@pytest.mark.parametrize("workload", WORKLOADS)
+def test_every_stateful_resource_of_prod_is_selected_in_its_own_region(synth: Synth, workload: str) -> None:
+    """The expected set comes from the synthesized resources themselves: a table or database added to a stack
+    without a backup fails here."""
+    stack = f"{workload}-prod"
+    data = synth.json(stack)
+    stateful = {
+        f"${{{rtype}.{rid}.arn}}": region_of(data, body)
+        for rtype in STATEFUL
+        for rid, body in synth.resources(stack, rtype).items()
+    }
+    assert stateful, f"{stack} has no stateful resource"
+    selected: dict[str, str] = {}
+    for selection in synth.resources(stack, "aws_backup_selection").values():
+        for arn in selection["resources"]:
+            assert arn not in selected, f"{arn} is selected twice"
+            selected[arn] = region_of(data, selection)
+    replicas = {arn: region for arn, region in selected.items() if arn.startswith("arn:aws:dynamodb:")}
+    assert {a: r for a, r in selected.items() if a not in replicas} == stateful
+    if workload == "disaster-recovery":  # the DR region also backs up its replica of the sessions table
+        (table_id,) = synth.resources(stack, "aws_dynamodb_table")
+        name = f"${{aws_dynamodb_table.{table_id}.name}}"
+        assert replicas == {f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/{name}": "us-west-2"}
+    else:
+        assert replicas == {}
+
+
+@pytest.mark.parametrize("workload", WORKLOADS)
+def test_prod_vault_plan_and_selection_exact_values(synth: Synth, workload: str) -> None:
+    stack = f"{workload}-prod"
+    data, record = synth.json(stack), RECORDS["prod"]
+    vaults = by_name(synth, stack, "aws_backup_vault")
+    plans = by_name(synth, stack, "aws_backup_plan")
+    selections = by_name(synth, stack, "aws_backup_selection")
+    assert {n: region_of(data, b) for n, (_, b) in vaults.items()} == VAULTS[workload]
+    assert set(plans) == set(selections) == set(VAULTS[workload])
+    keys = synth.resources(stack, "aws_kms_key")
+    (role_id,) = [r for r, b in synth.resources(stack, "aws_iam_role").items() if b["name"].endswith("-backup-prod")]
+    role = f"${{aws_iam_role.{role_id}.arn}}"
+    for name, region in VAULTS[workload].items():
+        vault_id, vault = vaults[name]
+        assert "force_destroy" not in vault
+        key_id = vault["kms_key_arn"].split(".")[1]
+        key = keys[key_id]
+        assert key["enable_key_rotation"] is True and region_of(data, key) == region
+        statements = json.loads(key["policy"])["Statement"]
+        assert [s["Sid"] for s in statements] == [
+            "AccountAdministers",
+            "BackupRoleUsesKey",
+            "BackupRoleGrantsToAwsResources",
+        ]
+        assert statements[1]["Principal"] == statements[2]["Principal"] == {"AWS": role}
+        assert statements[1]["Action"] == [
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:DescribeKey",
+        ]
+        assert (statements[2]["Action"], statements[2]["Condition"]) == (
+            "kms:CreateGrant",
+            {"Bool": {"kms:GrantIsForAWSResource": "true"}},
+        )
+        plan_id, plan = plans[name]
+        dr_vault = vaults.get("disaster-recovery-dr-backup-prod", ("",))[0]
+        copies = [{"destination_vault_arn": f"${{aws_backup_vault.{dr_vault}.arn}}", "lifecycle": {"delete_after": 90}}]
+        rule = {
+            "rule_name": "daily",
+            "target_vault_name": f"${{aws_backup_vault.{vault_id}.name}}",
+            "schedule": record.backup.schedule,
+            "start_window": 60,
+            "completion_window": 480,
+            "lifecycle": {"delete_after": record.backup.retention_days},
+        } | ({"copy_action": copies} if name == "disaster-recovery-backup-prod" else {})
+        assert (plan["rule"], region_of(data, plan)) == ([rule], region)
+        _, selection = selections[name]
+        assert (selection["plan_id"], selection["iam_role_arn"]) == (f"${{aws_backup_plan.{plan_id}.id}}", role)
+        assert region_of(data, selection) == region
+        assert not {"condition", "selection_tag", "not_resources"} & set(selection)
+    assert (record.backup.schedule, record.backup.retention_days) == ("cron(0 23 ? * * *)", 90)
+
+
+@pytest.mark.parametrize("workload", WORKLOADS)
+def test_one_backup_role_per_stack_with_the_managed_backup_and_restore_policies(synth: Synth, workload: str) -> None:
+    stack = f"{workload}-prod"
+    roles = {r: b for r, b in synth.resources(stack, "aws_iam_role").items() if b["name"].endswith("-backup-prod")}
+    ((role_id, role),) = roles.items()
+    assert role["name"] == f"{workload}-backup-prod"
+    assert json.loads(role["assume_role_policy"])["Statement"] == [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "backup.amazonaws.com"}}
+    ]
+    attached = sorted(
+        a["policy_arn"]
+        for a in synth.resources(stack, "aws_iam_role_policy_attachment").values()
+        if a["role"] == f"${{aws_iam_role.{role_id}.name}}"
+    )
+    assert attached == MANAGED
+    assert not [
+        p for p in synth.resources(stack, "aws_iam_role_policy").values() if p["role"].endswith(f"{role_id}.name}}")
+    ]
+
+
+@pytest.mark.parametrize("workload", WORKLOADS)
+def test_prod_clusters_keep_no_backup_suppression(synth: Synth, workload: str) -> None:
+    for body in synth.resources(f"{workload}-prod", "aws_rds_cluster").values():
+        assert "CKV2_AWS_8" not in {s["id"] for s in body.get("//", {}).get("suppressions", [])}
+
+
+@pytest.mark.parametrize("env", ("dev", "staging"))
+@pytest.mark.parametrize("workload", WORKLOADS)
+def test_no_backups_without_deletion_protection(synth: Synth, workload: str, env: str) -> None:
+    assert RECORDS[env].deletion_protection is False
+    for rtype in BACKUP_TYPES:
+        assert not synth.resources(f"{workload}-{env}", rtype)
+
+
+@pytest.mark.parametrize(
+    ("stack", "workload", "env"),
+    [
+        ("flask-api-dev", "flask_api", "dev"),
+        ("flask-api-dev-pr42", "flask_api", "dev"),
+        ("fraud-detection-staging", "fraud_detection", "staging"),
+        ("disaster-recovery-dev", "disaster_recovery", "dev"),
+    ],
+)
+def test_unprotected_clusters_say_what_backs_them_up(synth: Synth, stack: str, workload: str, env: str) -> None:
+    days = getattr(RECORDS[env], workload).database.backup_retention_days
+    clusters = synth.resources(stack, "aws_rds_cluster").values()
+    assert clusters
+    for body in clusters:
+        reasons = {s["id"]: s["reason"] for s in body["//"]["suppressions"]}
+        assert reasons["CKV2_AWS_8"] == (
+            "in no AWS Backup plan here: stacks add one where the record sets deletion_protection (modules/"
+            "backup.py); this environment relies on Aurora's automated backups, point-in-time restore for the last "
+            f"{days} days (backup_retention_days)"
+        )
+        assert body["backup_retention_period"] == days
+
+
+def test_props_are_checked_before_anything_is_built(synth: Synth) -> None:
+    del synth  # loads the bindings
+    from modules.backup import Backups, BackupsProps  # pylint: disable=import-outside-toplevel
+
+    props = BackupsProps(
+        name="x" * 51, account_id=ACCOUNT, schedule="rate(1 day)", retention_days=0, resources=(), arns=()
+    )
+    assert props_error(Backups, "B", props) == (
+        "Backups B: 4 invalid prop(s):\n"
+        f"  - name '{'x' * 51}': a vault, plan and selection name is 2-50 letters, digits, '-' and '_'\n"
+        "  - schedule 'rate(1 day)' is not an AWS Backup cron expression like 'cron(0 23 ? * * *)'\n"
+        "  - retention_days 0: AWS Backup keeps a recovery point 1 to 36500 days\n"
+        "  - nothing to back up: give resources or arns"
+    )

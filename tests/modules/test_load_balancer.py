@@ -1,0 +1,205 @@
+"""Public edges (issue 18): prod load balancers serve HTTPS with an ACM certificate validated in the record's zone
+and port 80 only redirects; dev and staging serve plain HTTP only because their records allow it; a protected
+environment without a certificate source is a configuration error."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from typing import Any
+
+import pytest
+
+from cdktf import Testing
+
+from config import ConfigError, load_catalog
+from config.loader import ENVIRONMENTS_FILE, records_from_data
+from modules.load_balancer import LoadBalancer, LoadBalancerProps
+from tests.conftest import Synth, props_error, skip_unless_selected
+
+ALB_STACKS = ("flask-api", "fraud-detection")
+DOMAINS = {"flask-api": "api.example.com", "fraud-detection": "fraud.example.com"}
+ZONE = "Z0PLACEHOLDER0PROD"
+NOT_FOUND = {
+    "type": "fixed-response",
+    "fixed_response": {"content_type": "text/plain", "message_body": "not found", "status_code": "404"},
+}
+
+
+def _listeners(synth: Synth, stack: str) -> dict[int, tuple[str, dict[str, Any]]]:
+    return {body["port"]: (lid, body) for lid, body in synth.resources(stack, "aws_lb_listener").items()}
+
+
+def _suppressed(body: dict[str, Any]) -> dict[str, str]:
+    return {s["id"]: s["reason"] for s in body.get("//", {}).get("suppressions", [])}
+
+
+@pytest.mark.parametrize("workload", ALB_STACKS)
+def test_prod_serves_https_with_an_acm_certificate_and_port_80_redirects(synth: Synth, workload: str) -> None:
+    stack = f"{workload}-prod"
+    listeners = _listeners(synth, stack)
+    assert sorted(listeners) == [80, 443]
+    (validation_id,) = synth.resources(stack, "aws_acm_certificate_validation")
+    https_id, https = listeners[443]
+    assert (https["protocol"], https["ssl_policy"], https["certificate_arn"], https["default_action"]) == (
+        "HTTPS",
+        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        f"${{aws_acm_certificate_validation.{validation_id}.certificate_arn}}",
+        [NOT_FOUND],
+    )
+    _, http = listeners[80]
+    assert (http["protocol"], http["default_action"]) == (
+        "HTTP",
+        [{"type": "redirect", "redirect": {"status_code": "HTTP_301", "protocol": "HTTPS", "port": "443"}}],
+    )
+    assert not _suppressed(http)
+    (rule,) = synth.resources(stack, "aws_lb_listener_rule").values()
+    assert rule["listener_arn"] == f"${{aws_lb_listener.{https_id}.arn}}"
+    (alb,) = synth.resources(stack, "aws_lb").values()
+    assert "CKV2_AWS_20" not in _suppressed(alb)
+
+
+@pytest.mark.parametrize("workload", ALB_STACKS)
+def test_prod_certificate_is_dns_validated_in_the_records_zone(synth: Synth, workload: str) -> None:
+    stack = f"{workload}-prod"
+    ((cert_id, cert),) = synth.resources(stack, "aws_acm_certificate").items()
+    assert (cert["domain_name"], cert["validation_method"], cert["lifecycle"], cert["options"]) == (
+        DOMAINS[workload],
+        "DNS",
+        {"create_before_destroy": True},
+        {"certificate_transparency_logging_preference": "ENABLED"},
+    )
+    records = {body["name"]: (rid, body) for rid, body in synth.resources(stack, "aws_route53_record").items()}
+    option = f"tolist(aws_acm_certificate.{cert_id}.domain_validation_options).0"
+    validation_id, validation = records[f"${{{option}.resource_record_name}}"]
+    assert (validation["zone_id"], validation["type"], validation["records"], validation["ttl"]) == (
+        ZONE,
+        f"${{{option}.resource_record_type}}",
+        [f"${{{option}.resource_record_value}}"],
+        60,
+    )
+    assert synth.only(stack, "aws_acm_certificate_validation") | {"//": None, "tags": None} == {
+        "certificate_arn": f"${{aws_acm_certificate.{cert_id}.arn}}",
+        "validation_record_fqdns": [f"${{aws_route53_record.{validation_id}.fqdn}}"],
+        "//": None,
+        "tags": None,
+    }
+    _, alias = records[DOMAINS[workload]]
+    assert (alias["zone_id"], alias["type"]) == (ZONE, "A")
+
+
+@pytest.mark.parametrize("env", ("dev", "staging"))
+@pytest.mark.parametrize("workload", ALB_STACKS)
+def test_plain_http_only_where_the_record_allows_it(synth: Synth, workload: str, env: str) -> None:
+    stack = f"{workload}-{env}"
+    listeners = _listeners(synth, stack)
+    assert sorted(listeners) == [80]
+    _, http = listeners[80]
+    assert (http["protocol"], http["default_action"]) == ("HTTP", [NOT_FOUND])
+    reason = (
+        "plain HTTP is allowed in this environment by its record (allow_plain_http); a certificate source adds "
+        "the HTTPS listener and turns this into a redirect"
+    )
+    assert _suppressed(http) == {"CKV_AWS_2": reason, "CKV_AWS_103": reason}
+    assert not synth.resources(stack, "aws_acm_certificate")
+
+
+@pytest.mark.usefixtures("loaded_bindings")
+def test_load_balancer_refuses_plain_http_without_the_switch() -> None:
+    props = LoadBalancerProps(
+        name="x-alb-dev",
+        vpc_id="vpc-1",
+        subnet_ids=["subnet-1", "subnet-2"],
+        account_id="111111111111",
+        log_bucket_name="x-alb-logs-dev-111111111111",
+        log_version_expiration_days=30,
+        deletion_protection=False,
+        allow_plain_http=False,
+    )
+    assert props_error(LoadBalancer, "Alb", props) == (
+        "LoadBalancer Alb: 1 invalid prop(s):\n  - no certificate source: give certificate_arn, or hosted_zone_id and "
+        "domain_name (ACM with DNS validation), or set allow_plain_http (the environment record's switch) to serve "
+        "plain HTTP"
+    )
+
+
+def _problems(edit: Any) -> list[str]:
+    data = tomllib.loads(ENVIRONMENTS_FILE.read_text(encoding="utf-8"))
+    edit(data["environments"])
+    with pytest.raises(ConfigError) as caught:
+        records_from_data(data, load_catalog())
+    return list(caught.value.problems)
+
+
+def test_protected_environment_without_a_certificate_source_is_a_config_error() -> None:
+    def drop(envs: dict[str, Any]) -> None:
+        del envs["prod"]["flask_api"]["hosted_zone_id"], envs["prod"]["flask_api"]["domain_name"]
+
+    assert _problems(drop) == [
+        "environments.prod.flask_api: this environment has deletion_protection = true but no certificate source; "
+        "set certificate_arn, or hosted_zone_id and domain_name (ACM issues the certificate with DNS validation), so "
+        "the load balancer serves HTTPS"
+    ]
+
+
+def test_protected_environment_may_not_allow_plain_http_and_zone_needs_a_domain() -> None:
+    def edit(envs: dict[str, Any]) -> None:
+        envs["prod"]["allow_plain_http"] = True
+        del envs["prod"]["fraud_detection"]["domain_name"]
+
+    assert _problems(edit) == [
+        "environments.prod.fraud_detection: set both hosted_zone_id and domain_name (the ALB's alias record and the "
+        "ACM DNS validation), or neither",
+        "environments.prod.allow_plain_http: true in an environment with deletion_protection = true; "
+        "protected environments serve HTTPS only, remove it",
+        "environments.prod.fraud_detection: this environment has deletion_protection = true but no certificate "
+        "source; set certificate_arn, or hosted_zone_id and domain_name (ACM issues the certificate with DNS "
+        "validation), so the load balancer serves HTTPS",
+    ]
+
+
+def test_certificate_source_values_are_checked() -> None:
+    def edit(envs: dict[str, Any]) -> None:
+        envs["prod"]["flask_api"]["hosted_zone_id"] = "zone-1"
+        envs["prod"]["fraud_detection"]["certificate_arn"] = "arn:aws:iam::333333333333:server-certificate/x"
+
+    assert _problems(edit) == [
+        "environments.prod.flask_api.hosted_zone_id: 'zone-1' is not a hosted zone id like 'Z0123456789ABC'",
+        "environments.prod.fraud_detection.certificate_arn: 'arn:aws:iam::333333333333:server-certificate/x' is not "
+        "an ACM certificate ARN like 'arn:aws:acm:us-east-1:111111111111:certificate/"
+        "0f5e5c3a-1111-2222-3333-444455556666'",
+    ]
+
+
+def test_consistency_report_explains_plain_http_by_the_records_switch(synth: Synth, tmp_path: Any) -> None:
+    from config import load_environments  # pylint: disable=import-outside-toplevel
+    from tools import consistency  # pylint: disable=import-outside-toplevel
+
+    for workload in ALB_STACKS:  # the report below covers both ALB workloads
+        skip_unless_selected(f"{workload}-dev")
+    report = tmp_path / "consistency.json"
+    assert consistency.check(synth.outdir, list(ALB_STACKS), load_environments(), report=report) == 0
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["plain_http_environments"] == ["dev", "staging"]
+    actions = [
+        (d["workload"], d["values"], d["fields"])
+        for d in data["differences"]
+        if d["address"].startswith("aws_lb_listener.LoadBalancer_HttpListener")
+        and d["attribute"] == "default_action.0.type"
+    ]
+    values = {"dev": "fixed-response", "staging": "fixed-response", "prod": "redirect"}
+    assert actions == [(w, values, ["allow_plain_http"]) for w in ALB_STACKS]
+
+
+@pytest.mark.parametrize("workload", ALB_STACKS)
+def test_access_log_bucket_admits_the_regions_load_balancer_account(synth: Synth, workload: str) -> None:
+    """The data source exists once and the log bucket's policy grants that account (not a literal account id)."""
+    name = f"{workload}-prod"
+    assert Testing.to_have_data_source(synth.file(name), "aws_elb_service_account")
+    (account,) = synth.json(name)["data"]["aws_elb_service_account"]
+    granted = [
+        body["policy"]
+        for body in synth.resources(name, "aws_s3_bucket_policy").values()
+        if f"${{data.aws_elb_service_account.{account}.arn}}" in body["policy"]
+    ]
+    assert len(granted) == 1

@@ -1,0 +1,139 @@
+"""Network module: exact VPC layout as synthesized in the flask-api stacks, and props validation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cdktf import TerraformStack, Testing
+
+from core.props import PropsError
+from modules.network import Network, NetworkProps, subnet_blocks
+from tests.conftest import Synth
+
+PROPS = NetworkProps(
+    name="n",
+    vpc_cidr="10.41.0.0/16",
+    availability_zones=("us-east-1a", "us-east-1b"),
+    nat_gateway_per_az=False,
+    region="us-east-1",
+    account_id="111111111111",
+    log_kms_key_arn="arn:aws:kms:us-east-1:111111111111:key/k",
+    flow_log_retention_days=7,
+)
+
+
+def ids(synth: Synth, stack: str, rtype: str, attribute: str = "id") -> dict[str, str]:
+    return {k: f"${{{rtype}.{k}.{attribute}}}" for k in synth.resources(stack, rtype)}
+
+
+def test_vpc_has_dns_support_and_hostnames(synth: Synth) -> None:
+    vpc = synth.only("flask-api-dev", "aws_vpc")
+    assert (vpc["cidr_block"], vpc["enable_dns_support"], vpc["enable_dns_hostnames"]) == ("10.41.0.0/16", True, True)
+    assert vpc["tags"]["Name"] == "flask-api-vpc-dev"
+
+
+@pytest.mark.parametrize(
+    ("env", "public", "private"),
+    [
+        ("dev", ["10.41.0.0/20", "10.41.16.0/20"], ["10.41.128.0/20", "10.41.144.0/20"]),
+        (
+            "prod",
+            ["10.41.0.0/20", "10.41.16.0/20", "10.41.32.0/20"],
+            ["10.41.128.0/20", "10.41.144.0/20", "10.41.160.0/20"],
+        ),
+    ],
+)
+def test_subnet_blocks_and_zones(synth: Synth, env: str, public: list[str], private: list[str]) -> None:
+    subnets = synth.resources(f"flask-api-{env}", "aws_subnet")
+    zones = [f"us-east-1{letter}" for letter in "abc"][: len(public)]
+    for tier, blocks in (("Public", public), ("Private", private)):
+        found = [
+            (subnets[k]["cidr_block"], subnets[k]["availability_zone"])
+            for k in sorted(subnets)
+            if k.startswith(f"Network_{tier}")
+        ]
+        assert found == list(zip(blocks, zones))
+    assert {s.get("map_public_ip_on_launch", False) for s in subnets.values()} == {False}
+
+
+def test_default_security_group_is_taken_over_with_no_rules(synth: Synth) -> None:
+    group = synth.only("flask-api-prod", "aws_default_security_group")
+    assert (group["ingress"], group["egress"]) == ([], [])
+    assert group["vpc_id"] == next(iter(ids(synth, "flask-api-prod", "aws_vpc").values()))
+
+
+def test_public_routes_go_to_the_internet_gateway(synth: Synth) -> None:
+    stack = "flask-api-dev"
+    routes = synth.resources(stack, "aws_route")
+    (gateway,) = ids(synth, stack, "aws_internet_gateway").values()
+    (public,) = [r for k, r in routes.items() if k.startswith("Network_PublicDefaultRoute")]
+    assert (public["destination_cidr_block"], public["gateway_id"]) == ("0.0.0.0/0", gateway)
+    associations = synth.resources(stack, "aws_route_table_association")
+    assert len(associations) == 4
+
+
+def test_prod_routes_each_zone_through_its_own_nat(synth: Synth) -> None:
+    stack = "flask-api-prod"
+    nats = synth.resources(stack, "aws_nat_gateway")
+    subnets = ids(synth, stack, "aws_subnet")
+    placed = sorted((nat["subnet_id"], nat["allocation_id"]) for nat in nats.values())
+    eips = ids(synth, stack, "aws_eip", "allocation_id")
+    assert placed == sorted(zip([v for k, v in subnets.items() if k.startswith("Network_Public")], eips.values()))
+    routes = synth.resources(stack, "aws_route")
+    targets = [routes[k]["nat_gateway_id"] for k in sorted(routes) if k.startswith("Network_Private")]
+    assert targets == [f"${{aws_nat_gateway.{k}.id}}" for k in sorted(nats)]
+
+
+def test_flow_logs_go_to_an_encrypted_group_through_a_scoped_role(synth: Synth) -> None:
+    stack = "flask-api-staging"
+    flow = synth.only(stack, "aws_flow_log")
+    groups = {k: g for k, g in synth.resources(stack, "aws_cloudwatch_log_group").items() if "FlowLog" in k}
+    ((group_id, group),) = groups.items()
+    assert (flow["traffic_type"], flow["log_destination_type"]) == ("ALL", "cloud-watch-logs")
+    assert flow["log_destination"] == f"${{aws_cloudwatch_log_group.{group_id}.arn}}"
+    assert (group["retention_in_days"], group["kms_key_id"].startswith("${aws_kms_key.LogsKey")) == (30, True)
+    roles = {k: r for k, r in synth.resources(stack, "aws_iam_role").items() if "FlowLog" in k}
+    ((role_id, role),) = roles.items()
+    assert flow["iam_role_arn"] == f"${{aws_iam_role.{role_id}.arn}}"
+    (trust,) = json.loads(role["assume_role_policy"])["Statement"]
+    assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "222222222222"}}
+    (write,) = [
+        json.loads(p["policy"]) for k, p in synth.resources(stack, "aws_iam_role_policy").items() if "FlowLog" in k
+    ]
+    arn = f"${{aws_cloudwatch_log_group.{group_id}.arn}}"
+    assert write["Statement"][0]["Resource"] == [arn, f"{arn}:*"]
+
+
+def test_s3_gateway_endpoint_serves_every_route_table(synth: Synth) -> None:
+    stack = "flask-api-prod"
+    endpoint = synth.only(stack, "aws_vpc_endpoint")
+    assert (endpoint["service_name"], endpoint["vpc_endpoint_type"]) == ("com.amazonaws.us-east-1.s3", "Gateway")
+    assert sorted(endpoint["route_table_ids"]) == sorted(ids(synth, stack, "aws_route_table").values())
+
+
+def test_subnet_blocks_split_the_vpc_in_halves() -> None:
+    assert subnet_blocks(PROPS) == (["10.41.0.0/20", "10.41.16.0/20"], ["10.41.128.0/20", "10.41.144.0/20"])
+
+
+@pytest.mark.usefixtures("loaded_bindings")
+def test_invalid_props_fail_with_every_problem() -> None:
+    stack = TerraformStack(Testing.app(), "network-props")
+    bad = NetworkProps(**{**PROPS.__dict__, "availability_zones": ("us-west-2a",), "flow_log_retention_days": 0})
+    with pytest.raises(PropsError) as caught:
+        Network(stack, "Network", props=bad)
+    assert str(caught.value) == (
+        "Network Network: 3 invalid prop(s):\n"
+        "  - availability_zones: ['us-west-2a']: name at least 2 distinct zones\n"
+        "  - availability_zones: ['us-west-2a'] must all be zones of us-east-1 (region); write zones like "
+        "'us-east-1a'\n"
+        "  - flow_log_retention_days must be >= 1"
+    )
+
+
+@pytest.mark.usefixtures("loaded_bindings")
+def test_malformed_cidr_fails() -> None:
+    stack = TerraformStack(Testing.app(), "network-cidr")
+    with pytest.raises(PropsError, match="vpc_cidr '10.41.0.1/16' is not an IPv4 network"):
+        Network(stack, "Network", props=NetworkProps(**{**PROPS.__dict__, "vpc_cidr": "10.41.0.1/16"}))

@@ -1,0 +1,123 @@
+"""Bootstrap stack: the state bucket's exact settings in every environment (the account's CloudTrail trail, in the
+same stack: tests/modules/test_audit_trail.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from cdktf import Testing
+
+from config import load_environments
+from tests.conftest import Synth
+
+RECORDS = load_environments()
+# env -> (account, noncurrent version days), from the records
+ENVS = {
+    env: (RECORDS[env].account_id, RECORDS[env].state.noncurrent_version_expiration_days)
+    for env in ("dev", "staging", "prod")
+}
+
+
+def state(synth: Synth, stack: str, rtype: str) -> tuple[str, dict[str, Any]]:
+    """(logical id, body) of the single `rtype` resource of the state bucket or its key (ids `StateBucket_*`,
+    `StateKey_*`), beside the audit trail's own bucket and key."""
+    (found,) = [(k, b) for k, b in synth.resources(stack, rtype).items() if k.startswith(("StateBucket_", "StateKey_"))]
+    return found
+
+
+@pytest.mark.parametrize("env", sorted(ENVS))
+def test_state_bucket_is_named_for_environment_and_account(synth: Synth, env: str) -> None:
+    account, _ = ENVS[env]
+    _, bucket = state(synth, f"bootstrap-{env}", "aws_s3_bucket")
+    assert bucket["bucket"] == f"tfstate-{env}-{account}-{RECORDS[env].region}"
+    assert bucket["force_destroy"] is False
+    assert Testing.to_have_resource_with_properties(
+        synth.file(f"bootstrap-{env}"),
+        "aws_s3_bucket",
+        {"bucket": f"tfstate-{env}-{account}-{RECORDS[env].region}", "force_destroy": False},
+    )
+
+
+@pytest.mark.parametrize("env", sorted(ENVS))
+def test_state_bucket_keeps_noncurrent_versions_as_configured(synth: Synth, env: str) -> None:
+    (rule,) = state(synth, f"bootstrap-{env}", "aws_s3_bucket_lifecycle_configuration")[1]["rule"]
+    assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": ENVS[env][1]}]
+    assert rule["abort_incomplete_multipart_upload"] == [{"days_after_initiation": 7}]
+    assert Testing.to_have_resource_with_properties(
+        synth.file(f"bootstrap-{env}"),
+        "aws_s3_bucket_lifecycle_configuration",
+        {"rule": [{"status": "Enabled", "noncurrent_version_expiration": [{"noncurrent_days": ENVS[env][1]}]}]},
+    )
+
+
+def test_state_bucket_is_versioned_encrypted_and_private(synth: Synth) -> None:
+    name = "bootstrap-dev"
+    _, versioning = state(synth, name, "aws_s3_bucket_versioning")
+    assert versioning["versioning_configuration"] == {"status": "Enabled"}
+    (rule,) = state(synth, name, "aws_s3_bucket_server_side_encryption_configuration")[1]["rule"]
+    key_id, _ = state(synth, name, "aws_kms_key")
+    assert rule["apply_server_side_encryption_by_default"] == {
+        "sse_algorithm": "aws:kms",
+        "kms_master_key_id": f"${{aws_kms_key.{key_id}.arn}}",
+    }
+    assert rule["bucket_key_enabled"] is True
+    _, block = state(synth, name, "aws_s3_bucket_public_access_block")
+    assert [
+        block[k] for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+    ] == [True] * 4
+    assert Testing.to_have_resource_with_properties(
+        synth.file(name),
+        "aws_s3_bucket_public_access_block",
+        dict.fromkeys(
+            ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"), True
+        ),
+    )
+
+
+def test_state_bucket_policy_denies_plain_http(synth: Synth) -> None:
+    policy = json.loads(state(synth, "bootstrap-dev", "aws_s3_bucket_policy")[1]["policy"])
+    (statement,) = policy["Statement"]
+    assert statement["Effect"] == "Deny"
+    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    bucket_id, _ = state(synth, "bootstrap-dev", "aws_s3_bucket")
+    assert statement["Resource"] == [f"${{aws_s3_bucket.{bucket_id}.arn}}", f"${{aws_s3_bucket.{bucket_id}.arn}}/*"]
+
+
+def test_state_key_rotates(synth: Synth) -> None:
+    _, key = state(synth, "bootstrap-prod", "aws_kms_key")
+    assert key["enable_key_rotation"] is True
+    assert state(synth, "bootstrap-prod", "aws_kms_alias")[1]["name"] == "alias/tfstate-prod"
+    assert Testing.to_have_resource_with_properties(
+        synth.file("bootstrap-prod"), "aws_kms_key", {"enable_key_rotation": True}
+    )
+    assert Testing.to_have_resource_with_properties(
+        synth.file("bootstrap-prod"), "aws_kms_alias", {"name": "alias/tfstate-prod"}
+    )
+
+
+def test_bootstrap_keeps_local_state_in_state_folder(synth: Synth) -> None:
+    backend = synth.json("bootstrap-staging")["terraform"]["backend"]
+    assert backend == {"local": {"path": "../../../state/bootstrap-staging.tfstate"}}
+
+
+def test_cdktf_testing_sees_the_bucket(synth: Synth) -> None:
+    synthesized = Testing.synth(synth.stacks["bootstrap-dev"])
+    assert Testing.to_have_resource_with_properties(
+        synthesized, "aws_s3_bucket_versioning", {"versioning_configuration": {"status": "Enabled"}}
+    )
+
+
+def test_outputs_are_described(synth: Synth) -> None:
+    outputs = synth.json("bootstrap-dev")["output"]
+    assert sorted(outputs) == [
+        "audit_bucket_name",
+        "audit_log_group_name",
+        "audit_trail_arn",
+        "state_bucket_arn",
+        "state_bucket_name",
+        "state_kms_key_arn",
+        "state_region",
+    ]
+    assert all(o["description"] for o in outputs.values())

@@ -1,0 +1,333 @@
+"""event-processing stack: exact synthesized settings per environment, from the environment records."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from cdktf import Testing
+
+from config import load_environments
+from tests.conftest import EPHEMERAL_SUFFIX, Synth
+
+ENVS = ("dev", "staging", "prod")
+RECORDS = load_environments()
+ACCOUNTS = {"dev": "111111111111", "staging": "222222222222", "prod": "333333333333"}
+
+
+def stack(env: str) -> str:
+    return f"event-processing-{env}"
+
+
+def ref(synth: Synth, name: str, rtype: str, prefix: str, attribute: str = "arn") -> str:
+    """`${<rtype>.<id>.<attribute>}` of the resource whose logical id starts with `prefix`."""
+    return f"${{{rtype}.{logical_id(synth, name, rtype, prefix)}.{attribute}}}"
+
+
+def logical_id(synth: Synth, name: str, rtype: str, prefix: str) -> str:
+    (found,) = [k for k in synth.resources(name, rtype) if k.startswith(f"{prefix}_")]
+    return found
+
+
+def body(synth: Synth, name: str, rtype: str, prefix: str) -> dict[str, Any]:
+    return synth.resources(name, rtype)[logical_id(synth, name, rtype, prefix)]
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_function_settings_come_from_the_environment_record(synth: Synth, env: str) -> None:
+    settings = RECORDS[env].event_processing
+    function = synth.only(stack(env), "aws_lambda_function")  # exactly one function
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack(env)),
+        "aws_lambda_function",
+        {
+            "runtime": settings.runtime,
+            "memory_size": settings.memory_mb,
+            "timeout": settings.timeout_seconds,
+            "reserved_concurrent_executions": settings.reserved_concurrency,
+            "function_name": f"event-processing-processor-{env}",
+            "handler": "handler.handler",
+            "kms_key_arn": ref(synth, stack(env), "aws_kms_key", "Key"),
+        },
+    )
+    assert function["tracing_config"] == {"mode": "Active"}  # nested: exact here (matchers match a subset)
+    assert function["dead_letter_config"] == {
+        "target_arn": ref(synth, stack(env), "aws_sqs_queue", "Tasks_DeadLetterQueue")
+    }
+
+
+def test_environments_differ_exactly_as_configured(synth: Synth) -> None:
+    functions = {env: synth.only(stack(env), "aws_lambda_function") for env in ENVS}
+    assert {e: (f["memory_size"], f["timeout"], f["reserved_concurrent_executions"]) for e, f in functions.items()} == {
+        "dev": (256, 30, 2),
+        "staging": (512, 60, 5),
+        "prod": (1024, 120, 50),
+    }
+    logs = {env: synth.only(stack(env), "aws_cloudwatch_log_group")["retention_in_days"] for env in ENVS}
+    assert logs == {"dev": 7, "staging": 30, "prod": 365}
+    protection = {env: synth.only(stack(env), "aws_dynamodb_table")["deletion_protection_enabled"] for env in ENVS}
+    assert protection == {"dev": False, "staging": False, "prod": True}
+
+
+def test_function_environment_names_table_topic_and_queues(synth: Synth) -> None:
+    name = stack("dev")
+    assert synth.only(name, "aws_lambda_function")["environment"] == {
+        "variables": {
+            "TABLE_NAME": ref(synth, name, "aws_dynamodb_table", "Metadata_Table", "name"),
+            "ETAG_INDEX_NAME": "by-etag",
+            "TOPIC_ARN": ref(synth, name, "aws_sns_topic", "Notifications_Topic"),
+            "QUEUE_URL": ref(synth, name, "aws_sqs_queue", "Tasks_Queue", "url"),
+            "DLQ_URL": ref(synth, name, "aws_sqs_queue", "Tasks_DeadLetterQueue", "url"),
+            "RECORD_TTL_DAYS": "365",
+        }
+    }
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_queue_redrives_to_the_dlq_with_the_configured_count_and_retention(synth: Synth, env: str) -> None:
+    settings, name = RECORDS[env].event_processing, stack(env)
+    queue = body(synth, name, "aws_sqs_queue", "Tasks_Queue")
+    assert json.loads(queue["redrive_policy"]) == {
+        "deadLetterTargetArn": ref(synth, name, "aws_sqs_queue", "Tasks_DeadLetterQueue"),
+        "maxReceiveCount": settings.max_receive_count,
+    }
+    key = ref(synth, name, "aws_kms_key", "Key")
+    assert Testing.to_have_resource_with_properties(
+        synth.file(name),
+        "aws_sqs_queue",
+        {
+            "name": f"event-processing-tasks-{env}",
+            "message_retention_seconds": settings.queue_retention_days * 86400,
+            "visibility_timeout_seconds": 6 * settings.timeout_seconds,
+            "kms_master_key_id": key,
+        },
+    )
+    assert Testing.to_have_resource_with_properties(
+        synth.file(name),
+        "aws_sqs_queue",
+        {
+            "name": f"event-processing-tasks-dlq-{env}",
+            "message_retention_seconds": settings.dlq_retention_days * 86400,
+            "kms_master_key_id": key,
+        },
+    )
+
+
+def test_queue_policy_lets_only_the_bucket_and_the_topic_send(synth: Synth) -> None:
+    name = stack("staging")
+    policy = json.loads(body(synth, name, "aws_sqs_queue_policy", "Tasks_Policy")["policy"])
+    queue_arn = ref(synth, name, "aws_sqs_queue", "Tasks_Queue")
+    assert policy["Statement"] == [
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "sqs:*",
+            "Resource": queue_arn,
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        },
+        {
+            "Sid": "AllowS3Send0",
+            "Effect": "Allow",
+            "Principal": {"Service": "s3.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": queue_arn,
+            "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::event-processing-data-staging-222222222222"}},
+        },
+        {
+            "Sid": "AllowSnsSend1",
+            "Effect": "Allow",
+            "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": queue_arn,
+            "Condition": {
+                "ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:222222222222:event-processing-processed-staging"}
+            },
+        },
+    ]
+
+
+def test_role_statements_name_only_the_actions_used_on_these_resources(synth: Synth) -> None:
+    name = stack("prod")
+    policy = json.loads(synth.only(name, "aws_iam_role_policy")["policy"])
+    bucket = ref(synth, name, "aws_s3_bucket", "DataBucket")
+    table = ref(synth, name, "aws_dynamodb_table", "Metadata_Table")
+    assert {s["Sid"]: (s["Action"], s["Resource"]) for s in policy["Statement"]} == {
+        "ReadDataObjects": ("s3:GetObject", f"{bucket}/*"),
+        "RecordMetadata": ("dynamodb:PutItem", table),
+        "FindDuplicates": ("dynamodb:Query", f"{table}/index/by-etag"),
+        "PublishNotifications": ("sns:Publish", ref(synth, name, "aws_sns_topic", "Notifications_Topic")),
+        "UseWorkloadKey": (["kms:Decrypt", "kms:GenerateDataKey"], ref(synth, name, "aws_kms_key", "Key")),
+        "WriteOwnLogs": (
+            ["logs:CreateLogStream", "logs:PutLogEvents"],
+            f"{ref(synth, name, 'aws_cloudwatch_log_group', 'Processor_LogGroup')}:*",
+        ),
+        "SendTraces": (["xray:PutTelemetryRecords", "xray:PutTraceSegments"], "*"),
+        "SendToDeadLetterQueue": ("sqs:SendMessage", ref(synth, name, "aws_sqs_queue", "Tasks_DeadLetterQueue")),
+        "ConsumeTriggerQueue": (
+            ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+            ref(synth, name, "aws_sqs_queue", "Tasks_Queue"),
+        ),
+    }
+    assert {s["Effect"] for s in policy["Statement"]} == {"Allow"}
+    role = synth.resources(name, "aws_iam_role")[logical_id(synth, name, "aws_iam_role", "Processor_Role")]
+    trust = json.loads(role["assume_role_policy"])
+    assert trust["Statement"] == [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+    ]
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_data_bucket_lifecycle_and_notification(synth: Synth, env: str) -> None:
+    settings, name = RECORDS[env].event_processing, stack(env)
+    (rule,) = body(synth, name, "aws_s3_bucket_lifecycle_configuration", "DataBucket_Lifecycle")["rule"]
+    assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": settings.noncurrent_version_expiration_days}]
+    transition = settings.noncurrent_version_transition_days
+    assert rule.get("noncurrent_version_transition") == (
+        None if transition is None else [{"noncurrent_days": transition, "storage_class": "STANDARD_IA"}]
+    )
+    notification = synth.only(name, "aws_s3_bucket_notification")
+    assert notification["queue"] == [
+        {"queue_arn": ref(synth, name, "aws_sqs_queue", "Tasks_Queue"), "events": ["s3:ObjectCreated:*"]}
+    ]
+    policy_id = logical_id(synth, name, "aws_sqs_queue_policy", "Tasks_Policy")
+    assert notification["depends_on"] == [f"aws_sqs_queue_policy.{policy_id}"]
+    logging = synth.only(name, "aws_s3_bucket_logging")
+    # through the log bucket's policy: S3 accepts the logging setup only once the policy lets it write
+    assert logging["target_bucket"] == ref(synth, name, "aws_s3_bucket_policy", "AccessLogBucket_Policy", "bucket")
+    assert logging["target_prefix"] == f"s3/event-processing-data-{env}-{ACCOUNTS[env]}/"
+
+
+def test_lifecycle_days_per_environment(synth: Synth) -> None:
+    rules = {
+        env: body(synth, stack(env), "aws_s3_bucket_lifecycle_configuration", "DataBucket_Lifecycle")["rule"][0]
+        for env in ENVS
+    }
+    assert {e: r["noncurrent_version_expiration"][0]["noncurrent_days"] for e, r in rules.items()} == {
+        "dev": 30,
+        "staging": 90,
+        "prod": 365,
+    }
+    assert rules["prod"]["noncurrent_version_transition"] == [{"noncurrent_days": 30, "storage_class": "STANDARD_IA"}]
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_table_index_recovery_encryption_and_ttl(synth: Synth, env: str) -> None:
+    table = synth.only(stack(env), "aws_dynamodb_table")
+    assert table["billing_mode"] == "PAY_PER_REQUEST"
+    assert table["hash_key"] == "object_id"
+    assert table["attribute"] == [
+        {"name": "etag", "type": "S"},
+        {"name": "object_id", "type": "S"},
+        {"name": "processed_at", "type": "S"},
+    ]
+    assert table["global_secondary_index"] == [
+        {"name": "by-etag", "hash_key": "etag", "range_key": "processed_at", "projection_type": "ALL"}
+    ]
+    assert table["point_in_time_recovery"] == {"enabled": True}
+    assert table["server_side_encryption"] == {
+        "enabled": True,
+        "kms_key_arn": ref(synth, stack(env), "aws_kms_key", "Key"),
+    }
+    assert table["ttl"] == {"attribute_name": "expires_at", "enabled": True}
+    assert table["deletion_protection_enabled"] is RECORDS[env].deletion_protection
+
+
+def test_topic_subscriptions_per_environment(synth: Synth) -> None:
+    for env, expected in (("dev", ["TaskQueue"]), ("staging", ["TaskQueue"]), ("prod", ["Email", "TaskQueue"])):
+        subs = synth.resources(stack(env), "aws_sns_topic_subscription")
+        assert sorted(k.split("_")[1] for k in subs if k.startswith("Notifications_")) == expected
+    queue_sub = body(synth, stack("prod"), "aws_sns_topic_subscription", "Notifications_TaskQueue")
+    assert (queue_sub["protocol"], queue_sub["raw_message_delivery"], json.loads(queue_sub["filter_policy"])) == (
+        "sqs",
+        True,
+        {"event_type": ["reprocess"]},
+    )
+    email = body(synth, stack("prod"), "aws_sns_topic_subscription", "Notifications_Email")
+    assert (email["protocol"], email["endpoint"], json.loads(email["filter_policy"])) == (
+        "email",
+        "platform-alerts@example.com",
+        {"event_type": ["object-processed"]},
+    )
+    (topic,) = [t for k, t in synth.resources(stack("prod"), "aws_sns_topic").items() if k.startswith("Notif")]
+    assert topic["kms_master_key_id"] == ref(synth, stack("prod"), "aws_kms_key", "Key")
+
+
+def test_queue_trigger_reports_partial_failures(synth: Synth) -> None:
+    mapping = synth.only(stack("dev"), "aws_lambda_event_source_mapping")
+    assert mapping["event_source_arn"] == ref(synth, stack("dev"), "aws_sqs_queue", "Tasks_Queue")
+    assert (mapping["batch_size"], mapping["function_response_types"]) == (10, ["ReportBatchItemFailures"])
+
+
+def test_ephemeral_copy_carries_the_suffix_in_every_physical_name(synth: Synth) -> None:
+    name, env_id = f"event-processing-dev-{EPHEMERAL_SUFFIX}", f"dev-{EPHEMERAL_SUFFIX}"
+    physical = {
+        "aws_s3_bucket": "bucket",
+        "aws_dynamodb_table": "name",
+        "aws_sqs_queue": "name",
+        "aws_sns_topic": "name",
+        "aws_lambda_function": "function_name",
+        "aws_iam_role": "name",
+        "aws_cloudwatch_log_group": "name",
+        "aws_kms_alias": "name",
+    }
+    names = sorted(b[attr] for rtype, attr in physical.items() for b in synth.resources(name, rtype).values())
+    assert names == sorted(
+        [
+            f"event-processing-data-{env_id}-111111111111",
+            f"event-processing-access-logs-{env_id}-111111111111",
+            f"event-processing-metadata-{env_id}",
+            f"event-processing-tasks-{env_id}",
+            f"event-processing-tasks-dlq-{env_id}",
+            f"event-processing-processed-{env_id}",
+            f"event-processing-processor-{env_id}",
+            f"event-processing-processor-{env_id}-alarms",
+            f"event-processing-processor-role-{env_id}",
+            f"/aws/lambda/event-processing-processor-{env_id}",
+            f"alias/event-processing-key-{env_id}",
+        ]
+    )
+    assert {b["force_destroy"] for b in synth.resources(name, "aws_s3_bucket").values()} == {True}
+    assert {b["force_destroy"] for b in synth.resources(stack("dev"), "aws_s3_bucket").values()} == {False}
+    assert synth.json(name)["terraform"]["backend"]["s3"]["key"] == f"event-processing/{env_id}/terraform.tfstate"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_suppressions_are_exactly_these(synth: Synth, env: str) -> None:
+    found = {
+        f"{rtype}.{key.split('_')[0]}": sorted(s["id"] for s in b["//"]["suppressions"])
+        for rtype, items in synth.json(stack(env))["resource"].items()
+        for key, b in items.items()
+        if "suppressions" in b.get("//", {})
+    }
+    expected = {
+        "aws_s3_bucket.DataBucket": ["CKV_AWS_144"],
+        "aws_s3_bucket.AccessLogBucket": ["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_145", "CKV_AWS_18"],
+        "aws_lambda_function.Processor": ["CKV_AWS_117", "CKV_AWS_272"],
+    }
+    if env != "prod":  # prod keeps function logs for a year, so CKV_AWS_338 passes there
+        expected["aws_cloudwatch_log_group.Processor"] = ["CKV_AWS_338"]
+    assert found == expected
+
+
+def test_outputs_are_all_described(synth: Synth) -> None:
+    outputs = synth.json(stack("dev"))["output"]
+    assert sorted(outputs) == [
+        "alarm_topic_arn",
+        "bucket_arn",
+        "bucket_name",
+        "dlq_arn",
+        "dlq_url",
+        "function_arn",
+        "function_name",
+        "kms_key_arn",
+        "queue_arn",
+        "queue_url",
+        "role_arn",
+        "table_arn",
+        "table_name",
+        "topic_arn",
+    ]
+    assert all(len(o["description"]) > 10 for o in outputs.values())
+    assert outputs["dlq_arn"]["value"] == ref(synth, stack("dev"), "aws_sqs_queue", "Tasks_DeadLetterQueue")

@@ -1,0 +1,283 @@
+"""flask-api stack: exact synthesized values in every environment and the ephemeral copy."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.conftest import EPHEMERAL_SUFFIX, Synth
+
+ENVS = ("dev", "staging", "prod")
+STACKS = [f"flask-api-{e}" for e in ENVS] + [f"flask-api-dev-{EPHEMERAL_SUFFIX}"]
+ZONES = {
+    "dev": ["us-east-1a", "us-east-1b"],
+    "staging": ["us-east-1a", "us-east-1b"],
+    "prod": ["us-east-1a", "us-east-1b", "us-east-1c"],
+}
+
+
+def ref(synth: Synth, stack: str, rtype: str, attribute: str, part: str = "") -> str:
+    """`${<rtype>.<id>.<attribute>}` of the single `rtype` resource whose logical id contains `part`."""
+    (logical,) = [k for k in synth.resources(stack, rtype) if part in k]
+    return f"${{{rtype}.{logical}.{attribute}}}"
+
+
+def containers(synth: Synth, stack: str) -> list[dict[str, Any]]:
+    parsed: list[dict[str, Any]] = json.loads(synth.only(stack, "aws_ecs_task_definition")["container_definitions"])
+    return parsed
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_subnets_spread_one_public_and_one_private_per_zone(synth: Synth, env: str) -> None:
+    subnets = synth.resources(f"flask-api-{env}", "aws_subnet").values()
+    for tier in ("public", "private"):
+        zones = [s["availability_zone"] for s in subnets if s["tags"]["Tier"] == tier]
+        assert sorted(zones) == ZONES[env]
+
+
+@pytest.mark.parametrize(("env", "nats"), [("dev", 1), ("staging", 1), ("prod", 3)])
+def test_nat_gateways_per_environment(synth: Synth, env: str, nats: int) -> None:
+    stack = f"flask-api-{env}"
+    assert len(synth.resources(stack, "aws_nat_gateway")) == nats
+    assert [e["domain"] for e in synth.resources(stack, "aws_eip").values()] == ["vpc"] * nats
+    private_routes = [r for k, r in synth.resources(stack, "aws_route").items() if k.startswith("Network_Private")]
+    assert len(private_routes) == len(ZONES[env])
+    assert len({r["nat_gateway_id"] for r in private_routes}) == nats
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_repository_scans_on_push_with_immutable_tags_and_kms(synth: Synth, stack: str) -> None:
+    repository = synth.only(stack, "aws_ecr_repository")
+    assert repository["image_scanning_configuration"] == {"scan_on_push": True}
+    assert repository["image_tag_mutability"] == "IMMUTABLE"
+    assert repository["encryption_configuration"] == [
+        {"encryption_type": "KMS", "kms_key": ref(synth, stack, "aws_kms_key", "arn", "DataKey")}
+    ]
+    assert repository["force_delete"] is stack.endswith(EPHEMERAL_SUFFIX)
+
+
+@pytest.mark.parametrize(("env", "days"), [("dev", 7), ("staging", 30), ("prod", 365)])
+def test_log_groups_keep_logs_per_environment_encrypted(synth: Synth, env: str, days: int) -> None:
+    stack = f"flask-api-{env}"
+    groups = {
+        k: g for k, g in synth.resources(stack, "aws_cloudwatch_log_group").items() if not k.startswith("Waf_")
+    }  # the WAF's own logs (staging, prod): tests/modules/test_waf.py
+    assert sorted(g["name"] for g in groups.values()) == [
+        f"/ecs/flask-api-api-{env}",
+        f"/vpc/flow-logs/flask-api-vpc-{env}",
+    ]
+    logs_key = ref(synth, stack, "aws_kms_key", "arn", "LogsKey")
+    assert [(g["retention_in_days"], g["kms_key_id"]) for g in groups.values()] == [(days, logs_key)] * 2
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_container_definition_references_real_log_group_and_secret(synth: Synth, stack: str) -> None:
+    text = synth.only(stack, "aws_ecs_task_definition")["container_definitions"]
+    assert "TfToken" not in text and "${Token" not in text
+    (container,) = containers(synth, stack)
+    options = container["logConfiguration"]["options"]
+    assert options == {
+        "awslogs-group": ref(synth, stack, "aws_cloudwatch_log_group", "name", "Service_LogGroup"),
+        "awslogs-region": "us-east-1",
+        "awslogs-stream-prefix": "app",
+    }
+    secret = ref(synth, stack, "aws_rds_cluster", "master_user_secret[0].secret_arn")
+    assert container["secrets"] == [
+        {"name": "DB_PASSWORD", "valueFrom": f"{secret}:password::"},
+        {"name": "DB_USERNAME", "valueFrom": f"{secret}:username::"},
+    ]
+    assert "DB_PASSWORD" not in {e["name"] for e in container["environment"]}
+    assert container["image"] == ref(synth, stack, "aws_ecr_repository", "repository_url") + ":1.0.0"
+    assert container["readonlyRootFilesystem"] is True
+
+
+def test_execution_role_reads_only_the_database_secret(synth: Synth) -> None:
+    stack = "flask-api-dev"
+    policies = {k: json.loads(p["policy"]) for k, p in synth.resources(stack, "aws_iam_role_policy").items()}
+    (execution,) = [p for k, p in policies.items() if "ExecutionPolicy" in k]
+    by_sid = {s["Sid"]: s for s in execution["Statement"]}
+    secret = ref(synth, stack, "aws_rds_cluster", "master_user_secret[0].secret_arn")
+    assert by_sid["ReadSecrets"]["Resource"] == [secret]
+    assert by_sid["PullImage"]["Resource"] == ref(synth, stack, "aws_ecr_repository", "arn")
+    assert by_sid["WriteLogs"]["Resource"] == ref(synth, stack, "aws_cloudwatch_log_group", "arn", "Service") + ":*"
+    # A wildcard matches only under StringLike: StringEquals compared the text literally and never matched.
+    assert by_sid["DecryptSecrets"]["Condition"] == {"StringLike": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}
+    assert by_sid["DecryptSecrets"]["Action"] == "kms:Decrypt"
+    assert not [k for k in synth.resources(stack, "aws_iam_role_policy_attachment") if "Service" in k]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_security_groups_chain_alb_to_service_to_database(synth: Synth, stack: str) -> None:
+    group = {
+        part: ref(synth, stack, "aws_security_group", "id", part) for part in ("LoadBalancer", "Service", "Database")
+    }
+    ingress = sorted(
+        (r["security_group_id"], r.get("referenced_security_group_id") or r.get("cidr_ipv4"), r["from_port"])
+        for r in synth.resources(stack, "aws_vpc_security_group_ingress_rule").values()
+    )
+    https = [(group["LoadBalancer"], "0.0.0.0/0", 443)] if stack.startswith("flask-api-prod") else []
+    assert ingress == sorted(
+        [
+            (group["LoadBalancer"], "0.0.0.0/0", 80),
+            *https,
+            (group["Service"], group["LoadBalancer"], 8000),
+            (group["Database"], group["Service"], 5432),
+        ]
+    )
+    egress = sorted(
+        (r["security_group_id"], r.get("referenced_security_group_id") or r.get("cidr_ipv4"), r["from_port"])
+        for r in synth.resources(stack, "aws_vpc_security_group_egress_rule").values()
+    )
+    assert egress == sorted(
+        [
+            (group["LoadBalancer"], group["Service"], 8000),
+            (group["Service"], group["Database"], 5432),
+            (group["Service"], "0.0.0.0/0", 443),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "count", "klass", "backups", "protected"),
+    [
+        ("dev", 1, "db.t4g.medium", 7, False),
+        ("staging", 2, "db.t4g.medium", 14, False),
+        ("prod", 2, "db.r6g.large", 35, True),
+    ],
+)
+def test_database_per_environment(
+    synth: Synth, env: str, count: int, klass: str, backups: int, protected: bool
+) -> None:
+    stack = f"flask-api-{env}"
+    cluster = synth.only(stack, "aws_rds_cluster")
+    assert (cluster["engine"], cluster["engine_version"], cluster["master_username"]) == (
+        "aurora-postgresql",
+        "16.9",
+        "dbadmin",
+    )
+    assert cluster["manage_master_user_password"] is True and "master_password" not in cluster
+    data_key = ref(synth, stack, "aws_kms_key", "arn", "DataKey")
+    assert (cluster["storage_encrypted"], cluster["kms_key_id"], cluster["master_user_secret_kms_key_id"]) == (
+        True,
+        data_key,
+        data_key,
+    )
+    assert cluster["iam_database_authentication_enabled"] is True
+    assert (cluster["backup_retention_period"], cluster["deletion_protection"]) == (backups, protected)
+    assert cluster["skip_final_snapshot"] is not protected
+    assert cluster.get("final_snapshot_identifier") == (f"flask-api-db-{env}-final" if protected else None)
+    assert cluster["db_subnet_group_name"] == ref(synth, stack, "aws_db_subnet_group", "name")
+    instances = synth.resources(stack, "aws_rds_cluster_instance").values()
+    assert [
+        (i["instance_class"], i["performance_insights_enabled"], i["publicly_accessible"], i["monitoring_interval"])
+        for i in instances
+    ] == [(klass, True, False, 60)] * count
+    parameters = synth.only(stack, "aws_rds_cluster_parameter_group")
+    assert parameters["family"] == "aurora-postgresql16"
+    assert {p["name"]: p["value"] for p in parameters["parameter"]} == {
+        "log_statement": "ddl",
+        "log_min_duration_statement": "1000",
+    }
+
+
+@pytest.mark.parametrize(
+    ("env", "size", "counts"),
+    [
+        ("dev", ("256", "512"), (2, 2, 4)),
+        ("staging", ("256", "512"), (2, 2, 4)),
+        ("prod", ("1024", "2048"), (3, 3, 12)),
+    ],
+)
+def test_service_size_and_scaling_per_environment(
+    synth: Synth, env: str, size: tuple[str, str], counts: tuple[int, int, int]
+) -> None:
+    stack = f"flask-api-{env}"
+    task = synth.only(stack, "aws_ecs_task_definition")
+    assert (task["cpu"], task["memory"], task["network_mode"], task["requires_compatibilities"]) == (
+        *size,
+        "awsvpc",
+        ["FARGATE"],
+    )
+    service = synth.only(stack, "aws_ecs_service")
+    target = synth.only(stack, "aws_appautoscaling_target")
+    assert (service["desired_count"], target["min_capacity"], target["max_capacity"]) == counts
+    assert service["launch_type"] == "FARGATE"
+    assert service["deployment_circuit_breaker"] == {"enable": True, "rollback": True}
+    private = sorted(ref(synth, stack, "aws_subnet", "id", f"Private{i}_") for i in range(len(ZONES[env])))
+    assert sorted(service["network_configuration"]["subnets"]) == private
+    assert service["network_configuration"]["assign_public_ip"] is False
+    policy = synth.only(stack, "aws_appautoscaling_policy")["target_tracking_scaling_policy_configuration"]
+    assert policy["predefined_metric_specification"] == {"predefined_metric_type": "ECSServiceAverageCPUUtilization"}
+    assert policy["target_value"] == 60
+    assert synth.only(stack, "aws_ecs_cluster")["setting"] == [{"name": "containerInsights", "value": "enabled"}]
+    group = synth.only(stack, "aws_lb_target_group")
+    assert (group["target_type"], group["health_check"]["path"], group["port"]) == ("ip", "/health", 8000)
+
+
+@pytest.mark.parametrize(("env", "protected"), [("dev", False), ("staging", False), ("prod", True)])
+def test_load_balancer_per_environment(synth: Synth, env: str, protected: bool) -> None:
+    stack = f"flask-api-{env}"
+    alb = synth.only(stack, "aws_lb")
+    assert (alb["internal"], alb["drop_invalid_header_fields"], alb["enable_deletion_protection"]) == (
+        False,
+        True,
+        protected,
+    )
+    assert alb["access_logs"] == {
+        "bucket": ref(synth, stack, "aws_s3_bucket", "bucket"),
+        "prefix": "alb",
+        "enabled": True,
+    }
+    assert sorted(alb["subnets"]) == sorted(
+        ref(synth, stack, "aws_subnet", "id", f"Public{i}_") for i in range(len(ZONES[env]))
+    )
+    listeners = sorted(
+        (body["port"], body["protocol"], body["default_action"][0]["type"])
+        for body in synth.resources(stack, "aws_lb_listener").values()
+    )
+    # prod: HTTPS (ACM, tests/modules/test_load_balancer.py) and port 80 redirects; elsewhere allow_plain_http
+    assert listeners == (
+        [(80, "HTTP", "redirect"), (443, "HTTPS", "fixed-response")] if protected else [(80, "HTTP", "fixed-response")]
+    )
+    encryption = synth.only(stack, "aws_s3_bucket_server_side_encryption_configuration")
+    assert encryption["rule"][0]["apply_server_side_encryption_by_default"] == {"sse_algorithm": "AES256"}
+
+
+def test_ephemeral_copy_has_its_own_names(synth: Synth) -> None:
+    stack = f"flask-api-dev-{EPHEMERAL_SUFFIX}"
+    assert synth.only(stack, "aws_rds_cluster")["cluster_identifier"] == f"flask-api-db-dev-{EPHEMERAL_SUFFIX}"
+    assert synth.only(stack, "aws_ecs_cluster")["name"] == f"flask-api-api-dev-{EPHEMERAL_SUFFIX}"
+    assert synth.only(stack, "aws_vpc")["tags"]["Ephemeral"] == EPHEMERAL_SUFFIX
+    assert (
+        synth.json(stack)["terraform"]["backend"]["s3"]["key"] == f"flask-api/dev-{EPHEMERAL_SUFFIX}/terraform.tfstate"
+    )
+
+
+def test_outputs_are_described(synth: Synth) -> None:
+    outputs = synth.json("flask-api-dev")["output"]
+    assert sorted(outputs) == sorted(
+        [
+            "alarm_topic_arn",
+            "alb_arn",
+            "alb_dns_name",
+            "db_cluster_endpoint",
+            "db_cluster_identifier",
+            "db_cluster_reader_endpoint",
+            "db_secret_arn",
+            "ecr_repository_url",
+            "ecs_cluster_name",
+            "ecs_service_name",
+            "ecs_task_definition_arn",
+            "flow_log_group_name",
+            "log_group_name",
+            "private_subnet_ids",
+            "public_subnet_ids",
+            "vpc_id",
+        ]
+    )
+    assert all(o["description"] for o in outputs.values())
+    assert outputs["db_secret_arn"]["value"] == ref(
+        synth, "flask-api-dev", "aws_rds_cluster", "master_user_secret[0].secret_arn"
+    )

@@ -1,0 +1,92 @@
+"""Invariants of every synthesized stack of every environment (and of the ephemeral copies)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+import pytest
+from cdktf import Testing
+
+from config import load_environments
+from core.tags import REQUIRED_TAG_KEYS
+from tests.conftest import EPHEMERAL_SUFFIX, Synth, all_stack_names
+
+STACKS = all_stack_names()
+TOKEN_TEXT = re.compile(r"\$\{TfToken\[|Token\[|TOKEN\[")
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+def env_of(stack: str) -> str:
+    parts = stack.split("-")
+    return parts[-2] if parts[-1] == EPHEMERAL_SUFFIX else parts[-1]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_no_unresolved_token_text_anywhere(synth: Synth, stack: str) -> None:
+    """The seeds' `Output is not JSON serializable` class of bug: a token that was not resolved into a reference."""
+    leaked = [s for s in strings(synth.json(stack)) if TOKEN_TEXT.search(s)]
+    assert not leaked
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_taggable_resource_has_the_required_tags(synth: Synth, stack: str) -> None:
+    env = env_of(stack)
+    for rtype, resources in synth.json(stack).get("resource", {}).items():
+        for name, body in resources.items():
+            if "tags" in body:
+                assert {k: body["tags"][k] for k in REQUIRED_TAG_KEYS if k in body["tags"]} == {
+                    "Environment": env,
+                    "Workload": stack.removesuffix(f"-{EPHEMERAL_SUFFIX}")[: -len(env) - 1],
+                    "Owner": "platform-team",
+                    "ManagedBy": "cdktf",
+                }, f"{rtype}.{name}"
+                assert body["tags"].get("Ephemeral") == (EPHEMERAL_SUFFIX if stack.endswith(EPHEMERAL_SUFFIX) else None)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_provider_is_pinned_to_the_environment_account(synth: Synth, stack: str) -> None:
+    record = load_environments()[env_of(stack)]
+    for provider in synth.json(stack)["provider"]["aws"]:
+        assert provider["allowed_account_ids"] == [record.account_id]
+    assert Testing.to_have_provider_with_properties(  # the default (unaliased) provider is in the record's region
+        synth.file(stack), "aws", {"region": record.region, "allowed_account_ids": [record.account_id]}
+    )
+
+
+@pytest.mark.parametrize("stack", [s for s in STACKS if not s.startswith("bootstrap-")])
+def test_remote_state_is_encrypted_locked_and_keyed_by_stack(synth: Synth, stack: str) -> None:
+    record = load_environments()[env_of(stack)]
+    workload = stack[: stack.index(f"-{record.name}")]
+    env_id = stack[len(workload) + 1 :]
+    backend = synth.json(stack)["terraform"]["backend"]
+    assert backend == {
+        "s3": {
+            "bucket": f"tfstate-{record.name}-{record.account_id}-{record.region}",
+            "key": f"{workload}/{env_id}/terraform.tfstate",
+            "region": record.region,
+            "encrypt": True,
+            "use_lockfile": True,
+        }
+    }
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_no_required_version_block(synth: Synth, stack: str) -> None:
+    """Checkov silently skips a file with terraform.required_version (machine.md): keep it out of the JSON."""
+    assert "required_version" not in synth.json(stack)["terraform"]
+
+
+def test_every_stack_was_synthesized(synth: Synth) -> None:
+    assert sorted(synth.stacks) == sorted(STACKS)
