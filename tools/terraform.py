@@ -271,9 +271,9 @@ def _validate_batch(dirs: Sequence[Path]) -> dict[Path, dict[str, Any]]:
             return {d: validate(d) for d in dirs}  # exact per-stack verdicts, as `validate` gives them
         for directory in dirs:  # what `terraform init` would leave: cdktf deploy needs it offline
             if not (directory / LOCK_FILE).exists():  # whole or not at all: an init may read it meanwhile
-                tmp = directory / f"{LOCK_FILE}.{os.getpid()}.tmp"
-                shutil.copyfile(root / LOCK_FILE, tmp)
-                tmp.replace(directory / LOCK_FILE)
+                partial = directory / f"{LOCK_FILE}.{os.getpid()}.tmp"
+                shutil.copyfile(root / LOCK_FILE, partial)
+                partial.replace(directory / LOCK_FILE)
         return verdicts
 
 
