@@ -18,6 +18,7 @@ def request_for(tmp_path: Path, names: tuple[str, ...], command: str = "deploy")
     return Request(tmp_path / "out", names, "local", {}, tmp_path / "state", tmp_path / "outputs.json", command)
 
 
+@pytest.mark.terraform  # terraform init reports the broken stack
 def test_a_stack_that_cannot_deploy_is_failed_with_terraforms_reason_and_not_planned(tmp_path: Path) -> None:
     broken = tmp_path / "out" / "stacks" / "nothing-dev"
     broken.mkdir(parents=True)
@@ -31,6 +32,7 @@ def test_a_stack_that_cannot_deploy_is_failed_with_terraforms_reason_and_not_pla
     assert background.results() is results  # waited for once
 
 
+@pytest.mark.terraform  # terraform init reports the broken stack
 def test_a_destroy_that_fails_is_reported_with_terraforms_reason(tmp_path: Path) -> None:
     broken = tmp_path / "out" / "stacks" / "nothing-dev"
     broken.mkdir(parents=True)
