@@ -97,9 +97,53 @@ format: setup ## apply the formatter to the whole tree (ruff format, ruff.toml)
 typecheck: setup ## mypy
 	$(PY) -m mypy main.py config core modules stacks emulator docgen tools policies lambda_src
 
-test: setup lint typecheck ## lint, type check, unit, scan, validate, emulator deploy, integration, coverage
-	$(PY) -m pytest --cov --cov-report=term --cov-report=json:coverage/coverage.json \
-	  --cov-report=xml:coverage/coverage.xml --cov-report=html:coverage/html --cov-fail-under=90
+# `make test`, the whole gate. Beside the main pytest run (every test but GATE_BESIDE_1/2) run, each into its own log
+# in reports/gate/, printed whole after the main run's output: lint and typecheck (nice'd: they take the CPU the
+# tests leave while Terraform waits on the emulator), and two more pytest runs of integration tests on emulators of
+# their own, which need neither the session's synth nor its deployment and spend their time in provider waiters:
+# the long-lived emulator sequence (1), the interrupted runs, the cdktf CLI and the emulator's lifecycle (2).
+# Coverage: the three runs' data combined (terminal, coverage/coverage.json, coverage/coverage.xml, coverage/html/;
+# fails under 90 %). Last line: every step's seconds and exit status; any failed step fails the target.
+GATE := reports/gate
+GATE_BESIDE_1 := tests/integration/test_long_lived_emulator.py
+GATE_BESIDE_2 := tests/integration/test_interruptions.py tests/integration/test_cdktf_cli.py \
+  tests/emulator/test_server.py
+GATE_LINT := nice -n 10 $(MAKE) --no-print-directory lint
+GATE_TYPECHECK := nice -n 10 $(MAKE) --no-print-directory typecheck
+# The runs beside write their deploys' outputs file and per-stack Terraform logs in reports/gate/<run>/, never
+# over the main run's cfn-outputs/flat-outputs.json and reports/<command>/ (tools/deploy.py, tools/parallel.py).
+gate_pytest = COVERAGE_FILE=$(GATE)/coverage.$(1) $(PY) -m pytest --cov --cov-report= $(2)
+gate_apart = OUTPUTS_FILE=$(abspath $(GATE)/$(1)/flat-outputs.json) STACK_LOGS_DIR=$(abspath $(GATE)/$(1)) \
+  $(call gate_pytest,$(1),-p no:cacheprovider $(2))
+GATE_PYTEST := $(call gate_pytest,main,$(addprefix --ignore=,$(GATE_BESIDE_1) $(GATE_BESIDE_2)))
+GATE_PYTEST_BESIDE_1 := $(call gate_apart,beside-1,$(GATE_BESIDE_1))
+GATE_PYTEST_BESIDE_2 := $(call gate_apart,beside-2,$(GATE_BESIDE_2))
+GATE_COVERAGE := $(PY) -m coverage combine -q --keep --data-file=.coverage $(GATE)/coverage.main \
+  $(GATE)/coverage.beside-1 $(GATE)/coverage.beside-2 && $(PY) -m coverage json -q -o coverage/coverage.json && \
+  $(PY) -m coverage xml -q -o coverage/coverage.xml && $(PY) -m coverage html -q -d coverage/html && \
+  $(PY) -m coverage report --fail-under=90
+GATE_BESIDE := lint typecheck pytest-beside-1 pytest-beside-2
+# $(call gate_step,<command>,<name>[,<redirection>]): run it, write "<exit status> <seconds>" to $(GATE)/<name>.status
+gate_step = ( began=$$SECONDS; rc=0; ( $(1) ) $(3) || rc=$$?; echo "$$rc $$((SECONDS - began))" >$(GATE)/$(2).status; \
+  exit $$rc )
+gate_beside = $(call gate_step,$(GATE_$(call upper,$(1))),$(1),>$(GATE)/$(1).log 2>&1) & pids="$$pids $$!";
+upper = $(subst -,_,$(shell echo $(1) | tr a-z A-Z))
+
+test: setup ## lint, type check, unit, scan, validate, emulator deploy, integration, coverage
+	@mkdir -p $(GATE) && rm -rf $(GATE)/*.log $(GATE)/*.status $(GATE)/coverage.* $(GATE)/beside-*
+	@began=$$SECONDS; pids=""; \
+	$(foreach step,$(GATE_BESIDE),$(call gate_beside,$(step))) \
+	$(call gate_step,$(GATE_PYTEST),pytest) || true; \
+	for pid in $$pids; do wait $$pid || true; done; \
+	for step in $(GATE_BESIDE); do echo "---- $$step (ran beside pytest; log: $(GATE)/$$step.log)"; \
+	  cat $(GATE)/$$step.log; done; \
+	echo "---- coverage (every pytest run)"; $(call gate_step,$(GATE_COVERAGE),coverage) || true; \
+	failed=""; summary=""; \
+	for step in $(GATE_BESIDE) pytest coverage; do rc=1; seconds=?; \
+	  [ ! -f $(GATE)/$$step.status ] || read -r rc seconds <$(GATE)/$$step.status; \
+	  summary="$$summary $$step $$seconds s (exit $$rc),"; [ "$$rc" -eq 0 ] || failed="$$failed $$step"; done; \
+	echo "make test: $$((SECONDS - began)) s;$${summary%,}"; \
+	if [ -n "$$failed" ]; then echo "make test FAILED:$$failed" >&2; exit 1; fi
 
 # The integration suite against a real sandbox account (README "Against a real account"): deploys the dev
 # environment's ephemeral copies of WORKLOADS (default event-processing), runs their boto3 tests, destroys them.

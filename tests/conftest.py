@@ -154,6 +154,8 @@ class Deployment:
     outdir: Path
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)  # stack -> why it did not deploy
+    plans: dict[str, bool | str] = field(default_factory=dict)  # stack -> second plan has changes, or why it failed
+    background: Any = None  # tests.integration.session_deploy.Background: the deploy started at the session's start
 
     def client(self, service: str, region: str = "us-east-1") -> Any:
         """A boto3 client talking to the emulator (or, for DEPLOY_TARGET=aws, to AWS with the caller's own
@@ -229,6 +231,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     from config import load_environments  # pylint: disable=import-outside-toplevel
     from tests.integration.target import TargetError, select_target  # pylint: disable=import-outside-toplevel
 
+    _note_deployed_stacks(session.items)  # the final selection (after -m / -k deselection)
     if not any(item.get_closest_marker("integration") for item in session.items):
         return
     try:
@@ -271,13 +274,47 @@ def _mark_needs(items: list[pytest.Item]) -> None:
                 item.add_marker(FIXTURE_NEEDS[fixture])
 
 
+SESSION_FIXTURES = ("emulator_deployment", "deploy", "second_plan")
+
+
+def _phase(item: Any) -> int:
+    """0: integration tests on emulators of their own (or none); 1: the rest but 2: integration tests that read the
+    session's deployment, which is applied in the background meanwhile (session_deployment_in_background); 3: tests
+    marked `session_end` (e.g. the check of a destroy that ran in the background meanwhile)."""
+    if item.get_closest_marker("session_end"):
+        return 3
+    if not item.get_closest_marker("integration"):
+        return 1
+    return 2 if any(f in getattr(item, "fixturenames", ()) for f in SESSION_FIXTURES) else 0
+
+
+def in_phases(items: list[Any]) -> list[Any]:
+    """`items` by `_phase`, keeping the order within each phase."""
+    return sorted(items, key=_phase)
+
+
+class _SessionOrder:  # pylint: disable=too-few-public-methods
+    """Orders the final selection (`_phase`): registered as a plugin so that it runs after -m/-k deselection and
+    pytest's own ordering, while the marks below are set before deselection."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """The session's deployment (minutes of provider waiters) overlaps everything else: tests that read it
+        come last (the order within each phase is kept)."""
+        items[:] = in_phases(items)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the session's test order (_SessionOrder)."""
+    config.pluginmanager.register(_SessionOrder(), "session-order")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Marks what each test needs (FIXTURE_NEEDS). On AWS, tests marked `emulator_only` are skipped (they assert
     what only the emulator does); locally the `aws_only` ones are (they need what the emulator cannot run)."""
     del config
     _mark_needs(items)
     _skip_unselected_workloads(items)
-    _note_deployed_stacks(items)
     target = integration_target().name
     for item in items:
         if target == "aws" and item.get_closest_marker("emulator_only"):
@@ -312,7 +349,8 @@ DEPLOYED_BY_TESTS: set[str] = set()
 
 
 def _note_deployed_stacks(items: list[pytest.Item]) -> None:
-    """Note every stack the collected tests deploy (a test module using `deploy` names it in STACK)."""
+    """Note every stack the selected tests deploy (a test module using `deploy` names it in STACK)."""
+    DEPLOYED_BY_TESTS.clear()
     for item in items:
         stack = getattr(getattr(item, "module", None), "STACK", None)
         if "deploy" in getattr(item, "fixturenames", ()) and isinstance(stack, str):
@@ -339,6 +377,9 @@ def deploy(emulator_deployment: Deployment) -> Callable[[str], dict[str, Any]]:
 
     def _deploy(name: str) -> dict[str, Any]:
         env = _environment(name)
+        background = emulator_deployment.background
+        if background is not None and name in background.names:
+            _collect(emulator_deployment, background.results())
         if state_bucket_exists_for(name, env):  # an earlier run (another runner) bootstrapped it
             emulator_deployment.outputs.setdefault(f"bootstrap-{env}", {})
         done = {**emulator_deployment.outputs, **emulator_deployment.failed}
@@ -363,6 +404,114 @@ def deploy(emulator_deployment: Deployment) -> Callable[[str], dict[str, Any]]:
         return dict(flat[name])
 
     return _deploy
+
+
+def _collect(deployment: Deployment, results: dict[str, Any]) -> None:
+    """Merge the background deployment's results (tests/integration/session_deploy.py) into `deployment`."""
+    for name, result in results["deployed"].items():
+        if result["status"] == "ok":
+            deployment.outputs.setdefault(name, result["value"])
+        else:
+            deployment.failed.setdefault(name, f"{result['status']}: {result['error']}")
+    for name, result in results["planned"].items():
+        deployment.plans.setdefault(name, result["value"] if result["status"] == "ok" else result["error"])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_deployment_in_background(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """When the selected tests deploy stacks to the local emulator, start applying all of them at the session's
+    start, in a process of its own (tests/integration/session_deploy.py: bootstrap first, the others side by side,
+    then every second plan side by side); the tests that read the deployment run last (`_phase`), so its minutes of
+    provider waiters overlap every other test. `deploy(...)` waits for it. Stopped cleanly at the session's end."""
+    if not DEPLOYED_BY_TESTS or integration_target().name != "local":
+        yield None  # nothing deployed, or a real account (DEPLOY_TARGET=aws): `deploy` applies on first use
+        return
+    from tests.integration.session_deploy import Background, Request  # pylint: disable=import-outside-toplevel
+    from tools.deploy import OUTPUTS_FILE  # pylint: disable=import-outside-toplevel
+
+    deployment: Deployment = request.getfixturevalue("emulator_deployment")
+    stacks = deployment.outdir / "stacks"
+    envs = sorted({_environment(s) for s in DEPLOYED_BY_TESTS if (stacks / s).is_dir()})
+    names = [*(f"bootstrap-{e}" for e in envs), *sorted(s for s in DEPLOYED_BY_TESTS if (stacks / s).is_dir())]
+    target = deployment.target
+    folder = tmp_path_factory.mktemp("session-deploy")
+    deployment.background = Background(
+        Request(deployment.outdir, tuple(names), target.name, target.env, target.bootstrap_state_dir, OUTPUTS_FILE),
+        folder,
+    )
+    try:
+        yield deployment.background
+    finally:
+        deployment.background.stop()
+
+
+@pytest.fixture(scope="session")
+def second_plan(emulator_deployment: Deployment, deploy: Callable[[str], dict[str, Any]]) -> Callable[[str], bool]:
+    """`second_plan("<stack>")`: does a plan of the deployed stack have changes? The background deployment planned
+    every stack it applied, side by side, once all of them had applied; any other stack is planned here."""
+    from tools.deploy import plan, stack_refs  # pylint: disable=import-outside-toplevel
+
+    def _plan(name: str) -> bool:
+        deploy(name)
+        if name not in emulator_deployment.plans:
+            (ref,) = stack_refs(emulator_deployment.outdir, [name])
+            emulator_deployment.plans[name] = plan(ref, emulator_deployment.target)
+        verdict = emulator_deployment.plans[name]
+        if isinstance(verdict, str):
+            pytest.fail(f"the second plan of {name} failed: {verdict}")
+        return verdict
+
+    return _plan
+
+
+@dataclass
+class BackgroundDestroys:
+    """Stacks of the session's deployment destroyed in a process of their own while later tests run."""
+
+    deployment: Deployment
+    folder: Path
+    started: dict[str, Any] = field(default_factory=dict)  # stack -> session_deploy.Background
+
+    def start(self, name: str) -> None:
+        """Start destroying `name` (once; tools.deploy.destroy, buckets not emptied, outputs file left as is)."""
+        from tests.integration.session_deploy import Background, Request  # pylint: disable=import-outside-toplevel
+        from tools.deploy import OUTPUTS_FILE  # pylint: disable=import-outside-toplevel
+
+        if name in self.started:
+            return
+        target, folder = self.deployment.target, self.folder / name
+        folder.mkdir(parents=True)
+        request = Request(
+            self.deployment.outdir,
+            (name,),
+            target.name,
+            target.env,
+            target.bootstrap_state_dir,
+            OUTPUTS_FILE,
+            "destroy",
+        )
+        self.started[name] = Background(request, folder, log=ROOT / "reports" / f"session-destroy-{name}.log")
+
+    def wait(self, name: str) -> None:
+        """Wait for the destroy of `name` (starting it if needed); fails the test with its error."""
+        self.start(name)
+        result = self.started[name].results()["destroyed"][name]
+        if result["status"] != "ok":
+            pytest.fail(f"destroy of {name} failed: {result['error']}")
+
+
+@pytest.fixture(scope="session")
+def background_destroy(
+    emulator_deployment: Deployment, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BackgroundDestroys]:
+    """`background_destroy.start("<stack>")` once the tests reading a stack ran; a test marked `session_end` (run
+    after every other) calls `.wait("<stack>")` and checks what is left. Stopped cleanly at the session's end."""
+    destroys = BackgroundDestroys(emulator_deployment, tmp_path_factory.mktemp("session-destroy"))
+    try:
+        yield destroys
+    finally:
+        for background in destroys.started.values():
+            background.stop()
 
 
 def state_bucket_exists(deployment: Deployment, env: str) -> bool:

@@ -13,8 +13,13 @@ memory of the whole tree, the jsii Node.js runtime included):
   folder; the checkout's cfn-outputs/flat-outputs.json is restored afterwards), wall time next to the critical
   path bootstrap + the slowest other stack, read from the deploy's own per-stack lines (`[3/6] <stack>: applied in N s`)
   (goal: wall <= 1.3 x critical path);
-- `--unit`: the unit layer (`pytest -m "not integration"`, goal <= 120 s); `--test`: `make test` (goal <= 600 s).
-Writes reports/bench.json. Defaults: no optional step; a machine this busy gives noisy wall times (see CPU seconds).
+- `--unit`: the unit layer, what `make unit` runs (`pytest -m "not integration and not emulator"`, goal <= 120 s),
+  with pytest's own count and time;
+- `--test`: `make test` (goal <= 600 s) with the seconds of each of its steps from its last line (lint, typecheck
+  and the second pytest run beside the main pytest: `make test: 540 s; lint 95 s (exit 0), ..., coverage 20 s
+  (exit 0)`).
+Writes reports/bench.json, with the load average before and after. Defaults: no optional step; a machine this busy
+gives noisy wall times (see CPU seconds).
 """
 
 from __future__ import annotations
@@ -77,6 +82,13 @@ DEPLOY_LINE = re.compile(
     r"(?:deploy |\[\d+/\d+\] )(?P<stack>[a-z0-9-]+)\b(?: \(|: applied )[^\n]*?"
     r"\bin (?P<seconds>[0-9]+(?:\.[0-9]+)?) ?s\b"
 )
+
+UNIT_LAYER = "not integration and not emulator"  # the Makefile's `unit` target
+# pytest's last line: `971 passed, 10 skipped in 1234.56s (0:20:34)`
+PYTEST_LINE = re.compile(r"^=*\s*(?P<counts>\d+ \w+(?:, \d+ \w+)*) in (?P<seconds>[0-9.]+)s\b", re.MULTILINE)
+# make test's last line (Makefile): `make test: 540 s; lint 95 s (exit 0), typecheck 40 s (exit 0), pytest ...`
+GATE_LINE = re.compile(r"^make test: (?P<seconds>\d+) s;(?P<steps>.*)$", re.MULTILINE)
+GATE_STEP = re.compile(r"(?P<step>[a-z-]+) (?P<seconds>\d+|\?) s \(exit (?P<code>\d+)\)")
 
 
 @dataclass
@@ -174,6 +186,32 @@ def critical_path(deploy_output: str) -> dict[str, Any]:
     }
 
 
+def pytest_summary(output: str) -> dict[str, Any]:
+    """pytest's own counts and seconds from its last summary line ({} when there is none)."""
+    found = list(PYTEST_LINE.finditer(output))
+    if not found:
+        return {}
+    counts = {kind: int(n) for n, kind in (part.split(" ") for part in found[-1]["counts"].split(", "))}
+    return {"counts": counts, "seconds": float(found[-1]["seconds"])}
+
+
+def gate_summary(output: str) -> dict[str, Any]:
+    """The seconds and exit status of each step of `make test`, from its last line ({} when there is none)."""
+    found = list(GATE_LINE.finditer(output))
+    if not found:
+        return {}
+    steps = {
+        m["step"]: {"seconds": None if m["seconds"] == "?" else int(m["seconds"]), "exit": int(m["code"])}
+        for m in GATE_STEP.finditer(found[-1]["steps"])
+    }
+    return {"seconds": int(found[-1]["seconds"]), "steps": steps}
+
+
+def _counted(summary: dict[str, Any]) -> str:
+    counts = summary.get("counts", {})
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items()) + f"; pytest's own {summary['seconds']:.0f} s"
+
+
 def _figure(step: Step) -> dict[str, float]:
     return {
         "seconds": round(step.seconds, 2),
@@ -185,6 +223,12 @@ def _figure(step: Step) -> dict[str, float]:
 def report(figures: dict[str, Any], path: Path = REPORT) -> dict[str, float]:
     """Print the table, ratios and goals; write the JSON report; returns the ratios."""
     steps = figures["steps"]
+    if "load_average" in figures:
+        after = figures.get("load_average_after", ["?"])
+        print(
+            f"{figures.get('cores', '?')} cores; load average {figures['load_average'][0]} at the start, "
+            f"{after[0]} at the end"
+        )
     print(f"{'step':28} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
     for label, fig in steps.items():
         print(f"{label:28} {fig['seconds']:8.2f} {fig['cpu_seconds']:8.2f} {fig['peak_mb']:8.0f}")
@@ -219,6 +263,14 @@ def report(figures: dict[str, Any], path: Path = REPORT) -> dict[str, float]:
     for label, goal in (("unit layer", 120), ("make test", 600)):
         if label in steps:
             print(f"{label}: {steps[label]['seconds']:.0f} s (goal <= {goal})")
+        if figures.get("pytest", {}).get(label):
+            print(f"    {_counted(figures['pytest'][label])}")
+    if figures.get("gate", {}).get("steps"):
+        parts = [
+            f"{k} {'?' if v['seconds'] is None else v['seconds']} s (exit {v['exit']})"
+            for k, v in figures["gate"]["steps"].items()
+        ]
+        print(f"    its steps, side by side: {', '.join(parts)}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         json.dumps({**figures, "ratios": {k: round(v, 2) for k, v in ratios.items()}}, indent=2) + "\n",
@@ -277,7 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - minute
     parser.add_argument(
         "--deploy", action="store_true", help="deploy the dev stacks to a fresh emulator of its own (minutes)"
     )
-    parser.add_argument("--unit", action="store_true", help='time the unit layer (pytest -m "not integration")')
+    parser.add_argument("--unit", action="store_true", help="time the unit layer (what `make unit` runs)")
     parser.add_argument("--test", action="store_true", help="time the whole `make test`")
     args = parser.parse_args(argv)
     py, env = sys.executable, {"PYTHONPATH": str(ROOT)}
@@ -308,10 +360,15 @@ def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - minute
         if args.deploy:
             print("measuring deploy of the dev stacks ...", file=sys.stderr, flush=True)
             figures["deploy"] = _deploy(Path(work))
+        figures["pytest"] = {}
         if args.unit:
-            timed("unit layer", [py, "-m", "pytest", "-m", "not integration", "-q", "-p", "no:cacheprovider"])
+            unit = timed("unit layer", [py, "-m", "pytest", "-m", UNIT_LAYER, "-q", "-p", "no:cacheprovider"])
+            figures["pytest"]["unit layer"] = pytest_summary(unit.stdout)
         if args.test:
-            timed("make test", ["make", "test"])
+            gate = timed("make test", ["make", "test"])
+            figures["pytest"]["make test"] = pytest_summary(gate.stdout)
+            figures["gate"] = gate_summary(gate.stdout)
+    figures["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     figures["steps"] = {label: _figure(step) for label, step in steps.items()}
     report(figures)
     return 0 if figures["identical"] else 1

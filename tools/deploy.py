@@ -8,6 +8,7 @@ stack's state). Terraform's output per stack: reports/<command>/<stack>.log.
 Outputs of every deployed stack go to cfn-outputs/flat-outputs.json as {"<stack>": {"<output>": value}} (sensitive
 outputs are left out): one writer at a time (the calling thread, under a file lock, replaced atomically), merged
 with what the file holds, so concurrent applies never lose an entry; a destroyed stack's entry is removed.
+OUTPUTS_FILE=<path> writes them there instead (the test gate's side-by-side runs: each checkout-like run its own).
 
 Destroy empties the stack's S3 buckets first (every object version and delete marker) when `empty_buckets` is set:
 the CLI sets it for environments without deletion protection only; a protected environment's buckets are never
@@ -28,7 +29,11 @@ from tools.parallel import Result, StackRef, Stop, default_jobs, log_path, run_a
 from tools.progress import ToolError, say
 from tools.targets import Target
 
-OUTPUTS_FILE = terraform.ROOT / "cfn-outputs" / "flat-outputs.json"
+OUTPUTS_FILE = (
+    Path(os.environ["OUTPUTS_FILE"])
+    if os.environ.get("OUTPUTS_FILE")
+    else terraform.ROOT / "cfn-outputs" / "flat-outputs.json"
+)
 
 
 def stack_refs(outdir: Path, names: Iterable[str]) -> list[StackRef]:

@@ -5,7 +5,8 @@ Defaults and settings:
                provider's waiters, not in CPU
     progress   one whole line per stack on stderr when it starts and when it ends, never interleaved mid-line:
                `[3/6] flask-api-dev: applied in 91 s`; every stack's result is reported, also when others fail
-    logs       Terraform's whole output per stack in reports/<command>/<stack>.log (tools/terraform.py writes it)
+    logs       Terraform's whole output per stack in reports/<command>/<stack>.log (tools/terraform.py writes it);
+               STACK_LOGS_DIR=<folder> puts them in <folder>/<command>/ instead (the test gate's side-by-side runs)
     interrupt  the first SIGINT or SIGTERM is forwarded once, as SIGINT, to every running Terraform, which then
                finishes its in-flight operations, writes state and releases the lock; no further stack starts and
                the command exits 130 (a second signal only repeats that it is waiting)
@@ -28,7 +29,7 @@ from config import ConfigError
 from tools import terraform
 from tools.progress import say
 
-REPORTS = terraform.ROOT / "reports"
+REPORTS = Path(os.environ["STACK_LOGS_DIR"]) if os.environ.get("STACK_LOGS_DIR") else terraform.ROOT / "reports"
 INTERRUPTED = 130
 T = TypeVar("T")
 

@@ -270,8 +270,10 @@ def _validate_batch(dirs: Sequence[Path]) -> dict[Path, dict[str, Any]]:
         if verdicts is None or any(not v["valid"] for v in verdicts.values()):
             return {d: validate(d) for d in dirs}  # exact per-stack verdicts, as `validate` gives them
         for directory in dirs:  # what `terraform init` would leave: cdktf deploy needs it offline
-            if not (directory / LOCK_FILE).exists():
-                shutil.copyfile(root / LOCK_FILE, directory / LOCK_FILE)
+            if not (directory / LOCK_FILE).exists():  # whole or not at all: an init may read it meanwhile
+                partial = directory / f"{LOCK_FILE}.{os.getpid()}.tmp"
+                shutil.copyfile(root / LOCK_FILE, partial)
+                partial.replace(directory / LOCK_FILE)
         return verdicts
 
 

@@ -59,7 +59,6 @@ def python(code: str, *args: str, env: dict[str, str] | None = None) -> dict[str
     return dict(json.loads(proc.stdout.splitlines()[-1]))
 
 
-@pytest.mark.slow
 def synthesized_files(outdir: Path) -> list[Path]:
     """What the synth wrote below `outdir`/stacks: not the Terraform working files that validate, plan or deploy
     add to the session's stack folders later (`.terraform/`, `.terraform-offline/`, `.terraform.lock.hcl`)."""
@@ -67,6 +66,7 @@ def synthesized_files(outdir: Path) -> list[Path]:
     return sorted(p for p in files if not any(part.startswith(".terraform") for part in p.parts))
 
 
+@pytest.mark.slow
 def test_every_stack_is_byte_identical_to_the_eager_import(synth: Synth, tmp_path: Path) -> None:
     workloads = selected_workloads()
     assert python(EAGER_SYNTH, ",".join(workloads), str(tmp_path)) == {"lazy": False, "loaded": 2135 + 2}

@@ -78,6 +78,50 @@ def test_report_prints_figures_ratios_and_writes_json(tmp_path: Path, capsys: py
     assert (written["stacks"], written["ratios"]) == (18, {"eager": 0.83, "lazy": 2.0, "deploy": 1.25})
 
 
+def test_report_prints_the_test_layers_with_pytests_counts_and_the_gate_steps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fig = {"cpu_seconds": 1.0, "peak_mb": 1200}
+    output = (
+        "...\n---- make lint (ran beside pytest)\n"
+        "make test: 540 s; lint 95 s (exit 0), typecheck ? s (exit 1), pytest-beside 300 s (exit 0), "
+        "pytest 510 s (exit 0), coverage 20 s (exit 0)\n"
+    )
+    figures = {
+        "cores": 2,
+        "load_average": [1.5, 1.0, 1.0],
+        "load_average_after": [2.25, 1.0, 1.0],
+        "steps": {
+            "eager import floor": {**fig, "seconds": 6.0},
+            "lazy import floor": {**fig, "seconds": 2.5},
+            "full synth": {**fig, "seconds": 5.0},
+            "unit layer": {**fig, "seconds": 101.4},
+            "make test": {**fig, "seconds": 541.0},
+        },
+        "stacks": 18,
+        "phases": {"load": 2.5, "build": 1.5, "synth": 0.75},
+        "pytest": {
+            "unit layer": bench.pytest_summary("...\n= 900 passed, 4 skipped, 1 deselected in 98.70s (0:01:38) =\n"),
+            "make test": bench.pytest_summary("x\n981 passed, 9 skipped in 529.01s (0:08:49)\n"),
+        },
+        "gate": bench.gate_summary(output),
+    }
+    bench.report(figures, tmp_path / "bench.json")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "2 cores; load average 1.5 at the start, 2.25 at the end"
+    for line in (
+        "unit layer: 101 s (goal <= 120)",
+        "    900 passed, 4 skipped, 1 deselected; pytest's own 99 s",
+        "make test: 541 s (goal <= 600)",
+        "    981 passed, 9 skipped; pytest's own 529 s",
+        "    its steps, side by side: lint 95 s (exit 0), typecheck ? s (exit 1), pytest-beside 300 s (exit 0), "
+        "pytest 510 s (exit 0), coverage 20 s (exit 0)",
+    ):
+        assert line in out
+    assert bench.gate_summary(output)["seconds"] == 540
+    assert not bench.pytest_summary("no summary") and not bench.gate_summary("no summary")
+
+
 def test_critical_path_is_bootstrap_plus_the_slowest_stack() -> None:
     output = (
         "==> deploy bootstrap-dev (local) ...\n<== deploy bootstrap-dev (local): done in 63.0s\n"
@@ -117,3 +161,9 @@ def test_named_submodules_are_what_the_code_imports() -> None:
     named = bench.named_submodules()
     assert {"provider", "s3_bucket", "lambda_function", "rds_cluster"} <= set(named)
     assert named == sorted(set(named)) and "xray_group" not in named
+
+
+def test_the_unit_layer_is_what_make_unit_runs() -> None:
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nunit: ", 1)[1].splitlines()[1]
+    assert recipe.strip() == f'$(PY) -m pytest -m "{bench.UNIT_LAYER}"'

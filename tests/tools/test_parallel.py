@@ -44,20 +44,22 @@ def test_bad_jobs_exits_2_before_anything_is_built(tmp_path: Path, capsys: pytes
 
 def test_every_result_is_reported_in_whole_lines(capsys: pytest.CaptureFixture[str]) -> None:
     threads: list[str] = []
+    reported = {name: threading.Event() for name in ("stack-a", "stack-bb", "stack-ccc")}
+    after = {"a": "stack-bb", "bb": "stack-ccc"}  # ccc ends first, then bb, then a (whatever the machine's load)
 
     def work(item: str) -> tuple[str, int]:
-        time.sleep(0.05 * (3 - len(item)))
+        if item in after:
+            assert reported[after[item]].wait(timeout=30)
         if item == "bb":
             raise ToolError("terraform apply failed in bb (exit 1):\nError: boom")
         return "applied", len(item)
 
+    def done(result: parallel.Result) -> None:
+        threads.append(threading.current_thread().name)
+        reported[result.name].set()
+
     results = parallel.run_all(
-        ["a", "bb", "ccc"],
-        work,
-        name=lambda i: f"stack-{i}",
-        jobs=3,
-        verb="applying",
-        done=lambda r: threads.append(threading.current_thread().name),
+        ["a", "bb", "ccc"], work, name=lambda i: f"stack-{i}", jobs=3, verb="applying", done=done
     )
     assert [(r.name, r.status, r.summary, r.value) for r in results] == [
         ("stack-a", "ok", "applied", 1),

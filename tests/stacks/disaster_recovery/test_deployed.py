@@ -1,9 +1,11 @@
 """disaster-recovery-dev deployed to the emulator in both regions, checked with boto3 per region, re-planned and
-destroyed (the destroy is the last test of this module; no later test uses the stack)."""
+destroyed: once this module's other tests ran, the destroy runs in the background (conftest `background_destroy`)
+while later tests run, and `test_destroy_completes` (marked `session_end`: after every other test) checks it; no
+later test uses the stack."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -33,6 +35,14 @@ def outputs(deploy: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def aws(emulator_deployment: Deployment) -> Callable[..., Any]:
     return emulator_deployment.client
+
+
+@pytest.fixture(scope="module", autouse=True)
+def destroyed_after_the_module(emulator_deployment: Deployment, background_destroy: Any) -> Iterator[None]:
+    """When this module's tests have read the deployed stack, its destroy starts in the background."""
+    yield
+    if STACK in emulator_deployment.outputs:  # deployed (when it failed, the destroy test says so)
+        background_destroy.start(STACK)
 
 
 def test_each_region_has_its_own_vpc(outputs: dict[str, Any], aws: Callable[..., Any]) -> None:
@@ -131,18 +141,14 @@ def test_functions_and_apis_exist_in_both_regions(outputs: dict[str, Any], aws: 
         assert f":function:{outputs[f'{label}_function_name']}/invocations" in integration["uri"]
 
 
-def test_second_plan_has_no_changes(outputs: dict[str, Any], emulator_deployment: Deployment) -> None:
-    from tools.deploy import plan, stack_refs  # pylint: disable=import-outside-toplevel
-
+def test_second_plan_has_no_changes(outputs: dict[str, Any], second_plan: Callable[[str], bool]) -> None:
+    """A plan of the applied stack has no changes (planned side by side with the others once all applied)."""
     assert outputs
-    (ref,) = stack_refs(emulator_deployment.outdir, [STACK])
-    assert plan(ref, emulator_deployment.target) is False
+    assert second_plan(STACK) is False
 
 
-def test_destroy_completes(outputs: dict[str, Any], emulator_deployment: Deployment, aws: Callable[..., Any]) -> None:
-    from tools.deploy import destroy, stack_refs  # pylint: disable=import-outside-toplevel
-
-    (ref,) = stack_refs(emulator_deployment.outdir, [STACK])
-    destroy(ref, emulator_deployment.target)
+@pytest.mark.session_end
+def test_destroy_completes(outputs: dict[str, Any], background_destroy: Any, aws: Callable[..., Any]) -> None:
+    background_destroy.wait(STACK)
     assert aws("rds").describe_global_clusters()["GlobalClusters"] == []
     assert outputs["table_name"] not in aws("dynamodb", region=DR).list_tables()["TableNames"]

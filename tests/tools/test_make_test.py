@@ -1,0 +1,116 @@
+"""`make test` runs lint, typecheck and two more pytest runs (integration tests on emulators of their own) beside
+the main pytest run: their output is printed whole after the main run's (never interleaved), coverage combines the
+runs, every step's exit status is summarized, and any failed step fails the target. The real steps are replaced by
+small commands through the Makefile's variables; `-o setup` keeps make from installing anything."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# Each step prints two lines with a pause between them: interleaved output would mix them.
+STEPS = {
+    "lint": "echo lint-1; sleep 0.3; echo lint-2",
+    "typecheck": "echo types-1; sleep 0.2; echo types-2",
+    "pytest-beside-1": "echo first-1; sleep 0.4; echo first-2",
+    "pytest-beside-2": "echo second-1; sleep 0.1; echo second-2",
+    "pytest": "echo pytest-1; sleep 0.5; echo pytest-2",
+    "coverage": "echo coverage-1; echo coverage-2",
+}
+
+
+def make_test(tmp_path: Path, **steps: str) -> subprocess.CompletedProcess[str]:
+    commands = {**STEPS, **steps}
+    variables = [f"GATE_{name.upper().replace('-', '_')}={command}" for name, command in commands.items()]
+    return subprocess.run(
+        ["make", "--no-print-directory", "-o", "setup", "test", f"GATE={tmp_path}", *variables],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_steps_run_side_by_side_and_their_output_follows_the_main_run(tmp_path: Path) -> None:
+    proc = make_test(tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[:17] == [
+        "pytest-1",
+        "pytest-2",
+        f"---- lint (ran beside pytest; log: {tmp_path}/lint.log)",
+        "lint-1",
+        "lint-2",
+        f"---- typecheck (ran beside pytest; log: {tmp_path}/typecheck.log)",
+        "types-1",
+        "types-2",
+        f"---- pytest-beside-1 (ran beside pytest; log: {tmp_path}/pytest-beside-1.log)",
+        "first-1",
+        "first-2",
+        f"---- pytest-beside-2 (ran beside pytest; log: {tmp_path}/pytest-beside-2.log)",
+        "second-1",
+        "second-2",
+        "---- coverage (every pytest run)",
+        "coverage-1",
+        "coverage-2",
+    ]
+    (summary,) = lines[17:]
+    assert summary.startswith("make test: ")
+    assert [part.split()[0] for part in summary.split(";", 1)[1].split(",")] == list(STEPS)
+    assert all(part.endswith("s (exit 0)") for part in summary.split(";", 1)[1].split(","))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"{step}.status" for step in STEPS]
+        + ["lint.log", "typecheck.log", "pytest-beside-1.log", "pytest-beside-2.log"]
+    )
+
+
+@pytest.mark.parametrize("failing", list(STEPS))
+def test_any_failed_step_fails_the_target_after_every_step_ran(failing: str, tmp_path: Path) -> None:
+    proc = make_test(tmp_path, **{failing: f"echo {failing}-out; exit 3"})
+    assert proc.returncode == 2  # GNU make's own code for a failed recipe
+    assert proc.stderr.startswith(f"make test FAILED: {failing}\n")
+    assert f"{failing}-out" in proc.stdout
+    summary = proc.stdout.splitlines()[-1]
+    assert [part.endswith("(exit 3)") for part in summary.split(";", 1)[1].split(",")] == [
+        step == failing for step in STEPS
+    ]
+    for step, command in STEPS.items():
+        if step != failing:
+            assert command.rsplit(" ", 1)[1] in proc.stdout  # every other step ran to its end
+
+
+WHERE = "from tools import deploy, parallel; print(deploy.OUTPUTS_FILE); print(parallel.log_path('deploy', 's'))"
+
+
+def test_the_runs_beside_keep_their_outputs_file_and_stack_logs_apart(tmp_path: Path) -> None:
+    shown = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            f"GATE={tmp_path}",
+            "--eval",
+            "show: ; @echo '$(GATE_PYTEST_BESIDE_1)'",
+            "show",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert shown.startswith(f"OUTPUTS_FILE={tmp_path}/beside-1/flat-outputs.json STACK_LOGS_DIR={tmp_path}/beside-1 ")
+    env = {k: v for k, v in os.environ.items() if k not in ("OUTPUTS_FILE", "STACK_LOGS_DIR")}
+    apart = {"OUTPUTS_FILE": str(tmp_path / "o.json"), "STACK_LOGS_DIR": str(tmp_path / "logs")}
+    for extra, expected in (
+        ({}, [ROOT / "cfn-outputs" / "flat-outputs.json", ROOT / "reports" / "deploy" / "s.log"]),
+        (apart, [tmp_path / "o.json", tmp_path / "logs" / "deploy" / "s.log"]),
+    ):
+        out = subprocess.run(
+            [sys.executable, "-c", WHERE], cwd=ROOT, env={**env, **extra}, capture_output=True, text=True, check=True
+        ).stdout
+        assert out.splitlines() == [str(p) for p in expected]
