@@ -59,4 +59,4 @@ def test_integration_aws_defaults_to_event_processing() -> None:
         timeout=60,
     ).stdout
     assert "TEST_WORKLOADS=bootstrap,event-processing " in plain
-    assert "tests/integration/test_event_processing.py" in plain
+    assert "tests/stacks/event_processing/test_deployed.py" in plain
