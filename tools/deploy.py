@@ -37,8 +37,9 @@ OUTPUTS_FILE = (
 
 
 def stack_refs(outdir: Path, names: Iterable[str]) -> list[StackRef]:
-    """Refs for `names` in `outdir`/stacks (bootstrap stacks are recognised by name)."""
-    return [StackRef(n, outdir / "stacks" / n, n.startswith("bootstrap-")) for n in names]
+    """Refs for `names` in `outdir`/stacks (bootstrap stacks are recognised by name), each name once, in the order
+    given: a stack named twice would run two Terraforms on one state at once (the second fails on the lock)."""
+    return [StackRef(n, outdir / "stacks" / n, n.startswith("bootstrap-")) for n in dict.fromkeys(names)]
 
 
 def environment_of(ref: StackRef, environments: Iterable[str]) -> str | None:

@@ -114,6 +114,13 @@ def test_outputs_file_keeps_every_entry_of_concurrent_writers(tmp_path: Path) ->
     assert sorted(p.name for p in outputs.parent.iterdir()) == [".flat-outputs.json.lock", "flat-outputs.json"]
 
 
+def test_a_stack_named_twice_is_one_ref() -> None:
+    """The test session named bootstrap-dev twice (once per environment, once as a tested stack): two applies of one
+    state side by side, the second failed on the lock and every other stack was not started."""
+    refs = deploy.stack_refs(Path("out"), ["bootstrap-dev", "flask-api-dev", "bootstrap-dev"])
+    assert [r.name for r in refs] == ["bootstrap-dev", "flask-api-dev"]
+
+
 def test_environment_of_a_stack() -> None:
     refs = deploy.stack_refs(Path("out"), ["flask-api-dev", "flask-api-dev-pr42", "bootstrap-prod", "x-staging"])
     assert [deploy.environment_of(r, ["dev", "prod"]) for r in refs] == ["dev", "dev", "prod", None]
