@@ -129,8 +129,8 @@ def _fields(node: ast.ClassDef, lines: list[str], module_defaults: list[str]) ->
 
 
 def imported_helpers(tree: ast.Module, package_dir: Path) -> dict[str, Helper]:
-    """The helper functions `tree` imports from its own package (`from modules.x import f`), by name."""
-    found: dict[str, Helper] = {}
+    """The helper functions `tree` defines or imports from its own package (`from modules.x import f`), by name."""
+    found = {f.name: h for f in tree.body if isinstance(f, ast.FunctionDef) and (h := helper(f)) is not None}
     for stmt in tree.body:
         if not (isinstance(stmt, ast.ImportFrom) and (stmt.module or "").startswith(f"{package_dir.name}.")):
             continue

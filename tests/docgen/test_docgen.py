@@ -142,6 +142,11 @@ class User:
         self.guard = guard(self, name="g")
         self.plain = untyped(self)
         self.count = counter()
+        self.own = own(self)
+
+
+def own(scope) -> Own:
+    return Own(scope, "Mine")
 '''
 
 
@@ -153,7 +158,13 @@ def test_attributes_built_by_imported_helpers_get_their_return_type_and_id(tmp_p
     _, classes = read_module(package / "user.py")
     found = {a.name: (a.type, a.construct_id) for a in classes[0].attributes}
     # untyped helpers keep the old guess (the called name); helpers with no construct give no id
-    assert found == {"guard": ("Guard", "Guard"), "plain": ("untyped", ""), "count": ("int", "")}
+    # the module's own helpers too
+    assert found == {
+        "guard": ("Guard", "Guard"),
+        "plain": ("untyped", ""),
+        "count": ("int", ""),
+        "own": ("Own", "Mine"),
+    }
 
 
 def test_module_pages_discover_new_modules(tmp_path: Path) -> None:
