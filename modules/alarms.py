@@ -9,10 +9,9 @@ Defaults:
   comparison per alarm (GreaterThanThreshold unless given); missing data is not breaching unless the alarm says
   otherwise; it notifies the topic on ALARM and on OK; statistics starting with `p` are extended (percentiles)
 
-Shared with the workloads' own monitoring (stacks/fraud_detection/monitoring.py, stacks/disaster_recovery/alarms.py):
-`MetricAlarm` is the one alarm-spec table, `metric_alarm` builds one alarm from a spec, and `dashboard_body` lays
-out a dashboard: metric widgets 12 x 6 in two columns, in the given order, then one 24 x 4 widget with the state
-of every alarm below them.
+Shared with the alarms a workload's package builds itself (`stacks/<workload>/`): `MetricAlarm` is the one
+alarm-spec table, `metric_alarm` builds one alarm from a spec, and `dashboard_body` lays out a dashboard: metric
+widgets 12 x 6 in two columns, in the given order, then one 24 x 4 widget with the state of every alarm below them.
 """
 
 from __future__ import annotations

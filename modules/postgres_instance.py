@@ -151,8 +151,8 @@ class PostgresInstance(Construct):
             suppress(
                 self.instance,
                 "CKV_AWS_157",
-                "Multi-AZ is set per environment (healthcare_api.database."
-                "multi_az); this environment runs one instance, restored from backups if its zone fails",
+                "Multi-AZ is set per environment by the stack (multi_az); this environment runs one instance, "
+                "restored from backups if its zone fails",
             )
 
     @property
