@@ -23,6 +23,21 @@ def _alarms(synth: Synth, stack: str) -> dict[str, dict[str, Any]]:
     return {a["alarm_name"]: a for a in synth.resources(stack, "aws_cloudwatch_metric_alarm").values()}
 
 
+def _specs(alarms: dict[str, dict[str, Any]]) -> dict[str, tuple[Any, ...]]:
+    """{alarm name: (namespace, metric, dimensions, statistic, comparison, threshold)}."""
+    return {
+        name: (
+            a["namespace"],
+            a["metric_name"],
+            a["dimensions"],
+            a.get("statistic") or a["extended_statistic"],
+            a["comparison_operator"],
+            a["threshold"],
+        )
+        for name, a in alarms.items()
+    }
+
+
 def _topic_ids(synth: Synth, stack: str) -> dict[str, str]:
     """{${aws_sns_topic.<id>.arn}: topic name} of the stack's topics."""
     return {f"${{aws_sns_topic.{tid}.arn}}": t["name"] for tid, t in synth.resources(stack, "aws_sns_topic").items()}
@@ -58,17 +73,7 @@ def test_flask_api_alarms(synth: Synth, env: str) -> None:
         "ServiceName": f"${{aws_ecs_service.{service_id}.name}}",
     }
     db = {"DBClusterIdentifier": f"${{aws_rds_cluster.{db_id}.cluster_identifier}}"}
-    got = {
-        name: (
-            a["namespace"],
-            a["metric_name"],
-            a["dimensions"],
-            a.get("statistic") or a["extended_statistic"],
-            a["comparison_operator"],
-            a["threshold"],
-        )
-        for name, a in alarms.items()
-    }
+    got = _specs(alarms)
     gt = "GreaterThanThreshold"
     assert got == {
         f"flask-api-api-{env}-alb-5xx": (
@@ -217,17 +222,7 @@ def test_healthcare_api_alarms(synth: Synth, env: str, nodes: int) -> None:
             gt,
             limits.redis_memory_percent,
         )
-    assert {
-        name: (
-            a["namespace"],
-            a["metric_name"],
-            a["dimensions"],
-            a.get("statistic") or a["extended_statistic"],
-            a["comparison_operator"],
-            a["threshold"],
-        )
-        for name, a in alarms.items()
-    } == {prefix + suffix: value for suffix, value in expected.items()}
+    assert _specs(alarms) == {prefix + suffix: value for suffix, value in expected.items()}
     assert (limits.db_free_storage_mb, limits.api_p99_latency_ms) == {
         "dev": (2048, 1000),
         "staging": (2048, 1000),
