@@ -31,16 +31,22 @@ def key_arn(synth: Synth, name: str) -> str:
 @pytest.mark.parametrize("env", ENVS)
 def test_region_is_the_workloads_and_state_stays_in_the_environments(synth: Synth, env: str) -> None:
     stack = synth.json(f"healthcare-api-{env}")
-    assert [p["region"] for p in stack["provider"]["aws"]] == ["eu-west-1"]
-    assert stack["terraform"]["backend"]["s3"]["region"] == "us-east-1"
+    # the default provider's region and account: tests/stacks/test_every_stack.py; here: it is the only one
+    assert len(stack["provider"]["aws"]) == 1
+    assert Testing.to_have_provider_with_properties(
+        synth.file(f"healthcare-api-{env}"), "aws", {"region": RECORDS[env].healthcare_api.region}
+    )
+    assert stack["terraform"]["backend"]["s3"]["region"] == RECORDS[env].region
     assert stack["terraform"]["backend"]["s3"]["key"] == f"healthcare-api/{env}/terraform.tfstate"
 
 
 def test_key_rotates_and_lets_cloudwatch_logs_of_the_region_use_it(synth: Synth) -> None:
     (key,) = [k for lid, k in synth.resources(DEV, "aws_kms_key").items() if lid.startswith("DataKey")]
-    assert key["enable_key_rotation"] is True
+    assert Testing.to_have_resource_with_properties(
+        synth.file(DEV), "aws_kms_key", {"policy": key["policy"], "enable_key_rotation": True}
+    )  # the policy picks the data key out of the stack's two
     (services,) = [s for s in json.loads(key["policy"])["Statement"] if s["Sid"] == "ServicesUseKey"]
-    assert services["Principal"] == {"Service": ["logs.eu-west-1.amazonaws.com"]}
+    assert services["Principal"] == {"Service": [f"logs.{RECORDS['dev'].healthcare_api.region}.amazonaws.com"]}
     assert sorted(a["name"] for a in synth.resources(DEV, "aws_kms_alias").values()) == [
         "alias/healthcare-api-alarms-dev",
         "alias/healthcare-api-data-dev",
