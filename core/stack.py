@@ -15,6 +15,7 @@ from constructs import Construct
 from config import Catalog, EnvironmentRecord
 from core.naming import Namer, state_bucket_name
 from core.tags import RequiredTags, required_tags
+from modules.backup import Backups, BackupsProps
 
 BOOTSTRAP_STATE_DIR = "../../../state"  # relative to cdktf.out/stacks/<stack>: the project's state/ folder
 
@@ -62,3 +63,21 @@ class WorkloadStack(TerraformStack):
     def output(self, name: str, value: Any, description: str, *, sensitive: bool = False) -> TerraformOutput:
         """A stack output named `<thing>_<attribute>`, always described."""
         return TerraformOutput(self, name, value=value, description=description, sensitive=sensitive)
+
+    def backups(self, *resources: Any) -> Backups | None:
+        """AWS Backup of `resources` (`Backup`, modules/backup.py) on the record's schedule and retention, only where
+        the record protects data (`deletion_protection`); an ephemeral copy's vault may be destroyed with it."""
+        if not self.env.deletion_protection:
+            return None
+        return Backups(
+            self,
+            "Backup",
+            props=BackupsProps(
+                name=self.names.name("backup", max_length=50),
+                account_id=self.env.account_id,
+                schedule=self.env.backup.schedule,
+                retention_days=self.env.backup.retention_days,
+                resources=resources,
+                force_destroy=self.names.suffix is not None,
+            ),
+        )

@@ -1,6 +1,7 @@
 """Reference docs generated from the code: `python -m tools docs` (or `make docs`) rewrites
 
     docs/modules/<module>.md      every module of modules/ (found, not listed): defaults, inputs, outputs (ast only)
+    docs/modules/addresses.md     Terraform type + construct id -> the file that builds it (docgen/addresses.py)
     docs/workloads/<w>.md         every workload of stacks.WORKLOADS: its dev stack's outputs and resources
     docs/workloads/<w>.dot        its architecture diagram (docgen/arch.py, docgen/diagrams.py), drawn
       .svg, .png                  from the environment that shows the most; overview.* holds all workloads
@@ -25,6 +26,7 @@ from typing import Any, Sequence
 
 from docgen import diagrams as docgen_diagrams
 from docgen.envs import render_environments
+from docgen.addresses import render_addresses
 from docgen.modules import render_modules
 from docgen.workloads import render_workloads
 from tools.progress import say, step
@@ -73,6 +75,7 @@ def render(configs: dict[str, dict[str, Any]], root: Path = ROOT) -> dict[str, s
     from stacks import WORKLOADS  # pylint: disable=import-outside-toplevel
 
     files = render_modules(root / "modules")
+    files["modules/addresses.md"] = render_addresses(root)
     files.update(render_workloads(WORKLOADS, configs, ENVIRONMENT))
     files.update(render_environments(load_environments(), environment_defaults()))
     return dict(sorted(files.items()))

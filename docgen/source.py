@@ -129,8 +129,8 @@ def _fields(node: ast.ClassDef, lines: list[str], module_defaults: list[str]) ->
 
 
 def imported_helpers(tree: ast.Module, package_dir: Path) -> dict[str, Helper]:
-    """The helper functions `tree` imports from its own package (`from modules.x import f`), by name."""
-    found: dict[str, Helper] = {}
+    """The helper functions `tree` defines or imports from its own package (`from modules.x import f`), by name."""
+    found = {f.name: h for f in tree.body if isinstance(f, ast.FunctionDef) and (h := helper(f)) is not None}
     for stmt in tree.body:
         if not (isinstance(stmt, ast.ImportFrom) and (stmt.module or "").startswith(f"{package_dir.name}.")):
             continue
@@ -145,6 +145,21 @@ def imported_helpers(tree: ast.Module, package_dir: Path) -> dict[str, Helper]:
     return found
 
 
+def _base_fields(
+    base: str, local: dict[str, tuple[Field, ...]], tree: ast.Module, package_dir: Path
+) -> tuple[Field, ...]:
+    """The fields of dataclass `base`: one of this module's (`local`) or imported from the package (documented
+    there, `from modules.x import Base`); () for any other base."""
+    if base in local:
+        return local[base]
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom) and (stmt.module or "").startswith(f"{package_dir.name}."):
+            source = package_dir / f"{(stmt.module or '').split('.', 1)[1]}.py"
+            if base in {alias.name for alias in stmt.names} and source.exists():
+                return next((c.fields for c in read_module(source)[1] if c.name == base), ())
+    return ()
+
+
 def read_module(path: Path) -> tuple[str, list[ClassDoc]]:
     """The module docstring and its public classes (dataclasses with fields, others with attributes)."""
     source = path.read_text(encoding="utf-8")
@@ -152,7 +167,10 @@ def read_module(path: Path) -> tuple[str, list[ClassDoc]]:
     docstring = ast.get_docstring(tree) or ""
     lines, module_defaults = source.splitlines(), defaults_list(docstring)
     nodes = [n for n in tree.body if isinstance(n, ast.ClassDef) and not n.name.startswith("_")]
-    fields = {n.name: _fields(n, lines, module_defaults) for n in nodes if _is_dataclass(n)}
+    fields: dict[str, tuple[Field, ...]] = {}
+    for node in (n for n in nodes if _is_dataclass(n)):
+        inherited = [f for base in node.bases for f in _base_fields(ast.unparse(base), fields, tree, path.parent)]
+        fields[node.name] = (*inherited, *_fields(node, lines, module_defaults))
     types = {name: {f.name: f.type for f in found} for name, found in fields.items()}
     helpers = imported_helpers(tree, path.parent)
     classes = [

@@ -8,11 +8,18 @@ Defaults:
 - each alarm: `period_seconds` (300) x `evaluation_periods` (3), of which `datapoints_to_alarm` (2) must breach;
   comparison per alarm (GreaterThanThreshold unless given); missing data is not breaching unless the alarm says
   otherwise; it notifies the topic on ALARM and on OK; statistics starting with `p` are extended (percentiles)
+
+Shared with the alarms a workload's package builds itself (`stacks/<workload>/`): `MetricAlarm` is the one
+alarm-spec table, `metric_alarm` builds one alarm from a spec, and `dashboard_body` lays out a dashboard: metric
+widgets 12 x 6 in two columns, in the given order, then one 24 x 4 widget with the state of every alarm below them.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from cdktf import TerraformProvider
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
@@ -45,6 +52,78 @@ class MetricAlarm:
     comparison: str = "GreaterThanThreshold"
     #: how periods without data count: not breaching, so an idle resource stays OK
     treat_missing_data: str = "notBreaching"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmTiming:
+    """How long a metric must breach: `datapoints_to_alarm` of `evaluation_periods` periods of `period_seconds`."""
+
+    #: length of one evaluated period (a multiple of 60)
+    period_seconds: int = 300
+    #: number of most recent periods evaluated
+    evaluation_periods: int = 3
+    #: how many of the evaluated periods must breach to raise the alarm
+    datapoints_to_alarm: int = 2
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricWidget:
+    """One dashboard graph: `metrics` are CloudWatch metric lines (see `metric_line`), `thresholds` the
+    (label, value) horizontal lines drawn across it (usually the thresholds of its alarms)."""
+
+    #: title shown above the graph
+    title: str
+    #: region whose metrics the graph draws
+    region: str
+    #: aggregation period of the graph's points
+    period_seconds: int
+    #: metric lines, in drawing order
+    metrics: tuple[list[Any], ...]
+    #: (label, value) horizontal lines
+    thresholds: tuple[tuple[str, float], ...]
+
+
+def metric_line(alarm: MetricAlarm, *, stat: str | None = None, label: str | None = None) -> list[Any]:
+    """The dashboard line of the alarm's metric: namespace, metric, its dimensions (sorted by name) and options
+    (`stat`: the alarm's statistic unless given; `label` only when given)."""
+    dimensions = [part for pair in sorted(alarm.dimensions.items()) for part in pair]
+    options: dict[str, str] = {"stat": stat or alarm.statistic}
+    if label is not None:
+        options["label"] = label
+    return [alarm.namespace, alarm.metric, *dimensions, options]
+
+
+def dashboard_body(widgets: Sequence[MetricWidget], alarm_arns: Sequence[str]) -> str:
+    """Dashboard JSON: the metric widgets 12 x 6 in two columns (in order), then the alarms' states (24 x 4)."""
+    body: list[dict[str, Any]] = [
+        {
+            "type": "metric",
+            "x": 12 * (index % 2),
+            "y": 6 * (index // 2),
+            "width": 12,
+            "height": 6,
+            "properties": {
+                "title": widget.title,
+                "region": widget.region,
+                "view": "timeSeries",
+                "period": widget.period_seconds,
+                "metrics": list(widget.metrics),
+                "annotations": {"horizontal": [{"label": label, "value": value} for label, value in widget.thresholds]},
+            },
+        }
+        for index, widget in enumerate(widgets)
+    ]
+    body.append(
+        {
+            "type": "alarm",
+            "x": 0,
+            "y": 6 * ((len(widgets) + 1) // 2),
+            "width": 24,
+            "height": 4,
+            "properties": {"title": "Alarms", "alarms": list(alarm_arns)},
+        }
+    )
+    return json.dumps({"widgets": body}, sort_keys=True)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +171,42 @@ def construct_id(suffix: str) -> str:
     return pascal(suffix) + "Alarm"
 
 
+def metric_alarm(  # pylint: disable=too-many-arguments
+    scope: Construct,
+    id_: str,
+    alarm: MetricAlarm,
+    *,
+    name: str,
+    description: str,
+    topic_arn: str,
+    timing: AlarmTiming,
+    provider: TerraformProvider | None = None,
+) -> CloudwatchMetricAlarm:
+    """The CloudWatch alarm of `alarm`, named `name`, notifying `topic_arn` on ALARM and OK; a statistic starting
+    with `p` is an extended (percentile) statistic."""
+    percentile = alarm.statistic.startswith("p")
+    return CloudwatchMetricAlarm(
+        scope,
+        id_,
+        alarm_name=name,
+        alarm_description=description,
+        namespace=alarm.namespace,
+        metric_name=alarm.metric,
+        dimensions=alarm.dimensions,
+        statistic=None if percentile else alarm.statistic,
+        extended_statistic=alarm.statistic if percentile else None,
+        comparison_operator=alarm.comparison,
+        threshold=alarm.threshold,
+        period=timing.period_seconds,
+        evaluation_periods=timing.evaluation_periods,
+        datapoints_to_alarm=timing.datapoints_to_alarm,
+        treat_missing_data=alarm.treat_missing_data,
+        alarm_actions=[topic_arn],
+        ok_actions=[topic_arn],
+        provider=provider,
+    )
+
+
 class Alarms(Construct):
     """`topic` (a Topic; its `topic` is the SNS topic) and `alarms` (by suffix)."""
 
@@ -111,26 +226,20 @@ class Alarms(Construct):
                 extra_policy_statements=(alarm_publish_statement(props.region, props.account_id, topic_name),),
             ),
         )
-        topic_arn = self.topic.topic.arn
-        self.alarms = {
-            a.suffix: CloudwatchMetricAlarm(
+        timing = AlarmTiming(
+            period_seconds=props.period_seconds,
+            evaluation_periods=props.evaluation_periods,
+            datapoints_to_alarm=props.datapoints_to_alarm,
+        )
+        self.alarms: dict[str, CloudwatchMetricAlarm] = {
+            a.suffix: metric_alarm(
                 self,
                 construct_id(a.suffix),
-                alarm_name=f"{props.name}-{a.suffix}",
-                alarm_description=f"{a.description} ({a.comparison} {_number(a.threshold)})",
-                namespace=a.namespace,
-                metric_name=a.metric,
-                dimensions=a.dimensions,
-                statistic=None if a.statistic.startswith("p") else a.statistic,
-                extended_statistic=a.statistic if a.statistic.startswith("p") else None,
-                comparison_operator=a.comparison,
-                threshold=a.threshold,
-                period=props.period_seconds,
-                evaluation_periods=props.evaluation_periods,
-                datapoints_to_alarm=props.datapoints_to_alarm,
-                treat_missing_data=a.treat_missing_data,
-                alarm_actions=[topic_arn],
-                ok_actions=[topic_arn],
+                a,
+                name=f"{props.name}-{a.suffix}",
+                description=f"{a.description} ({a.comparison} {_number(a.threshold)})",
+                topic_arn=self.topic.topic.arn,
+                timing=timing,
                 provider=props.provider,
             )
             for a in props.alarms

@@ -49,11 +49,10 @@ from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurity
 from constructs import Construct
 
 from config import limits
-from config.catalog import Catalog
 from core.props import prop_problem, raise_problems
 from core.suppress import suppress
 from modules.client_security_group import client_security_group
-from modules.rds_shared import engine_problems, monitoring_role, subnet_group
+from modules.rds_shared import DatabaseProps, engine_problems, monitoring_role, subnet_group
 
 ENGINE = "aurora-postgresql"
 # Characters RDS refuses in a master password (printable ASCII except / @ " and space).
@@ -71,37 +70,11 @@ class SecretReplica:
 
 
 @dataclass(frozen=True, kw_only=True)
-class AuroraProps:  # pylint: disable=too-many-instance-attributes
-    """Props of AuroraPostgres."""
+class AuroraProps(DatabaseProps):
+    """Props of AuroraPostgres: the DatabaseProps of modules/rds_shared.py and the cluster's own."""
 
-    #: cluster identifier, prefix of every other name
-    name: str
-    #: the engine catalog (config/catalog.toml) that engine_version and master_username are checked against
-    catalog: Catalog
-    #: aurora-postgresql version (must exist in the catalog)
-    engine_version: str
-    #: master user name (not one the engine reserves)
-    master_username: str
-    #: database created in the cluster (ignored for a secondary)
-    database_name: str
-    #: VPC of the cluster's security group
-    vpc_id: str
-    #: private subnets of the DB subnet group (two zones or more)
-    subnet_ids: list[str]
-    kms_key_arn: str
-    instance_class: str
+    #: number of instances (the first is the writer)
     instance_count: int
-    #: days of continuous backups (1 to 35)
-    backup_retention_days: int
-    #: refuse deletion of the cluster (required: differs per environment)
-    deletion_protection: bool
-    skip_final_snapshot: bool
-    #: port the cluster listens on
-    port: int = 5432
-    #: days Performance Insights keeps its data (7 is the free tier)
-    performance_insights_retention_days: int = 7
-    #: enhanced monitoring interval of each instance
-    monitoring_interval_seconds: int = 60
     slow_query_milliseconds: int = 1000
     global_cluster_identifier: str | None = None
     secondary: bool = False
@@ -129,14 +102,7 @@ def global_database(
 
 def _problems(props: AuroraProps) -> list[str | None]:
     return [
-        *engine_problems(
-            props.catalog,
-            ENGINE,
-            engine_version=props.engine_version,
-            master_username=props.master_username,
-            backup_retention_days=props.backup_retention_days,
-            subnet_ids=props.subnet_ids,
-        ),
+        *engine_problems(props, ENGINE),
         prop_problem("instance_count", limits.aurora_instance_count(props.instance_count)),
         None
         if props.global_cluster_identifier or not props.secondary

@@ -9,8 +9,8 @@ Defaults:
   `force_destroy` only where asked (ephemeral copies): otherwise a vault holding recovery points is never deleted
 - plan `name`: one rule `daily` on `schedule` (an AWS Backup cron expression, UTC, from the record), starting within
   60 minutes and completing within 480 (8 hours), each recovery point deleted after `retention_days`; no copies
-  until `copy_to(vault)` adds one into a vault of another region (disaster recovery), kept `retention_days` there
-  as well. No continuous backup: the databases keep their own point-in-time restore
+  until `copy_to(vault)` adds one into a vault of another region (a copy that outlives the region), kept
+  `retention_days` there as well. No continuous backup: the databases keep their own point-in-time restore
 - selection `name`: exactly the ARNs of `resources` (Aurora clusters, RDS instances, DynamoDB tables of the stack)
   plus any literal `arns` (e.g. a DynamoDB replica of a global table in this region), never tags or wildcards, so
   the plan backs up nothing it was not given. Each resource given loses its "no AWS Backup plan" suppression

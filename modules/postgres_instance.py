@@ -26,11 +26,10 @@ from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbPara
 from constructs import Construct
 
 from config import limits
-from config.catalog import Catalog
 from core.props import prop_problem, raise_problems
 from core.suppress import suppress
 from modules.client_security_group import client_security_group
-from modules.rds_shared import engine_problems, monitoring_role, subnet_group
+from modules.rds_shared import DatabaseProps, engine_problems, monitoring_role, subnet_group
 
 ENGINE = "postgres"
 ONE_YEAR = 365
@@ -38,56 +37,21 @@ PARAMETERS = {"rds.force_ssl": "1", "log_connections": "1", "log_disconnections"
 
 
 @dataclass(frozen=True, kw_only=True)
-class PostgresInstanceProps:  # pylint: disable=too-many-instance-attributes
-    """Props of PostgresInstance."""
+class PostgresInstanceProps(DatabaseProps):
+    """Props of PostgresInstance: the DatabaseProps of modules/rds_shared.py and the instance's own."""
 
-    #: instance identifier, prefix of every other name
-    name: str
-    #: the engine catalog that engine_version and master_username are checked against
-    catalog: Catalog
-    #: postgres version (must exist in the catalog)
-    engine_version: str
-    #: master user name (not one the engine reserves)
-    master_username: str
-    #: database created in the instance
-    database_name: str
-    #: VPC of the instance's security group
-    vpc_id: str
-    #: private subnets of the DB subnet group (two zones or more)
-    subnet_ids: list[str]
-    kms_key_arn: str
-    #: DB instance class
-    instance_class: str
     #: gp3 storage in GB (>= 20)
     allocated_storage_gb: int
     #: a standby in another zone
     multi_az: bool
-    #: days of automated backups (1 to 35)
-    backup_retention_days: int
-    #: refuse deletion of the instance (required: differs per environment)
-    deletion_protection: bool
-    skip_final_snapshot: bool
     log_retention_days: int
     allowed_security_group_ids: tuple[str, ...] = ()
-    #: port the instance listens on
-    port: int = 5432
     log_exports: tuple[str, ...] = ("postgresql", "upgrade")
-    #: days Performance Insights keeps its data (7 is the free tier)
-    performance_insights_retention_days: int = 7
-    #: enhanced monitoring interval
-    monitoring_interval_seconds: int = 60
 
 
 def _problems(props: PostgresInstanceProps) -> list[str | None]:
     return [
-        *engine_problems(
-            props.catalog,
-            ENGINE,
-            engine_version=props.engine_version,
-            master_username=props.master_username,
-            backup_retention_days=props.backup_retention_days,
-            subnet_ids=props.subnet_ids,
-        ),
+        *engine_problems(props, ENGINE),
         prop_problem("allocated_storage_gb", limits.gp3_storage_gib(props.allocated_storage_gb)),
         None if props.log_retention_days >= 1 else "log_retention_days must be >= 1",
     ]
@@ -187,8 +151,8 @@ class PostgresInstance(Construct):
             suppress(
                 self.instance,
                 "CKV_AWS_157",
-                "Multi-AZ is set per environment (healthcare_api.database."
-                "multi_az); this environment runs one instance, restored from backups if its zone fails",
+                "Multi-AZ is set per environment by the stack (multi_az); this environment runs one instance, "
+                "restored from backups if its zone fails",
             )
 
     @property

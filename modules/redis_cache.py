@@ -151,8 +151,8 @@ class RedisCache(Construct):
             suppress(
                 self.replication_group,
                 "CKV2_AWS_50",
-                "Multi-AZ and automatic failover are set per "
-                "environment (healthcare_api.cache); this environment runs a single node",
+                "Multi-AZ and automatic failover are set per environment by the stack (multi_az); this "
+                "environment runs a single node",
             )
 
     @property

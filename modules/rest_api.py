@@ -279,8 +279,8 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
             "Route 53 health checks must call it unauthenticated (they cannot sign requests)",
         )
         no_cache = (
-            "health answers must reflect the moment of the check, and responses of these APIs may carry "
-            "health data: a response cache would keep copies, so caching is off on purpose"
+            "health answers must reflect the moment of the check, and responses of an API may carry "
+            "personal data: a response cache would keep copies, so caching is off on purpose"
         )
         suppress(self.method_settings, "CKV_AWS_225", no_cache)
         suppress(self.stage, "CKV_AWS_120", no_cache)
@@ -294,7 +294,7 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
             self.stage,
             "CKV2_AWS_29",
             "the stage serves only GET /health; a WAFv2 web ACL is to be "
-            "associated with the first route that reaches application data (not yet part of these workloads)",
+            "associated with the first route that reaches application data (this API has none yet)",
         )
         if props.log_retention_days < ONE_YEAR:
             suppress(

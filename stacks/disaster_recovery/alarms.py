@@ -12,9 +12,7 @@ health check that stops reporting is treated as failing). The dashboard (primary
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import Any
 
 from cdktf_cdktf_provider_aws.cloudwatch_dashboard import CloudwatchDashboard
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
@@ -22,6 +20,7 @@ from constructs import Construct
 
 from config.workloads import DisasterRecoveryAlarmSettings
 from core.naming import pascal
+from modules.alarms import AlarmTiming, MetricAlarm, MetricWidget, dashboard_body, metric_alarm, metric_line
 from modules.bucket_replication import RULE_ID
 from stacks.disaster_recovery.site import Site
 
@@ -30,17 +29,11 @@ ROUTE53_METRICS_REGION = "us-east-1"
 
 @dataclass(frozen=True)
 class AlarmSpec:
-    """One alarm: where, on what metric, at which threshold."""
+    """One alarm (modules/alarms.py `MetricAlarm`; its description names the metric and the site) and the site
+    whose region, provider and alarm topic it uses."""
 
-    suffix: str
     site: Site
-    namespace: str
-    metric: str
-    dimensions: dict[str, str]
-    statistic: str
-    threshold: float
-    comparison: str = "GreaterThanThreshold"
-    missing: str = "notBreaching"
+    alarm: MetricAlarm
 
 
 def alarm_specs(
@@ -60,41 +53,53 @@ def alarm_specs(
     }
     specs = [
         AlarmSpec(
-            "aurora-replication-lag",
             dr,
-            "AWS/RDS",
-            "AuroraGlobalDBReplicationLag",
-            {"DBClusterIdentifier": secondary_cluster},
-            "Maximum",
-            limits.aurora_replication_lag_ms,
+            MetricAlarm(
+                suffix="aurora-replication-lag",
+                namespace="AWS/RDS",
+                metric="AuroraGlobalDBReplicationLag",
+                dimensions={"DBClusterIdentifier": secondary_cluster},
+                statistic="Maximum",
+                threshold=limits.aurora_replication_lag_ms,
+                description=f"AuroraGlobalDBReplicationLag of {dr.spec.label}",
+            ),
         ),
         AlarmSpec(
-            "s3-replication-latency",
             primary,
-            "AWS/S3",
-            "ReplicationLatency",
-            bucket,
-            "Maximum",
-            limits.s3_replication_latency_seconds,
+            MetricAlarm(
+                suffix="s3-replication-latency",
+                namespace="AWS/S3",
+                metric="ReplicationLatency",
+                dimensions=bucket,
+                statistic="Maximum",
+                threshold=limits.s3_replication_latency_seconds,
+                description=f"ReplicationLatency of {primary.spec.label}",
+            ),
         ),
         AlarmSpec(
-            "s3-replication-failed",
             primary,
-            "AWS/S3",
-            "OperationsFailedReplication",
-            bucket,
-            "Sum",
-            limits.s3_failed_operations,
-            "GreaterThanOrEqualToThreshold",
+            MetricAlarm(
+                suffix="s3-replication-failed",
+                namespace="AWS/S3",
+                metric="OperationsFailedReplication",
+                dimensions=bucket,
+                statistic="Sum",
+                threshold=limits.s3_failed_operations,
+                description=f"OperationsFailedReplication of {primary.spec.label}",
+                comparison="GreaterThanOrEqualToThreshold",
+            ),
         ),
         AlarmSpec(
-            "dynamodb-replication-latency",
             primary,
-            "AWS/DynamoDB",
-            "ReplicationLatency",
-            {"TableName": table_name, "ReceivingRegion": dr.spec.region},
-            "Average",
-            limits.dynamodb_replication_latency_ms,
+            MetricAlarm(
+                suffix="dynamodb-replication-latency",
+                namespace="AWS/DynamoDB",
+                metric="ReplicationLatency",
+                dimensions={"TableName": table_name, "ReceivingRegion": dr.spec.region},
+                statistic="Average",
+                threshold=limits.dynamodb_replication_latency_ms,
+                description=f"ReplicationLatency of {primary.spec.label}",
+            ),
         ),
     ]
     route53_site = next((s for s in sites if s.spec.region == ROUTE53_METRICS_REGION), None)
@@ -106,15 +111,18 @@ def alarm_specs(
     for site, check_id in zip(sites, health_check_ids):
         specs.append(
             AlarmSpec(
-                f"{site.spec.label}-health-check",
                 route53_site,
-                "AWS/Route53",
-                "HealthCheckStatus",
-                {"HealthCheckId": check_id},
-                "Minimum",
-                1,
-                "LessThanThreshold",
-                "breaching",
+                MetricAlarm(
+                    suffix=f"{site.spec.label}-health-check",
+                    namespace="AWS/Route53",
+                    metric="HealthCheckStatus",
+                    dimensions={"HealthCheckId": check_id},
+                    statistic="Minimum",
+                    threshold=1,
+                    description=f"HealthCheckStatus of {route53_site.spec.label}",
+                    comparison="LessThanThreshold",
+                    treat_missing_data="breaching",
+                ),
             )
         )
     return specs
@@ -125,63 +133,32 @@ class ReplicationAlarms(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, name: str, specs: list[AlarmSpec]) -> None:
         super().__init__(scope, id_)
-        self.alarms = {}
+        self.alarms: dict[str, CloudwatchMetricAlarm] = {}
         for spec in specs:
-            topic = spec.site.topic.topic.arn
-            self.alarms[spec.suffix] = CloudwatchMetricAlarm(
+            alarm = spec.alarm
+            self.alarms[alarm.suffix] = metric_alarm(
                 self,
-                pascal(spec.suffix),
-                alarm_name=f"{name}-{spec.suffix}",
-                alarm_description=f"{spec.metric} of {spec.site.spec.label} {spec.comparison} {spec.threshold:g}",
-                namespace=spec.namespace,
-                metric_name=spec.metric,
-                dimensions=spec.dimensions,
-                statistic=spec.statistic,
-                comparison_operator=spec.comparison,
-                threshold=spec.threshold,
-                period=300,
-                evaluation_periods=3,
-                datapoints_to_alarm=2,
-                treat_missing_data=spec.missing,
-                alarm_actions=[topic],
-                ok_actions=[topic],
+                pascal(alarm.suffix),
+                alarm,
+                name=f"{name}-{alarm.suffix}",
+                description=f"{alarm.description} {alarm.comparison} {alarm.threshold:g}",
+                topic_arn=spec.site.topic.topic.arn,
+                timing=AlarmTiming(),
                 provider=spec.site.spec.provider,
             )
+        widgets = [
+            MetricWidget(
+                title=spec.alarm.suffix,
+                region=spec.site.spec.region,
+                period_seconds=AlarmTiming().period_seconds,
+                metrics=(metric_line(spec.alarm),),
+                thresholds=(("alarm", spec.alarm.threshold),),
+            )
+            for spec in specs
+        ]
         self.dashboard = CloudwatchDashboard(
-            self, "Dashboard", dashboard_name=name, dashboard_body=dashboard_body(specs, self.alarms)
+            self,
+            "Dashboard",
+            dashboard_name=name,
+            dashboard_body=dashboard_body(widgets, [a.arn for a in self.alarms.values()]),
         )
-
-
-def dashboard_body(specs: list[AlarmSpec], alarms: dict[str, CloudwatchMetricAlarm]) -> str:
-    """One metric widget per alarm (in the metric's region, with its threshold), then every alarm's state."""
-    widgets: list[dict[str, Any]] = []
-    for index, spec in enumerate(specs):
-        dimensions = [part for pair in sorted(spec.dimensions.items()) for part in pair]
-        widgets.append(
-            {
-                "type": "metric",
-                "x": 12 * (index % 2),
-                "y": 6 * (index // 2),
-                "width": 12,
-                "height": 6,
-                "properties": {
-                    "title": spec.suffix,
-                    "region": spec.site.spec.region,
-                    "view": "timeSeries",
-                    "period": 300,
-                    "metrics": [[spec.namespace, spec.metric, *dimensions, {"stat": spec.statistic}]],
-                    "annotations": {"horizontal": [{"label": "alarm", "value": spec.threshold}]},
-                },
-            }
-        )
-    widgets.append(
-        {
-            "type": "alarm",
-            "x": 0,
-            "y": 6 * ((len(specs) + 1) // 2),
-            "width": 24,
-            "height": 4,
-            "properties": {"title": "Alarms", "alarms": [a.arn for a in alarms.values()]},
-        }
-    )
-    return json.dumps({"widgets": widgets}, sort_keys=True)

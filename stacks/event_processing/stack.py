@@ -18,7 +18,6 @@ from config import Catalog, EnvironmentRecord
 from core.stack import WorkloadStack
 from core.suppress import suppress
 from modules.alarms import Alarms, AlarmsProps, MetricAlarm
-from modules.backup import Backups, BackupsProps
 from modules.function import Function, FunctionProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.queue import QueueProps, QueueSource, QueueWithDlq
@@ -201,19 +200,7 @@ class EventProcessingStack(WorkloadStack):
             ),
         )
         self._suppress_function_findings(env.log_retention_days)
-        if env.deletion_protection:  # AWS Backup of the metadata table where the record protects data (issue 18)
-            Backups(
-                self,
-                "Backup",
-                props=BackupsProps(
-                    name=names.name("backup", max_length=50),
-                    account_id=env.account_id,
-                    schedule=env.backup.schedule,
-                    retention_days=env.backup.retention_days,
-                    resources=(self.table.table,),
-                    force_destroy=suffix is not None,
-                ),
-            )
+        self.backups(self.table.table)  # AWS Backup of the metadata table where the record protects data (issue 18)
         self.alarms = self._alarms()
         self._outputs()
 

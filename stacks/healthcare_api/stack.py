@@ -17,7 +17,6 @@ from config.settings import NatGateways
 from core.stack import WorkloadStack
 from core.suppress import suppress
 from modules.alarms import Alarms, AlarmsProps, MetricAlarm
-from modules.backup import Backups, BackupsProps
 from modules.client_security_group import allow_egress_to, client_group
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.network import Network, NetworkProps
@@ -160,19 +159,7 @@ class HealthcareApiStack(WorkloadStack):
                 ),
             )
             waf.protect("StageWaf", self.api.stage, self.api.stage.arn)
-        if env.deletion_protection:  # AWS Backup of the health database, in the workload's region (issue 18)
-            Backups(
-                self,
-                "Backup",
-                props=BackupsProps(
-                    name=names.name("backup", max_length=50),
-                    account_id=env.account_id,
-                    schedule=env.backup.schedule,
-                    retention_days=env.backup.retention_days,
-                    resources=(self.database.instance,),
-                    force_destroy=suffix is not None,
-                ),
-            )
+        self.backups(self.database.instance)  # AWS Backup of the health database, in the workload's region (issue 18)
         self.alarms = self._alarms()
         self._outputs()
 

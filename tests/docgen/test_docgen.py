@@ -142,6 +142,11 @@ class User:
         self.guard = guard(self, name="g")
         self.plain = untyped(self)
         self.count = counter()
+        self.own = own(self)
+
+
+def own(scope) -> Own:
+    return Own(scope, "Mine")
 '''
 
 
@@ -153,7 +158,13 @@ def test_attributes_built_by_imported_helpers_get_their_return_type_and_id(tmp_p
     _, classes = read_module(package / "user.py")
     found = {a.name: (a.type, a.construct_id) for a in classes[0].attributes}
     # untyped helpers keep the old guess (the called name); helpers with no construct give no id
-    assert found == {"guard": ("Guard", "Guard"), "plain": ("untyped", ""), "count": ("int", "")}
+    # the module's own helpers too
+    assert found == {
+        "guard": ("Guard", "Guard"),
+        "plain": ("untyped", ""),
+        "count": ("int", ""),
+        "own": ("Own", "Mine"),
+    }
 
 
 def test_module_pages_discover_new_modules(tmp_path: Path) -> None:
@@ -584,3 +595,26 @@ def test_web_acls_and_backup_plans_become_nodes_with_their_edges() -> None:
         ("users", "aws_api_gateway_rest_api.Api", "HTTPS", "flow"),
     ]
     assert arch.regions == (("eu-west-1", "eu-west-1 (default provider)"),) and not arch.unplaced
+
+
+def test_props_inherit_the_documented_fields_of_their_base(tmp_path: Path) -> None:
+    package = tmp_path / "modules"
+    package.mkdir()
+    (package / "shared.py").write_text(
+        '"""Shared."""\nfrom dataclasses import dataclass\n\n\n@dataclass(frozen=True)\nclass Base:\n'
+        '    """Base."""\n\n    name: str  #: what it is called\n    port: int = 5432  #: where it listens\n',
+        encoding="utf-8",
+    )
+    (package / "user.py").write_text(
+        '"""User."""\nfrom dataclasses import dataclass\n\nfrom modules.shared import Base\n\n\n'
+        '@dataclass(frozen=True)\nclass Local(Base):\n    """Local."""\n\n    size: int  #: how big\n\n\n'
+        '@dataclass(frozen=True)\nclass Deeper(Local):\n    """Deeper."""\n\n    colour: str = "red"  #: its colour\n',
+        encoding="utf-8",
+    )
+    _, classes = read_module(package / "user.py")
+    found = {c.name: [(f.name, f.default, f.description) for f in c.fields] for c in classes}
+    base = [("name", "required", "what it is called"), ("port", "5432", "where it listens")]
+    assert found == {
+        "Local": [*base, ("size", "required", "how big")],
+        "Deeper": [*base, ("size", "required", "how big"), ("colour", "'red'", "its colour")],
+    }

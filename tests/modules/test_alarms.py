@@ -3,12 +3,14 @@ event-processing and healthcare-api alarm on what an operator watches, with the 
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from config import load_environments
-from modules.alarms import Alarms, AlarmsProps, MetricAlarm
+from modules.alarms import Alarms, AlarmsProps, MetricAlarm, MetricWidget, dashboard_body, metric_line
 from tests.conftest import Synth, props_error
 
 RECORDS = load_environments()
@@ -19,6 +21,21 @@ MB = 1024 * 1024
 
 def _alarms(synth: Synth, stack: str) -> dict[str, dict[str, Any]]:
     return {a["alarm_name"]: a for a in synth.resources(stack, "aws_cloudwatch_metric_alarm").values()}
+
+
+def _specs(alarms: dict[str, dict[str, Any]]) -> dict[str, tuple[Any, ...]]:
+    """{alarm name: (namespace, metric, dimensions, statistic, comparison, threshold)}."""
+    return {
+        name: (
+            a["namespace"],
+            a["metric_name"],
+            a["dimensions"],
+            a.get("statistic") or a["extended_statistic"],
+            a["comparison_operator"],
+            a["threshold"],
+        )
+        for name, a in alarms.items()
+    }
 
 
 def _topic_ids(synth: Synth, stack: str) -> dict[str, str]:
@@ -56,17 +73,7 @@ def test_flask_api_alarms(synth: Synth, env: str) -> None:
         "ServiceName": f"${{aws_ecs_service.{service_id}.name}}",
     }
     db = {"DBClusterIdentifier": f"${{aws_rds_cluster.{db_id}.cluster_identifier}}"}
-    got = {
-        name: (
-            a["namespace"],
-            a["metric_name"],
-            a["dimensions"],
-            a.get("statistic") or a["extended_statistic"],
-            a["comparison_operator"],
-            a["threshold"],
-        )
-        for name, a in alarms.items()
-    }
+    got = _specs(alarms)
     gt = "GreaterThanThreshold"
     assert got == {
         f"flask-api-api-{env}-alb-5xx": (
@@ -215,17 +222,7 @@ def test_healthcare_api_alarms(synth: Synth, env: str, nodes: int) -> None:
             gt,
             limits.redis_memory_percent,
         )
-    assert {
-        name: (
-            a["namespace"],
-            a["metric_name"],
-            a["dimensions"],
-            a.get("statistic") or a["extended_statistic"],
-            a["comparison_operator"],
-            a["threshold"],
-        )
-        for name, a in alarms.items()
-    } == {prefix + suffix: value for suffix, value in expected.items()}
+    assert _specs(alarms) == {prefix + suffix: value for suffix, value in expected.items()}
     assert (limits.db_free_storage_mb, limits.api_p99_latency_ms) == {
         "dev": (2048, 1000),
         "staging": (2048, 1000),
@@ -302,3 +299,71 @@ def test_alarm_endpoints_are_validated_on_load() -> None:
         "notify nobody",
         "environments.staging.alarm_endpoints: 'oncall' is neither an e-mail address nor an https:// URL",
     ]
+
+
+def test_dashboard_grid_lays_out_two_columns_then_the_alarm_states() -> None:
+    """The shared grid of modules/alarms.py (fraud-detection's and disaster-recovery's dashboards), exact JSON."""
+    cpu = MetricAlarm(
+        suffix="db-cpu",
+        namespace="AWS/RDS",
+        metric="CPUUtilization",
+        dimensions={"DBClusterIdentifier": "c", "Role": "WRITER"},
+        statistic="Average",
+        threshold=80,
+        description="cpu",
+    )
+    latency = replace(cpu, suffix="lat", namespace="AWS/ApplicationELB", metric="T", dimensions={"LB": "a"})
+    widgets = [
+        MetricWidget(
+            title=f"w{index}", region="eu-west-1", period_seconds=60, metrics=(line,), thresholds=(("t", 80.0),)
+        )
+        for index, line in enumerate(
+            (metric_line(cpu), metric_line(latency, stat="p99", label="lat"), metric_line(cpu, label="x"))
+        )
+    ]
+    body = json.loads(dashboard_body(widgets, ["arn:a"]))
+
+    def metric(index: int, x: int, y: int, line: list[Any]) -> dict[str, Any]:
+        properties = {
+            "title": f"w{index}",
+            "region": "eu-west-1",
+            "view": "timeSeries",
+            "period": 60,
+            "metrics": [line],
+            "annotations": {"horizontal": [{"label": "t", "value": 80.0}]},
+        }
+        return {"type": "metric", "x": x, "y": y, "width": 12, "height": 6, "properties": properties}
+
+    assert body == {
+        "widgets": [
+            metric(
+                0,
+                0,
+                0,
+                ["AWS/RDS", "CPUUtilization", "DBClusterIdentifier", "c", "Role", "WRITER", {"stat": "Average"}],
+            ),
+            metric(1, 12, 0, ["AWS/ApplicationELB", "T", "LB", "a", {"stat": "p99", "label": "lat"}]),
+            metric(
+                2,
+                0,
+                6,
+                [
+                    "AWS/RDS",
+                    "CPUUtilization",
+                    "DBClusterIdentifier",
+                    "c",
+                    "Role",
+                    "WRITER",
+                    {"stat": "Average", "label": "x"},
+                ],
+            ),
+            {
+                "type": "alarm",
+                "x": 0,
+                "y": 12,
+                "width": 24,
+                "height": 4,
+                "properties": {"title": "Alarms", "alarms": ["arn:a"]},
+            },
+        ]
+    }

@@ -8,8 +8,10 @@ import json
 from typing import Any
 
 import pytest
+from cdktf import Testing
 
 from config import load_environments
+from modules.audit_trail import MIN_LOG_DAYS
 from tests.conftest import Synth, props_error
 
 RECORDS = load_environments()
@@ -31,9 +33,9 @@ def test_trail_is_multi_region_validated_encrypted_and_logging(synth: Synth, env
     stack, account = f"bootstrap-{env}", RECORDS[env].account_id
     _, trail = one(synth, stack, "aws_cloudtrail")
     key_id, _ = one(synth, stack, "aws_kms_key")
-    bucket_id, bucket = one(synth, stack, "aws_s3_bucket")
+    bucket_id, _ = one(synth, stack, "aws_s3_bucket")
     state_id, _ = one(synth, stack, "aws_s3_bucket", "StateBucket_")
-    group_id, group = one(synth, stack, "aws_cloudwatch_log_group")
+    group_id, _ = one(synth, stack, "aws_cloudwatch_log_group")
     role_id, _ = one(synth, stack, "aws_iam_role")
     policy_id, _ = one(synth, stack, "aws_iam_role_policy")
     bucket_policy_id, _ = one(synth, stack, "aws_s3_bucket_policy")
@@ -56,9 +58,18 @@ def test_trail_is_multi_region_validated_encrypted_and_logging(synth: Synth, env
         ],
         "depends_on": [f"aws_s3_bucket_policy.{bucket_policy_id}", f"aws_iam_role_policy.{policy_id}"],
     }
-    assert bucket["bucket"] == f"bootstrap-audit-{env}-{account}"
-    assert (group["name"], group["retention_in_days"]) == (f"/aws/cloudtrail/bootstrap-trail-{env}", 365)
-    assert group["kms_key_id"] == ref("aws_kms_key", key_id, "arn")
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack), "aws_s3_bucket", {"bucket": f"bootstrap-audit-{env}-{account}"}
+    )
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack),
+        "aws_cloudwatch_log_group",
+        {
+            "name": f"/aws/cloudtrail/bootstrap-trail-{env}",
+            "retention_in_days": max(RECORDS[env].log_retention_days, MIN_LOG_DAYS),
+            "kms_key_id": ref("aws_kms_key", key_id, "arn"),
+        },
+    )
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -66,8 +77,10 @@ def test_key_and_bucket_policies_let_only_this_trail_deliver(synth: Synth, env: 
     stack, record = f"bootstrap-{env}", RECORDS[env]
     trail_arn = f"arn:aws:cloudtrail:us-east-1:{record.account_id}:trail/bootstrap-trail-{env}"
     this_trail = {"StringEquals": {"aws:SourceArn": trail_arn}}
-    _, key = one(synth, stack, "aws_kms_key")
-    assert key["enable_key_rotation"] is True
+    key_id, key = one(synth, stack, "aws_kms_key")
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack), "aws_kms_key", {"policy": key["policy"], "enable_key_rotation": True}
+    ), key_id  # the policy picks the trail's key out of the stack's two
     statements = {s["Sid"]: s for s in json.loads(key["policy"])["Statement"]}
     assert sorted(statements) == [
         "AccountAdministers",
@@ -119,12 +132,20 @@ def test_key_and_bucket_policies_let_only_this_trail_deliver(synth: Synth, env: 
 def test_delivery_role_writes_only_to_the_trail_log_group(synth: Synth) -> None:
     role_id, role = one(synth, "bootstrap-prod", "aws_iam_role")
     group_id, _ = one(synth, "bootstrap-prod", "aws_cloudwatch_log_group")
-    assert role["name"] == "bootstrap-trail-prod-logs"
+    assert Testing.to_have_resource_with_properties(
+        synth.file("bootstrap-prod"),
+        "aws_iam_role",
+        {"name": "bootstrap-trail-prod-logs"},
+    )
     assert json.loads(role["assume_role_policy"])["Statement"] == [
         {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": SERVICE}
     ]
     _, policy = one(synth, "bootstrap-prod", "aws_iam_role_policy")
-    assert policy["role"] == ref("aws_iam_role", role_id, "id")
+    assert Testing.to_have_resource_with_properties(
+        synth.file("bootstrap-prod"),
+        "aws_iam_role_policy",
+        {"role": ref("aws_iam_role", role_id, "id")},
+    )
     assert json.loads(policy["policy"])["Statement"] == [
         {
             "Sid": "DeliverEvents",

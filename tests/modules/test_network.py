@@ -7,10 +7,12 @@ import json
 import pytest
 from cdktf import TerraformStack, Testing
 
+from config import load_environments
 from core.props import PropsError
 from modules.network import Network, NetworkProps, subnet_blocks
 from tests.conftest import Synth
 
+RECORDS = load_environments()
 PROPS = NetworkProps(
     name="n",
     vpc_cidr="10.41.0.0/16",
@@ -28,9 +30,16 @@ def ids(synth: Synth, stack: str, rtype: str, attribute: str = "id") -> dict[str
 
 
 def test_vpc_has_dns_support_and_hostnames(synth: Synth) -> None:
-    vpc = synth.only("flask-api-dev", "aws_vpc")
-    assert (vpc["cidr_block"], vpc["enable_dns_support"], vpc["enable_dns_hostnames"]) == ("10.41.0.0/16", True, True)
-    assert vpc["tags"]["Name"] == "flask-api-vpc-dev"
+    assert Testing.to_have_resource_with_properties(
+        synth.file("flask-api-dev"),
+        "aws_vpc",
+        {
+            "cidr_block": RECORDS["dev"].flask_api.network.vpc_cidr,
+            "enable_dns_support": True,
+            "enable_dns_hostnames": True,
+            "tags": {"Name": "flask-api-vpc-dev"},
+        },
+    )
 
 
 @pytest.mark.parametrize(
@@ -58,17 +67,21 @@ def test_subnet_blocks_and_zones(synth: Synth, env: str, public: list[str], priv
 
 
 def test_default_security_group_is_taken_over_with_no_rules(synth: Synth) -> None:
-    group = synth.only("flask-api-prod", "aws_default_security_group")
-    assert (group["ingress"], group["egress"]) == ([], [])
-    assert group["vpc_id"] == next(iter(ids(synth, "flask-api-prod", "aws_vpc").values()))
+    (vpc,) = ids(synth, "flask-api-prod", "aws_vpc").values()
+    assert len(synth.resources("flask-api-prod", "aws_default_security_group")) == 1
+    assert Testing.to_have_resource_with_properties(
+        synth.file("flask-api-prod"), "aws_default_security_group", {"ingress": [], "egress": [], "vpc_id": vpc}
+    )
 
 
 def test_public_routes_go_to_the_internet_gateway(synth: Synth) -> None:
     stack = "flask-api-dev"
     routes = synth.resources(stack, "aws_route")
     (gateway,) = ids(synth, stack, "aws_internet_gateway").values()
-    (public,) = [r for k, r in routes.items() if k.startswith("Network_PublicDefaultRoute")]
-    assert (public["destination_cidr_block"], public["gateway_id"]) == ("0.0.0.0/0", gateway)
+    assert len([k for k in routes if k.startswith("Network_PublicDefaultRoute")]) == 1
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack), "aws_route", {"destination_cidr_block": "0.0.0.0/0", "gateway_id": gateway}
+    )
     associations = synth.resources(stack, "aws_route_table_association")
     assert len(associations) == 4
 
@@ -86,19 +99,29 @@ def test_prod_routes_each_zone_through_its_own_nat(synth: Synth) -> None:
 
 
 def test_flow_logs_go_to_an_encrypted_group_through_a_scoped_role(synth: Synth) -> None:
-    stack = "flask-api-staging"
-    flow = synth.only(stack, "aws_flow_log")
+    stack, record = "flask-api-staging", RECORDS["staging"]
+    synth.only(stack, "aws_flow_log")  # exactly one
     groups = {k: g for k, g in synth.resources(stack, "aws_cloudwatch_log_group").items() if "FlowLog" in k}
     ((group_id, group),) = groups.items()
-    assert (flow["traffic_type"], flow["log_destination_type"]) == ("ALL", "cloud-watch-logs")
-    assert flow["log_destination"] == f"${{aws_cloudwatch_log_group.{group_id}.arn}}"
-    assert (group["retention_in_days"], group["kms_key_id"].startswith("${aws_kms_key.LogsKey")) == (30, True)
     roles = {k: r for k, r in synth.resources(stack, "aws_iam_role").items() if "FlowLog" in k}
     ((role_id, role),) = roles.items()
-    assert flow["iam_role_arn"] == f"${{aws_iam_role.{role_id}.arn}}"
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack),
+        "aws_flow_log",
+        {
+            "traffic_type": "ALL",
+            "log_destination_type": "cloud-watch-logs",
+            "log_destination": f"${{aws_cloudwatch_log_group.{group_id}.arn}}",
+            "iam_role_arn": f"${{aws_iam_role.{role_id}.arn}}",
+        },
+    )
+    assert (group["retention_in_days"], group["kms_key_id"].startswith("${aws_kms_key.LogsKey")) == (
+        record.log_retention_days,
+        True,
+    )
     (trust,) = json.loads(role["assume_role_policy"])["Statement"]
     assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
-    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "222222222222"}}
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": record.account_id}}
     (write,) = [
         json.loads(p["policy"]) for k, p in synth.resources(stack, "aws_iam_role_policy").items() if "FlowLog" in k
     ]
@@ -109,7 +132,12 @@ def test_flow_logs_go_to_an_encrypted_group_through_a_scoped_role(synth: Synth) 
 def test_s3_gateway_endpoint_serves_every_route_table(synth: Synth) -> None:
     stack = "flask-api-prod"
     endpoint = synth.only(stack, "aws_vpc_endpoint")
-    assert (endpoint["service_name"], endpoint["vpc_endpoint_type"]) == ("com.amazonaws.us-east-1.s3", "Gateway")
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack),
+        "aws_vpc_endpoint",
+        {"service_name": f"com.amazonaws.{RECORDS['prod'].region}.s3", "vpc_endpoint_type": "Gateway"},
+    )
+    # route tables in any order: exact as a sorted list on the JSON
     assert sorted(endpoint["route_table_ids"]) == sorted(ids(synth, stack, "aws_route_table").values())
 
 
