@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate, AcmCertificateOptions
+from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate
 from cdktf_cdktf_provider_aws.acm_certificate_validation import AcmCertificateValidation
 from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
 from cdktf_cdktf_provider_aws.lb import Lb, LbAccessLogs
@@ -38,6 +37,7 @@ from constructs import Construct
 
 from core.props import raise_problems
 from core.suppress import suppress
+from modules.certificate import dns_validated_certificate
 from modules.secure_bucket import SecureBucket, SecureBucketProps
 
 LOG_PREFIX = "alb"
@@ -216,29 +216,9 @@ class LoadBalancer(Construct):
         if props.certificate_arn is not None:
             return props.certificate_arn
         assert props.domain_name is not None and props.hosted_zone_id is not None  # has_certificate_source
-        self.certificate = AcmCertificate(
-            self,
-            "Certificate",
-            domain_name=props.domain_name,
-            validation_method="DNS",
-            options=AcmCertificateOptions(certificate_transparency_logging_preference="ENABLED"),
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
-        )
-        option = self.certificate.domain_validation_options.get(0)
-        record = Route53Record(
-            self,
-            "CertificateValidation",
-            zone_id=props.hosted_zone_id,
-            name=option.resource_record_name,
-            type=option.resource_record_type,
-            records=[option.resource_record_value],
-            ttl=60,
-            allow_overwrite=True,
-        )
-        self.certificate_validation = AcmCertificateValidation(
-            self, "CertificateIssued", certificate_arn=self.certificate.arn, validation_record_fqdns=[record.fqdn]
-        )
-        return self.certificate_validation.certificate_arn
+        issued = dns_validated_certificate(self, domain_name=props.domain_name, zone_id=props.hosted_zone_id)
+        self.certificate, self.certificate_validation = issued.certificate, issued.validation
+        return issued.arn
 
     def _log_bucket(self, props: LoadBalancerProps) -> SecureBucket:
         elb_account = DataAwsElbServiceAccount(self, "ElbAccount")
