@@ -402,6 +402,21 @@ def _identity_app(app: Callable[..., Iterable[bytes]], identity: bytes) -> Calla
     return wrapped
 
 
+def load_patch_files() -> list[str]:
+    """Import every `tools/moto_patch_<service>.py` (fixes kept in files of their own register themselves in
+    tools.moto_patches.PATCHES on import); returns the module names, sorted."""
+    # pylint: disable=import-outside-toplevel
+    import importlib
+    import pkgutil
+
+    import tools
+
+    names = sorted(m.name for m in pkgutil.iter_modules(tools.__path__) if m.name.startswith("moto_patch_"))
+    for name in names:
+        importlib.import_module(f"tools.{name}")
+    return names
+
+
 def serve(port: int) -> int:
     """Run the server in this process until SIGTERM (what `start` launches); 1 when the port cannot be bound."""
     # pylint: disable=import-outside-toplevel
@@ -412,6 +427,7 @@ def serve(port: int) -> int:
 
     from tools import moto_patches
 
+    load_patch_files()
     moto_patches.apply_all()
     identity = json.dumps(
         {
