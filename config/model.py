@@ -313,6 +313,28 @@ def edge_problems(record: Any, path: str) -> list[str]:
     return problems
 
 
+ONE_YEAR_DAYS = 365  # CKV_AWS_338's minimum; core.suppress.suppress_short_retention excuses shorter ones
+
+
+def retention_problems(record: Any, path: str) -> list[str]:
+    """An environment with deletion protection keeps every log at least a year (CKV_AWS_338): only environments
+    whose data is disposable may keep logs shorter (their suppression says so, core.suppress)."""
+    if record.deletion_protection is not True:
+        return []
+    healthcare = record.healthcare_api
+    problems = []
+    for key, days in (
+        ("log_retention_days", record.log_retention_days),
+        ("healthcare_api.audit_log_retention_days", getattr(healthcare, "audit_log_retention_days", None)),
+    ):
+        if isinstance(days, int) and not isinstance(days, bool) and days < ONE_YEAR_DAYS:
+            problems.append(
+                f"{path}.{key}: {days} days in an environment with deletion_protection = true; protected "
+                f"environments keep logs at least {ONE_YEAR_DAYS} days, set {ONE_YEAR_DAYS} or more"
+            )
+    return problems
+
+
 def certificate_problems(settings: Any, path: str, deletion_protection: bool) -> list[str]:
     """A workload with a public load balancer: an environment with deletion protection needs a certificate source
     (certificate_arn, or hosted_zone_id + domain_name for ACM DNS validation); elsewhere plain HTTP needs the
@@ -623,6 +645,7 @@ def record_problems(record: EnvironmentRecord, path: str, catalog: Catalog) -> l
             problems += service_problems(settings.service, f"{path}.{workload}.service", catalog)
     problems += _zone_problems(record, path, catalog) + _value_pair_problems(record, path)
     problems += edge_problems(record, path)  # public edges (issue 18)
+    problems += retention_problems(record, path)
     return problems + _disaster_recovery_problems(record.disaster_recovery, f"{path}.disaster_recovery")
 
 

@@ -1,19 +1,23 @@
 """An internet-facing Application Load Balancer in public subnets, logging to S3, HTTP and optionally HTTPS.
 
 Defaults:
-- security group: ingress only on the listener port(s) from 0.0.0.0/0; no egress until a service opens a path to
+- security group: ingress only on the listener port from 0.0.0.0/0; no egress until a service opens a path to
   itself (modules/fargate_service.py adds the ALB -> service rule)
 - access logs to a SecureBucket with SSE-S3 (ALB log delivery cannot use KMS) and the ELB log-delivery policy
 - drop_invalid_header_fields on; deletion protection from props
 - a certificate source turns HTTPS on: `certificate_arn` (given), or `hosted_zone_id` + `domain_name` (an ACM
   certificate for `domain_name`, DNS-validated by a record in that zone; create_before_destroy so a renewal or a
-  new name never leaves the listener without one). With HTTPS: an HTTPS listener (TLS 1.2+ policy) and the HTTP
-  listener only redirects (301) to HTTPS; `listener` is the HTTPS one.
+  new name never leaves the listener without one; modules/certificate.py). With HTTPS the ALB listens on 443 only
+  (TLS 1.2+ policy): no port 80, no redirect, since these are APIs: a 301 answer would come after the client had
+  already sent its request, credentials included, in clear text, and clients turn a redirected POST into a GET;
+  `listener` is the HTTPS one and `http_listener` is None.
 - without a certificate source: `allow_plain_http` must be true (the environment record's explicit switch, never a
-  silent fallback; a PropsError otherwise), and the HTTP listener serves traffic. `listener` is the one services
-  attach rules to; its default answer is a fixed 404. Policy CKV_APP_013 fails an HTTP listener that serves
-  traffic in an environment whose record does not allow plain HTTP.
+  silent fallback; a PropsError otherwise), and only the HTTP listener on 80 serves traffic. `listener` is the one
+  services attach rules to; its default answer is a fixed 404. Policy CKV_APP_013 fails an HTTP listener that
+  serves traffic in an environment whose record does not allow plain HTTP.
 - a Route 53 alias record `domain_name` -> ALB when `hosted_zone_id` and `domain_name` are given
+- no web ACL of its own: modules/waf.py's `protect` associates one (the stacks do wherever the record's
+  waf.enabled is true) and drops the ALB's CKV2_AWS_28 suppression
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ from cdktf_cdktf_provider_aws.lb_listener import (
     LbListener,
     LbListenerDefaultAction,
     LbListenerDefaultActionFixedResponse,
-    LbListenerDefaultActionRedirect,
 )
 from cdktf_cdktf_provider_aws.route53_record import Route53Record, Route53RecordAlias
 from cdktf_cdktf_provider_aws.security_group import SecurityGroup
@@ -91,7 +94,8 @@ def has_certificate_source(props: LoadBalancerProps) -> bool:
 
 
 class LoadBalancer(Construct):
-    """`alb`, `security_group`, `listener` (where services attach), `http_listener`, `log_bucket`, `record`;
+    """`alb`, `security_group`, `listener` (where services attach), `http_listener` (None with HTTPS), `log_bucket`,
+    `record`;
     `certificate` and `certificate_validation` when ACM issues the certificate (else None)."""
 
     def __init__(self, scope: Construct, id_: str, *, props: LoadBalancerProps) -> None:
@@ -106,27 +110,24 @@ class LoadBalancer(Construct):
             description=f"{props.name} load balancer: listener ports from anywhere",
             tags={"Name": f"{props.name}-alb"},
         )
-        for port in (80, 443) if https else (80,):
-            rule = VpcSecurityGroupIngressRule(
-                self,
-                f"Ingress{port}",
-                security_group_id=self.security_group.id,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                cidr_ipv4="0.0.0.0/0",
-                description=f"clients on port {port}",
+        port = 443 if https else 80  # HTTPS environments do not listen on 80 at all (module docstring)
+        rule = VpcSecurityGroupIngressRule(
+            self,
+            f"Ingress{port}",
+            security_group_id=self.security_group.id,
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            cidr_ipv4="0.0.0.0/0",
+            description=f"clients on port {port}",
+        )
+        if not https:
+            suppress(
+                rule,
+                "CKV_AWS_260",
+                "plain HTTP is allowed in this environment by its record (allow_plain_http); no certificate "
+                "source is configured",
             )
-            if port == 80:
-                suppress(
-                    rule,
-                    "CKV_AWS_260",
-                    "port 80 of an internet-facing ALB only answers with a 301 to HTTPS "
-                    "(CKV_APP_013 fails the listener otherwise)"
-                    if https
-                    else "plain HTTP is allowed in this "
-                    "environment by its record (allow_plain_http); no certificate source is configured",
-                )
         self.log_bucket = self._log_bucket(props)
         self.alb = Lb(
             self,
@@ -149,37 +150,15 @@ class LoadBalancer(Construct):
                 "deletion protection is set per environment (deletion_protection "
                 "in the environment record); this environment leaves it off so it can be torn down",
             )
-        if not https:
-            suppress(
-                self.alb,
-                "CKV2_AWS_20",
-                "plain HTTP is allowed in this environment by its record "
-                "(allow_plain_http); a certificate source adds the HTTPS listener and turns HTTP into a redirect",
-            )
         suppress(
             self.alb,
             "CKV2_AWS_28",
-            "no WAF web ACL in this workload's scope; the ALB forwards only to the "
-            "API's target group and drops invalid headers",
+            "this environment's record turns the WAF off (waf.enabled = false); where it is on, modules/waf.py "
+            "associates a web ACL with the ALB and drops this suppression",
         )
-        self.http_listener = LbListener(
-            self,
-            "HttpListener",
-            load_balancer_arn=self.alb.arn,
-            port=80,
-            protocol="HTTP",
-            default_action=[
-                LbListenerDefaultAction(
-                    type="redirect",
-                    redirect=LbListenerDefaultActionRedirect(status_code="HTTP_301", protocol="HTTPS", port="443"),
-                )
-            ]
-            if https
-            else [NOT_FOUND],
-        )
-        self.listener = self.http_listener
         self.certificate: AcmCertificate | None = None
         self.certificate_validation: AcmCertificateValidation | None = None
+        self.http_listener: LbListener | None = None
         if https:
             self.listener = LbListener(
                 self,
@@ -192,14 +171,22 @@ class LoadBalancer(Construct):
                 default_action=[NOT_FOUND],
             )
         else:
+            self.http_listener = LbListener(
+                self,
+                "HttpListener",
+                load_balancer_arn=self.alb.arn,
+                port=80,
+                protocol="HTTP",
+                default_action=[NOT_FOUND],
+            )
+            self.listener = self.http_listener
+            plain = (
+                "plain HTTP is allowed in this environment by its record (allow_plain_http); a certificate source "
+                "replaces this listener by an HTTPS one"
+            )
+            suppress(self.alb, "CKV2_AWS_20", plain)
             for check in ("CKV_AWS_2", "CKV_AWS_103"):
-                suppress(
-                    self.http_listener,
-                    check,
-                    "plain HTTP is allowed in this environment by its record "
-                    "(allow_plain_http); a certificate source adds the HTTPS listener and turns this into a "
-                    "redirect",
-                )
+                suppress(self.http_listener, check, plain)
         self.record = None
         if props.hosted_zone_id and props.domain_name:
             self.record = Route53Record(
@@ -260,5 +247,4 @@ class LoadBalancer(Construct):
             "CKV_AWS_144",
             "access logs are operational data kept in one region; losing the region loses the ALB they describe too",
         )
-        suppress(bucket.bucket, "CKV2_AWS_62", "log delivery is the only writer; nothing consumes object events")
         return bucket

@@ -62,7 +62,6 @@ class BootstrapStack(WorkloadStack):
             "(bucket policy), KMS-encrypted and versioned; a server-access-log bucket would need a bootstrap of "
             "its own",
         )
-        suppress(bucket, "CKV2_AWS_62", "Terraform is the only writer of state objects; nothing consumes events")
         self.output("state_bucket_name", bucket.bucket, "Name of the S3 bucket holding this environment's state")
         self.output("state_bucket_arn", bucket.arn, "ARN of the state bucket")
         self.output("state_kms_key_arn", self.key.key.arn, "ARN of the KMS key encrypting the state bucket")

@@ -10,7 +10,7 @@ internet-facing (modules/load_balancer.py); an internal one would need the same 
 Why it matters: a listener that forwards or answers on port 80 serves requests and responses in clear text to
 anyone on the path (seed 000 left HTTPS commented out and shipped plain HTTP to 0.0.0.0/0). Fix: give the workload
 a certificate source (`certificate_arn`, or `hosted_zone_id` + `domain_name` for an ACM certificate with DNS
-validation) so the module adds the HTTPS listener and turns port 80 into a 301 redirect; or, outside protected
+validation) so the module serves HTTPS on 443 only and opens no port 80 at all; or, outside protected
 environments, set `allow_plain_http = true` in the environment's record on purpose (the consistency report lists
 it).
 """
@@ -76,7 +76,7 @@ class PublicHttpListener(BaseResourceCheck):
         self.details.append(
             f"HTTP listener serves traffic in environment {environment!r}, whose record does not set "
             "allow_plain_http: give the workload a certificate source (certificate_arn, or "
-            "hosted_zone_id + domain_name) so port 80 redirects to HTTPS"
+            "hosted_zone_id + domain_name) so the load balancer serves HTTPS only, or redirect port 80 to HTTPS"
         )
         return CheckResult.FAILED
 

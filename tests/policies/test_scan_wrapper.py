@@ -27,7 +27,7 @@ def test_every_stack_of_every_environment_scans_clean(real_results: list[scan.St
 
 def test_declared_suppressions_are_applied_with_their_reasons(real_results: list[scan.StackResult]) -> None:
     (boot,) = [r for r in real_results if r.stack == "bootstrap-dev"]
-    assert sorted(s["check_id"] for s in boot.suppressed) == ["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_18"]
+    assert sorted(s["check_id"] for s in boot.suppressed) == ["CKV_AWS_144", "CKV_AWS_18"]
     assert all(len(s["reason"]) >= 10 for s in boot.suppressed)
 
 
@@ -56,7 +56,7 @@ def test_unsuppressed_finding_fails(synth: Synth, tmp_path: Path) -> None:
     del _bucket(data)["//"]["suppressions"]
     path.write_text(json.dumps(data), encoding="utf-8")
     (result,) = scan.evaluate([path])
-    assert sorted(f["check_id"] for f in result.failed) == ["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_18"]
+    assert sorted(f["check_id"] for f in result.failed) == ["CKV_AWS_144", "CKV_AWS_18"]
 
 
 def test_reasonless_and_stale_suppressions_fail(synth: Synth, tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_main_prints_a_table_and_writes_the_report(synth: Synth, capsys: pytest.
     assert scan.main([str(synth.outdir / "stacks" / "bootstrap-prod")]) == 0
     out = capsys.readouterr().out
     stack, passed, failed, suppressed = out.splitlines()[1].split()
-    assert (stack, failed, suppressed) == ("bootstrap-prod", "0", "3") and int(passed) >= 21
+    assert (stack, failed, suppressed) == ("bootstrap-prod", "0", "2") and int(passed) >= 21
     report = json.loads(scan.REPORT.read_text(encoding="utf-8"))
     assert report["ok"] is True and report["stacks"][0]["stack"] == "bootstrap-prod"
 

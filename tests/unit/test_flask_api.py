@@ -58,7 +58,7 @@ def test_repository_scans_on_push_with_immutable_tags_and_kms(synth: Synth, stac
     assert repository["force_delete"] is stack.endswith("pr42")
 
 
-@pytest.mark.parametrize(("env", "days"), [("dev", 7), ("staging", 30), ("prod", 365)])
+@pytest.mark.parametrize(("env", "days"), [("dev", 365), ("staging", 365), ("prod", 365)])
 def test_log_groups_keep_logs_per_environment_encrypted(synth: Synth, env: str, days: int) -> None:
     stack = f"flask-api-{env}"
     groups = {
@@ -117,11 +117,10 @@ def test_security_groups_chain_alb_to_service_to_database(synth: Synth, stack: s
         (r["security_group_id"], r.get("referenced_security_group_id") or r.get("cidr_ipv4"), r["from_port"])
         for r in synth.resources(stack, "aws_vpc_security_group_ingress_rule").values()
     )
-    https = [(group["LoadBalancer"], "0.0.0.0/0", 443)] if stack.startswith("flask-api-prod") else []
+    port = 80 if stack.startswith("flask-api-dev") else 443  # staging and prod serve HTTPS only
     assert ingress == sorted(
         [
-            (group["LoadBalancer"], "0.0.0.0/0", 80),
-            *https,
+            (group["LoadBalancer"], "0.0.0.0/0", port),
             (group["Service"], group["LoadBalancer"], 8000),
             (group["Database"], group["Service"], 5432),
         ]
@@ -237,10 +236,8 @@ def test_load_balancer_per_environment(synth: Synth, env: str, protected: bool) 
         (body["port"], body["protocol"], body["default_action"][0]["type"])
         for body in synth.resources(stack, "aws_lb_listener").values()
     )
-    # prod: HTTPS (ACM, tests/unit/test_public_edges.py) and port 80 redirects; elsewhere allow_plain_http
-    assert listeners == (
-        [(80, "HTTP", "redirect"), (443, "HTTPS", "fixed-response")] if protected else [(80, "HTTP", "fixed-response")]
-    )
+    # staging, prod: HTTPS only (ACM, tests/unit/test_public_edges.py), no port 80; dev: allow_plain_http
+    assert listeners == ([(80, "HTTP", "fixed-response")] if env == "dev" else [(443, "HTTPS", "fixed-response")])
     encryption = synth.only(stack, "aws_s3_bucket_server_side_encryption_configuration")
     assert encryption["rule"][0]["apply_server_side_encryption_by_default"] == {"sse_algorithm": "AES256"}
 

@@ -1,4 +1,4 @@
-"""flask-api with a certificate and a hosted zone configured: HTTPS listener, HTTP redirect, Route 53 alias."""
+"""flask-api with a certificate and a hosted zone configured: HTTPS listener only (no port 80), Route 53 alias."""
 
 from __future__ import annotations
 
@@ -42,20 +42,18 @@ def test_https_listener_uses_the_certificate_and_tls12_policy(https: dict[str, A
     assert rule["listener_arn"] == f"${{aws_lb_listener.{https_id}.arn}}"
 
 
-def test_http_redirects_to_https(https: dict[str, Any]) -> None:
-    (plain,) = [body for body in https["aws_lb_listener"].values() if body["port"] == 80]
-    (action,) = plain["default_action"]
-    assert action["type"] == "redirect"
-    assert action["redirect"] == {"status_code": "HTTP_301", "protocol": "HTTPS", "port": "443"}
+def test_no_http_listener_at_all(https: dict[str, Any]) -> None:
+    """An API answers HTTPS only: a 301 would come after the request (and its credentials) crossed in clear text."""
+    assert [body["port"] for body in https["aws_lb_listener"].values()] == [443]
 
 
-def test_alb_opens_both_listener_ports(https: dict[str, Any]) -> None:
+def test_alb_opens_only_the_https_port(https: dict[str, Any]) -> None:
     ports = sorted(
         r["from_port"]
         for r in https["aws_vpc_security_group_ingress_rule"].values()
         if r.get("cidr_ipv4") == "0.0.0.0/0"
     )
-    assert ports == [80, 443]
+    assert ports == [443]
 
 
 def test_alias_record_points_at_the_alb(https: dict[str, Any]) -> None:
