@@ -135,7 +135,11 @@ def retention_problems(record: EnvironmentRecord, path: str) -> list[str]:
         ("log_retention_days", record.log_retention_days),
         ("healthcare_api.audit_log_retention_days", getattr(record.healthcare_api, "audit_log_retention_days", None)),
     ):
-        found = limits.protected_log_retention(days, record.deletion_protection) if _ints(days) else None
+        found = (
+            limits.protected_log_retention(days, record.deletion_protection)
+            if isinstance(days, int) and _ints(days)
+            else None
+        )
         problems += [f"{path}.{key}: {found}"] if found else []
     return problems
 
