@@ -27,6 +27,7 @@ gp3_storage_gib = between(20, 65536, "gp3 storage (GiB)")
 redis_cluster_count = between(1, 6, "a Redis replication group")
 sqs_max_receive_count = between(1, 1000, "an SQS redrive policy")
 backup_retention_days = between(1, 36500, "an AWS Backup retention (days)")
+ONE_YEAR_DAYS = 365  # CKV_AWS_338's minimum; core.suppress.suppress_short_retention excuses shorter ones
 
 
 def positive(value: int) -> str | None:
@@ -195,3 +196,14 @@ def alarm_endpoints(value: Sequence[str]) -> str | None:
     if not value:
         return "[]: name at least one e-mail address or https:// URL, or the alarms notify nobody"
     return next((endpoint_problem(e) for e in value if endpoint_problem(e)), None)
+
+
+def protected_log_retention(days: int, deletion_protection: bool) -> str | None:
+    """An environment with deletion protection keeps every log at least a year (CKV_AWS_338): only environments
+    whose data is disposable may keep logs shorter (their log groups carry core.suppress's one suppression)."""
+    if deletion_protection is not True or days >= ONE_YEAR_DAYS:
+        return None
+    return (
+        f"{days} days in an environment with deletion_protection = true; protected environments keep logs at "
+        f"least {ONE_YEAR_DAYS} days, set {ONE_YEAR_DAYS} or more"
+    )

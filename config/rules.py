@@ -26,7 +26,7 @@ def record_problems(record: EnvironmentRecord, path: str, catalog: Catalog) -> l
         if isinstance(getattr(settings, "service", None), FargateServiceSettings):
             problems += service_problems(settings.service, f"{path}.{key}.service", catalog)
     problems += _zone_problems(record, path, catalog) + _value_pair_problems(record, path)
-    problems += _https_problems(record, path) + edge_problems(record, path)
+    problems += _https_problems(record, path) + edge_problems(record, path) + retention_problems(record, path)
     return problems + _disaster_recovery_problems(record.disaster_recovery, f"{path}.disaster_recovery", catalog)
 
 
@@ -125,6 +125,22 @@ def edge_problems(record: EnvironmentRecord, path: str) -> list[str]:
     )
     for key, settings in public_edges(record):
         problems += certificate_problems(settings, f"{path}.{key}", record.deletion_protection)
+    return problems
+
+
+def retention_problems(record: EnvironmentRecord, path: str) -> list[str]:
+    """Protected environments keep logs at least a year (limits.protected_log_retention)."""
+    problems = []
+    for key, days in (
+        ("log_retention_days", record.log_retention_days),
+        ("healthcare_api.audit_log_retention_days", getattr(record.healthcare_api, "audit_log_retention_days", None)),
+    ):
+        found = (
+            limits.protected_log_retention(days, record.deletion_protection)
+            if isinstance(days, int) and _ints(days)
+            else None
+        )
+        problems += [f"{path}.{key}: {found}"] if found else []
     return problems
 
 

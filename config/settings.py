@@ -124,6 +124,8 @@ class PublicEdgeSettings:
         v.certificate_arn, "ACM certificate in the environment's region: turns HTTPS on"
     )
     hosted_zone_id: str | None = optional(
-        v.hosted_zone_id, "Route 53 zone of domain_name (both or neither; with it: ACM certificate, HTTPS)"
+        v.hosted_zone_id,
+        "Route 53 zone of domain_name (both or neither; with it: ACM certificate, HTTPS); the staging and prod values "
+        "are placeholders: replace with your zone",
     )
     domain_name: str | None = optional(v.failover_domain, "alias record for the ALB (with the zone)")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from config.limits import ONE_YEAR_DAYS
+
 MIN_REASON_LENGTH = 10
 METADATA_KEY = "suppressions"
 
@@ -23,3 +25,17 @@ def suppress(resource: Any, check_id: str, reason: str) -> None:
     existing = [s for s in existing if s["id"] != check_id] + [{"id": check_id, "reason": reason.strip()}]
     setattr(resource, "_suppressions", existing)
     resource.add_override(f"//.{METADATA_KEY}", existing)
+
+
+def suppress_short_retention(log_group: Any, *, what: str, days: int, record_field: str) -> None:
+    """When `days` is under a year: excuse `log_group` from CKV_AWS_338 with the one reason the project gives for
+    it (`what`: "flow logs", ...; `record_field`: the environment record's field that set `days`)."""
+    if days >= ONE_YEAR_DAYS:
+        return
+    suppress(
+        log_group,
+        "CKV_AWS_338",
+        f"{what} of this environment are kept {days} days by its record ({record_field}); only an environment "
+        "without deletion protection may keep logs under a year (config/rules.py checks it on load): its data "
+        "is disposable (make destroy empties its buckets), so these logs are debugging aids, not an audit record",
+    )

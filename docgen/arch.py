@@ -2,8 +2,9 @@
 
 Every resource becomes one of:
 - a service node: its type is in SERVICE_TYPES (load balancer, Fargate service, Aurora cluster, table, function,
-  queue, topic, API, hosted zone, web ACL, backup plan, cache, bucket, registry); each DynamoDB `replica` block adds
-  a replica node in its region; CloudWatch alarms and dashboards of one region share one node (GROUPED_TYPES);
+  queue, topic, API, API custom domain, hosted zone, web ACL, backup plan, cache, bucket, registry); each
+  DynamoDB `replica` block adds a replica node in its region; CloudWatch alarms and dashboards of one region
+  share one node (GROUPED_TYPES);
 - part of a VPC (NETWORK_TYPES: subnets, routes, gateways, flow logs, endpoints); a VPC's NAT gateways are one node;
 - a note (NOTE_TYPES: KMS keys, counted per region);
 - folded into the service node it serves: every other type, known or not. Its owner is the one service node in the
@@ -13,8 +14,9 @@ Every resource becomes one of:
 
 Edges (data flow) come from EDGE_RULES where a type has one (security-group rules, event source mappings, bucket
 notifications, subscriptions, listeners, replication, failover records, health checks, alarm actions, web ACL
-associations, backup selections, Aurora global clusters), else from `${...}` references between resources of
-different nodes (not `depends_on`, not resource policies: POLICY_TYPES), and from literal ARNs of known tables,
+associations, backup selections, Aurora global clusters, none for certificate validations), else from `${...}`
+references between resources of different nodes (not `depends_on`, not resource policies: POLICY_TYPES), and from
+literal ARNs of known tables,
 queues, topics and buckets. Arrows point from the caller to the called; a generic edge that restates a ruled one
 backwards is dropped. Deterministic: nodes,
 edges and labels are sorted.
@@ -39,6 +41,7 @@ SERVICE_TYPES = {
     "aws_sqs_queue": "sqs",
     "aws_sns_topic": "sns",
     "aws_api_gateway_rest_api": "apigw",
+    "aws_api_gateway_domain_name": "apigw",  # a custom domain (its certificate and mapping fold into it)
     "aws_apigatewayv2_api": "apigw",
     "aws_route53_zone": "route53",
     "aws_wafv2_web_acl": "waf",
@@ -130,7 +133,15 @@ DETAILS = {
     "aws_route53_health_check": "health check",
     "aws_route53_record": "record",
 }
-NAME_KEYS = ("name", "bucket", "function_name", "cluster_identifier", "identifier", "replication_group_id")
+NAME_KEYS = (
+    "name",
+    "bucket",
+    "function_name",
+    "cluster_identifier",
+    "identifier",
+    "replication_group_id",
+    "domain_name",
+)
 ENTRY_KINDS = ("route53", "cloudfront", "apigw", "alb")
 GLOBAL_KINDS = ("route53", "cloudfront", "users", "email")
 ARN_KINDS = {
@@ -716,6 +727,7 @@ EDGE_RULES: dict[str, Callable[[_Builder, _Resource], None]] = {
     "aws_dynamodb_table": _dynamodb,
     "aws_lambda_function": _function,
     "aws_rds_global_cluster": lambda builder, res: None,
+    "aws_acm_certificate_validation": lambda builder, res: None,  # waits for a record; no data flows
 }
 KEY_LABELS = {
     "redrive_policy": ("dead letters", "flow"),

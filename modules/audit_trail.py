@@ -140,11 +140,6 @@ class AuditTrail(Construct):
                 "by the trail's digest files; server access logs of it would need yet another bucket",
             ),
             (
-                "CKV2_AWS_62",
-                "CloudTrail is the only writer; the trail is watched through its CloudWatch Logs group, nothing "
-                "consumes object events",
-            ),
-            (
                 "CKV_AWS_144",
                 "the trail is multi-region, so this one bucket in the environment's region receives every region's "
                 "log files; a replica in a second region would need a bootstrap there",

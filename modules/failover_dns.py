@@ -1,11 +1,21 @@
-"""Route 53 active/passive failover: a health check per site and PRIMARY/SECONDARY failover records.
+"""Route 53 active/passive failover of a REST API's custom domain: TLS in each region, a health check per site
+and PRIMARY/SECONDARY failover alias records.
 
 Defaults:
 - a public hosted zone named `domain_name` is created unless `hosted_zone_id` names an existing one
+- per site, `record_name` is a regional custom domain of the site's API stage (modules/api_domain.py): an ACM
+  certificate for it in the site's region, DNS-validated in the zone (one validation record, written by the first
+  site's certificate: ACM asks every certificate of one name in one account for the same CNAME, in every region),
+  security policy TLS_1_2, the whole domain mapped to the stage; so `https://<record_name>/...` serves TLS with a
+  certificate for that name in whichever region answers
 - each site's health check calls `https://<host><health_path>` on port 443 (SNI on) every 30 s; 3 failures in a
-  row mark it unhealthy; latency is measured (graphs in the Route 53 console)
-- one CNAME `record_name` per site, TTL 60, with `set_identifier` = the site's label and its health check: Route 53
-  answers with the PRIMARY site while its check passes, with the SECONDARY otherwise
+  row mark it unhealthy; latency is measured (graphs in the Route 53 console). `host` is the API's own regional
+  endpoint: the check must reach one region, which the failover name cannot
+- one alias A record `record_name` per site to the site's regional custom domain name (no TTL: alias records
+  take the target's), with `set_identifier` = the site's label and its health check; Route 53 answers with the
+  PRIMARY site while its check passes, with the SECONDARY otherwise. `evaluate_target_health` is off: the health
+  check decides (API Gateway's target health fails only when the service itself is down in the region, which the
+  health check sees too), so inverting the primary's check is the whole DNS failover (README drill)
 - sites are listed primary first
 """
 
@@ -13,25 +23,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktf import TerraformProvider
 from cdktf_cdktf_provider_aws.route53_health_check import Route53HealthCheck
-from cdktf_cdktf_provider_aws.route53_record import Route53Record, Route53RecordFailoverRoutingPolicy
+from cdktf_cdktf_provider_aws.route53_record import (
+    Route53Record,
+    Route53RecordAlias,
+    Route53RecordFailoverRoutingPolicy,
+)
 from cdktf_cdktf_provider_aws.route53_zone import Route53Zone
 from constructs import Construct
 
 from core.props import raise_problems
 from core.suppress import suppress
+from modules.api_domain import ApiDomain, ApiDomainProps
 
 ROLES = ("PRIMARY", "SECONDARY")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Site:
-    """One region's endpoint: `host` answers HTTPS, `health_path` returns 200 while the site can serve."""
+    """One region's API: `host` answers HTTPS, `health_path` returns 200 while the site can serve; `rest_api_id`
+    and `stage_name` are what the custom domain maps to; `provider` is the region's (None: the stack's default)."""
 
     #: the site's name (primary, dr): record set identifier and health check tag
     label: str
     host: str
     health_path: str
+    rest_api_id: str
+    stage_name: str
+    provider: TerraformProvider | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,8 +63,6 @@ class FailoverDnsProps:
     #: the primary site first, then the secondary
     sites: tuple[Site, Site]
     hosted_zone_id: str | None = None
-    #: TTL of each failover CNAME record
-    ttl_seconds: int = 60
     #: failed health checks in a row before Route 53 fails over
     failure_threshold: int = 3
     #: seconds between two health checks (30 standard, 10 fast)
@@ -52,7 +70,7 @@ class FailoverDnsProps:
 
 
 class FailoverDns(Construct):
-    """`zone` (None with an existing zone), `zone_id`, `health_checks` and `records` (primary first)."""
+    """`zone` (None with an existing zone), `zone_id`, `domains`, `health_checks` and `records` (primary first)."""
 
     def __init__(self, scope: Construct, id_: str, *, props: FailoverDnsProps) -> None:
         super().__init__(scope, id_)
@@ -75,19 +93,34 @@ class FailoverDns(Construct):
                 self.zone,
                 "CKV2_AWS_38",
                 "DNSSEC signing needs a KMS key in us-east-1 and a DS record in "
-                "the parent zone, which the domain's registrar owns; records here are CNAMEs to TLS endpoints",
+                "the parent zone, which the domain's registrar owns; clients reach the records' targets over TLS "
+                "with a certificate for the record name, which a forged answer cannot present",
             )
             suppress(
                 self.zone,
                 "CKV2_AWS_39",
-                "the zone holds only the two failover records: their health "
-                "checks and alarms show every failover; DNS query logs add nothing to that",
+                "the zone holds only the failover records and the certificate "
+                "validation record: their health checks and alarms show every failover; query logs add nothing",
             )
         self.zone_id = props.hosted_zone_id or (self.zone.zone_id if self.zone else "")
-        self.health_checks = []
-        self.records = []
+        self.domains: list[ApiDomain] = []
+        self.health_checks: list[Route53HealthCheck] = []
+        self.records: list[Route53Record] = []
         for role, site in zip(ROLES, props.sites):
             pascal = role.title()
+            domain = ApiDomain(
+                self,
+                f"{pascal}Domain",
+                props=ApiDomainProps(
+                    domain_name=props.record_name,
+                    zone_id=self.zone_id,
+                    rest_api_id=site.rest_api_id,
+                    stage_name=site.stage_name,
+                    validation_record_fqdn=self.domains[0].issued.validation_record_fqdn if self.domains else None,
+                    provider=site.provider,
+                ),
+            )
+            self.domains.append(domain)
             check = Route53HealthCheck(
                 self,
                 f"{pascal}HealthCheck",
@@ -108,9 +141,10 @@ class FailoverDns(Construct):
                     f"{pascal}Record",
                     zone_id=self.zone_id,
                     name=props.record_name,
-                    type="CNAME",
-                    ttl=props.ttl_seconds,
-                    records=[site.host],
+                    type="A",
+                    alias=Route53RecordAlias(
+                        name=domain.alias_name, zone_id=domain.alias_zone_id, evaluate_target_health=False
+                    ),
                     set_identifier=site.label,
                     health_check_id=check.id,
                     failover_routing_policy=Route53RecordFailoverRoutingPolicy(type=role),

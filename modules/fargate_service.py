@@ -51,7 +51,7 @@ from constructs import Construct
 from config import limits
 from config.catalog import Catalog
 from core.props import prop_problem, raise_problems
-from core.suppress import suppress
+from core.suppress import suppress, suppress_short_retention
 from modules.fargate_roles import FargateRoles, FargateRolesProps
 
 
@@ -165,13 +165,9 @@ class FargateService(Construct):  # pylint: disable=too-many-instance-attributes
             retention_in_days=props.log_retention_days,
             kms_key_id=props.log_kms_key_arn,
         )
-        if props.log_retention_days < 365:
-            suppress(
-                self.log_group,
-                "CKV_AWS_338",
-                f"application logs of this environment are kept "
-                f"{props.log_retention_days} days by its record (log_retention_days)",
-            )
+        suppress_short_retention(
+            self.log_group, what="application logs", days=props.log_retention_days, record_field="log_retention_days"
+        )
         self.roles = FargateRoles(
             self,
             "Roles",

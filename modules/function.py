@@ -4,7 +4,11 @@ Defaults:
 - the folder is zipped reproducibly at synth (modules/lambda_package.py); source_code_hash is the zip's SHA-256
 - runtime must be one of `supported_runtimes` (the stack passes the catalog's list)
 - X-Ray tracing Active; environment variables encrypted with the given key
-- log group /aws/lambda/<name> with the given retention, encrypted with the given key
+- log group /aws/lambda/<name> with the given retention, encrypted with the given key (under a year: the one
+  short-retention suppression, core/suppress.py)
+- no code signing (CKV_AWS_272 suppressed here, once for every function, with the reason): Lambda runs signed code
+  only from an AWS Signer job's output in S3, while this module uploads the zip built at synth; `source_code_hash`
+  makes every change to the deployed code a visible change in the plan
 - failed asynchronous invocations go to `dead_letter_arn`
 - the role may only do what `policy_statements` say, plus what this module wires: write its own log group,
   send X-Ray traces, send to the dead-letter queue and (with `queue_trigger_arn`) consume the trigger queue
@@ -32,6 +36,7 @@ from constructs import Construct
 
 from config import limits
 from core.props import policy_json, prop_problem, raise_problems
+from core.suppress import suppress, suppress_short_retention
 from modules.lambda_package import build_package
 
 QUEUE_CONSUMER_ACTIONS = [
@@ -40,6 +45,11 @@ QUEUE_CONSUMER_ACTIONS = [
     "sqs:GetQueueAttributes",
     "sqs:ReceiveMessage",
 ]
+CODE_SIGNING_REASON = (
+    "Lambda runs signed code only from an AWS Signer job's output in S3, while this repository builds the zip at "
+    "synth and Terraform uploads it directly, so an Enforce policy would refuse every deploy; source_code_hash "
+    "makes any change to the deployed code a visible change in the reviewed plan"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,6 +154,10 @@ class Function(Construct):
             tracing_config=LambdaFunctionTracingConfig(mode="Active"),
             dead_letter_config=LambdaFunctionDeadLetterConfig(target_arn=props.dead_letter_arn),
             depends_on=[self.log_group, self.role_policy],
+        )
+        suppress(self.function, "CKV_AWS_272", CODE_SIGNING_REASON)
+        suppress_short_retention(
+            self.log_group, what="function logs", days=props.log_retention_days, record_field="log_retention_days"
         )
         self.trigger = (
             None

@@ -7,21 +7,23 @@ Defaults:
 - drop_invalid_header_fields on; deletion protection from props
 - a certificate source turns HTTPS on: `certificate_arn` (given), or `hosted_zone_id` + `domain_name` (an ACM
   certificate for `domain_name`, DNS-validated by a record in that zone; create_before_destroy so a renewal or a
-  new name never leaves the listener without one). With HTTPS: an HTTPS listener (TLS 1.2+ policy) and the HTTP
-  listener only redirects (301) to HTTPS; `listener` is the HTTPS one.
+  new name never leaves the listener without one; modules/certificate.py). With HTTPS: an HTTPS listener (TLS 1.2+
+  policy) and the HTTP listener on 80 only redirects (HTTP_301, port 443) to HTTPS, its ingress rule carrying the
+  one CKV_AWS_260 suppression of a certificate-bearing ALB; `listener` is the HTTPS one.
 - without a certificate source: `allow_plain_http` must be true (the environment record's explicit switch, never a
   silent fallback; a PropsError otherwise), and the HTTP listener serves traffic. `listener` is the one services
   attach rules to; its default answer is a fixed 404. Policy CKV_APP_013 fails an HTTP listener that serves
   traffic in an environment whose record does not allow plain HTTP.
 - a Route 53 alias record `domain_name` -> ALB when `hosted_zone_id` and `domain_name` are given
+- no web ACL of its own: modules/waf.py's `protect` associates one (the stacks do wherever the record's
+  waf.enabled is true) and drops the ALB's CKV2_AWS_28 suppression
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate, AcmCertificateOptions
+from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate
 from cdktf_cdktf_provider_aws.acm_certificate_validation import AcmCertificateValidation
 from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
 from cdktf_cdktf_provider_aws.lb import Lb, LbAccessLogs
@@ -39,6 +41,7 @@ from constructs import Construct
 from config import limits
 from core.props import prop_problem, raise_problems
 from core.suppress import suppress
+from modules.certificate import dns_validated_certificate
 from modules.secure_bucket import SecureBucket, SecureBucketProps
 
 LOG_PREFIX = "alb"
@@ -129,8 +132,8 @@ class LoadBalancer(Construct):
                 suppress(
                     rule,
                     "CKV_AWS_260",
-                    "port 80 of an internet-facing ALB only answers with a 301 to HTTPS "
-                    "(CKV_APP_013 fails the listener otherwise)"
+                    "port 80 only answers with a redirect to HTTPS (listener default action redirect; policy "
+                    "CKV_APP_013)"
                     if https
                     else "plain HTTP is allowed in this "
                     "environment by its record (allow_plain_http); no certificate source is configured",
@@ -167,8 +170,8 @@ class LoadBalancer(Construct):
         suppress(
             self.alb,
             "CKV2_AWS_28",
-            "no WAF web ACL in this workload's scope; the ALB forwards only to the "
-            "API's target group and drops invalid headers",
+            "this environment's record turns the WAF off (waf.enabled = false); where it is on, modules/waf.py "
+            "associates a web ACL with the ALB and drops this suppression",
         )
         self.http_listener = LbListener(
             self,
@@ -224,29 +227,9 @@ class LoadBalancer(Construct):
         if props.certificate_arn is not None:
             return props.certificate_arn
         assert props.domain_name is not None and props.hosted_zone_id is not None  # has_certificate_source
-        self.certificate = AcmCertificate(
-            self,
-            "Certificate",
-            domain_name=props.domain_name,
-            validation_method="DNS",
-            options=AcmCertificateOptions(certificate_transparency_logging_preference="ENABLED"),
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
-        )
-        option = self.certificate.domain_validation_options.get(0)
-        record = Route53Record(
-            self,
-            "CertificateValidation",
-            zone_id=props.hosted_zone_id,
-            name=option.resource_record_name,
-            type=option.resource_record_type,
-            records=[option.resource_record_value],
-            ttl=60,
-            allow_overwrite=True,
-        )
-        self.certificate_validation = AcmCertificateValidation(
-            self, "CertificateIssued", certificate_arn=self.certificate.arn, validation_record_fqdns=[record.fqdn]
-        )
-        return self.certificate_validation.certificate_arn
+        issued = dns_validated_certificate(self, domain_name=props.domain_name, zone_id=props.hosted_zone_id)
+        self.certificate, self.certificate_validation = issued.certificate, issued.validation
+        return issued.arn
 
     def _log_bucket(self, props: LoadBalancerProps) -> SecureBucket:
         elb_account = DataAwsElbServiceAccount(self, "ElbAccount")
@@ -288,5 +271,4 @@ class LoadBalancer(Construct):
             "CKV_AWS_144",
             "access logs are operational data kept in one region; losing the region loses the ALB they describe too",
         )
-        suppress(bucket.bucket, "CKV2_AWS_62", "log delivery is the only writer; nothing consumes object events")
         return bucket

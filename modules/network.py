@@ -8,7 +8,9 @@ Defaults:
 - one internet gateway; NAT gateways (EIPs with domain "vpc") in the public subnets, one shared
   (`nat_gateway_per_az=False`) or one per zone; one route table per private subnet, routing to its zone's NAT
 - flow logs of ALL traffic, aggregated per 60 s, to a CloudWatch log group encrypted with `log_kms_key_arn`,
-  retention from props, written through a role only the flow-logs service of this account can assume
+  retention from props, written through a role only the flow-logs service of this account can assume; a retention
+  under a year carries the project's one short-retention suppression (core.suppress.suppress_short_retention)
+  naming the record field `retention_field` (default `log_retention_days`)
 - an S3 gateway endpoint on every route table (image layers and S3 traffic stay off the NAT gateways)
 """
 
@@ -35,9 +37,7 @@ from constructs import Construct
 
 from config import limits
 from core.props import policy_json, prop_problem, raise_problems
-from core.suppress import suppress
-
-ONE_YEAR = 365
+from core.suppress import suppress_short_retention
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,6 +57,8 @@ class NetworkProps:  # pylint: disable=too-many-instance-attributes
     log_kms_key_arn: str
     #: days the VPC flow logs are kept
     flow_log_retention_days: int
+    #: record field named in the short-retention suppression (core.suppress)
+    retention_field: str = "log_retention_days"
     subnet_newbits: int = 4
 
 
@@ -194,14 +196,12 @@ class Network(Construct):  # pylint: disable=too-many-instance-attributes
             retention_in_days=props.flow_log_retention_days,
             kms_key_id=props.log_kms_key_arn,
         )
-        if props.flow_log_retention_days < ONE_YEAR:
-            suppress(
-                self.flow_log_group,
-                "CKV_AWS_338",
-                f"flow logs of this environment are kept "
-                f"{props.flow_log_retention_days} days by its record (log_retention_days); a year is kept "
-                "where the record asks for it",
-            )
+        suppress_short_retention(
+            self.flow_log_group,
+            what="VPC flow logs",
+            days=props.flow_log_retention_days,
+            record_field=props.retention_field,
+        )
         trust = {
             "Effect": "Allow",
             "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},

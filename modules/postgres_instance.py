@@ -10,7 +10,9 @@ Defaults:
   monitoring every 60 s
 - a parameter group forcing TLS (rds.force_ssl=1) and logging connections, disconnections and DDL
 - `log_exports` (postgresql, upgrade) go to log groups created here first, so that their retention
-  (`log_retention_days`) and encryption (`kms_key_arn`) are ours and not RDS's never-expire default
+  (`log_retention_days`) and encryption (`kms_key_arn`) are ours and not RDS's never-expire default; under a
+  year they carry the one short-retention suppression (core.suppress) naming `retention_field` (default
+  `log_retention_days`)
 - security group: ingress on the port from `allowed_security_group_ids` only; no egress rule
 - Multi-AZ, backups, deletion protection and the final snapshot (taken unless `skip_final_snapshot`) from props;
   backup window 03:00-04:00 UTC, maintenance window sun:05:00-sun:06:00 UTC
@@ -27,12 +29,11 @@ from constructs import Construct
 
 from config import limits
 from core.props import prop_problem, raise_problems
-from core.suppress import suppress
+from core.suppress import suppress, suppress_short_retention
 from modules.client_security_group import client_security_group
 from modules.rds_shared import DatabaseProps, engine_problems, monitoring_role, subnet_group
 
 ENGINE = "postgres"
-ONE_YEAR = 365
 PARAMETERS = {"rds.force_ssl": "1", "log_connections": "1", "log_disconnections": "1", "log_statement": "ddl"}
 
 
@@ -46,6 +47,8 @@ class PostgresInstanceProps(DatabaseProps):
     multi_az: bool
     log_retention_days: int
     allowed_security_group_ids: tuple[str, ...] = ()
+    #: record field named in the short-retention suppression (core.suppress)
+    retention_field: str = "log_retention_days"
     log_exports: tuple[str, ...] = ("postgresql", "upgrade")
 
 
@@ -140,12 +143,9 @@ class PostgresInstance(Construct):
                 "deletion protection is set per environment (deletion_protection "
                 "in the environment record); this environment leaves it off so it can be torn down",
             )
-        for group in self.log_groups if props.log_retention_days < ONE_YEAR else []:
-            suppress(
-                group,
-                "CKV_AWS_338",
-                f"database logs of this environment are kept {props.log_retention_days} "
-                "days by its record (audit_log_retention_days); a year or more where the record asks for it",
+        for group in self.log_groups:
+            suppress_short_retention(
+                group, what="database logs", days=props.log_retention_days, record_field=props.retention_field
             )
         if not props.multi_az:
             suppress(

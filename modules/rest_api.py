@@ -14,8 +14,12 @@ Defaults:
 - the deployment's `triggers` hold a hash of the API's definition, so any change to it redeploys; the new
   deployment is created before the old one is destroyed
 - stage `stage_name`: access logs (JSON, one line per request) to a log group encrypted with `log_kms_key_arn` and
-  kept `log_retention_days`; X-Ray tracing on; every method: metrics on, INFO execution logs without request or
-  response bodies (data_trace off: bodies can hold personal data), throttling from props, no response cache
+  kept `log_retention_days` (under a year: the one short-retention suppression of core.suppress, naming
+  `retention_field`, default `log_retention_days`); X-Ray tracing on; every method: metrics on, INFO execution
+  logs without request or response bodies (data_trace off: bodies can hold personal data), throttling from props,
+  no response cache
+- no web ACL of its own: modules/waf.py's `protect` associates one with the stage (the stacks do wherever the
+  record's waf.enabled is true) and drops the stage's CKV2_AWS_29 suppression
 - API Gateway's account-level CloudWatch role (one per account and region) is set here unless
   `manage_account_logging_role=False` (when another stack of the region already sets it)
 """
@@ -50,9 +54,8 @@ from constructs import Construct
 
 from config import limits
 from core.props import policy_json, prop_problem, raise_problems
-from core.suppress import suppress
+from core.suppress import suppress, suppress_short_retention
 
-ONE_YEAR = 365
 PUSH_TO_LOGS_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 ACCESS_LOG_FORMAT = json.dumps(
     {
@@ -116,6 +119,8 @@ class RestApiProps:  # pylint: disable=too-many-instance-attributes
     #: the Lambda function behind GET /health; None: a MOCK integration answering 200
     backend: LambdaBackend | None = None
     region: str | None = None
+    #: record field named in the short-retention suppression (core.suppress)
+    retention_field: str = "log_retention_days"
 
 
 def _problems(props: RestApiProps) -> list[str | None]:
@@ -293,16 +298,12 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
         suppress(
             self.stage,
             "CKV2_AWS_29",
-            "the stage serves only GET /health; a WAFv2 web ACL is to be "
-            "associated with the first route that reaches application data (this API has none yet)",
+            "this environment's record turns the WAF off (waf.enabled = false); where it is on, modules/waf.py "
+            "associates a web ACL with the stage and drops this suppression",
         )
-        if props.log_retention_days < ONE_YEAR:
-            suppress(
-                self.access_logs,
-                "CKV_AWS_338",
-                f"access logs of this environment are kept "
-                f"{props.log_retention_days} days by its record; a year or more where the record asks for it",
-            )
+        suppress_short_retention(
+            self.access_logs, what="API access logs", days=props.log_retention_days, record_field=props.retention_field
+        )
 
     def _account_logging_role(self, props: RestApiProps) -> ApiGatewayAccount:
         role = IamRole(

@@ -8,8 +8,11 @@ Defaults:
 - lifecycle: noncurrent versions expire after `noncurrent_version_expiration_days` (required: it differs per
   environment), optionally move to STANDARD_IA first; incomplete multipart uploads are aborted after 7 days
 - force_destroy off: a bucket with objects is never deleted by Terraform
-- event notifications: none, unless `queue_notifications` name SQS queues (their queue policies must let
-  s3.amazonaws.com send: pass those policies in `notification_depends_on`, S3 checks them on create)
+- event notifications: every object event goes to Amazon EventBridge (the account's default event bus in the
+  bucket's region; S3 charges nothing for it and EventBridge nothing for AWS service events on the default bus), so
+  an audit or automation rule can subscribe without changing the bucket; `queue_notifications` add SQS queues
+  (their queue policies must let s3.amazonaws.com send: pass those policies in `notification_depends_on`, S3
+  checks them on create)
 """
 
 from __future__ import annotations
@@ -184,24 +187,22 @@ class SecureBucket(Construct):
         self.lifecycle = S3BucketLifecycleConfiguration(
             self, "Lifecycle", bucket=bucket_id, rule=[rule], depends_on=[self.versioning]
         )
-        self.notification = (
-            None
-            if not props.queue_notifications
-            else S3BucketNotification(
-                self,
-                "Notification",
-                bucket=bucket_id,
-                queue=[
-                    S3BucketNotificationQueue(
-                        queue_arn=n.queue_arn,
-                        events=list(n.events),
-                        filter_prefix=n.filter_prefix,
-                        filter_suffix=n.filter_suffix,
-                    )
-                    for n in props.queue_notifications
-                ],
-                depends_on=list(props.notification_depends_on) or None,
-            )
+        self.notification = S3BucketNotification(
+            self,
+            "Notification",
+            bucket=bucket_id,
+            eventbridge=True,
+            queue=[
+                S3BucketNotificationQueue(
+                    queue_arn=n.queue_arn,
+                    events=list(n.events),
+                    filter_prefix=n.filter_prefix,
+                    filter_suffix=n.filter_suffix,
+                )
+                for n in props.queue_notifications
+            ]
+            or None,
+            depends_on=list(props.notification_depends_on) or None,
         )
         if props.access_log_bucket:
             S3BucketLoggingA(

@@ -64,7 +64,6 @@ class BootstrapStack(WorkloadStack):
             "every read and write of a state object is recorded by the environment's CloudTrail trail (S3 data "
             "events, below); the bucket is private, TLS-only, KMS-encrypted and versioned",
         )
-        suppress(bucket, "CKV2_AWS_62", "Terraform is the only writer of state objects; nothing consumes events")
         # One trail per environment's account (ephemeral copies share it, like the state bucket).
         self.trail = AuditTrail(
             self,

@@ -171,11 +171,11 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
                 ),
             ),
         )
-        self._suppressions(env.log_retention_days)
+        self._suppressions()
         if spec.provider is not None:
             use_provider(self, spec.provider)
 
-    def _suppressions(self, log_retention_days: int) -> None:
+    def _suppressions(self) -> None:
         function, bucket = self.function, self.bucket.bucket
         suppress(
             function.function,
@@ -184,30 +184,12 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
             "reaches no private network resource; a VPC would add NAT dependence to the health signal",
         )
         suppress(
-            function.function,
-            "CKV_AWS_272",
-            "code is built from this repository at synth and deployed by "
-            "the pipeline only; AWS Signer profiles are not used in this organisation yet",
-        )
-        if log_retention_days < 365:
-            suppress(
-                function.log_group,
-                "CKV_AWS_338",
-                f"retention is {log_retention_days} days by the "
-                "environment record (log_retention_days); only prod keeps function logs for a year",
-            )
-        suppress(
             bucket,
             "CKV_AWS_18",
-            "the data buckets are private (all public access blocked), TLS-only and "
-            "encrypted with the site's KMS key, so every read also needs a key grant; a server-access-log bucket "
-            "per region is not built yet",
-        )
-        suppress(
-            bucket,
-            "CKV2_AWS_62",
-            "nothing consumes object events of the data buckets: replication is "
-            "configured on the bucket itself and watched through its replication metrics",
+            "S3 server access logs go only to an SSE-S3 bucket of the same region, which would need these "
+            "exemptions itself (CKV_AWS_18/144/145); writes here come from the workload and S3 replication, watched "
+            "by the replication latency and failed-operation alarms, and every object is SSE-KMS with the site's "
+            "key, so reading one also needs a grant on that key",
         )
 
     @property

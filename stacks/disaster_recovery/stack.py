@@ -13,8 +13,9 @@ stack as a whole; the failover drill (README) needs no apply, only Aurora and Ro
 
 Per site: KMS key, VPC, data bucket, health function behind an API Gateway (GET /health), alarm topic. Global:
 the global cluster and both clusters, replication from the primary bucket into the DR bucket, the DynamoDB
-global table (home in the primary region, replica in the DR region with the DR key), the failover DNS and the
-alarms with their dashboard.
+global table (home in the primary region, replica in the DR region with the DR key), the failover DNS (`api.<domain>`
+served over TLS in both regions: an ACM certificate and a regional API Gateway custom domain per region, alias
+records failing over on the health checks; modules/failover_dns.py) and the alarms with their dashboard.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ class DisasterRecoveryStack(WorkloadStack):
 
     workload = "disaster-recovery"
     description = "Two-region active/passive: Aurora global database, S3 replication, DynamoDB global table, DNS"
+
+    @property
+    def record_name(self) -> str:
+        """The failover name clients use: `api.<domain_name>` (served over TLS in both regions)."""
+        return f"api.{self.env.disaster_recovery.domain_name}"
 
     @property
     def region(self) -> str:
@@ -121,12 +127,9 @@ class DisasterRecoveryStack(WorkloadStack):
             "Failover",
             props=FailoverDnsProps(
                 domain_name=cfg.domain_name,
-                record_name=f"api.{cfg.domain_name}",
+                record_name=self.record_name,
                 hosted_zone_id=cfg.hosted_zone_id,
-                sites=(
-                    DnsSite(label="primary", host=self.primary.api.host, health_path=self.primary.health_path),
-                    DnsSite(label="dr", host=self.dr.api.host, health_path=self.dr.health_path),
-                ),
+                sites=(self._dns_site(self.primary), self._dns_site(self.dr)),
             ),
         )
         self.alarms = ReplicationAlarms(
@@ -158,6 +161,18 @@ class DisasterRecoveryStack(WorkloadStack):
         if env.deletion_protection:  # AWS Backup in both regions, copied into the DR region (issue 18)
             self._backups()
         self._outputs()
+
+    @staticmethod
+    def _dns_site(site: Site) -> DnsSite:
+        """What the failover DNS needs of a site: its API's host, stage and health path, and its region's provider."""
+        return DnsSite(
+            label=site.spec.label,
+            host=site.api.host,
+            health_path=site.health_path,
+            rest_api_id=site.api.api.id,
+            stage_name=site.api.stage.stage_name,
+            provider=site.spec.provider,
+        )
 
     def _databases(self) -> None:
         cfg, env, names = self.env.disaster_recovery, self.env, self.names
@@ -237,7 +252,10 @@ class DisasterRecoveryStack(WorkloadStack):
         primary.copy_to(dr.vault)
 
     def _outputs(self) -> None:
-        for site, db in ((self.primary, self.primary_db), (self.dr, self.secondary)):
+        for site, db, domain in (
+            (self.primary, self.primary_db, self.dns.domains[0]),
+            (self.dr, self.secondary, self.dns.domains[1]),
+        ):
             label = site.spec.label
             for name, value, description in (
                 ("vpc_id", site.network.vpc.id, "VPC id"),
@@ -248,6 +266,8 @@ class DisasterRecoveryStack(WorkloadStack):
                 ("api_url", f"{site.api.invoke_url}/health", "health endpoint of the API"),
                 ("function_name", site.function.function.function_name, "health function"),
                 ("alarm_topic_arn", site.topic.topic.arn, "SNS topic of the region's alarms"),
+                ("certificate_arn", domain.issued.arn, f"ACM certificate of {self.record_name}"),
+                ("regional_domain_name", domain.alias_name, "API Gateway domain name the failover record aliases"),
             ):
                 self.output(f"{label}_{name}", value, f"{description} in the {label} region ({site.spec.region})")
         for name, value, description in (
@@ -257,7 +277,8 @@ class DisasterRecoveryStack(WorkloadStack):
             ("db_secret_arn", self.primary_db.secret_arn, "master user secret (replica in the DR region)"),
             ("table_name", self.table.table.name, "DynamoDB global table (replica in the DR region)"),
             ("zone_id", self.dns.zone_id, "Route 53 hosted zone of the failover record"),
-            ("record_name", self.dns.records[0].name, "failover record name (CNAME)"),
+            ("record_name", self.dns.records[0].name, "failover record name (alias A records, HTTPS)"),
+            ("api_url", f"https://{self.record_name}/health", "health endpoint through the failover name"),
             ("primary_health_check_id", self.dns.health_checks[0].id, "health check of the primary API"),
             ("dr_health_check_id", self.dns.health_checks[1].id, "health check of the DR API"),
             ("dashboard_name", self.alarms.dashboard.dashboard_name, "CloudWatch dashboard"),

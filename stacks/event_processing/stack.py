@@ -199,7 +199,7 @@ class EventProcessingStack(WorkloadStack):
                 ),
             ),
         )
-        self._suppress_function_findings(env.log_retention_days)
+        self._suppress_function_findings()
         self.backups(self.table.table)  # AWS Backup of the metadata table where the record protects data (issue 18)
         self.alarms = self._alarms()
         self._outputs()
@@ -290,13 +290,12 @@ class EventProcessingStack(WorkloadStack):
         for check, reason in (
             ("CKV_AWS_18", "this is the access-log bucket; logging it into itself would loop"),
             ("CKV_AWS_145", "S3 server access logging cannot deliver to a bucket with SSE-KMS default encryption"),
-            ("CKV2_AWS_62", "access-log objects are read by people during audits; nothing consumes their events"),
             ("CKV_AWS_144", "access logs are audit copies for this region; a replica adds cost and no recovery"),
         ):
             suppress(logs.bucket, check, reason)
         return logs
 
-    def _suppress_function_findings(self, log_retention_days: int) -> None:
+    def _suppress_function_findings(self) -> None:
         function = self.processor.function
         suppress(
             function,
@@ -304,19 +303,6 @@ class EventProcessingStack(WorkloadStack):
             "the function calls only AWS APIs (S3, DynamoDB, SNS, SQS) and reaches no "
             "private network resource; a VPC would add NAT cost and cold-start latency for nothing",
         )
-        suppress(
-            function,
-            "CKV_AWS_272",
-            "code is built from this repository at synth and deployed by the "
-            "pipeline only; AWS Signer profiles are not used in this organisation yet",
-        )
-        if log_retention_days < 365:
-            suppress(
-                self.processor.log_group,
-                "CKV_AWS_338",
-                f"retention is {log_retention_days} days by the "
-                "environment record; only prod keeps function logs for a year",
-            )
 
     def _outputs(self) -> None:
         bucket, table, fn = self.data.bucket, self.table.table, self.processor.function

@@ -2,10 +2,11 @@
 
 Composition: one customer-managed KMS key (rotating) encrypts every data resource and log: the database storage, its
 RDS-managed master secret and Performance Insights, Redis at rest, and the API access, database and VPC flow log
-groups. The network has private subnets for the data tier and NAT egress; the database and Redis accept connections
-only from the workload's client security group (which the API's VPC backend attaches to). Audit: API access logs,
-PostgreSQL and upgrade logs, VPC flow logs, all kept `audit_log_retention_days`. Region and every per-environment
-value come from env.healthcare_api (environments.toml); the state stays in the environment's state bucket.
+groups. The network has private subnets for the data tier and NAT egress; the database and Redis accept no
+connections yet: the only route, GET /health, is a MOCK integration, and the first VPC backend passes its own
+security group in `allowed_security_group_ids` of both. Audit: API access logs, PostgreSQL and upgrade logs, VPC
+flow logs, all kept `audit_log_retention_days`. Region and every per-environment value come from
+env.healthcare_api (environments.toml); the state stays in the environment's state bucket.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from constructs import Construct
 from config import Catalog, EnvironmentRecord
 from config.settings import NatGateways
 from core.stack import WorkloadStack
-from core.suppress import suppress
 from modules.alarms import Alarms, AlarmsProps, MetricAlarm
-from modules.client_security_group import allow_egress_to, client_group
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.network import Network, NetworkProps
 from modules.waf import WebAcl, WebAclProps
@@ -67,22 +66,10 @@ class HealthcareApiStack(WorkloadStack):
                 account_id=env.account_id,
                 log_kms_key_arn=key_arn,
                 flow_log_retention_days=cfg.audit_log_retention_days,
+                retention_field="healthcare_api.audit_log_retention_days",
             ),
         )
         private = [s.id for s in self.network.private_subnets]
-        self.clients = client_group(
-            self,
-            "ClientSecurityGroup",
-            name=names.name("clients"),
-            vpc_id=self.network.vpc.id,
-            description="clients of the data tier (the API's VPC backend)",
-        )
-        suppress(
-            self.clients,
-            "CKV2_AWS_5",
-            "the data tier's client group: the API's VPC backend attaches to it; "
-            "until then /health is a MOCK integration and the group only carries egress rules",
-        )
         db, redis = cfg.database, cfg.cache
         self.database = PostgresInstance(
             self,
@@ -103,7 +90,7 @@ class HealthcareApiStack(WorkloadStack):
                 deletion_protection=env.deletion_protection,
                 skip_final_snapshot=not env.deletion_protection,
                 log_retention_days=cfg.audit_log_retention_days,
-                allowed_security_group_ids=(self.clients.id,),
+                retention_field="healthcare_api.audit_log_retention_days",
             ),
         )
         self.cache = RedisCache(
@@ -120,17 +107,7 @@ class HealthcareApiStack(WorkloadStack):
                 num_cache_clusters=redis.num_cache_clusters,
                 automatic_failover=redis.automatic_failover,
                 multi_az=redis.multi_az,
-                allowed_security_group_ids=(self.clients.id,),
             ),
-        )
-        allow_egress_to(
-            self,
-            self.clients,
-            (
-                ("Database", self.database.security_group.id, self.database.port),
-                ("Cache", self.cache.security_group.id, self.cache.port),
-            ),
-            id_prefix="ClientsTo",
         )
         self.api = RestApi(
             self,
@@ -140,6 +117,7 @@ class HealthcareApiStack(WorkloadStack):
                 stage_name=names.env_id,
                 log_kms_key_arn=key_arn,
                 log_retention_days=cfg.audit_log_retention_days,
+                retention_field="healthcare_api.audit_log_retention_days",
                 throttling_rate_limit=cfg.throttling_rate_limit,
                 throttling_burst_limit=cfg.throttling_burst_limit,
                 # One API Gateway CloudWatch role per account and region: the environment's stack sets it, an

@@ -230,9 +230,9 @@ BAD_VALUES: list[tuple[dict[str, Any], list[str]]] = [
         ],
     ),
     (
-        {f"{STG}.flask_api.hosted_zone_id": "Z0123456789ABC"},
+        {"environments.dev.flask_api.hosted_zone_id": "Z0123456789ABC"},
         [
-            f"{STG}.flask_api: set both hosted_zone_id and domain_name (the ALB's alias record and the "
+            "environments.dev.flask_api: set both hosted_zone_id and domain_name (the ALB's alias record and the "
             "ACM DNS validation), or neither"
         ],
     ),

@@ -28,7 +28,8 @@ def test_real_records_load_with_only_differences_written() -> None:
     assert sorted(records) == ["dev", "prod", "staging"]
     assert records["prod"].deletion_protection is True
     assert records["dev"].deletion_protection is False
-    assert records["staging"].log_retention_days == 30  # not written for staging: the default
+    assert records["staging"].log_retention_days == 365  # not written for staging: the default
+    assert (records["dev"].log_retention_days, records["prod"].log_retention_days) == (365, 365)
     assert records["dev"].state.noncurrent_version_expiration_days == 30
 
 
@@ -71,6 +72,23 @@ def test_boolean_is_not_an_integer() -> None:
 def test_retention_must_be_a_cloudwatch_value() -> None:
     (problem,) = problems_of('[environments.qa]\naccount_id = "123456789012"\nlog_retention_days = 10\n')
     assert problem.startswith("environments.qa.log_retention_days: 10 is not a CloudWatch Logs retention; choose")
+
+
+def test_protected_environment_keeps_every_log_a_year() -> None:
+    found = problems_of(
+        '[environments.qa]\naccount_id = "123456789012"\ndeletion_protection = true\nlog_retention_days = 30\n'
+        "[environments.qa.healthcare_api]\naudit_log_retention_days = 180\n"
+    )
+    assert [p for p in found if "retention" in p] == [
+        "environments.qa.log_retention_days: 30 days in an environment with deletion_protection = true; protected "
+        "environments keep logs at least 365 days, set 365 or more",
+        "environments.qa.healthcare_api.audit_log_retention_days: 180 days in an environment with "
+        "deletion_protection = true; protected environments keep logs at least 365 days, set 365 or more",
+    ]
+
+
+def test_an_unprotected_environment_may_keep_logs_a_week() -> None:
+    assert load_environments(BASE + '[environments.qa]\naccount_id = "123456789012"\nlog_retention_days = 7\n')
 
 
 def test_every_problem_of_every_environment_at_once() -> None:

@@ -171,13 +171,10 @@ def test_suppressions_are_exactly_these(synth: Synth, env: str) -> None:
             "bucket and would need its own bootstrap",
             "CKV_AWS_18": "every read and write of a state object is recorded by the environment's CloudTrail trail "
             "(S3 data events, below); the bucket is private, TLS-only, KMS-encrypted and versioned",
-            "CKV2_AWS_62": "Terraform is the only writer of state objects; nothing consumes events",
         },
         "aws_s3_bucket.AuditTrail_Bucket": {
             "CKV_AWS_18": "holds only CloudTrail's log files, written by CloudTrail alone (bucket policy) and proven "
             "unchanged by the trail's digest files; server access logs of it would need yet another bucket",
-            "CKV2_AWS_62": "CloudTrail is the only writer; the trail is watched through its CloudWatch Logs group, "
-            "nothing consumes object events",
             "CKV_AWS_144": "the trail is multi-region, so this one bucket in the environment's region receives every "
             "region's log files; a replica in a second region would need a bootstrap there",
         },

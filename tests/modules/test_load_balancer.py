@@ -1,5 +1,5 @@
-"""Public edges (issue 18): prod load balancers serve HTTPS with an ACM certificate validated in the record's zone
-and port 80 only redirects; dev and staging serve plain HTTP only because their records allow it; a protected
+"""Public edges (issue 18): staging and prod load balancers serve HTTPS (an ACM certificate validated in the record's
+zone) and port 80 only redirects to it; dev serves plain HTTP only because its record allows it; a protected
 environment without a certificate source is a configuration error."""
 
 from __future__ import annotations
@@ -18,8 +18,13 @@ from modules.load_balancer import LoadBalancer, LoadBalancerProps
 from tests.conftest import Synth, props_error, skip_unless_selected
 
 ALB_STACKS = ("flask-api", "fraud-detection")
-DOMAINS = {"flask-api": "api.example.com", "fraud-detection": "fraud.example.com"}
-ZONE = "Z0PLACEHOLDER0PROD"
+DOMAINS = {
+    ("flask-api", "prod"): "api.example.com",
+    ("fraud-detection", "prod"): "fraud.example.com",
+    ("flask-api", "staging"): "api.staging.example.com",
+    ("fraud-detection", "staging"): "fraud.staging.example.com",
+}
+ZONES = {"prod": "Z0PLACEHOLDER0PROD", "staging": "Z0PLACEHOLDER0STAGING"}
 NOT_FOUND = {
     "type": "fixed-response",
     "fixed_response": {"content_type": "text/plain", "message_body": "not found", "status_code": "404"},
@@ -34,9 +39,10 @@ def _suppressed(body: dict[str, Any]) -> dict[str, str]:
     return {s["id"]: s["reason"] for s in body.get("//", {}).get("suppressions", [])}
 
 
+@pytest.mark.parametrize("env", ("staging", "prod"))
 @pytest.mark.parametrize("workload", ALB_STACKS)
-def test_prod_serves_https_with_an_acm_certificate_and_port_80_redirects(synth: Synth, workload: str) -> None:
-    stack = f"{workload}-prod"
+def test_https_with_an_acm_certificate_and_port_80_only_redirects(synth: Synth, workload: str, env: str) -> None:
+    stack = f"{workload}-{env}"
     listeners = _listeners(synth, stack)
     assert sorted(listeners) == [80, 443]
     (validation_id,) = synth.resources(stack, "aws_acm_certificate_validation")
@@ -53,18 +59,28 @@ def test_prod_serves_https_with_an_acm_certificate_and_port_80_redirects(synth: 
         [{"type": "redirect", "redirect": {"status_code": "HTTP_301", "protocol": "HTTPS", "port": "443"}}],
     )
     assert not _suppressed(http)
+    ingress = [r for r in synth.resources(stack, "aws_vpc_security_group_ingress_rule").values() if "cidr_ipv4" in r]
+    redirect_only = (
+        "port 80 only answers with a redirect to HTTPS (listener default action redirect; policy CKV_APP_013)"
+    )
+    assert sorted((r["cidr_ipv4"], r["from_port"], r["to_port"], _suppressed(r)) for r in ingress) == [
+        ("0.0.0.0/0", 80, 80, {"CKV_AWS_260": redirect_only}),
+        ("0.0.0.0/0", 443, 443, {}),
+    ]
     (rule,) = synth.resources(stack, "aws_lb_listener_rule").values()
     assert rule["listener_arn"] == f"${{aws_lb_listener.{https_id}.arn}}"
     (alb,) = synth.resources(stack, "aws_lb").values()
-    assert "CKV2_AWS_20" not in _suppressed(alb)
+    # no CKV2_AWS_20 (HTTPS) nor CKV2_AWS_28 (web ACL); deletion protection is prod's only
+    assert set(_suppressed(alb)) == (set() if env == "prod" else {"CKV_AWS_150"})
 
 
+@pytest.mark.parametrize("env", ("staging", "prod"))
 @pytest.mark.parametrize("workload", ALB_STACKS)
-def test_prod_certificate_is_dns_validated_in_the_records_zone(synth: Synth, workload: str) -> None:
-    stack = f"{workload}-prod"
+def test_certificate_is_dns_validated_in_the_records_zone(synth: Synth, workload: str, env: str) -> None:
+    stack = f"{workload}-{env}"
     ((cert_id, cert),) = synth.resources(stack, "aws_acm_certificate").items()
     assert (cert["domain_name"], cert["validation_method"], cert["lifecycle"], cert["options"]) == (
-        DOMAINS[workload],
+        DOMAINS[workload, env],
         "DNS",
         {"create_before_destroy": True},
         {"certificate_transparency_logging_preference": "ENABLED"},
@@ -73,7 +89,7 @@ def test_prod_certificate_is_dns_validated_in_the_records_zone(synth: Synth, wor
     option = f"tolist(aws_acm_certificate.{cert_id}.domain_validation_options).0"
     validation_id, validation = records[f"${{{option}.resource_record_name}}"]
     assert (validation["zone_id"], validation["type"], validation["records"], validation["ttl"]) == (
-        ZONE,
+        ZONES[env],
         f"${{{option}.resource_record_type}}",
         [f"${{{option}.resource_record_value}}"],
         60,
@@ -84,14 +100,13 @@ def test_prod_certificate_is_dns_validated_in_the_records_zone(synth: Synth, wor
         "//": None,
         "tags": None,
     }
-    _, alias = records[DOMAINS[workload]]
-    assert (alias["zone_id"], alias["type"]) == (ZONE, "A")
+    _, alias = records[DOMAINS[workload, env]]
+    assert (alias["zone_id"], alias["type"]) == (ZONES[env], "A")
 
 
-@pytest.mark.parametrize("env", ("dev", "staging"))
 @pytest.mark.parametrize("workload", ALB_STACKS)
-def test_plain_http_only_where_the_record_allows_it(synth: Synth, workload: str, env: str) -> None:
-    stack = f"{workload}-{env}"
+def test_plain_http_only_where_the_record_allows_it(synth: Synth, workload: str) -> None:
+    stack = f"{workload}-dev"
     listeners = _listeners(synth, stack)
     assert sorted(listeners) == [80]
     _, http = listeners[80]
@@ -180,14 +195,14 @@ def test_consistency_report_explains_plain_http_by_the_records_switch(synth: Syn
     report = tmp_path / "consistency.json"
     assert consistency.check(synth.outdir, list(ALB_STACKS), load_environments(), report=report) == 0
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["plain_http_environments"] == ["dev", "staging"]
+    assert data["plain_http_environments"] == ["dev"]
     actions = [
         (d["workload"], d["values"], d["fields"])
         for d in data["differences"]
         if d["address"].startswith("aws_lb_listener.LoadBalancer_HttpListener")
         and d["attribute"] == "default_action.0.type"
     ]
-    values = {"dev": "fixed-response", "staging": "fixed-response", "prod": "redirect"}
+    values = {"dev": "fixed-response", "staging": "redirect", "prod": "redirect"}
     assert actions == [(w, values, ["allow_plain_http"]) for w in ALB_STACKS]
 
 

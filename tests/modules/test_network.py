@@ -165,3 +165,28 @@ def test_malformed_cidr_fails() -> None:
     stack = TerraformStack(Testing.app(), "network-cidr")
     with pytest.raises(PropsError, match="vpc_cidr '10.41.0.1/16' is not an IPv4 network"):
         Network(stack, "Network", props=NetworkProps(**{**PROPS.__dict__, "vpc_cidr": "10.41.0.1/16"}))
+
+
+@pytest.mark.parametrize(
+    ("days", "field"), [(7, "log_retention_days"), (30, "healthcare_api.audit_log_retention_days")]
+)
+def test_flow_logs_under_a_year_carry_the_one_short_retention_reason(synth: Synth, days: int, field: str) -> None:
+    del synth  # bindings loaded
+    stack = TerraformStack(Testing.app(), "short-retention")
+    props = NetworkProps(**{**PROPS.__dict__, "flow_log_retention_days": days, "retention_field": field})
+    network = Network(stack, "Network", props=props)
+    assert network.flow_log_group._suppressions == [  # pylint: disable=protected-access
+        {
+            "id": "CKV_AWS_338",
+            "reason": f"VPC flow logs of this environment are kept {days} days by its record ({field}); only an "
+            "environment without deletion protection may keep logs under a year (config/rules.py checks it on "
+            "load): its data is disposable (make destroy empties its buckets), so these logs are debugging aids, "
+            "not an audit record",
+        }
+    ]
+    kept = Network(
+        TerraformStack(Testing.app(), "year"),
+        "Network",
+        props=NetworkProps(**{**PROPS.__dict__, "flow_log_retention_days": 365}),
+    )
+    assert not getattr(kept.flow_log_group, "_suppressions", [])

@@ -22,7 +22,15 @@ ACCOUNT = "111111111111"
 BACKEND = {"s3": {"bucket": "tfstate", "key": "k", "region": "us-east-1", "encrypt": True, "use_lockfile": True}}
 PROVIDERS = [{"region": "us-east-1"}, {"alias": "dr", "region": "us-west-2"}]
 CHECKOV_RULES = ("CKV_AWSR_001", "CKV_AWSR_002")
-STACK_RULES = ("CKV_AWSR_003", "CKV_AWSR_004", "CKV_AWSR_005", "CKV_AWSR_006", "CKV_AWSR_007", "CKV_AWSR_008")
+STACK_RULES = (
+    "CKV_AWSR_003",
+    "CKV_AWSR_004",
+    "CKV_AWSR_005",
+    "CKV_AWSR_006",
+    "CKV_AWSR_007",
+    "CKV_AWSR_008",
+    "CKV_AWSR_009",
+)
 
 
 def policy(*statements: dict[str, Any]) -> str:
@@ -122,6 +130,29 @@ def notification(queue: str) -> dict[str, Any]:
     }
 
 
+def domain_name(certificate: str, kind: str = "REGIONAL", provider: str | None = None, key: str = "") -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "domain_name": "api.example.com",
+        key or ("regional_certificate_arn" if kind == "REGIONAL" else "certificate_arn"): certificate,
+        "endpoint_configuration": {"types": [kind]},
+        "security_policy": "TLS_1_2",
+    }
+    return body | ({"provider": provider} if provider else {})
+
+
+def certificate(provider: str | None = None) -> dict[str, Any]:
+    body = {"domain_name": "api.example.com", "validation_method": "DNS"}
+    return body | ({"provider": provider} if provider else {})
+
+
+def validation(cert: str, provider: str | None = None) -> dict[str, Any]:
+    body = {"certificate_arn": f"${{aws_acm_certificate.{cert}.arn}}", "validation_record_fqdns": ["x.example.com"]}
+    return body | ({"provider": provider} if provider else {})
+
+
+ACM_WEST = f"arn:aws:acm:us-west-2:{ACCOUNT}:certificate/0c1e2d3f-0000-4000-8000-000000000001"
+ACM_EAST = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/0c1e2d3f-0000-4000-8000-000000000002"
+
 GOOD: dict[str, dict[str, Any]] = {
     "aws_rds_cluster": {
         "global_primary": cluster(
@@ -180,6 +211,14 @@ GOOD: dict[str, dict[str, Any]] = {
     "aws_lb": {"lb_ok": lb("Logs")},
     "aws_sqs_queue": {"Tasks": {"name": "tasks", "kms_master_key_id": "${aws_kms_key.QueueKey.arn}"}},
     "aws_s3_bucket_notification": {"notify_ok": notification("Tasks")},
+    "aws_acm_certificate": {"DrCert": certificate("aws.dr")},
+    "aws_acm_certificate_validation": {"DrIssued": validation("DrCert", "aws.dr")},
+    "aws_api_gateway_domain_name": {
+        "dr_domain_ok": domain_name("${aws_acm_certificate_validation.DrIssued.certificate_arn}", provider="aws.dr"),
+        "domain_literal_ok": domain_name(ACM_EAST),
+        "edge_domain_ok": domain_name(ACM_EAST, kind="EDGE", provider="aws.dr"),
+        "domain_unknown_certificate": domain_name("${var.certificate_arn}"),
+    },
 }
 
 BAD: dict[str, dict[str, Any]] = {
@@ -234,6 +273,12 @@ BAD: dict[str, dict[str, Any]] = {
     "aws_lb": {"lb_kms_logs": lb("Logs")},
     "aws_sqs_queue": {"Tasks": {"name": "tasks", "kms_master_key_id": "${aws_kms_key.QueueKey.arn}"}},
     "aws_s3_bucket_notification": {"notify_no_key_access": notification("Tasks")},
+    "aws_acm_certificate": {"EastCert": certificate()},
+    "aws_api_gateway_domain_name": {
+        "dr_domain_east_certificate": domain_name("${aws_acm_certificate.EastCert.arn}", provider="aws.dr"),
+        "domain_edge_argument": domain_name(ACM_EAST, key="certificate_arn"),
+        "edge_domain_west_certificate": domain_name(ACM_WEST, kind="EDGE"),
+    },
 }
 
 # (resource address in awsr-bad) -> the CKV_AWSR rules it fails, exactly
@@ -250,6 +295,9 @@ FAILS: dict[str, set[str]] = {
     "aws_cloudwatch_metric_alarm.alarm_managed_key": {"CKV_AWSR_006"},
     "aws_lb.lb_kms_logs": {"CKV_AWSR_007"},
     "aws_s3_bucket_notification.notify_no_key_access": {"CKV_AWSR_008"},
+    "aws_api_gateway_domain_name.dr_domain_east_certificate": {"CKV_AWSR_009"},
+    "aws_api_gateway_domain_name.domain_edge_argument": {"CKV_AWSR_009"},
+    "aws_api_gateway_domain_name.edge_domain_west_certificate": {"CKV_AWSR_009"},
 }
 # (resource address in awsr-good) -> the CKV_AWSR rules it must have been evaluated by and PASSED
 PASSES: dict[str, set[str]] = {
@@ -266,6 +314,9 @@ PASSES: dict[str, set[str]] = {
     "aws_cloudwatch_log_group.dr_lg_ok": {"CKV_AWSR_005"},
     "aws_lb.lb_ok": {"CKV_AWSR_007"},
     "aws_s3_bucket_notification.notify_ok": {"CKV_AWSR_008"},
+    "aws_api_gateway_domain_name.dr_domain_ok": {"CKV_AWSR_009"},
+    "aws_api_gateway_domain_name.domain_literal_ok": {"CKV_AWSR_009"},
+    "aws_api_gateway_domain_name.edge_domain_ok": {"CKV_AWSR_009"},
 }
 
 
@@ -337,6 +388,16 @@ def test_details_say_how_to_fix(tmp_path: Path) -> None:
     assert details[("aws_lb.lb_kms_logs", "CKV_AWSR_007")] == [
         "aws_s3_bucket.Logs is encrypted with aws:kms: ELB access logs support only SSE-S3 (AES256)"
     ]
+    assert details[("aws_api_gateway_domain_name.dr_domain_east_certificate", "CKV_AWSR_009")] == [
+        "aws_acm_certificate.EastCert is in us-east-1, but API Gateway reads the certificate of a REGIONAL domain "
+        "name from us-west-2: request it through the us-west-2 provider"
+    ]
+
+
+def test_a_certificate_the_stack_cannot_place_is_not_judged(verdicts: dict[str, dict[tuple[str, str], str]]) -> None:
+    judged = {res for res, cid in verdicts["awsr-good"] if cid == "CKV_AWSR_009"}
+    assert "aws_api_gateway_domain_name.domain_unknown_certificate" not in judged
+    assert len(judged) == 3
 
 
 @pytest.mark.checkov

@@ -32,8 +32,6 @@ def test_declared_suppressions_are_applied_with_their_reasons(real_results: list
     skip_unless_selected("bootstrap-dev")
     (boot,) = [r for r in real_results if r.stack == "bootstrap-dev"]
     assert sorted((s["check_id"], s["resource"].split(".")[1].split("_")[0]) for s in boot.suppressed) == [
-        ("CKV2_AWS_62", "AuditTrail"),
-        ("CKV2_AWS_62", "StateBucket"),
         ("CKV_AWS_144", "AuditTrail"),
         ("CKV_AWS_144", "StateBucket"),
         ("CKV_AWS_18", "AuditTrail"),
@@ -75,7 +73,7 @@ def test_unsuppressed_finding_fails(synth: Synth, tmp_path: Path) -> None:
     del _bucket(data)["//"]["suppressions"]
     path.write_text(json.dumps(data), encoding="utf-8")
     (result,) = scan.evaluate([path])
-    assert sorted(f["check_id"] for f in result.failed) == ["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_18"]
+    assert sorted(f["check_id"] for f in result.failed) == ["CKV_AWS_144", "CKV_AWS_18"]
 
 
 @pytest.mark.checkov
@@ -99,7 +97,7 @@ def test_main_prints_a_table_and_writes_the_report(synth: Synth, capsys: pytest.
     assert scan.main([str(synth.dir("bootstrap-prod"))]) == 0
     out = capsys.readouterr().out
     stack, passed, failed, suppressed = out.splitlines()[1].split()
-    assert (stack, failed, suppressed) == ("bootstrap-prod", "0", "7") and int(passed) >= 21
+    assert (stack, failed, suppressed) == ("bootstrap-prod", "0", "5") and int(passed) >= 21
     report = json.loads(scan.REPORT.read_text(encoding="utf-8"))
     assert report["ok"] is True and report["stacks"][0]["stack"] == "bootstrap-prod"
 

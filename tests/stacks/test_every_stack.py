@@ -92,3 +92,20 @@ def test_no_required_version_block(synth: Synth, stack: str) -> None:
 
 def test_every_stack_was_synthesized(synth: Synth) -> None:
     assert sorted(synth.stacks) == sorted(STACKS)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_bucket_sends_its_object_events_to_eventbridge(synth: Synth, stack: str) -> None:
+    """CKV2_AWS_62 fixed rather than suppressed: one notification per bucket (S3 allows one), EventBridge on."""
+    buckets = {f"${{aws_s3_bucket.{k}.id}}" for k in synth.resources(stack, "aws_s3_bucket")}
+    notifications = synth.resources(stack, "aws_s3_bucket_notification").values()
+    assert sorted(n["bucket"] for n in notifications) == sorted(buckets)
+    assert all(n["eventbridge"] is True for n in notifications)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_log_group_keeps_a_year_unless_its_suppression_says_why(synth: Synth, stack: str) -> None:
+    """The records keep logs 365 days or more everywhere; a shorter retention would carry the one reason text."""
+    for name, group in synth.resources(stack, "aws_cloudwatch_log_group").items():
+        reasons = [s for s in group.get("//", {}).get("suppressions", []) if s["id"] == "CKV_AWS_338"]
+        assert group["retention_in_days"] >= 365 and not reasons, name

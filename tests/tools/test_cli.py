@@ -26,7 +26,7 @@ def test_synth_validate_and_scan_one_stack(tmp_path: Path, capsys: pytest.Captur
     assert cli.main(["scan", *args]) == 0
     total = capsys.readouterr().out.splitlines()[-1]
     passed = int(total.split("passed ")[1].split(",")[0])
-    assert passed >= 21 and ", failed 0, suppressed 7;" in total  # 21 built-in checks pass, plus our own
+    assert passed >= 21 and ", failed 0, suppressed 5;" in total  # 21 built-in checks pass, plus our own
 
 
 def test_configuration_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

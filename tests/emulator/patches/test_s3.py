@@ -70,3 +70,33 @@ def test_replication_rule_keeps_delete_markers_and_kms_selection(aws: Any) -> No
     assert got["DeleteMarkerReplication"] == {"Status": "Enabled"}
     assert got["SourceSelectionCriteria"] == {"SseKmsEncryptedObjects": {"Status": "Enabled"}}
     assert (got["Filter"], got["Priority"]) == ({"Prefix": ""}, 1)
+
+
+def test_eventbridge_notification_reads_back_with_the_queues(aws: Any) -> None:
+    patches.PATCHES["s3-eventbridge-notification"]()
+    s3, sqs = aws("s3"), aws("sqs")
+    queue = sqs.get_queue_attributes(
+        QueueUrl=sqs.create_queue(QueueName="tasks")["QueueUrl"], AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
+    for bucket in ("only-events", "events-and-queue", "queue-only"):
+        s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_notification_configuration(
+        Bucket="only-events", NotificationConfiguration={"EventBridgeConfiguration": {}}
+    )
+    queues = [{"Id": "q", "QueueArn": queue, "Events": ["s3:ObjectCreated:*"]}]
+    s3.put_bucket_notification_configuration(
+        Bucket="events-and-queue",
+        NotificationConfiguration={"EventBridgeConfiguration": {}, "QueueConfigurations": queues},
+    )
+    s3.put_bucket_notification_configuration(
+        Bucket="queue-only", NotificationConfiguration={"QueueConfigurations": queues}
+    )
+
+    def read(bucket: str) -> dict[str, Any]:
+        answer = s3.get_bucket_notification_configuration(Bucket=bucket)
+        answer.pop("ResponseMetadata")
+        return answer
+
+    assert read("only-events") == {"EventBridgeConfiguration": {}}
+    assert read("events-and-queue") == {"EventBridgeConfiguration": {}, "QueueConfigurations": queues}
+    assert read("queue-only") == {"QueueConfigurations": queues}

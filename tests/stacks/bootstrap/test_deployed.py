@@ -68,6 +68,12 @@ def test_lifecycle_expires_noncurrent_versions(outputs: dict, emulator_deploymen
     assert [r["NoncurrentVersionExpiration"]["NoncurrentDays"] for r in rules] == [30]
 
 
+def test_object_events_go_to_eventbridge(outputs: dict, emulator_deployment: Deployment) -> None:
+    s3 = emulator_deployment.client("s3")
+    notifications = s3.get_bucket_notification_configuration(Bucket=outputs["state_bucket_name"])
+    assert notifications["EventBridgeConfiguration"] == {}
+
+
 def test_second_plan_has_no_changes(outputs: dict, second_plan: Callable[[str], bool]) -> None:
     """A plan of the applied stack has no changes (planned side by side with the others once all applied)."""
     del outputs

@@ -107,7 +107,34 @@ def test_failover_records_point_at_each_region_with_its_health_check(
         config = check["HealthCheckConfig"]
         assert (config["Type"], config["ResourcePath"], config["FailureThreshold"]) == ("HTTPS", "/live/health", 3)
         assert config["FullyQualifiedDomainName"].endswith(f".execute-api.{region}.amazonaws.com")
-        assert record["ResourceRecords"] == [{"Value": config["FullyQualifiedDomainName"]}]
+        domain = aws("apigateway", region=region).get_domain_name(domainName="api.dr-dev.example.com")
+        assert record["AliasTarget"]["DNSName"].rstrip(".") == domain["regionalDomainName"]
+        assert record["AliasTarget"]["HostedZoneId"] == domain["regionalHostedZoneId"]
+        assert record["AliasTarget"]["EvaluateTargetHealth"] is False
+        assert "ResourceRecords" not in record
+
+
+def test_each_region_serves_the_failover_name_over_tls_with_its_own_certificate(
+    outputs: dict[str, Any], aws: Callable[..., Any]
+) -> None:
+    assert outputs["api_url"] == "https://api.dr-dev.example.com/health"
+    for label, region in (("primary", PRIMARY), ("dr", DR)):
+        arn = outputs[f"{label}_certificate_arn"]
+        assert arn.startswith(f"arn:aws:acm:{region}:{ACCOUNT}:certificate/")
+        certificate = aws("acm", region=region).describe_certificate(CertificateArn=arn)["Certificate"]
+        assert (certificate["DomainName"], certificate["Status"], certificate["Type"]) == (
+            "api.dr-dev.example.com",
+            "ISSUED",
+            "AMAZON_ISSUED",
+        )
+        gateway = aws("apigateway", region=region)
+        domain = gateway.get_domain_name(domainName="api.dr-dev.example.com")
+        assert (domain["regionalCertificateArn"], domain["securityPolicy"]) == (arn, "TLS_1_2")
+        assert domain["endpointConfiguration"]["types"] == ["REGIONAL"]
+        assert domain["regionalDomainName"] == outputs[f"{label}_regional_domain_name"]
+        api_id = outputs[f"{label}_api_url"].split("//", 1)[1].split(".", 1)[0]
+        (mapping,) = gateway.get_base_path_mappings(domainName="api.dr-dev.example.com")["items"]
+        assert (mapping["restApiId"], mapping["stage"], mapping["basePath"]) == (api_id, "live", "(none)")
 
 
 def test_alarms_watch_replication_and_health_in_their_regions(outputs: dict[str, Any], aws: Callable[..., Any]) -> None:

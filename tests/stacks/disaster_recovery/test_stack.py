@@ -40,7 +40,7 @@ def test_every_resource_of_the_dr_site_uses_the_dr_provider(synth: Synth, stack:
     for rtype, items in resources.items():
         for body in items.values():
             path = body["//"]["metadata"]["path"].split("/", 1)[1]
-            expected = DR_PROVIDER if path.startswith("Dr/") else None
+            expected = DR_PROVIDER if path.startswith(("Dr/", "Failover/SecondaryDomain/")) else None
             if path.startswith("Monitoring/AuroraReplicationLag"):
                 expected = DR_PROVIDER
             assert body.get("provider") == expected, f"{rtype} {path}"
@@ -107,20 +107,115 @@ def test_table_replica_in_the_dr_region_with_its_key(synth: Synth, stack: str) -
     assert table["point_in_time_recovery"] == {"enabled": True}
 
 
+DOMAINS = {"dev": "dr-dev.example.com", "staging": "dr-staging.example.com", "prod": "dr.example.com"}
+SITES = (("Primary", "primary", None), ("Secondary", "dr", DR_PROVIDER))
+
+
 @pytest.mark.parametrize("env", ENVS)
-def test_failover_records_use_their_health_checks(synth: Synth, env: str) -> None:
+def test_failover_records_alias_the_regional_custom_domains_with_their_health_checks(synth: Synth, env: str) -> None:
     stack = f"disaster-recovery-{env}"
     records = by_path(synth, stack, "aws_route53_record")
-    domain = {"dev": "dr-dev.example.com", "staging": "dr-staging.example.com", "prod": "dr.example.com"}[env]
-    for role, label in (("Primary", "primary"), ("Secondary", "dr")):
-        record = records[f"Failover/{role}Record"]
+    zone = logical(synth, stack, "aws_route53_zone", "Failover/Zone")
+    for role, label, _ in SITES:
+        domain = logical(synth, stack, "aws_api_gateway_domain_name", f"Failover/{role}Domain/DomainName")
         check_id = logical(synth, stack, "aws_route53_health_check", f"Failover/{role}HealthCheck")
-        assert record["failover_routing_policy"] == {"type": role.upper()}
-        assert (record["set_identifier"], record["name"], record["type"]) == (label, f"api.{domain}", "CNAME")
-        assert record["health_check_id"] == f"${{aws_route53_health_check.{check_id}.id}}"
+        api = logical(synth, stack, "aws_api_gateway_rest_api", f"{'Dr' if label == 'dr' else 'Primary'}/Api/Api")
+        record = dict(records[f"Failover/{role}Record"])
+        del record["//"]
+        assert record == {
+            "zone_id": f"${{aws_route53_zone.{zone}.zone_id}}",
+            "name": f"api.{DOMAINS[env]}",
+            "type": "A",
+            "alias": {
+                "name": f"${{aws_api_gateway_domain_name.{domain}.regional_domain_name}}",
+                "zone_id": f"${{aws_api_gateway_domain_name.{domain}.regional_zone_id}}",
+                "evaluate_target_health": False,
+            },
+            "set_identifier": label,
+            "health_check_id": f"${{aws_route53_health_check.{check_id}.id}}",
+            "failover_routing_policy": {"type": role.upper()},
+        }
         check = synth.resources(stack, "aws_route53_health_check")[check_id]
         assert (check["type"], check["resource_path"], check["port"]) == ("HTTPS", "/live/health", 443)
-        assert check["fqdn"] == record["records"][0]
+        region = "us-west-2" if label == "dr" else "us-east-1"
+        assert check["fqdn"] == f"${{aws_api_gateway_rest_api.{api}.id}}.execute-api.{region}.amazonaws.com"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_each_region_serves_the_failover_name_with_its_own_certificate(synth: Synth, env: str) -> None:
+    """API Gateway Developer Guide, "Set up a Regional custom domain name": the certificate of a regional custom
+    domain must be in the API's region. One ACM certificate per region, the domain name (TLS 1.2) and the mapping of
+    the whole domain to the stage all through that region's provider."""
+    stack = f"disaster-recovery-{env}"
+    name = f"api.{DOMAINS[env]}"
+    for role, label, provider in SITES:
+        site = "Dr" if label == "dr" else "Primary"
+        cert = logical(synth, stack, "aws_acm_certificate", f"Failover/{role}Domain/Certificate")
+        issued = logical(synth, stack, "aws_acm_certificate_validation", f"Failover/{role}Domain/CertificateIssued")
+        domain = logical(synth, stack, "aws_api_gateway_domain_name", f"Failover/{role}Domain/DomainName")
+        body = synth.resources(stack, "aws_acm_certificate")[cert]
+        assert (body["domain_name"], body["validation_method"], body.get("provider")) == (name, "DNS", provider)
+        assert body["lifecycle"] == {"create_before_destroy": True}
+        assert body["options"] == {"certificate_transparency_logging_preference": "ENABLED"}
+        body = synth.resources(stack, "aws_api_gateway_domain_name")[domain]
+        assert {k: v for k, v in body.items() if k not in ("//", "tags")} == {
+            "domain_name": name,
+            "endpoint_configuration": {"types": ["REGIONAL"]},
+            "regional_certificate_arn": f"${{aws_acm_certificate_validation.{issued}.certificate_arn}}",
+            "security_policy": "TLS_1_2",
+        } | ({"provider": provider} if provider else {})
+        (mapping,) = [
+            b
+            for p, b in by_path(synth, stack, "aws_api_gateway_base_path_mapping").items()
+            if p.startswith(f"Failover/{role}")
+        ]
+        api = logical(synth, stack, "aws_api_gateway_rest_api", f"{site}/Api/Api")
+        stage = logical(synth, stack, "aws_api_gateway_stage", f"{site}/Api/Stage")
+        assert {k: v for k, v in mapping.items() if k != "//"} == {
+            "api_id": f"${{aws_api_gateway_rest_api.{api}.id}}",
+            "domain_name": f"${{aws_api_gateway_domain_name.{domain}.domain_name}}",
+            "stage_name": f"${{aws_api_gateway_stage.{stage}.stage_name}}",
+        } | ({"provider": provider} if provider else {})
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_one_validation_record_validates_both_regions_certificates(synth: Synth, env: str) -> None:
+    """ACM User Guide, "DNS validation": the CNAME of a domain name is the same for every certificate of the account,
+    in every region; a second record of the same name would be a second owner of one record."""
+    stack = f"disaster-recovery-{env}"
+    zone = logical(synth, stack, "aws_route53_zone", "Failover/Zone")
+    cert = logical(synth, stack, "aws_acm_certificate", "Failover/PrimaryDomain/Certificate")
+    (record_id,) = [k for k, b in synth.resources(stack, "aws_route53_record").items() if "CertificateValidation" in k]
+    record = synth.resources(stack, "aws_route53_record")[record_id]
+    option = f"tolist(aws_acm_certificate.{cert}.domain_validation_options).0"
+    assert {k: v for k, v in record.items() if k != "//"} == {
+        "zone_id": f"${{aws_route53_zone.{zone}.zone_id}}",
+        "name": f"${{{option}.resource_record_name}}",
+        "type": f"${{{option}.resource_record_type}}",
+        "records": [f"${{{option}.resource_record_value}}"],
+        "ttl": 60,
+        "allow_overwrite": True,
+    }
+    validations = synth.resources(stack, "aws_acm_certificate_validation").values()
+    assert [v["validation_record_fqdns"] for v in validations] == [[f"${{aws_route53_record.{record_id}.fqdn}}"]] * 2
+
+
+def test_outputs_name_the_https_endpoint_and_each_regions_certificate(synth: Synth) -> None:
+    outputs = synth.json("disaster-recovery-dev")["output"]
+    assert outputs["api_url"]["value"] == "https://api.dr-dev.example.com/health"
+    for role, label, _ in SITES:
+        issued = logical(
+            synth, "disaster-recovery-dev", "aws_acm_certificate_validation", f"Failover/{role}Domain/CertificateIssued"
+        )
+        domain = logical(
+            synth, "disaster-recovery-dev", "aws_api_gateway_domain_name", f"Failover/{role}Domain/DomainName"
+        )
+        assert outputs[f"{label}_certificate_arn"]["value"] == (
+            f"${{aws_acm_certificate_validation.{issued}.certificate_arn}}"
+        )
+        assert outputs[f"{label}_regional_domain_name"]["value"] == (
+            f"${{aws_api_gateway_domain_name.{domain}.regional_domain_name}}"
+        )
 
 
 @pytest.mark.parametrize("env", ENVS)

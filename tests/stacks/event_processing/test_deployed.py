@@ -84,9 +84,13 @@ def test_bucket_is_versioned_encrypted_private_logged_and_expires_old_versions(
     }
 
 
-def test_bucket_notifies_the_task_queue_of_new_objects(outputs: dict[str, Any], aws: Callable[[str], Any]) -> None:
-    (config,) = aws("s3").get_bucket_notification_configuration(Bucket=outputs["bucket_name"])["QueueConfigurations"]
+def test_bucket_notifies_the_task_queue_and_eventbridge_of_new_objects(
+    outputs: dict[str, Any], aws: Callable[[str], Any]
+) -> None:
+    notifications = aws("s3").get_bucket_notification_configuration(Bucket=outputs["bucket_name"])
+    (config,) = notifications["QueueConfigurations"]
     assert (config["QueueArn"], config["Events"]) == (outputs["queue_arn"], ["s3:ObjectCreated:*"])
+    assert notifications["EventBridgeConfiguration"] == {}
 
 
 def test_table_has_index_recovery_encryption_and_ttl(outputs: dict[str, Any], aws: Callable[[str], Any]) -> None:

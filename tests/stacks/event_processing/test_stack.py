@@ -65,7 +65,7 @@ def test_environments_differ_exactly_as_configured(synth: Synth) -> None:
         "prod": (1024, 120, 50),
     }
     logs = {env: synth.only(stack(env), "aws_cloudwatch_log_group")["retention_in_days"] for env in ENVS}
-    assert logs == {"dev": 7, "staging": 30, "prod": 365}
+    assert logs == {"dev": 365, "staging": 365, "prod": 365}
     protection = {env: synth.only(stack(env), "aws_dynamodb_table")["deletion_protection_enabled"] for env in ENVS}
     assert protection == {"dev": False, "staging": False, "prod": True}
 
@@ -187,7 +187,9 @@ def test_data_bucket_lifecycle_and_notification(synth: Synth, env: str) -> None:
     assert rule.get("noncurrent_version_transition") == (
         None if transition is None else [{"noncurrent_days": transition, "storage_class": "STANDARD_IA"}]
     )
-    notification = synth.only(name, "aws_s3_bucket_notification")
+    notifications = synth.resources(name, "aws_s3_bucket_notification")
+    (notification,) = [n for k, n in notifications.items() if k.startswith("DataBucket_")]
+    assert notification["eventbridge"] is True
     assert notification["queue"] == [
         {"queue_arn": ref(synth, name, "aws_sqs_queue", "Tasks_Queue"), "events": ["s3:ObjectCreated:*"]}
     ]
@@ -308,11 +310,9 @@ def test_suppressions_are_exactly_these(synth: Synth, env: str) -> None:
     }
     expected = {
         "aws_s3_bucket.DataBucket": ["CKV_AWS_144"],
-        "aws_s3_bucket.AccessLogBucket": ["CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_145", "CKV_AWS_18"],
+        "aws_s3_bucket.AccessLogBucket": ["CKV_AWS_144", "CKV_AWS_145", "CKV_AWS_18"],
         "aws_lambda_function.Processor": ["CKV_AWS_117", "CKV_AWS_272"],
     }
-    if env != "prod":  # prod keeps function logs for a year, so CKV_AWS_338 passes there
-        expected["aws_cloudwatch_log_group.Processor"] = ["CKV_AWS_338"]
     assert found == expected
 
 

@@ -118,11 +118,11 @@ def test_repository_scans_on_push(outputs: dict[str, Any], emulator_deployment: 
     assert repository["encryptionConfiguration"]["encryptionType"] == "KMS"
 
 
-def test_log_groups_keep_seven_days_encrypted(outputs: dict[str, Any], emulator_deployment: Deployment) -> None:
+def test_log_groups_keep_a_year_encrypted(outputs: dict[str, Any], emulator_deployment: Deployment) -> None:
     logs = emulator_deployment.client("logs")
     for name in (outputs["log_group_name"], outputs["flow_log_group_name"]):
         (group,) = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
-        assert (group["logGroupName"], group["retentionInDays"]) == (name, 7)
+        assert (group["logGroupName"], group["retentionInDays"]) == (name, 365)
         assert group["kmsKeyId"].startswith(f"arn:aws:kms:us-east-1:{TARGET.account_id}:key/")
 
 

@@ -58,7 +58,7 @@ def test_repository_scans_on_push_with_immutable_tags_and_kms(synth: Synth, stac
     assert repository["force_delete"] is stack.endswith(EPHEMERAL_SUFFIX)
 
 
-@pytest.mark.parametrize(("env", "days"), [("dev", 7), ("staging", 30), ("prod", 365)])
+@pytest.mark.parametrize(("env", "days"), [("dev", 365), ("staging", 365), ("prod", 365)])
 def test_log_groups_keep_logs_per_environment_encrypted(synth: Synth, env: str, days: int) -> None:
     stack = f"flask-api-{env}"
     groups = {
@@ -117,7 +117,8 @@ def test_security_groups_chain_alb_to_service_to_database(synth: Synth, stack: s
         (r["security_group_id"], r.get("referenced_security_group_id") or r.get("cidr_ipv4"), r["from_port"])
         for r in synth.resources(stack, "aws_vpc_security_group_ingress_rule").values()
     )
-    https = [(group["LoadBalancer"], "0.0.0.0/0", 443)] if stack.startswith("flask-api-prod") else []
+    # staging and prod serve HTTPS; their port 80 only redirects to it
+    https = [] if stack.startswith("flask-api-dev") else [(group["LoadBalancer"], "0.0.0.0/0", 443)]
     assert ingress == sorted(
         [
             (group["LoadBalancer"], "0.0.0.0/0", 80),
@@ -237,9 +238,11 @@ def test_load_balancer_per_environment(synth: Synth, env: str, protected: bool) 
         (body["port"], body["protocol"], body["default_action"][0]["type"])
         for body in synth.resources(stack, "aws_lb_listener").values()
     )
-    # prod: HTTPS (ACM, tests/modules/test_load_balancer.py) and port 80 redirects; elsewhere allow_plain_http
+    # staging, prod: HTTPS (ACM, tests/modules/test_load_balancer.py) and port 80 redirects; dev: allow_plain_http
     assert listeners == (
-        [(80, "HTTP", "redirect"), (443, "HTTPS", "fixed-response")] if protected else [(80, "HTTP", "fixed-response")]
+        [(80, "HTTP", "fixed-response")]
+        if env == "dev"
+        else [(80, "HTTP", "redirect"), (443, "HTTPS", "fixed-response")]
     )
     encryption = synth.only(stack, "aws_s3_bucket_server_side_encryption_configuration")
     assert encryption["rule"][0]["apply_server_side_encryption_by_default"] == {"sse_algorithm": "AES256"}
