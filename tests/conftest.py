@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -304,9 +306,19 @@ class _SessionOrder:  # pylint: disable=too-few-public-methods
         items[:] = in_phases(items)
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    del frame
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the session's test order (_SessionOrder)."""
+    """Register the session's test order (_SessionOrder). SIGTERM and SIGHUP interrupt the session as Ctrl-C does,
+    so every fixture's teardown runs: the emulators the tests started (each in a process group of its own, which a
+    signal to pytest never reaches) are stopped, the background deploy is stopped, instead of running on."""
     config.pluginmanager.register(_SessionOrder(), "session-order")
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _interrupt)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
