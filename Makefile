@@ -103,7 +103,8 @@ typecheck: setup ## mypy
 # their own, which need neither the session's synth nor its deployment and spend their time in provider waiters:
 # the long-lived emulator sequence (1), the interrupted runs, the cdktf CLI and the emulator's lifecycle (2).
 # Coverage: the three runs' data combined (terminal, coverage/coverage.json, coverage/coverage.xml, coverage/html/;
-# fails under 90 %). Last line: every step's seconds and exit status; any failed step fails the target.
+# fails under 90 %). Each pytest run lists its 15 slowest tests. Last line: every step's seconds and exit status; any failed step
+# fails the target.
 GATE := reports/gate
 GATE_BESIDE_1 := tests/integration/test_long_lived_emulator.py
 GATE_BESIDE_2 := tests/integration/test_interruptions.py tests/integration/test_cdktf_cli.py \
@@ -112,7 +113,7 @@ GATE_LINT := nice -n 10 $(MAKE) --no-print-directory lint
 GATE_TYPECHECK := nice -n 10 $(MAKE) --no-print-directory typecheck
 # The runs beside write their deploys' outputs file and per-stack Terraform logs in reports/gate/<run>/, never
 # over the main run's cfn-outputs/flat-outputs.json and reports/<command>/ (tools/deploy.py, tools/parallel.py).
-gate_pytest = COVERAGE_FILE=$(GATE)/coverage.$(1) $(PY) -m pytest --cov --cov-report= $(2)
+gate_pytest = COVERAGE_FILE=$(GATE)/coverage.$(1) $(PY) -m pytest --cov --cov-report= --durations=15 $(2)
 gate_apart = OUTPUTS_FILE=$(abspath $(GATE)/$(1)/flat-outputs.json) STACK_LOGS_DIR=$(abspath $(GATE)/$(1)) \
   $(call gate_pytest,$(1),-p no:cacheprovider $(2))
 GATE_PYTEST := $(call gate_pytest,main,$(addprefix --ignore=,$(GATE_BESIDE_1) $(GATE_BESIDE_2)))
