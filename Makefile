@@ -103,8 +103,8 @@ typecheck: setup ## mypy
 # their own, which need neither the session's synth nor its deployment and spend their time in provider waiters:
 # the long-lived emulator sequence (1), the interrupted runs, the cdktf CLI and the emulator's lifecycle (2).
 # Coverage: the three runs' data combined (terminal, coverage/coverage.json, coverage/coverage.xml, coverage/html/;
-# fails under 90 %). Each pytest run lists its 15 slowest tests. Last line: every step's seconds and exit status; any failed step
-# fails the target.
+# fails under 90 %). Each pytest run lists its 15 slowest tests. Last line: every step's seconds and exit status;
+# any failed step fails the target.
 GATE := reports/gate
 GATE_BESIDE_1 := tests/integration/test_long_lived_emulator.py
 GATE_BESIDE_2 := tests/integration/test_interruptions.py tests/integration/test_cdktf_cli.py \
