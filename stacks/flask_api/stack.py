@@ -19,7 +19,6 @@ from modules.aurora import AuroraPostgres
 from modules.container_registry import ContainerRegistry
 from modules.fargate_service import FargateService
 from modules.kms_key import EncryptionKey
-from modules.load_balanced_service import LoadBalancedService, LoadBalancedServiceProps
 from modules.load_balancer import LoadBalancer
 from modules.network import Network
 
@@ -36,28 +35,12 @@ class FlaskApiStack(WorkloadStack):
         self, scope: Construct, *, env: EnvironmentRecord, catalog: Catalog, suffix: str | None = None
     ) -> None:
         super().__init__(scope, env=env, catalog=catalog, suffix=suffix)
-        cfg = env.flask_api
-        base = LoadBalancedService(
-            self,
-            props=LoadBalancedServiceProps(
-                names=self.names,
-                region=env.region,
-                account_id=env.account_id,
-                catalog=catalog,
-                network=cfg.network,
-                database=cfg.database,
-                database_name=DATABASE_NAME,
-                service=cfg.service,
-                edge=cfg,
-                service_component="api",
-                registry_component="app",
-                data_key_purpose="images, database and secret",
-                log_retention_days=env.log_retention_days,
-                log_version_expiration_days=env.state.noncurrent_version_expiration_days,
-                deletion_protection=env.deletion_protection,
-                allow_plain_http=env.allow_plain_http,
-                waf_rate_limit=env.waf.rate_limit if env.waf.enabled else None,
-            ),
+        base = self.load_balanced_service(
+            env.flask_api,
+            database_name=DATABASE_NAME,
+            service_component="api",
+            registry_component="app",
+            data_key_purpose="images, database and secret",
         )
         service = base.add_service()
         self.backups(base.database.cluster)  # AWS Backup where the record protects data (issue 18)

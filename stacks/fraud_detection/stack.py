@@ -26,7 +26,7 @@ from core.naming import pascal
 from core.stack import WorkloadStack
 from modules.fargate_service import FargateService
 from modules.kms_key import EncryptionKey, KmsKeyProps
-from modules.load_balanced_service import LoadBalancedService, LoadBalancedServiceProps, ServiceExtras
+from modules.load_balanced_service import ServiceExtras
 from modules.alarms import service_thresholds
 from modules.table import GlobalIndex, Replica, StreamViewType, Table, TableProps
 from stacks.fraud_detection.monitoring import AlarmThresholds, Monitoring, MonitoringProps
@@ -46,27 +46,12 @@ class FraudDetectionStack(WorkloadStack):
     ) -> None:
         super().__init__(scope, env=env, catalog=catalog, suffix=suffix)
         cfg, names = env.fraud_detection, self.names
-        self.base = LoadBalancedService(
-            self,
-            props=LoadBalancedServiceProps(
-                names=names,
-                region=env.region,
-                account_id=env.account_id,
-                catalog=catalog,
-                network=cfg.network,
-                database=cfg.database,
-                database_name=DATABASE_NAME,
-                service=cfg.service,
-                edge=cfg,
-                service_component="scoring",
-                registry_component="scoring",
-                data_key_purpose="images, database, secret and rules table",
-                log_retention_days=env.log_retention_days,
-                log_version_expiration_days=env.state.noncurrent_version_expiration_days,
-                deletion_protection=env.deletion_protection,
-                allow_plain_http=env.allow_plain_http,
-                waf_rate_limit=env.waf.rate_limit if env.waf.enabled else None,
-            ),
+        self.base = self.load_balanced_service(
+            cfg,
+            database_name=DATABASE_NAME,
+            service_component="scoring",
+            registry_component="scoring",
+            data_key_purpose="images, database, secret and rules table",
         )
         self.rules = Table(
             self,
