@@ -16,6 +16,7 @@ from config import Catalog, EnvironmentRecord
 from core.naming import Namer, state_bucket_name
 from core.tags import RequiredTags, required_tags
 from modules.backup import Backups, BackupsProps
+from modules.load_balanced_service import LoadBalancedService, LoadBalancedServiceProps
 
 BOOTSTRAP_STATE_DIR = "../../../state"  # relative to cdktf.out/stacks/<stack>: the project's state/ folder
 
@@ -79,5 +80,41 @@ class WorkloadStack(TerraformStack):
                 retention_days=self.env.backup.retention_days,
                 resources=resources,
                 force_destroy=self.names.suffix is not None,
+            ),
+        )
+
+    def load_balanced_service(  # pylint: disable=too-many-arguments
+        self,
+        settings: Any,
+        *,
+        database_name: str,
+        service_component: str,
+        registry_component: str,
+        data_key_purpose: str,
+    ) -> LoadBalancedService:
+        """The load-balanced service with its database (modules/load_balanced_service.py) from the workload's
+        settings section (`network`, `database`, `service`, the HTTPS edge) and the record's environment-wide values
+        (retention, deletion protection, plain HTTP, WAF rate limit where the WAF is on)."""
+        env = self.env
+        return LoadBalancedService(
+            self,
+            props=LoadBalancedServiceProps(
+                names=self.names,
+                region=env.region,
+                account_id=env.account_id,
+                catalog=self.catalog,
+                network=settings.network,
+                database=settings.database,
+                database_name=database_name,
+                service=settings.service,
+                edge=settings,
+                service_component=service_component,
+                registry_component=registry_component,
+                data_key_purpose=data_key_purpose,
+                log_retention_days=env.log_retention_days,
+                log_version_expiration_days=env.state.noncurrent_version_expiration_days,
+                deletion_protection=env.deletion_protection,
+                allow_plain_http=env.allow_plain_http,
+                waf_rate_limit=env.waf.rate_limit if env.waf.enabled else None,
             ),
         )

@@ -367,3 +367,43 @@ def test_dashboard_grid_lays_out_two_columns_then_the_alarm_states() -> None:
             },
         ]
     }
+
+
+@pytest.mark.parametrize("workload", ["flask_api", "fraud_detection"])
+def test_service_alarms_take_the_records_thresholds(workload: str) -> None:
+    """One spec list for a load-balanced service with its database: order, dimensions and thresholds from the
+    record's alarm section (latency in seconds), the subject in the descriptions."""
+    from modules.alarms import service_alarms, service_thresholds  # pylint: disable=import-outside-toplevel
+
+    limits = getattr(RECORDS["prod"], workload).alarms
+    specs = service_alarms(
+        load_balancer_arn_suffix="lb",
+        cluster_name="c",
+        service_name="s",
+        db_cluster_identifier="db",
+        thresholds=service_thresholds(limits),
+        subject="demo",
+        percent_units=True,
+    )
+    assert [(a.suffix, a.namespace, a.dimensions, a.statistic, a.threshold) for a in specs] == [
+        ("service-cpu", "AWS/ECS", {"ClusterName": "c", "ServiceName": "s"}, "Average", limits.service_cpu_percent),
+        (
+            "service-memory",
+            "AWS/ECS",
+            {"ClusterName": "c", "ServiceName": "s"},
+            "Average",
+            limits.service_memory_percent,
+        ),
+        ("alb-5xx", "AWS/ApplicationELB", {"LoadBalancer": "lb"}, "Sum", limits.alb_5xx_count),
+        ("target-5xx", "AWS/ApplicationELB", {"LoadBalancer": "lb"}, "Sum", limits.alb_5xx_count),
+        ("alb-latency", "AWS/ApplicationELB", {"LoadBalancer": "lb"}, "p99", limits.alb_p99_latency_ms / 1000),
+        ("db-cpu", "AWS/RDS", {"DBClusterIdentifier": "db"}, "Average", limits.db_cpu_percent),
+        ("db-connections", "AWS/RDS", {"DBClusterIdentifier": "db"}, "Maximum", limits.db_connections),
+    ]
+    assert [a.description for a in specs if "demo" in a.description or "(%)" in a.description] == [
+        "average CPU of the demo service (%)",
+        "average memory of the demo service (%)",
+        "5xx answers of the demo tasks",
+        "p99 response time of the demo tasks (seconds)",
+        "average CPU of the Aurora cluster (%)",
+    ]

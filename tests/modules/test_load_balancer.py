@@ -12,19 +12,20 @@ import pytest
 
 from cdktf import Testing
 
-from config import ConfigError, load_catalog
+from config import ConfigError, load_catalog, load_environments
 from config.loader import ENVIRONMENTS_FILE, records_from_data
 from modules.load_balancer import LoadBalancer, LoadBalancerProps
 from tests.conftest import Synth, props_error, skip_unless_selected
 
 ALB_STACKS = ("flask-api", "fraud-detection")
-DOMAINS = {
-    ("flask-api", "prod"): "api.example.com",
-    ("fraud-detection", "prod"): "fraud.example.com",
-    ("flask-api", "staging"): "api.staging.example.com",
-    ("fraud-detection", "staging"): "fraud.staging.example.com",
-}
-ZONES = {"prod": "Z0PLACEHOLDER0PROD", "staging": "Z0PLACEHOLDER0STAGING"}
+RECORDS = load_environments()
+
+
+def _edge(workload: str, env: str) -> Any:
+    """The workload's HTTPS edge settings in `env` (domain_name, hosted_zone_id, certificate_arn)."""
+    return getattr(RECORDS[env], workload.replace("-", "_"))
+
+
 NOT_FOUND = {
     "type": "fixed-response",
     "fixed_response": {"content_type": "text/plain", "message_body": "not found", "status_code": "404"},
@@ -47,12 +48,16 @@ def test_https_with_an_acm_certificate_and_port_80_only_redirects(synth: Synth, 
     assert sorted(listeners) == [80, 443]
     (validation_id,) = synth.resources(stack, "aws_acm_certificate_validation")
     https_id, https = listeners[443]
-    assert (https["protocol"], https["ssl_policy"], https["certificate_arn"], https["default_action"]) == (
-        "HTTPS",
-        "ELBSecurityPolicy-TLS13-1-2-2021-06",
-        f"${{aws_acm_certificate_validation.{validation_id}.certificate_arn}}",
-        [NOT_FOUND],
-    )
+    expected = {
+        "port": 443,
+        "protocol": "HTTPS",
+        "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        "certificate_arn": f"${{aws_acm_certificate_validation.{validation_id}.certificate_arn}}",
+    }
+    assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_lb_listener", expected)
+    wrong = {**expected, "ssl_policy": "ELBSecurityPolicy-2016-08"}
+    assert not Testing.to_have_resource_with_properties(synth.file(stack), "aws_lb_listener", wrong)
+    assert https["default_action"] == [NOT_FOUND]  # the nested block exact on the JSON
     _, http = listeners[80]
     assert (http["protocol"], http["default_action"]) == (
         "HTTP",
@@ -78,10 +83,12 @@ def test_https_with_an_acm_certificate_and_port_80_only_redirects(synth: Synth, 
 @pytest.mark.parametrize("workload", ALB_STACKS)
 def test_certificate_is_dns_validated_in_the_records_zone(synth: Synth, workload: str, env: str) -> None:
     stack = f"{workload}-{env}"
+    edge = _edge(workload, env)
     ((cert_id, cert),) = synth.resources(stack, "aws_acm_certificate").items()
-    assert (cert["domain_name"], cert["validation_method"], cert["lifecycle"], cert["options"]) == (
-        DOMAINS[workload, env],
-        "DNS",
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack), "aws_acm_certificate", {"domain_name": edge.domain_name, "validation_method": "DNS"}
+    )
+    assert (cert["lifecycle"], cert["options"]) == (  # nested blocks exact on the JSON
         {"create_before_destroy": True},
         {"certificate_transparency_logging_preference": "ENABLED"},
     )
@@ -89,7 +96,7 @@ def test_certificate_is_dns_validated_in_the_records_zone(synth: Synth, workload
     option = f"tolist(aws_acm_certificate.{cert_id}.domain_validation_options).0"
     validation_id, validation = records[f"${{{option}.resource_record_name}}"]
     assert (validation["zone_id"], validation["type"], validation["records"], validation["ttl"]) == (
-        ZONES[env],
+        edge.hosted_zone_id,
         f"${{{option}.resource_record_type}}",
         [f"${{{option}.resource_record_value}}"],
         60,
@@ -100,8 +107,8 @@ def test_certificate_is_dns_validated_in_the_records_zone(synth: Synth, workload
         "//": None,
         "tags": None,
     }
-    _, alias = records[DOMAINS[workload, env]]
-    assert (alias["zone_id"], alias["type"]) == (ZONES[env], "A")
+    _, alias = records[edge.domain_name]
+    assert (alias["zone_id"], alias["type"]) == (edge.hosted_zone_id, "A")
 
 
 @pytest.mark.parametrize("workload", ALB_STACKS)
@@ -187,7 +194,6 @@ def test_certificate_source_values_are_checked() -> None:
 
 
 def test_consistency_report_explains_plain_http_by_the_records_switch(synth: Synth, tmp_path: Any) -> None:
-    from config import load_environments  # pylint: disable=import-outside-toplevel
     from tools import consistency  # pylint: disable=import-outside-toplevel
 
     for workload in ALB_STACKS:  # the report below covers both ALB workloads

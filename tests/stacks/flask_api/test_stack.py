@@ -6,10 +6,13 @@ import json
 from typing import Any
 
 import pytest
+from cdktf import Testing
 
+from config import load_environments
 from tests.conftest import EPHEMERAL_SUFFIX, Synth
 
 ENVS = ("dev", "staging", "prod")
+RECORDS = load_environments()
 STACKS = [f"flask-api-{e}" for e in ENVS] + [f"flask-api-dev-{EPHEMERAL_SUFFIX}"]
 ZONES = {
     "dev": ["us-east-1a", "us-east-1b"],
@@ -140,43 +143,38 @@ def test_security_groups_chain_alb_to_service_to_database(synth: Synth, stack: s
     )
 
 
-@pytest.mark.parametrize(
-    ("env", "count", "klass", "backups", "protected"),
-    [
-        ("dev", 1, "db.t4g.medium", 7, False),
-        ("staging", 2, "db.t4g.medium", 14, False),
-        ("prod", 2, "db.r6g.large", 35, True),
-    ],
-)
-def test_database_per_environment(
-    synth: Synth, env: str, count: int, klass: str, backups: int, protected: bool
-) -> None:
-    stack = f"flask-api-{env}"
-    cluster = synth.only(stack, "aws_rds_cluster")
-    assert (cluster["engine"], cluster["engine_version"], cluster["master_username"]) == (
-        "aurora-postgresql",
-        "16.9",
-        "dbadmin",
-    )
-    assert cluster["manage_master_user_password"] is True and "master_password" not in cluster
+@pytest.mark.parametrize("env", ENVS)
+def test_database_per_environment(synth: Synth, env: str) -> None:
+    stack, record = f"flask-api-{env}", RECORDS[env]
+    database, protected = record.flask_api.database, record.deletion_protection
     data_key = ref(synth, stack, "aws_kms_key", "arn", "DataKey")
-    assert (cluster["storage_encrypted"], cluster["kms_key_id"], cluster["master_user_secret_kms_key_id"]) == (
-        True,
-        data_key,
-        data_key,
-    )
-    assert cluster["iam_database_authentication_enabled"] is True
-    assert (cluster["backup_retention_period"], cluster["deletion_protection"]) == (backups, protected)
-    assert cluster["skip_final_snapshot"] is not protected
+    cluster = synth.only(stack, "aws_rds_cluster")  # exactly one
+    expected = {
+        "engine": "aurora-postgresql",
+        "engine_version": database.engine_version,
+        "master_username": database.master_username,
+        "manage_master_user_password": True,
+        "storage_encrypted": True,
+        "kms_key_id": data_key,
+        "master_user_secret_kms_key_id": data_key,
+        "iam_database_authentication_enabled": True,
+        "backup_retention_period": database.backup_retention_days,
+        "deletion_protection": protected,
+        "skip_final_snapshot": not protected,
+        "db_subnet_group_name": ref(synth, stack, "aws_db_subnet_group", "name"),
+    }
+    assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_rds_cluster", expected)
+    wrong = {**expected, "backup_retention_period": database.backup_retention_days + 1}
+    assert not Testing.to_have_resource_with_properties(synth.file(stack), "aws_rds_cluster", wrong)
+    assert "master_password" not in cluster
     assert cluster.get("final_snapshot_identifier") == (f"flask-api-db-{env}-final" if protected else None)
-    assert cluster["db_subnet_group_name"] == ref(synth, stack, "aws_db_subnet_group", "name")
     instances = synth.resources(stack, "aws_rds_cluster_instance").values()
     assert [
         (i["instance_class"], i["performance_insights_enabled"], i["publicly_accessible"], i["monitoring_interval"])
         for i in instances
-    ] == [(klass, True, False, 60)] * count
+    ] == [(database.instance_class, True, False, 60)] * database.instance_count
     parameters = synth.only(stack, "aws_rds_cluster_parameter_group")
-    assert parameters["family"] == "aurora-postgresql16"
+    assert parameters["family"] == f"aurora-postgresql{database.engine_version.split('.')[0]}"
     assert {p["name"]: p["value"] for p in parameters["parameter"]} == {
         "log_statement": "ddl",
         "log_min_duration_statement": "1000",
@@ -217,20 +215,20 @@ def test_service_size_and_scaling_per_environment(
     assert (group["target_type"], group["health_check"]["path"], group["port"]) == ("ip", "/health", 8000)
 
 
-@pytest.mark.parametrize(("env", "protected"), [("dev", False), ("staging", False), ("prod", True)])
-def test_load_balancer_per_environment(synth: Synth, env: str, protected: bool) -> None:
+@pytest.mark.parametrize("env", ENVS)
+def test_load_balancer_per_environment(synth: Synth, env: str) -> None:
     stack = f"flask-api-{env}"
-    alb = synth.only(stack, "aws_lb")
-    assert (alb["internal"], alb["drop_invalid_header_fields"], alb["enable_deletion_protection"]) == (
-        False,
-        True,
-        protected,
+    alb = synth.only(stack, "aws_lb")  # exactly one
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack),
+        "aws_lb",
+        {
+            "internal": False,
+            "drop_invalid_header_fields": True,
+            "enable_deletion_protection": RECORDS[env].deletion_protection,
+            "access_logs": {"bucket": ref(synth, stack, "aws_s3_bucket", "bucket"), "prefix": "alb", "enabled": True},
+        },
     )
-    assert alb["access_logs"] == {
-        "bucket": ref(synth, stack, "aws_s3_bucket", "bucket"),
-        "prefix": "alb",
-        "enabled": True,
-    }
     assert sorted(alb["subnets"]) == sorted(
         ref(synth, stack, "aws_subnet", "id", f"Public{i}_") for i in range(len(ZONES[env]))
     )
@@ -250,8 +248,14 @@ def test_load_balancer_per_environment(synth: Synth, env: str, protected: bool) 
 
 def test_ephemeral_copy_has_its_own_names(synth: Synth) -> None:
     stack = f"flask-api-dev-{EPHEMERAL_SUFFIX}"
-    assert synth.only(stack, "aws_rds_cluster")["cluster_identifier"] == f"flask-api-db-dev-{EPHEMERAL_SUFFIX}"
-    assert synth.only(stack, "aws_ecs_cluster")["name"] == f"flask-api-api-dev-{EPHEMERAL_SUFFIX}"
+    received = synth.file(stack)
+    assert Testing.to_have_resource_with_properties(
+        received, "aws_rds_cluster", {"cluster_identifier": f"flask-api-db-dev-{EPHEMERAL_SUFFIX}"}
+    )
+    assert Testing.to_have_resource_with_properties(
+        received, "aws_ecs_cluster", {"name": f"flask-api-api-dev-{EPHEMERAL_SUFFIX}"}
+    )
+    assert Testing.to_have_resource_with_properties(received, "aws_ecr_repository", {"force_delete": True})
     assert synth.only(stack, "aws_vpc")["tags"]["Ephemeral"] == EPHEMERAL_SUFFIX
     assert (
         synth.json(stack)["terraform"]["backend"]["s3"]["key"] == f"flask-api/dev-{EPHEMERAL_SUFFIX}/terraform.tfstate"

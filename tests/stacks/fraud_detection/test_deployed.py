@@ -8,23 +8,14 @@ from typing import Any, Callable
 import pytest
 
 from tests.conftest import Deployment, integration_target
+from tests.stacks.fraud_detection import alarm_thresholds
 
 pytestmark = pytest.mark.integration
 TARGET = integration_target()
 STACK = TARGET.stack("fraud-detection")
 ENV = TARGET.env_id
 ACCOUNT = TARGET.account_id
-ALARMS = {
-    "service-cpu": 80,
-    "service-memory": 80,
-    "alb-5xx": 50,
-    "target-5xx": 50,
-    "alb-latency": 2,
-    "db-cpu": 80,
-    "db-connections": 200,
-    "table-read-throttles": 5,
-    "table-write-throttles": 5,
-}
+ALARMS = alarm_thresholds("dev")  # the emulator deploys dev
 
 
 @pytest.fixture(scope="module")

@@ -8,45 +8,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import EPHEMERAL_SUFFIX, Synth
+from tests.stacks.fraud_detection import alarm_thresholds
 
 ENVS = ("dev", "staging", "prod")
 STACKS = [f"fraud-detection-{e}" for e in ENVS] + [f"fraud-detection-dev-{EPHEMERAL_SUFFIX}"]
 REPLICAS = {"dev": [], "staging": ["us-west-2"], "prod": ["us-west-2", "eu-west-1"]}
-THRESHOLDS = {
-    "dev": {
-        "service-cpu": 80,
-        "service-memory": 80,
-        "alb-5xx": 50,
-        "target-5xx": 50,
-        "alb-latency": 2,
-        "db-cpu": 80,
-        "db-connections": 200,
-        "table-read-throttles": 5,
-        "table-write-throttles": 5,
-    },
-    "staging": {
-        "service-cpu": 80,
-        "service-memory": 80,
-        "alb-5xx": 10,
-        "target-5xx": 10,
-        "alb-latency": 1,
-        "db-cpu": 80,
-        "db-connections": 200,
-        "table-read-throttles": 5,
-        "table-write-throttles": 5,
-    },
-    "prod": {
-        "service-cpu": 70,
-        "service-memory": 80,
-        "alb-5xx": 5,
-        "target-5xx": 5,
-        "alb-latency": 0.5,
-        "db-cpu": 80,
-        "db-connections": 800,
-        "table-read-throttles": 5,
-        "table-write-throttles": 5,
-    },
-}
 
 
 def ref(synth: Synth, stack: str, rtype: str, attribute: str, part: str = "") -> str:
@@ -218,7 +184,7 @@ def test_alarms_use_the_thresholds_of_the_record_and_notify_the_topic(synth: Syn
     alarms = {
         a["alarm_name"].removeprefix(prefix): a for a in synth.resources(stack, "aws_cloudwatch_metric_alarm").values()
     }
-    assert {name: a["threshold"] for name, a in alarms.items()} == THRESHOLDS[env]
+    assert {name: a["threshold"] for name, a in alarms.items()} == alarm_thresholds(env)
     topic = ref(synth, stack, "aws_sns_topic", "arn")
     assert all(a["alarm_actions"] == [topic] == a["ok_actions"] for a in alarms.values())
     assert alarms["alb-latency"]["extended_statistic"] == "p99" and "statistic" not in alarms["alb-latency"]
