@@ -144,7 +144,7 @@ def test_security_groups_chain_alb_to_service_to_database(synth: Synth, stack: s
     ("env", "count", "klass", "backups", "protected"),
     [
         ("dev", 1, "db.t4g.medium", 7, False),
-        ("staging", 2, "db.t4g.medium", 14, False),
+        ("staging", 2, "db.t4g.medium", 14, True),
         ("prod", 2, "db.r6g.large", 35, True),
     ],
 )
@@ -217,7 +217,7 @@ def test_service_size_and_scaling_per_environment(
     assert (group["target_type"], group["health_check"]["path"], group["port"]) == ("ip", "/health", 8000)
 
 
-@pytest.mark.parametrize(("env", "protected"), [("dev", False), ("staging", False), ("prod", True)])
+@pytest.mark.parametrize(("env", "protected"), [("dev", False), ("staging", True), ("prod", True)])
 def test_load_balancer_per_environment(synth: Synth, env: str, protected: bool) -> None:
     stack = f"flask-api-{env}"
     alb = synth.only(stack, "aws_lb")
