@@ -84,6 +84,17 @@ def waf_rate_limit(value: int) -> str | None:
     return None if 100 <= value <= 2_000_000_000 else f"{value}: a WAF rate limit is 100 to 2000000000 per 5 minutes"
 
 
+API_CACHE_SIZES_GB = ("0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237")
+api_cache_ttl = between(1, 3600, "an API Gateway response cache TTL (seconds)")
+
+
+def api_cache_size(value: str) -> str | None:
+    """A REST API stage's cache cluster size in GB: one of the sizes API Gateway offers."""
+    if value in API_CACHE_SIZES_GB:
+        return None
+    return f"{value!r} is not an API Gateway cache size; choose one of: {', '.join(API_CACHE_SIZES_GB)}"
+
+
 def certificate_arn(value: str) -> str | None:
     """An ACM certificate ARN (its region must be the load balancer's: see config/rules.py)."""
     if re.fullmatch(r"arn:aws:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}", value):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config import validators as v
-from config.settings import BackupSettings, StateSettings, WafSettings
+from config.settings import ApiStageSettings, BackupSettings, StateSettings, WafSettings
 from config.validators import checked, described
 from config.workloads import (
     DisasterRecoverySettings,
@@ -41,6 +41,7 @@ class EnvironmentRecord:  # pylint: disable=too-many-instance-attributes
         "e-mail addresses or https:// URLs subscribed to every alarm topic of the environment (at least one)",
     )
     waf: WafSettings = described("the web ACL at the public edges")
+    api_stage: ApiStageSettings = described("client certificate and response cache of every REST API stage")
     backup: BackupSettings = described(
         "AWS Backup plan of every stateful workload (built where deletion_protection = true)"
     )

@@ -1,7 +1,8 @@
-"""The settings records several workloads share: state bucket, VPC, Aurora, Fargate service, PostgreSQL, Redis, WAF
-and a public load balancer's HTTPS. Each field's metadata names the check the loader applies (config/validators.py)
-and its help text (docs/environments.md). Values that must differ per environment have no default here: they come
-from environments.toml, where [defaults] gives the common value and each environment writes only its differences.
+"""The settings records several workloads share: state bucket, VPC, Aurora, Fargate service, PostgreSQL, Redis, WAF,
+REST API stages and a public load balancer's HTTPS. Each field's metadata names the check the loader applies
+(config/validators.py) and its help text (docs/environments.md). Values that must differ per environment have no
+default here: they come from environments.toml, where [defaults] gives the common value and each environment writes
+only its differences.
 """
 
 from __future__ import annotations
@@ -103,6 +104,20 @@ class WafSettings:
 
     enabled: bool = described("create the web ACL and associate it (staging and prod; dev per record)")
     rate_limit: int = checked(v.waf_rate_limit, "requests per client IP per 5 minutes before WAF blocks it")
+
+
+@dataclass(frozen=True)
+class ApiStageSettings:
+    """What every REST API stage of the environment gets beyond access logs, X-Ray, throttling and the WAF
+    (modules/rest_api.py): a client certificate and an encrypted response cache."""
+
+    client_certificate: bool = described(
+        "a client certificate on the stage, for HTTP backends to verify that a call comes from API Gateway"
+    )
+    cache_ttl_seconds: int = checked(v.api_cache_ttl, "seconds a cached response is served (1-3600)")
+    cache_size_gb: str | None = optional(
+        v.api_cache_size, "cache cluster size of the stage ('0.5', '1.6', ...); left out: no response cache"
+    )
 
 
 @dataclass(frozen=True)

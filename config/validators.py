@@ -60,6 +60,8 @@ lambda_timeout = limit(limits.lambda_timeout)
 reserved_concurrency = limit(limits.reserved_concurrency)
 health_check_path = limit(limits.health_check_path)
 waf_rate_limit = limit(limits.waf_rate_limit)
+api_cache_size = limit(limits.api_cache_size)
+api_cache_ttl = limit(limits.api_cache_ttl)
 backup_retention_days = limit(limits.backup_retention_days)
 
 BACKUP_CRON = re.compile(r"cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)")

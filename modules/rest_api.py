@@ -16,8 +16,13 @@ Defaults:
 - stage `stage_name`: access logs (JSON, one line per request) to a log group encrypted with `log_kms_key_arn` and
   kept `log_retention_days` (under a year: the one short-retention suppression of core.suppress, naming
   `retention_field`, default `log_retention_days`); X-Ray tracing on; every method: metrics on, INFO execution
-  logs without request or response bodies (data_trace off: bodies can hold personal data), throttling from props,
-  no response cache
+  logs without request or response bodies (data_trace off: bodies can hold personal data), throttling from props
+- no response cache unless `cache_size_gb` is set; then a cache cluster of that size, every method cached for
+  `cache_ttl_seconds` (default 5: health answers stay current), the cache encrypted, and a client's
+  `Cache-Control: max-age=0` refused (403) unless the caller is authorized to flush it
+- no client certificate unless `client_certificate=True` (then one is generated and attached to the stage, for an
+  HTTP backend to verify that calls come from API Gateway)
+- `settings_field` (default `api_stage`) names the record section in the suppressions of what is off
 - no web ACL of its own: modules/waf.py's `protect` associates one with the stage (the stacks do wherever the
   record's waf.enabled is true) and drops the stage's CKV2_AWS_29 suppression
 - API Gateway's account-level CloudWatch role (one per account and region) is set here unless
@@ -33,6 +38,7 @@ from enum import StrEnum
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.api_gateway_account import ApiGatewayAccount
+from cdktf_cdktf_provider_aws.api_gateway_client_certificate import ApiGatewayClientCertificate
 from cdktf_cdktf_provider_aws.api_gateway_deployment import ApiGatewayDeployment
 from cdktf_cdktf_provider_aws.api_gateway_integration import ApiGatewayIntegration
 from cdktf_cdktf_provider_aws.api_gateway_integration_response import ApiGatewayIntegrationResponse
@@ -121,6 +127,14 @@ class RestApiProps:  # pylint: disable=too-many-instance-attributes
     region: str | None = None
     #: record field named in the short-retention suppression (core.suppress)
     retention_field: str = "log_retention_days"
+    #: cache cluster size in GB ("0.5", "1.6", ...); None: no response cache
+    cache_size_gb: str | None = None
+    #: seconds a cached response is served
+    cache_ttl_seconds: int = 5
+    #: generate a client certificate and attach it to the stage
+    client_certificate: bool = False
+    #: record section named in the suppressions of a cache or certificate left off
+    settings_field: str = "api_stage"
 
 
 def _problems(props: RestApiProps) -> list[str | None]:
@@ -131,6 +145,10 @@ def _problems(props: RestApiProps) -> list[str | None]:
         ),
         None if props.logging_level in tuple(LoggingLevel) else "logging_level must be INFO or ERROR",
         None if props.log_retention_days >= 1 else "log_retention_days must be >= 1",
+        prop_problem("cache_ttl_seconds", limits.api_cache_ttl(props.cache_ttl_seconds)),
+        None
+        if props.cache_size_gb is None
+        else prop_problem("cache_size_gb", limits.api_cache_size(props.cache_size_gb)),
     ]
 
 
@@ -145,7 +163,8 @@ def definition_hash(backend: LambdaBackend | None = None) -> str:
 
 class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
     """`api`, `health`, `method`, `integration`, `deployment`, `stage`, `access_logs`; with the MOCK backend also
-    `method_response` and `integration_response`, with a Lambda backend `permission`."""
+    `method_response` and `integration_response`, with a Lambda backend `permission`; `client_certificate` (None
+    unless the prop asks for one)."""
 
     def __init__(self, scope: Construct, id_: str, *, props: RestApiProps) -> None:
         super().__init__(scope, id_)
@@ -198,6 +217,12 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
             kms_key_id=props.log_kms_key_arn,
         )
         account = self._account_logging_role(props) if props.manage_account_logging_role else None
+        self.client_certificate = (
+            ApiGatewayClientCertificate(self, "ClientCertificate", description=f"{props.name}: calls from API Gateway")
+            if props.client_certificate
+            else None
+        )
+        cached = props.cache_size_gb is not None
         self.stage = ApiGatewayStage(
             self,
             "Stage",
@@ -205,6 +230,9 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
             deployment_id=self.deployment.id,
             stage_name=props.stage_name,
             xray_tracing_enabled=True,
+            cache_cluster_enabled=True if cached else None,
+            cache_cluster_size=props.cache_size_gb,
+            client_certificate_id=self.client_certificate.id if self.client_certificate else None,
             access_log_settings=ApiGatewayStageAccessLogSettings(
                 destination_arn=self.access_logs.arn, format=ACCESS_LOG_FORMAT
             ),
@@ -222,8 +250,11 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
                 data_trace_enabled=False,
                 throttling_rate_limit=props.throttling_rate_limit,
                 throttling_burst_limit=props.throttling_burst_limit,
-                caching_enabled=False,
+                caching_enabled=cached,
                 cache_data_encrypted=True,
+                cache_ttl_in_seconds=props.cache_ttl_seconds if cached else None,
+                require_authorization_for_cache_control=True if cached else None,
+                unauthorized_cache_control_header_strategy="FAIL_WITH_403" if cached else None,
             ),
         )
         self._suppressions(props)
@@ -283,18 +314,21 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
             f"GET /health is {backend} reaching no data; load balancers, monitors and "
             "Route 53 health checks must call it unauthenticated (they cannot sign requests)",
         )
-        no_cache = (
-            "health answers must reflect the moment of the check, and responses of an API may carry "
-            "personal data: a response cache would keep copies, so caching is off on purpose"
-        )
-        suppress(self.method_settings, "CKV_AWS_225", no_cache)
-        suppress(self.stage, "CKV_AWS_120", no_cache)
-        suppress(
-            self.stage,
-            "CKV2_AWS_51",
-            "client certificates authenticate API Gateway to an HTTP backend; the "
-            f"only integration is {backend}, which has no certificate to check",
-        )
+        if props.cache_size_gb is None:
+            no_cache = (
+                f"this environment's record sets no {props.settings_field}.cache_size_gb: no cache cluster is paid "
+                "for where the only route is GET /health, whose answer must reflect the moment of the check"
+            )
+            suppress(self.method_settings, "CKV_AWS_225", no_cache)
+            suppress(self.stage, "CKV_AWS_120", no_cache)
+        if self.client_certificate is None:
+            suppress(
+                self.stage,
+                "CKV2_AWS_51",
+                f"this environment's record leaves {props.settings_field}.client_certificate off: client "
+                f"certificates authenticate API Gateway to an HTTP backend, and the only integration is {backend}, "
+                "which has no certificate to check",
+            )
         suppress(
             self.stage,
             "CKV2_AWS_29",

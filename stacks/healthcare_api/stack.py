@@ -123,6 +123,9 @@ class HealthcareApiStack(WorkloadStack):
                 # One API Gateway CloudWatch role per account and region: the environment's stack sets it, an
                 # ephemeral copy in the same account uses it.
                 manage_account_logging_role=suffix is None,
+                cache_size_gb=env.api_stage.cache_size_gb,
+                cache_ttl_seconds=env.api_stage.cache_ttl_seconds,
+                client_certificate=env.api_stage.client_certificate,
             ),
         )
         if env.waf.enabled:

@@ -272,6 +272,17 @@ BAD_VALUES: list[tuple[dict[str, Any], list[str]]] = [
         {f"{STG}.backup.start": "now"},
         [f"{STG}.backup.start: unknown key; valid keys here: retention_days, schedule"],
     ),
+    (
+        {f"{STG}.api_stage.cache_size_gb": "1"},
+        [
+            f"{STG}.api_stage.cache_size_gb: '1' is not an API Gateway cache size; choose one of: 0.5, 1.6, 6.1, "
+            "13.5, 28.4, 58.2, 118, 237"
+        ],
+    ),
+    (
+        {f"{STG}.api_stage.cache_ttl_seconds": 0},
+        [f"{STG}.api_stage.cache_ttl_seconds: 0: an API Gateway response cache TTL (seconds) takes 1 to 3600"],
+    ),
 ]
 
 

@@ -38,7 +38,7 @@ def test_unknown_key_names_the_valid_keys() -> None:
     assert not rest
     assert problem.startswith(
         "environments.qa.regoin: unknown key; valid keys here: account_id, alarm_endpoints, "
-        "allow_plain_http, backup, "
+        "allow_plain_http, api_stage, backup, "
         "deletion_protection"
     )
 

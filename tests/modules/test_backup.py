@@ -167,12 +167,22 @@ def test_prod_clusters_keep_no_backup_suppression(synth: Synth, workload: str) -
         assert "CKV2_AWS_8" not in {s["id"] for s in body.get("//", {}).get("suppressions", [])}
 
 
-@pytest.mark.parametrize("env", ("dev", "staging"))
 @pytest.mark.parametrize("workload", WORKLOADS)
-def test_no_backups_without_deletion_protection(synth: Synth, workload: str, env: str) -> None:
-    assert RECORDS[env].deletion_protection is False
+def test_no_backups_without_deletion_protection(synth: Synth, workload: str) -> None:
+    assert RECORDS["dev"].deletion_protection is False
     for rtype in BACKUP_TYPES:
-        assert not synth.resources(f"{workload}-{env}", rtype)
+        assert not synth.resources(f"{workload}-dev", rtype)
+
+
+@pytest.mark.parametrize("workload", WORKLOADS)
+def test_staging_is_protected_and_backed_up_like_prod(synth: Synth, workload: str) -> None:
+    """staging's record sets deletion_protection: the same AWS Backup resources as prod, and no cluster of it keeps
+    the "no AWS Backup plan" suppression."""
+    assert RECORDS["staging"].deletion_protection is True
+    for rtype in BACKUP_TYPES:
+        assert len(synth.resources(f"{workload}-staging", rtype)) == len(synth.resources(f"{workload}-prod", rtype))
+    for body in synth.resources(f"{workload}-staging", "aws_rds_cluster").values():
+        assert "CKV2_AWS_8" not in {s["id"] for s in body.get("//", {}).get("suppressions", [])}
 
 
 @pytest.mark.parametrize(
@@ -180,7 +190,7 @@ def test_no_backups_without_deletion_protection(synth: Synth, workload: str, env
     [
         ("flask-api-dev", "flask_api", "dev"),
         (f"flask-api-dev-{EPHEMERAL_SUFFIX}", "flask_api", "dev"),
-        ("fraud-detection-staging", "fraud_detection", "staging"),
+        ("fraud-detection-dev", "fraud_detection", "dev"),
         ("disaster-recovery-dev", "disaster_recovery", "dev"),
     ],
 )

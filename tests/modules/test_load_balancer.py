@@ -75,8 +75,8 @@ def test_https_with_an_acm_certificate_and_port_80_only_redirects(synth: Synth, 
     (rule,) = synth.resources(stack, "aws_lb_listener_rule").values()
     assert rule["listener_arn"] == f"${{aws_lb_listener.{https_id}.arn}}"
     (alb,) = synth.resources(stack, "aws_lb").values()
-    # no CKV2_AWS_20 (HTTPS) nor CKV2_AWS_28 (web ACL); deletion protection is prod's only
-    assert set(_suppressed(alb)) == (set() if env == "prod" else {"CKV_AWS_150"})
+    # no CKV2_AWS_20 (HTTPS) nor CKV2_AWS_28 (web ACL) nor CKV_AWS_150 (staging and prod: deletion_protection)
+    assert not _suppressed(alb)
 
 
 @pytest.mark.parametrize("env", ("staging", "prod"))

@@ -65,7 +65,7 @@ def test_secondary_cluster_joins_the_global_cluster_after_the_writer(synth: Synt
 @pytest.mark.parametrize("env", ENVS)
 def test_protection_flags_come_from_the_record(synth: Synth, env: str) -> None:
     stack = f"disaster-recovery-{env}"
-    protected = env == "prod"
+    protected = env != "dev"  # the records of staging and prod set deletion_protection
     skip = env == "dev"
     for cluster in synth.resources(stack, "aws_rds_cluster").values():
         assert (cluster["deletion_protection"], cluster["skip_final_snapshot"]) == (protected, skip)
@@ -74,6 +74,35 @@ def test_protection_flags_come_from_the_record(synth: Synth, env: str) -> None:
     instances = synth.resources(stack, "aws_rds_cluster_instance")
     assert len(instances) == (4 if env == "prod" else 2)
     assert {i["instance_class"] for i in instances.values()} == {"db.r6g.large"}
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_the_secondary_region_is_backed_up_in_a_vault_of_its_own(synth: Synth, env: str) -> None:
+    """The global cluster's secondary and the table's replica are in a DR-region plan, and every primary recovery
+    point is copied into the DR vault (issue 18); dev (no deletion_protection) has no AWS Backup."""
+    stack = f"disaster-recovery-{env}"
+    vaults, plans = by_path(synth, stack, "aws_backup_vault"), by_path(synth, stack, "aws_backup_plan")
+    selections = by_path(synth, stack, "aws_backup_selection")
+    if env == "dev":
+        assert not vaults and not plans and not selections
+        return
+    assert sorted(vaults) == ["Dr/Backup/Vault", "Primary/Backup/Vault"]
+    dr_vault = logical(synth, stack, "aws_backup_vault", "Dr/Backup/Vault")
+    assert vaults["Dr/Backup/Vault"]["provider"] == DR_PROVIDER
+    dr_plan, selection = plans["Dr/Backup/Plan"], selections["Dr/Backup/Selection"]
+    assert (dr_plan["provider"], selection["provider"]) == (DR_PROVIDER, DR_PROVIDER)
+    assert dr_plan["rule"][0]["target_vault_name"] == f"${{aws_backup_vault.{dr_vault}.name}}"
+    assert (
+        selection["plan_id"] == f"${{aws_backup_plan.{logical(synth, stack, 'aws_backup_plan', 'Dr/Backup/Plan')}.id}}"
+    )
+    secondary = logical(synth, stack, "aws_rds_cluster", "Dr/Database/Cluster")
+    table = synth.only(stack, "aws_dynamodb_table")
+    account = {"staging": "222222222222", "prod": "333333333333"}[env]
+    assert selection["resources"][0] == f"${{aws_rds_cluster.{secondary}.arn}}"
+    assert selection["resources"][1].startswith(f"arn:aws:dynamodb:us-west-2:{account}:table/${{aws_dynamodb_table.")
+    assert table["replica"][0]["region_name"] == "us-west-2"
+    (copy,) = plans["Primary/Backup/Plan"]["rule"][0]["copy_action"]
+    assert copy["destination_vault_arn"] == f"${{aws_backup_vault.{dr_vault}.arn}}"
 
 
 @pytest.mark.parametrize("env", ENVS)

@@ -67,7 +67,7 @@ def test_environments_differ_exactly_as_configured(synth: Synth) -> None:
     logs = {env: synth.only(stack(env), "aws_cloudwatch_log_group")["retention_in_days"] for env in ENVS}
     assert logs == {"dev": 365, "staging": 365, "prod": 365}
     protection = {env: synth.only(stack(env), "aws_dynamodb_table")["deletion_protection_enabled"] for env in ENVS}
-    assert protection == {"dev": False, "staging": False, "prod": True}
+    assert protection == {"dev": False, "staging": True, "prod": True}
 
 
 def test_function_environment_names_table_topic_and_queues(synth: Synth) -> None:

@@ -37,7 +37,7 @@ def test_rules_table_replicates_to_the_regions_of_the_record(synth: Synth, env: 
         "enabled": True,
         "kms_key_arn": ref(synth, stack, "aws_kms_key", "arn", "DataKey"),
     }
-    assert table["deletion_protection_enabled"] is (env == "prod")
+    assert table["deletion_protection_enabled"] is (env != "dev")  # staging and prod: deletion_protection
     replicas = table.get("replica", [])
     assert [r["region_name"] for r in replicas] == REPLICAS[env]
     keys = synth.resources(stack, "aws_kms_key")
@@ -73,7 +73,7 @@ def test_rules_table_keys_and_index(synth: Synth, env: str) -> None:
     [("dev", 1, "db.t4g.large", 3), ("staging", 2, "db.t4g.large", 14), ("prod", 3, "db.r6g.large", 35)],
 )
 def test_database_per_environment(synth: Synth, env: str, count: int, klass: str, backups: int) -> None:
-    stack, protected = f"fraud-detection-{env}", env == "prod"
+    stack, protected = f"fraud-detection-{env}", env != "dev"
     cluster = synth.only(stack, "aws_rds_cluster")
     assert (cluster["engine"], cluster["engine_version"], cluster["master_username"]) == (
         "aurora-postgresql",
@@ -174,7 +174,7 @@ def test_service_size_and_scaling_per_environment(
     ) == counts
     assert len(synth.resources(stack, "aws_nat_gateway")) == 3
     assert synth.only(stack, "aws_vpc")["cidr_block"] == "10.46.0.0/16"
-    assert synth.only(stack, "aws_lb")["enable_deletion_protection"] is (env == "prod")
+    assert synth.only(stack, "aws_lb")["enable_deletion_protection"] is (env != "dev")
 
 
 @pytest.mark.parametrize("env", ENVS)

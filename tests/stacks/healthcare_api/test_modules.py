@@ -136,6 +136,27 @@ def test_rest_api_rejects_bad_throttling_and_logging() -> None:
     )
 
 
+def test_rest_api_rejects_a_cache_size_and_ttl_api_gateway_does_not_offer() -> None:
+    from modules.rest_api import RestApi, RestApiProps  # pylint: disable=import-outside-toplevel
+
+    props = RestApiProps(
+        name="a",
+        stage_name="dev",
+        log_kms_key_arn="k",
+        log_retention_days=365,
+        throttling_rate_limit=10,
+        throttling_burst_limit=10,
+        cache_size_gb="1",
+        cache_ttl_seconds=0,
+    )
+    assert props_error(RestApi, "Api", props) == (
+        "RestApi Api: 2 invalid prop(s):\n"
+        "  - cache_ttl_seconds: 0: an API Gateway response cache TTL (seconds) takes 1 to 3600\n"
+        "  - cache_size_gb: '1' is not an API Gateway cache size; choose one of: 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, "
+        "118, 237"
+    )
+
+
 def test_records_reject_an_opt_in_region_and_overlapping_cidr() -> None:
     text = ENVIRONMENTS_FILE.read_text(encoding="utf-8").replace(
         "[defaults.healthcare_api]\n", '[defaults.healthcare_api]\nregion = "eu-south-1"\n', 1

@@ -199,6 +199,7 @@ def test_deployment_redeploys_when_the_api_changes(synth: Synth) -> None:
     [
         ("healthcare-api-dev", "dev", 50, 100, 365),
         ("healthcare-api-prod", "prod", 200, 400, 2192),
+        ("healthcare-api-staging", "staging", 50, 100, 365),
         (f"healthcare-api-dev-{EPHEMERAL_SUFFIX}", f"dev-{EPHEMERAL_SUFFIX}", 50, 100, 365),
     ],
 )
@@ -212,15 +213,37 @@ def test_stage_settings(synth: Synth, name: str, stage: str, rate: int, burst: i
     assert json.loads(body["access_log_settings"]["format"])["requestId"] == "$context.requestId"
     settings = synth.only(name, "aws_api_gateway_method_settings")
     assert settings["method_path"] == "*/*"
-    assert settings["settings"] == {
-        "metrics_enabled": True,
-        "logging_level": "INFO",
-        "data_trace_enabled": False,
-        "throttling_rate_limit": rate,
-        "throttling_burst_limit": burst,
-        "caching_enabled": False,
-        "cache_data_encrypted": True,
-    }
+    cached = stage in ("staging", "prod")  # the record's api_stage.cache_size_gb (staging and prod; not dev)
+    cache = (
+        {
+            "cache_ttl_in_seconds": 5,
+            "require_authorization_for_cache_control": True,
+            "unauthorized_cache_control_header_strategy": "FAIL_WITH_403",
+        }
+        if cached
+        else {}
+    )
+    assert (
+        settings["settings"]
+        == {
+            "metrics_enabled": True,
+            "logging_level": "INFO",
+            "data_trace_enabled": False,
+            "throttling_rate_limit": rate,
+            "throttling_burst_limit": burst,
+            "caching_enabled": cached,
+            "cache_data_encrypted": True,
+        }
+        | cache
+    )
+    assert (body.get("cache_cluster_enabled"), body.get("cache_cluster_size")) == (
+        (True, "0.5") if cached else (None, None)
+    )
+    certificates = synth.resources(name, "aws_api_gateway_client_certificate")
+    assert body.get("client_certificate_id") == (
+        f"${{aws_api_gateway_client_certificate.{next(iter(certificates))}.id}}" if cached else None
+    )
+    assert len(certificates) == (1 if cached else 0)
 
 
 def test_audit_logs_keep_the_records_retention(synth: Synth) -> None:
