@@ -444,12 +444,8 @@ def session_deployment_in_background(request: pytest.FixtureRequest, tmp_path_fa
     deployment: Deployment = request.getfixturevalue("emulator_deployment")
     stacks = deployment.outdir / "stacks"
     envs = sorted({_environment(s) for s in DEPLOYED_BY_TESTS if (stacks / s).is_dir()})
-    # each once: the bootstrap stacks are also tested stacks (tests/stacks/bootstrap/test_deployed.py)
-    names = list(
-        dict.fromkeys(
-            [*(f"bootstrap-{e}" for e in envs), *sorted(s for s in DEPLOYED_BY_TESTS if (stacks / s).is_dir())]
-        )
-    )
+    # a bootstrap stack is also a tested stack: named twice here, applied once (tools.deploy.stack_refs)
+    names = [*(f"bootstrap-{e}" for e in envs), *sorted(s for s in DEPLOYED_BY_TESTS if (stacks / s).is_dir())]
     target = deployment.target
     folder = tmp_path_factory.mktemp("session-deploy")
     deployment.background = Background(
