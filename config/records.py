@@ -49,3 +49,6 @@ class EnvironmentRecord:  # pylint: disable=too-many-instance-attributes
         "public load balancers without a certificate source serve plain HTTP "
         "(never with deletion_protection; listed in the consistency report)"
     )
+    http_redirect: bool = described(
+        "public load balancers with HTTPS also open port 80, only to redirect to HTTPS (off: port 443 alone, with HSTS)"
+    )

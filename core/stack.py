@@ -94,7 +94,7 @@ class WorkloadStack(TerraformStack):
     ) -> LoadBalancedService:
         """The load-balanced service with its database (modules/load_balanced_service.py) from the workload's
         settings section (`network`, `database`, `service`, the HTTPS edge) and the record's environment-wide values
-        (retention, deletion protection, plain HTTP, WAF rate limit where the WAF is on)."""
+        (retention, deletion protection, plain HTTP, the HTTP redirect, WAF rate limit where the WAF is on)."""
         env = self.env
         return LoadBalancedService(
             self,
@@ -115,6 +115,7 @@ class WorkloadStack(TerraformStack):
                 log_version_expiration_days=env.state.noncurrent_version_expiration_days,
                 deletion_protection=env.deletion_protection,
                 allow_plain_http=env.allow_plain_http,
+                http_redirect=env.http_redirect,
                 waf_rate_limit=env.waf.rate_limit if env.waf.enabled else None,
             ),
         )

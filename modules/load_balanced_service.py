@@ -17,7 +17,7 @@ Defaults:
   its images only for an ephemeral copy (the namer has a suffix)
 - load balancer (modules/load_balancer.py) `<prefix>-alb` (at most 32 characters) in the public subnets, access logs
   in the bucket `alb-logs` of the namer, HTTPS from `edge` (certificate, or zone + domain), plain HTTP only where
-  `allow_plain_http`; deletion protection as `deletion_protection`
+  `allow_plain_http`, port 80 as a redirect only where `http_redirect`; deletion protection as `deletion_protection`
 - database (modules/aurora.py) `<prefix>-db` (at most 50 characters) in the private subnets from `database`,
   encrypted with the data key, a final snapshot only where `deletion_protection`
 - WAF (modules/waf.py) `<prefix>-waf` on the load balancer when `waf_rate_limit` is set (requests per 5 minutes per
@@ -84,6 +84,8 @@ class LoadBalancedServiceProps:  # pylint: disable=too-many-instance-attributes
     deletion_protection: bool
     #: the load balancer may answer plain HTTP when it has no certificate (dev)
     allow_plain_http: bool
+    #: with HTTPS, the load balancer also opens port 80 to redirect to HTTPS (off: 443 only)
+    http_redirect: bool
     #: requests per 5 minutes per client address the WAF allows; None: no WAF
     waf_rate_limit: int | None
 
@@ -146,6 +148,7 @@ class LoadBalancedService:  # pylint: disable=too-many-instance-attributes
                 hosted_zone_id=props.edge.hosted_zone_id,
                 domain_name=props.edge.domain_name,
                 allow_plain_http=props.allow_plain_http,
+                http_redirect=props.http_redirect,
             ),
         )
         self.database = AuroraPostgres(

@@ -7,9 +7,12 @@ Defaults:
 - drop_invalid_header_fields on; deletion protection from props
 - a certificate source turns HTTPS on: `certificate_arn` (given), or `hosted_zone_id` + `domain_name` (an ACM
   certificate for `domain_name`, DNS-validated by a record in that zone; create_before_destroy so a renewal or a
-  new name never leaves the listener without one; modules/certificate.py). With HTTPS: an HTTPS listener (TLS 1.2+
-  policy) and the HTTP listener on 80 only redirects (HTTP_301, port 443) to HTTPS, its ingress rule carrying the
-  one CKV_AWS_260 suppression of a certificate-bearing ALB; `listener` is the HTTPS one.
+  new name never leaves the listener without one; modules/certificate.py). With HTTPS: an HTTPS listener on 443
+  (`ssl_policy`, default ELBSecurityPolicy-TLS13-1-2-2021-06: TLS 1.2 and 1.3) that adds
+  `Strict-Transport-Security: max-age=<hsts_max_age_seconds>` (default 31536000, a year) to every response, and
+  only port 443 open; `listener` is the HTTPS one. Port 80 stays closed unless `http_redirect` (the record's
+  switch) asks for an HTTP listener that only redirects (HTTP_301, port 443) to HTTPS: its ingress rule then
+  carries the one CKV_AWS_260 suppression of a certificate-bearing ALB, and `http_listener` is that listener.
 - without a certificate source: `allow_plain_http` must be true (the environment record's explicit switch, never a
   silent fallback; a PropsError otherwise), and the HTTP listener serves traffic. `listener` is the one services
   attach rules to; its default answer is a fixed 404. Policy CKV_APP_013 fails an HTTP listener that serves
@@ -75,6 +78,10 @@ class LoadBalancerProps:  # pylint: disable=too-many-instance-attributes
     certificate_arn: str | None = None
     hosted_zone_id: str | None = None
     domain_name: str | None = None
+    #: with HTTPS: also open port 80 to answer every request with a redirect to HTTPS (off: 443 only)
+    http_redirect: bool = False
+    #: max-age of the Strict-Transport-Security header the HTTPS listener adds (browsers then use HTTPS only)
+    hsts_max_age_seconds: int = 31_536_000
     #: TLS policy of the HTTPS listener
     ssl_policy: str = "ELBSecurityPolicy-TLS13-1-2-2021-06"
     #: seconds a connection may stay idle
@@ -89,6 +96,10 @@ def _problems(props: LoadBalancerProps) -> list[str | None]:
         None
         if props.certificate_arn is None
         else prop_problem("certificate_arn", limits.certificate_arn(props.certificate_arn)),
+        None
+        if props.hsts_max_age_seconds > 0
+        else "hsts_max_age_seconds must be positive (seconds browsers keep to HTTPS), "
+        f"not {props.hsts_max_age_seconds}",
         None
         if has_certificate_source(props) or props.allow_plain_http
         else "no certificate source: give certificate_arn, or hosted_zone_id and domain_name (ACM with DNS "
@@ -117,7 +128,7 @@ class LoadBalancer(Construct):
             description=f"{props.name} load balancer: listener ports from anywhere",
             tags={"Name": f"{props.name}-alb"},
         )
-        for port in (80, 443) if https else (80,):
+        for port in ((80, 443) if props.http_redirect else (443,)) if https else (80,):
             rule = VpcSecurityGroupIngressRule(
                 self,
                 f"Ingress{port}",
@@ -133,7 +144,7 @@ class LoadBalancer(Construct):
                     rule,
                     "CKV_AWS_260",
                     "port 80 only answers with a redirect to HTTPS (listener default action redirect; policy "
-                    "CKV_APP_013)"
+                    "CKV_APP_013), opened because this environment's record sets http_redirect"
                     if https
                     else "plain HTTP is allowed in this "
                     "environment by its record (allow_plain_http); no certificate source is configured",
@@ -165,7 +176,8 @@ class LoadBalancer(Construct):
                 self.alb,
                 "CKV2_AWS_20",
                 "plain HTTP is allowed in this environment by its record "
-                "(allow_plain_http); a certificate source adds the HTTPS listener and turns HTTP into a redirect",
+                "(allow_plain_http); a certificate source adds the HTTPS listener and closes port 80 (http_redirect: "
+                "answers it with a redirect)",
             )
         suppress(
             self.alb,
@@ -173,22 +185,23 @@ class LoadBalancer(Construct):
             "this environment's record turns the WAF off (waf.enabled = false); where it is on, modules/waf.py "
             "associates a web ACL with the ALB and drops this suppression",
         )
-        self.http_listener = LbListener(
-            self,
-            "HttpListener",
-            load_balancer_arn=self.alb.arn,
-            port=80,
-            protocol="HTTP",
-            default_action=[
-                LbListenerDefaultAction(
-                    type="redirect",
-                    redirect=LbListenerDefaultActionRedirect(status_code="HTTP_301", protocol="HTTPS", port="443"),
-                )
-            ]
-            if https
-            else [NOT_FOUND],
-        )
-        self.listener = self.http_listener
+        self.http_listener: LbListener | None = None
+        if not https or props.http_redirect:
+            self.http_listener = LbListener(
+                self,
+                "HttpListener",
+                load_balancer_arn=self.alb.arn,
+                port=80,
+                protocol="HTTP",
+                default_action=[
+                    LbListenerDefaultAction(
+                        type="redirect",
+                        redirect=LbListenerDefaultActionRedirect(status_code="HTTP_301", protocol="HTTPS", port="443"),
+                    )
+                ]
+                if https
+                else [NOT_FOUND],
+            )
         self.certificate: AcmCertificate | None = None
         self.certificate_validation: AcmCertificateValidation | None = None
         if https:
@@ -201,15 +214,18 @@ class LoadBalancer(Construct):
                 ssl_policy=props.ssl_policy,
                 certificate_arn=self._certificate_arn(props),
                 default_action=[NOT_FOUND],
+                routing_http_response_strict_transport_security_header_value=f"max-age={props.hsts_max_age_seconds}",
             )
         else:
+            assert self.http_listener is not None
+            self.listener = self.http_listener
             for check in ("CKV_AWS_2", "CKV_AWS_103"):
                 suppress(
                     self.http_listener,
                     check,
                     "plain HTTP is allowed in this environment by its record "
-                    "(allow_plain_http); a certificate source adds the HTTPS listener and turns this into a "
-                    "redirect",
+                    "(allow_plain_http); a certificate source adds the HTTPS listener and closes port 80 "
+                    "(http_redirect: answers it with a redirect)",
                 )
         self.record = None
         if props.hosted_zone_id and props.domain_name:

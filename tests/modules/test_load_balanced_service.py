@@ -43,6 +43,7 @@ def build(*, waf_rate_limit: int | None = 2000, deletion_protection: bool = Fals
             log_version_expiration_days=RECORD.state.noncurrent_version_expiration_days,
             deletion_protection=deletion_protection,
             allow_plain_http=RECORD.allow_plain_http,
+            http_redirect=RECORD.http_redirect,
             waf_rate_limit=waf_rate_limit,
         ),
     )

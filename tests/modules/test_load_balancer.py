@@ -1,16 +1,20 @@
-"""Public edges (issue 18): staging and prod load balancers serve HTTPS (an ACM certificate validated in the record's
-zone) and port 80 only redirects to it; dev serves plain HTTP only because its record allows it; a protected
-environment without a certificate source is a configuration error."""
+"""Public edges (issue 18): staging and prod load balancers serve HTTPS only (an ACM certificate validated in the
+record's zone, HSTS, port 80 closed; a record's http_redirect opens it for a redirect only); dev serves plain HTTP
+only because its record allows it; a protected environment without a certificate source is a configuration error."""
 
 from __future__ import annotations
 
 import json
 import tomllib
+from pathlib import Path
 from typing import Any
+
+from dataclasses import replace
 
 import pytest
 
-from cdktf import Testing
+from cdktf import Testing, TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider
 
 from config import ConfigError, load_catalog, load_environments
 from config.loader import ENVIRONMENTS_FILE, records_from_data
@@ -26,6 +30,7 @@ def _edge(workload: str, env: str) -> Any:
     return getattr(RECORDS[env], workload.replace("-", "_"))
 
 
+REDIRECT = {"type": "redirect", "redirect": {"status_code": "HTTP_301", "protocol": "HTTPS", "port": "443"}}
 NOT_FOUND = {
     "type": "fixed-response",
     "fixed_response": {"content_type": "text/plain", "message_body": "not found", "status_code": "404"},
@@ -42,10 +47,11 @@ def _suppressed(body: dict[str, Any]) -> dict[str, str]:
 
 @pytest.mark.parametrize("env", ("staging", "prod"))
 @pytest.mark.parametrize("workload", ALB_STACKS)
-def test_https_with_an_acm_certificate_and_port_80_only_redirects(synth: Synth, workload: str, env: str) -> None:
+def test_https_only_with_an_acm_certificate_and_hsts(synth: Synth, workload: str, env: str) -> None:
     stack = f"{workload}-{env}"
+    assert RECORDS[env].http_redirect is False
     listeners = _listeners(synth, stack)
-    assert sorted(listeners) == [80, 443]
+    assert sorted(listeners) == [443]
     (validation_id,) = synth.resources(stack, "aws_acm_certificate_validation")
     https_id, https = listeners[443]
     expected = {
@@ -53,23 +59,14 @@ def test_https_with_an_acm_certificate_and_port_80_only_redirects(synth: Synth, 
         "protocol": "HTTPS",
         "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
         "certificate_arn": f"${{aws_acm_certificate_validation.{validation_id}.certificate_arn}}",
+        "routing_http_response_strict_transport_security_header_value": "max-age=31536000",
     }
     assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_lb_listener", expected)
     wrong = {**expected, "ssl_policy": "ELBSecurityPolicy-2016-08"}
     assert not Testing.to_have_resource_with_properties(synth.file(stack), "aws_lb_listener", wrong)
     assert https["default_action"] == [NOT_FOUND]  # the nested block exact on the JSON
-    _, http = listeners[80]
-    assert (http["protocol"], http["default_action"]) == (
-        "HTTP",
-        [{"type": "redirect", "redirect": {"status_code": "HTTP_301", "protocol": "HTTPS", "port": "443"}}],
-    )
-    assert not _suppressed(http)
     ingress = [r for r in synth.resources(stack, "aws_vpc_security_group_ingress_rule").values() if "cidr_ipv4" in r]
-    redirect_only = (
-        "port 80 only answers with a redirect to HTTPS (listener default action redirect; policy CKV_APP_013)"
-    )
     assert sorted((r["cidr_ipv4"], r["from_port"], r["to_port"], _suppressed(r)) for r in ingress) == [
-        ("0.0.0.0/0", 80, 80, {"CKV_AWS_260": redirect_only}),
         ("0.0.0.0/0", 443, 443, {}),
     ]
     (rule,) = synth.resources(stack, "aws_lb_listener_rule").values()
@@ -120,29 +117,64 @@ def test_plain_http_only_where_the_record_allows_it(synth: Synth, workload: str)
     assert (http["protocol"], http["default_action"]) == ("HTTP", [NOT_FOUND])
     reason = (
         "plain HTTP is allowed in this environment by its record (allow_plain_http); a certificate source adds "
-        "the HTTPS listener and turns this into a redirect"
+        "the HTTPS listener and closes port 80 (http_redirect: answers it with a redirect)"
     )
     assert _suppressed(http) == {"CKV_AWS_2": reason, "CKV_AWS_103": reason}
     assert not synth.resources(stack, "aws_acm_certificate")
 
 
+BARE = LoadBalancerProps(
+    name="x-alb-dev",
+    vpc_id="vpc-1",
+    subnet_ids=["subnet-1", "subnet-2"],
+    account_id="111111111111",
+    log_bucket_name="x-alb-logs-dev-111111111111",
+    log_version_expiration_days=30,
+    deletion_protection=False,
+    allow_plain_http=False,
+)
+CERTIFICATE = "arn:aws:acm:us-east-1:111111111111:certificate/0f5e5c3a-1111-2222-3333-444455556666"
+
+
 @pytest.mark.usefixtures("loaded_bindings")
 def test_load_balancer_refuses_plain_http_without_the_switch() -> None:
-    props = LoadBalancerProps(
-        name="x-alb-dev",
-        vpc_id="vpc-1",
-        subnet_ids=["subnet-1", "subnet-2"],
-        account_id="111111111111",
-        log_bucket_name="x-alb-logs-dev-111111111111",
-        log_version_expiration_days=30,
-        deletion_protection=False,
-        allow_plain_http=False,
-    )
-    assert props_error(LoadBalancer, "Alb", props) == (
+    assert props_error(LoadBalancer, "Alb", BARE) == (
         "LoadBalancer Alb: 1 invalid prop(s):\n  - no certificate source: give certificate_arn, or hosted_zone_id and "
         "domain_name (ACM with DNS validation), or set allow_plain_http (the environment record's switch) to serve "
         "plain HTTP"
     )
+    nought = replace(BARE, certificate_arn=CERTIFICATE, hsts_max_age_seconds=0)
+    assert props_error(LoadBalancer, "Alb", nought) == (
+        "LoadBalancer Alb: 1 invalid prop(s):\n  - hsts_max_age_seconds must be positive (seconds browsers keep to "
+        "HTTPS), not 0"
+    )
+
+
+def _synth_alb(props: LoadBalancerProps) -> dict[str, Any]:
+    """The stack's JSON as `cdktf synth` writes it (Testing.synth drops the `//` metadata with the suppressions)."""
+    stack = TerraformStack(Testing.app(), "alb")
+    AwsProvider(stack, "aws", region="us-east-1")
+    LoadBalancer(stack, "LoadBalancer", props=props)
+    outdir = Path(Testing.full_synth(stack))
+    return dict(json.loads((outdir / "stacks" / "alb" / "cdk.tf.json").read_text(encoding="utf-8")))
+
+
+@pytest.mark.usefixtures("loaded_bindings")
+@pytest.mark.parametrize("redirect", (False, True))
+def test_port_80_opens_only_for_the_records_redirect(redirect: bool) -> None:
+    synthesized = _synth_alb(replace(BARE, certificate_arn=CERTIFICATE, http_redirect=redirect))
+    text = json.dumps(synthesized)
+    https = {"port": 443, "protocol": "HTTPS", "certificate_arn": CERTIFICATE}
+    http = {"port": 80, "protocol": "HTTP", "default_action": [REDIRECT]}
+    assert Testing.to_have_resource_with_properties(text, "aws_lb_listener", https)
+    assert Testing.to_have_resource_with_properties(text, "aws_lb_listener", http) is redirect
+    ingress = synthesized["resource"]["aws_vpc_security_group_ingress_rule"]
+    ports = {body["from_port"]: _suppressed(body) for body in ingress.values()}
+    reason = (
+        "port 80 only answers with a redirect to HTTPS (listener default action redirect; policy CKV_APP_013), "
+        "opened because this environment's record sets http_redirect"
+    )
+    assert ports == ({443: {}, 80: {"CKV_AWS_260": reason}} if redirect else {443: {}})
 
 
 def _problems(edit: Any) -> list[str]:
@@ -202,14 +234,18 @@ def test_consistency_report_explains_plain_http_by_the_records_switch(synth: Syn
     assert consistency.check(synth.outdir, list(ALB_STACKS), load_environments(), report=report) == 0
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["plain_http_environments"] == ["dev"]
-    actions = [
-        (d["workload"], d["values"], d["fields"])
+    port_80 = [
+        (d["workload"], part, d["values"], "allow_plain_http" in d["fields"])
         for d in data["differences"]
-        if d["address"].startswith("aws_lb_listener.LoadBalancer_HttpListener")
-        and d["attribute"] == "default_action.0.type"
+        for part in ("LoadBalancer_HttpListener_", "LoadBalancer_Ingress80_")
+        if part in d["address"]
     ]
-    values = {"dev": "fixed-response", "staging": "redirect", "prod": "redirect"}
-    assert actions == [(w, values, ["allow_plain_http"]) for w in ALB_STACKS]
+    only_dev = {"dev": "<present>", "staging": "<absent>", "prod": "<absent>"}
+    assert sorted(port_80) == sorted(
+        (w, part, only_dev, True)
+        for w in ALB_STACKS
+        for part in ("LoadBalancer_HttpListener_", "LoadBalancer_Ingress80_")
+    )
 
 
 @pytest.mark.parametrize("workload", ALB_STACKS)

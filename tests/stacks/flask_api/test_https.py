@@ -1,4 +1,5 @@
-"""flask-api with a certificate and a hosted zone configured: HTTPS listener, HTTP redirect, Route 53 alias."""
+"""flask-api with a certificate and a hosted zone configured: HTTPS listener, port 80 closed unless the record's
+http_redirect opens it for a redirect, Route 53 alias."""
 
 from __future__ import annotations
 
@@ -15,18 +16,34 @@ from config import load_catalog, load_environments
 CERTIFICATE = "arn:aws:acm:us-east-1:333333333333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
 
 
-@pytest.fixture(scope="module")
-def https(loaded_bindings: None) -> dict[str, Any]:
-    del loaded_bindings  # builds its own stack: the bindings, not the session synth
+def _prod_with_certificate(**record: Any) -> dict[str, Any]:
     from stacks.flask_api import FlaskApiStack  # pylint: disable=import-outside-toplevel
 
     prod = load_environments()["prod"]
     settings = dataclasses.replace(
         prod.flask_api, certificate_arn=CERTIFICATE, hosted_zone_id="Z0123456789ABC", domain_name="api.example.com"
     )
-    stack = FlaskApiStack(Testing.app(), env=dataclasses.replace(prod, flask_api=settings), catalog=load_catalog())
+    env = dataclasses.replace(prod, flask_api=settings, **record)
+    stack = FlaskApiStack(Testing.app(), env=env, catalog=load_catalog())
     parsed: dict[str, Any] = json.loads(Testing.synth(stack))
-    return parsed["resource"]
+    return dict(parsed["resource"])
+
+
+@pytest.fixture(scope="module")
+def https(loaded_bindings: None) -> dict[str, Any]:
+    del loaded_bindings  # builds its own stack: the bindings, not the session synth
+    return _prod_with_certificate()
+
+
+@pytest.fixture(scope="module")
+def redirecting(loaded_bindings: None) -> dict[str, Any]:
+    del loaded_bindings
+    return _prod_with_certificate(http_redirect=True)
+
+
+def _open_ports(resources: dict[str, Any]) -> list[int]:
+    ingress = resources["aws_vpc_security_group_ingress_rule"].values()
+    return sorted(r["from_port"] for r in ingress if r.get("cidr_ipv4") == "0.0.0.0/0")
 
 
 def test_https_listener_uses_the_certificate_and_tls12_policy(https: dict[str, Any]) -> None:
@@ -42,20 +59,19 @@ def test_https_listener_uses_the_certificate_and_tls12_policy(https: dict[str, A
     assert rule["listener_arn"] == f"${{aws_lb_listener.{https_id}.arn}}"
 
 
-def test_http_redirects_to_https(https: dict[str, Any]) -> None:
-    (plain,) = [body for body in https["aws_lb_listener"].values() if body["port"] == 80]
+def test_port_80_is_closed_and_https_sends_hsts(https: dict[str, Any]) -> None:
+    assert [body["port"] for body in https["aws_lb_listener"].values()] == [443]
+    assert _open_ports(https) == [443]
+    (secure,) = https["aws_lb_listener"].values()
+    assert secure["routing_http_response_strict_transport_security_header_value"] == "max-age=31536000"
+
+
+def test_the_records_http_redirect_opens_port_80_for_a_redirect_only(redirecting: dict[str, Any]) -> None:
+    (plain,) = [body for body in redirecting["aws_lb_listener"].values() if body["port"] == 80]
     (action,) = plain["default_action"]
     assert action["type"] == "redirect"
     assert action["redirect"] == {"status_code": "HTTP_301", "protocol": "HTTPS", "port": "443"}
-
-
-def test_alb_opens_both_listener_ports(https: dict[str, Any]) -> None:
-    ports = sorted(
-        r["from_port"]
-        for r in https["aws_vpc_security_group_ingress_rule"].values()
-        if r.get("cidr_ipv4") == "0.0.0.0/0"
-    )
-    assert ports == [80, 443]
+    assert _open_ports(redirecting) == [80, 443]
 
 
 def test_alias_record_points_at_the_alb(https: dict[str, Any]) -> None:

@@ -120,12 +120,11 @@ def test_security_groups_chain_alb_to_service_to_database(synth: Synth, stack: s
         (r["security_group_id"], r.get("referenced_security_group_id") or r.get("cidr_ipv4"), r["from_port"])
         for r in synth.resources(stack, "aws_vpc_security_group_ingress_rule").values()
     )
-    # staging and prod serve HTTPS; their port 80 only redirects to it
-    https = [] if stack.startswith("flask-api-dev") else [(group["LoadBalancer"], "0.0.0.0/0", 443)]
+    # dev serves plain HTTP on 80 (allow_plain_http); staging and prod HTTPS on 443 alone (http_redirect off)
+    public = 80 if stack.startswith("flask-api-dev") else 443
     assert ingress == sorted(
         [
-            (group["LoadBalancer"], "0.0.0.0/0", 80),
-            *https,
+            (group["LoadBalancer"], "0.0.0.0/0", public),
             (group["Service"], group["LoadBalancer"], 8000),
             (group["Database"], group["Service"], 5432),
         ]
@@ -236,12 +235,8 @@ def test_load_balancer_per_environment(synth: Synth, env: str) -> None:
         (body["port"], body["protocol"], body["default_action"][0]["type"])
         for body in synth.resources(stack, "aws_lb_listener").values()
     )
-    # staging, prod: HTTPS (ACM, tests/modules/test_load_balancer.py) and port 80 redirects; dev: allow_plain_http
-    assert listeners == (
-        [(80, "HTTP", "fixed-response")]
-        if env == "dev"
-        else [(80, "HTTP", "redirect"), (443, "HTTPS", "fixed-response")]
-    )
+    # staging, prod: HTTPS only (ACM, tests/modules/test_load_balancer.py; http_redirect off); dev: allow_plain_http
+    assert listeners == ([(80, "HTTP", "fixed-response")] if env == "dev" else [(443, "HTTPS", "fixed-response")])
     encryption = synth.only(stack, "aws_s3_bucket_server_side_encryption_configuration")
     assert encryption["rule"][0]["apply_server_side_encryption_by_default"] == {"sse_algorithm": "AES256"}
 
