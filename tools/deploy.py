@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from tools import terraform
-from tools.parallel import Result, StackRef, Stop, default_jobs, log_path, run_all
+from tools.parallel import Result, StackRef, Stop, default_jobs, log_path, resource_count, run_all
 from tools.progress import ToolError, say
 from tools.targets import Target
 
@@ -199,6 +199,7 @@ def deploy_stacks(
         total=len(refs),
         first=len(boots) + 1,
         skip=_skip_when_bootstrap_failed(first, boots),
+        weight=resource_count,
     )
     if not collected and outputs_file.exists():
         collected = json.loads(outputs_file.read_text(encoding="utf-8"))
@@ -230,7 +231,15 @@ def plan_stacks(
 
     first = run_all(boots, work, name=lambda r: r.name, jobs=jobs, stop=stop, verb="planning", total=len(refs))
     return first + run_all(
-        rest, work, name=lambda r: r.name, jobs=jobs, stop=stop, verb="planning", total=len(refs), first=len(boots) + 1
+        rest,
+        work,
+        name=lambda r: r.name,
+        jobs=jobs,
+        stop=stop,
+        verb="planning",
+        total=len(refs),
+        first=len(boots) + 1,
+        weight=resource_count,
     )
 
 
@@ -377,4 +386,5 @@ def destroy_stacks(
         stop=stop,
         verb="destroying",
         done=done,
+        weight=resource_count,
     )

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 from tools import terraform
 from tools.deploy import StackRef
-from tools.parallel import INTERRUPTED, default_jobs, forwarding_signals, log_path, run_all
+from tools.parallel import INTERRUPTED, default_jobs, forwarding_signals, log_path, resource_count, run_all
 from tools.progress import ToolError, say, step
 from tools.targets import Target
 
@@ -203,6 +203,7 @@ def detect(refs: list[StackRef], target: Target, report: Path | None = None, job
                 verb="checking",
                 total=len(ordered),
                 first=len(results) + 1,
+                weight=resource_count,
             )
             results += [
                 r.value if r.value is not None else StackDrift(r.name, "error", error=r.error or r.status) for r in done

@@ -1,8 +1,12 @@
 """Run independent stack operations side by side: deploy, plan, destroy, drift, validate.
 
 Defaults and settings:
-    jobs       --jobs N or JOBS=N; default min(2 x CPU count, number of stacks): a stack's time is spent in the
-               provider's waiters, not in CPU
+    jobs       --jobs N or JOBS=N; default min(4 x CPU count, number of stacks): a stack's time is spent in the
+               provider's waiters and the API's answers, not in CPU (a Terraform with its provider takes a few
+               hundred MB, so memory, not cores, bounds it); with 2 cores all five independent dev stacks start
+               together, and the deploy takes bootstrap + the slowest stack
+    order      stacks start largest first (most resources in their cdk.tf.json: the longest applies), so a stack
+               that has to wait for a free worker is a short one; results are still reported in the given order
     progress   one whole line per stack on stderr when it starts and when it ends, never interleaved mid-line:
                `[3/6] flask-api-dev: applied in 91 s`; every stack's result is reported, also when others fail
     logs       Terraform's whole output per stack in reports/<command>/<stack>.log (tools/terraform.py writes it);
@@ -14,6 +18,7 @@ Defaults and settings:
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
@@ -35,8 +40,18 @@ T = TypeVar("T")
 
 
 def default_jobs(count: int) -> int:
-    """min(2 x CPU count, count), at least 1."""
-    return max(1, min(2 * (os.cpu_count() or 1), count))
+    """min(4 x CPU count, count), at least 1."""
+    return max(1, min(4 * (os.cpu_count() or 1), count))
+
+
+def resource_count(ref: StackRef) -> int:
+    """Resources in the stack's synthesized cdk.tf.json (0 when it is missing or not a stack's JSON): the start
+    order."""
+    try:
+        resources = json.loads((ref.directory / "cdk.tf.json").read_text(encoding="utf-8")).get("resource", {})
+        return sum(len(group) for group in resources.values() if isinstance(group, dict))
+    except (OSError, ValueError, AttributeError):  # not a stack's JSON: it starts last, its run reports why
+        return 0
 
 
 def jobs_setting(value: int | str | None, count: int, environ: Mapping[str, str] | None = None) -> int:
@@ -52,7 +67,7 @@ def jobs_setting(value: int | str | None, count: int, environ: Mapping[str, str]
         raise ConfigError(
             [
                 f"--jobs / JOBS: {raw!r} is not a whole number >= 1; pass e.g. --jobs 4 or JOBS=4 "
-                "(default: min(2 x CPU count, stacks))"
+                "(default: min(4 x CPU count, stacks))"
             ]
         )
     return jobs
@@ -139,6 +154,7 @@ class Options:
     verb: str = "started"  # the start line: "  <stack>: <verb> ..."
     total: int = 0  # the N of "[i/N]" (default: the number of items)
     first: int = 1  # the first i
+    weight: Callable[[Any], int] | None = None  # start the heaviest items first (default: in the given order)
 
 
 class _Batch:  # pylint: disable=too-few-public-methods
@@ -170,6 +186,14 @@ class _Batch:  # pylint: disable=too-few-public-methods
         return self.options.skip(item) if self.options.skip else ""
 
 
+def _start_order(items: Sequence[T], weight: Callable[[T], int] | None) -> list[tuple[int, T]]:
+    """(index, item) in the order to start them: heaviest first when `weight` is given (ties keep the order)."""
+    pending = list(enumerate(items))
+    if weight is not None:
+        pending.sort(key=lambda pair: -weight(pair[1]))
+    return pending
+
+
 def run_all(
     items: Sequence[T],
     work: Callable[[T], tuple[str, Any]],
@@ -185,7 +209,7 @@ def run_all(
     are Options fields (jobs=, stop=, skip=, done=, verb=, total=, first=)."""
     options = options or Options(**settings)
     batch = _Batch(name, options, len(items))
-    pending = list(enumerate(items))
+    pending = _start_order(items, options.weight)
     running: dict[Future[tuple[str, Any]], tuple[int, T, float]] = {}
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
         while pending or running:

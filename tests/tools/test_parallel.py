@@ -21,7 +21,8 @@ from tools.progress import ToolError
 
 def test_jobs_default_from_the_machine_and_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    assert parallel.jobs_setting(None, 6, {}) == 4
+    assert parallel.jobs_setting(None, 6, {}) == 6  # the five independent dev stacks start together
+    assert parallel.jobs_setting(None, 12, {}) == 8
     assert parallel.jobs_setting(None, 3, {}) == 3
     assert parallel.jobs_setting(None, 0, {}) == 1
     assert parallel.jobs_setting(None, 6, {"JOBS": "1"}) == 1
@@ -30,7 +31,7 @@ def test_jobs_default_from_the_machine_and_overrides(monkeypatch: pytest.MonkeyP
         parallel.jobs_setting("zero", 6, {})
     assert caught.value.problems == [
         "--jobs / JOBS: 'zero' is not a whole number >= 1; pass e.g. --jobs 4 or JOBS=4 "
-        "(default: min(2 x CPU count, stacks))"
+        "(default: min(4 x CPU count, stacks))"
     ]
     with pytest.raises(ConfigError):
         parallel.jobs_setting(None, 6, {"JOBS": "0"})
@@ -78,6 +79,30 @@ def test_every_result_is_reported_in_whole_lines(capsys: pytest.CaptureFixture[s
     ]
     assert parallel.exit_code(results) == 1
     assert parallel.exit_code(results[:1]) == 0
+
+
+def test_the_largest_stack_starts_first_and_results_keep_the_given_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sizes = {"small": 1, "large": 30, "medium": 5, "missing": None, "broken": -1}
+    refs = []
+    for name, count in sizes.items():
+        folder = tmp_path / name
+        if count == -1:
+            folder.mkdir()
+            (folder / "cdk.tf.json").write_text('{"resource": {"aws_s3_bucket": 3}, "x": [', encoding="utf-8")
+        elif count is not None:
+            folder.mkdir()
+            body = {"resource": {"aws_s3_bucket": {f"b{i}": {} for i in range(count)}, "aws_sns_topic": {"t": {}}}}
+            (folder / "cdk.tf.json").write_text(json.dumps(body), encoding="utf-8")
+        refs.append(parallel.StackRef(name, folder))
+    assert [parallel.resource_count(r) for r in refs] == [2, 31, 6, 0, 0]
+    results = parallel.run_all(
+        refs, lambda ref: ("applied", None), name=lambda r: r.name, jobs=1, weight=parallel.resource_count
+    )
+    starts = [line.split(":")[0].strip() for line in capsys.readouterr().err.splitlines() if line.endswith("...")]
+    assert starts == ["large", "medium", "small", "missing", "broken"]  # one worker: the start order is the whole story
+    assert [r.name for r in results] == list(sizes)
 
 
 def test_skipped_and_stopped_items_are_reported_not_run(capsys: pytest.CaptureFixture[str]) -> None:
