@@ -67,6 +67,8 @@ def test_api_has_health_resource_and_stage(outputs: dict, client: Any) -> None:
     assert "/health" in paths
     integration = apigateway.get_integration(restApiId=api_id, resourceId=paths["/health"]["id"], httpMethod="GET")
     assert integration["type"] == "MOCK"
+    method = apigateway.get_method(restApiId=api_id, resourceId=paths["/health"]["id"], httpMethod="GET")
+    assert method["authorizationType"] == "AWS_IAM"  # no unauthenticated method on a public edge
     stage = apigateway.get_stage(restApiId=api_id, stageName=outputs["api_stage_name"])
     assert outputs["api_stage_name"] == ENV
     assert stage["tracingEnabled"] is True
