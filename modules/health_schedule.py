@@ -11,8 +11,9 @@ Defaults:
 - alarm `alarm_name` on AWS/Lambda `Errors` of the function (dimension FunctionName): Sum over 60 s, 1 of 1
   periods, >= 1. Missing data is breaching: a schedule or function that stopped running counts as unhealthy.
   Standard resolution, a plain statistic, one metric (no metric math): what Route 53 supports for a health check
-  on an alarm (Route 53 API Reference, AlarmIdentifier; rule CKV_AWSR_010). The alarm has no actions: it is a
-  signal, the health checks' own HealthCheckStatus alarms notify (stacks/disaster_recovery/alarms.py)
+  on an alarm (Route 53 API Reference, AlarmIdentifier; rule CKV_AWSR_010). It notifies `topic_arn` on ALARM and
+  OK (the site's topic, in its region), like every alarm of the project; the health check's own HealthCheckStatus
+  alarm (stacks/disaster_recovery/alarms.py, us-east-1) says when Route 53 acts on it
 - everything in the function's region (`provider`; None: the stack's default); the health check must name that
   region (`cloudwatch_alarm_region`)
 """
@@ -42,12 +43,17 @@ class HealthScheduleProps:
     name: str
     #: name of the alarm (what the Route 53 health check names)
     alarm_name: str
-    #: the health function: its name (alarm dimension, permission) and ARN (rule target)
+    #: name of the health function (alarm dimension, permission)
     function_name: str
+    #: ARN of the health function (the rule's target)
     function_arn: str
+    #: SNS topic the alarm notifies (in the function's region)
+    topic_arn: str
     #: what the alarm watches, for its description
     subject: str
+    #: EventBridge schedule expression of the rule
     schedule: str = "rate(1 minute)"
+    #: provider (region) of the function; None: the stack's default
     provider: TerraformProvider | None = None
 
 
@@ -104,5 +110,7 @@ class HealthSchedule(Construct):
             threshold=1,
             comparison_operator="GreaterThanOrEqualToThreshold",
             treat_missing_data="breaching",
+            alarm_actions=[props.topic_arn],
+            ok_actions=[props.topic_arn],
             provider=provider,
         )

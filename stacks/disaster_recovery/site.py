@@ -156,17 +156,6 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
                 ),
             ),
         )
-        self.health = HealthSchedule(
-            self,
-            "HealthSchedule",
-            props=HealthScheduleProps(
-                name=names.name(f"{label}-health-schedule"),
-                alarm_name=names.name(f"{label}-health-errors", max_length=255),
-                function_name=self.function.function.function_name,
-                function_arn=self.function.function.arn,
-                subject=f"the {label} site ({region})",
-            ),
-        )  # built through the site's provider below, like every resource of the site
         self.topic = Topic(
             self,
             "Alarms",
@@ -187,6 +176,18 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
                 ),
             ),
         )
+        self.health = HealthSchedule(
+            self,
+            "HealthSchedule",
+            props=HealthScheduleProps(
+                name=names.name(f"{label}-health-schedule"),
+                alarm_name=names.name(f"{label}-health-errors", max_length=255),
+                function_name=self.function.function.function_name,
+                function_arn=self.function.function.arn,
+                topic_arn=self.topic.topic.arn,
+                subject=f"the {label} site ({region})",
+            ),
+        )  # built through the site's provider below, like every resource of the site
         self._suppressions()
         if spec.provider is not None:
             use_provider(self, spec.provider)
