@@ -1,5 +1,6 @@
 """One site (region) of the disaster-recovery workload: key, VPC, data bucket, health function with its API and
-its schedule (the alarm the site's Route 53 health check watches), and the alarm topic. The stack builds two, primary and DR; the DR site's resources all use the DR region's provider."""
+its schedule (the alarm the site's Route 53 health check watches), and the alarm topic. The stack builds two,
+primary and DR; the DR site's resources all use the DR region's provider."""
 
 from __future__ import annotations
 

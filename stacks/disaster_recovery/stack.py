@@ -16,7 +16,8 @@ one-minute EventBridge schedule whose Errors alarm the site's Route 53 health ch
 the global cluster and both clusters, replication from the primary bucket into the DR bucket, the DynamoDB
 global table (home in the primary region, replica in the DR region with the DR key), the failover DNS (`api.<domain>`
 served over TLS in both regions: an ACM certificate and a regional API Gateway custom domain per region, alias
-records failing over on the health checks, which watch each site's alarm; modules/failover_dns.py) and the alarms with their dashboard.
+records failing over on the health checks, which watch each site's alarm; modules/failover_dns.py) and the alarms
+with their dashboard.
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ class DisasterRecoveryStack(WorkloadStack):
 
     @staticmethod
     def _dns_site(site: Site) -> DnsSite:
-        """What the failover DNS needs of a site: its health alarm and region, its API's stage, its region's provider."""
+        """What the failover DNS needs of a site: its health alarm and region, its API's stage, its provider."""
         return DnsSite(
             label=site.spec.label,
             alarm_name=site.health.alarm.alarm_name,

@@ -195,7 +195,10 @@ def test_each_sites_schedule_invokes_its_health_function_and_its_alarm_treats_si
             60,
         )
         assert (alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"], alarm["Threshold"]) == (1, 1, 1)
-        assert (alarm["ComparisonOperator"], alarm["TreatMissingData"]) == ("GreaterThanOrEqualToThreshold", "breaching")
+        assert (alarm["ComparisonOperator"], alarm["TreatMissingData"]) == (
+            "GreaterThanOrEqualToThreshold",
+            "breaching",
+        )
         assert alarm["Dimensions"] == [{"Name": "FunctionName", "Value": function}]
 
 

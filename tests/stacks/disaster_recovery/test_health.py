@@ -34,7 +34,10 @@ def suffix(stack: str) -> str:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_each_site_checks_itself_every_minute(synth: Synth, stack: str) -> None:
-    rules, targets = by_path(synth, stack, "aws_cloudwatch_event_rule"), by_path(synth, stack, "aws_cloudwatch_event_target")
+    rules, targets = (
+        by_path(synth, stack, "aws_cloudwatch_event_rule"),
+        by_path(synth, stack, "aws_cloudwatch_event_target"),
+    )
     functions = by_path(synth, stack, "aws_lambda_function")
     for site, label, _, region, provider in SITES:
         rule_id, rule = rules[f"{site}/HealthSchedule/Schedule"]
@@ -76,7 +79,10 @@ def test_only_the_sites_rule_and_its_api_may_invoke_the_health_function(synth: S
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_a_failed_or_missing_check_raises_the_sites_alarm_within_a_minute(synth: Synth, stack: str) -> None:
-    alarms, functions = by_path(synth, stack, "aws_cloudwatch_metric_alarm"), by_path(synth, stack, "aws_lambda_function")
+    alarms, functions = (
+        by_path(synth, stack, "aws_cloudwatch_metric_alarm"),
+        by_path(synth, stack, "aws_lambda_function"),
+    )
     topics = by_path(synth, stack, "aws_sns_topic")
     for site, label, _, region, provider in SITES:
         _, alarm = alarms[f"{site}/HealthSchedule/ErrorsAlarm"]
@@ -106,7 +112,10 @@ def test_a_failed_or_missing_check_raises_the_sites_alarm_within_a_minute(synth:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_each_health_check_follows_its_sites_alarm_and_counts_silence_as_unhealthy(synth: Synth, stack: str) -> None:
-    checks, alarms = by_path(synth, stack, "aws_route53_health_check"), by_path(synth, stack, "aws_cloudwatch_metric_alarm")
+    checks, alarms = (
+        by_path(synth, stack, "aws_route53_health_check"),
+        by_path(synth, stack, "aws_cloudwatch_metric_alarm"),
+    )
     assert sorted(checks) == ["Failover/PrimaryHealthCheck", "Failover/SecondaryHealthCheck"]
     for site, label, role, region, _ in SITES:
         _, check = checks[f"Failover/{role}HealthCheck"]
