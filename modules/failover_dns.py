@@ -18,7 +18,7 @@ Defaults:
   take the target's), with `set_identifier` = the site's label and its health check; Route 53 answers with the
   PRIMARY site while its check passes, with the SECONDARY otherwise. `evaluate_target_health` is off: the health
   check decides (API Gateway's target health fails only when the service itself is down in the region, which the
-  health check sees too), so inverting the primary's check is the whole DNS failover (README drill)
+  health check sees too), so an alarm of the primary in ALARM is the whole DNS failover (README drill)
 - sites are listed primary first
 """
 

@@ -2,7 +2,7 @@
 and a CloudWatch alarm on the function's `Errors` is the state a CLOUDWATCH_METRIC health check watches.
 
 Why: the health route of a public API is IAM-authorized (modules/rest_api.py) and Route 53 health checkers
-cannot sign requests. The function raises when its site cannot serve (lambda_src/dr_health/), so a failed check is
+cannot sign requests. The function raises when its site cannot serve, so a failed check is
 an error of the function.
 
 Defaults:
@@ -12,8 +12,8 @@ Defaults:
   periods, >= 1. Missing data is breaching: a schedule or function that stopped running counts as unhealthy.
   Standard resolution, a plain statistic, one metric (no metric math): what Route 53 supports for a health check
   on an alarm (Route 53 API Reference, AlarmIdentifier; rule CKV_AWSR_010). It notifies `topic_arn` on ALARM and
-  OK (the site's topic, in its region), like every alarm of the project; the health check's own HealthCheckStatus
-  alarm (stacks/disaster_recovery/alarms.py, us-east-1) says when Route 53 acts on it
+  OK (the site's topic, in its region), like every alarm of the project; an alarm on the health check's own
+  HealthCheckStatus (us-east-1, where Route 53 publishes it) says when Route 53 acts on it
 - everything in the function's region (`provider`; None: the stack's default); the health check must name that
   region (`cloudwatch_alarm_region`)
 """
