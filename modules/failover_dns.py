@@ -8,14 +8,17 @@ Defaults:
   site's certificate: ACM asks every certificate of one name in one account for the same CNAME, in every region),
   security policy TLS_1_2, the whole domain mapped to the stage; so `https://<record_name>/...` serves TLS with a
   certificate for that name in whichever region answers
-- each site's health check calls `https://<host><health_path>` on port 443 (SNI on) every 30 s; 3 failures in a
-  row mark it unhealthy; latency is measured (graphs in the Route 53 console). `host` is the API's own regional
-  endpoint: the check must reach one region, which the failover name cannot
+- each site's health check is of type CLOUDWATCH_METRIC: it is healthy while the site's alarm (`alarm_name` in
+  `alarm_region`, the site's own region) is OK, unhealthy while it is in ALARM, and unhealthy when the alarm has
+  insufficient data (`insufficient_data_health_status = "Unhealthy"`: a signal that stopped is no proof of health).
+  Route 53 does not call the API: its health route is IAM-authorized and health checkers cannot sign requests; the
+  alarm is modules/health_schedule.py's (a scheduled health function's Errors). Route 53 reads only
+  standard-resolution alarms on one metric with a plain statistic (CKV_AWSR_010 checks the stack's alarms)
 - one alias A record `record_name` per site to the site's regional custom domain name (no TTL: alias records
   take the target's), with `set_identifier` = the site's label and its health check; Route 53 answers with the
   PRIMARY site while its check passes, with the SECONDARY otherwise. `evaluate_target_health` is off: the health
   check decides (API Gateway's target health fails only when the service itself is down in the region, which the
-  health check sees too), so inverting the primary's check is the whole DNS failover (README drill)
+  health check sees too), so an alarm of the primary in ALARM is the whole DNS failover (README drill)
 - sites are listed primary first
 """
 
@@ -42,13 +45,14 @@ ROLES = ("PRIMARY", "SECONDARY")
 
 @dataclass(frozen=True, kw_only=True)
 class Site:
-    """One region's API: `host` answers HTTPS, `health_path` returns 200 while the site can serve; `rest_api_id`
+    """One region's API: the alarm `alarm_name` in `alarm_region` is OK while the site can serve; `rest_api_id`
     and `stage_name` are what the custom domain maps to; `provider` is the region's (None: the stack's default)."""
 
     #: the site's name (primary, dr): record set identifier and health check tag
     label: str
-    host: str
-    health_path: str
+    #: the CloudWatch alarm the site's health check watches, and the region it is in
+    alarm_name: str
+    alarm_region: str
     rest_api_id: str
     stage_name: str
     provider: TerraformProvider | None = None
@@ -63,10 +67,6 @@ class FailoverDnsProps:
     #: the primary site first, then the secondary
     sites: tuple[Site, Site]
     hosted_zone_id: str | None = None
-    #: failed health checks in a row before Route 53 fails over
-    failure_threshold: int = 3
-    #: seconds between two health checks (30 standard, 10 fast)
-    request_interval_seconds: int = 30
 
 
 class FailoverDns(Construct):
@@ -80,8 +80,10 @@ class FailoverDns(Construct):
                 None
                 if props.record_name.endswith(props.domain_name)
                 else f"record_name {props.record_name!r} must be inside domain_name {props.domain_name!r}",
-                None if props.request_interval_seconds in (10, 30) else "request_interval_seconds must be 10 or 30",
                 None if len({s.label for s in props.sites}) == 2 else "the two sites need different labels",
+                None
+                if len({(s.alarm_name, s.alarm_region) for s in props.sites}) == 2
+                else "the two sites need different alarms (one health signal cannot tell which site is down)",
             ],
         )
         self.zone = None
@@ -124,14 +126,10 @@ class FailoverDns(Construct):
             check = Route53HealthCheck(
                 self,
                 f"{pascal}HealthCheck",
-                type="HTTPS",
-                fqdn=site.host,
-                port=443,
-                resource_path=site.health_path,
-                enable_sni=True,
-                measure_latency=True,
-                failure_threshold=props.failure_threshold,
-                request_interval=props.request_interval_seconds,
+                type="CLOUDWATCH_METRIC",
+                cloudwatch_alarm_name=site.alarm_name,
+                cloudwatch_alarm_region=site.alarm_region,
+                insufficient_data_health_status="Unhealthy",
                 tags={"Name": f"{props.record_name}-{site.label}"},
             )
             self.health_checks.append(check)

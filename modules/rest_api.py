@@ -2,12 +2,16 @@
 
 Backend of GET /health, chosen by `backend`:
 - None (default): a MOCK integration answering 200 `{"status": "ok"}`. It proves the API, its stage, logging and
-  throttling work end to end without giving an unauthenticated health check any path to the data tier; routes
-  with a real backend are added next to it with their own authorization.
-- LambdaBackend: an AWS_PROXY integration; the function decides, so health checks of this API fail when the function
-  reports its backend cannot serve. API Gateway may invoke it only from this API's GET /health.
+  throttling work end to end without giving the health route any path to the data tier; routes with a real
+  backend are added next to it with their own authorization.
+- LambdaBackend: an AWS_PROXY integration; the function decides, so a call of this API's health route fails when
+  the function reports its backend cannot serve. API Gateway may invoke it only from this API's GET /health.
 
 Defaults:
+- GET /health is `AWS_IAM`-authorized: callers sign with SigV4 and need `execute-api:Invoke` on
+  `<execution_arn>/<stage>/GET/health` (operators and monitors with an IAM identity can); an unsigned request gets
+  403. No method of a public edge is unauthenticated (CKV_AWS_59 passes, nothing suppressed); Route 53 health
+  checkers cannot sign, so a failover health check watches an alarm instead (modules/health_schedule.py)
 - REGIONAL endpoint; requests validated (parameters) before the integration runs
 - the integration response `depends_on` the integration (seed 001: API Gateway answered "Invalid Integration
   identifier" when Terraform created the response first)
@@ -79,9 +83,12 @@ ACCESS_LOG_FORMAT = json.dumps(
     },
     sort_keys=True,
 )
+#: authorization of GET /health: SigV4-signed callers with execute-api:Invoke on the method
+AUTHORIZATION = "AWS_IAM"
 HEALTH = {
     "path": "health",
     "method": "GET",
+    "authorization": AUTHORIZATION,
     "integration": "MOCK",
     "request_templates": {"application/json": json.dumps({"statusCode": 200})},
     "status_code": "200",
@@ -154,10 +161,11 @@ def _problems(props: RestApiProps) -> list[str | None]:
 
 def definition_hash(backend: LambdaBackend | None = None) -> str:
     """SHA-256 of the API's definition: the deployment trigger (changes whenever the API does). Only literal values
-    are hashed: a token's placeholder text depends on construction order, not on the API."""
-    definition = (
-        HEALTH if backend is None else {"path": HEALTH["path"], "method": HEALTH["method"], "integration": "AWS_PROXY"}
-    )
+    are hashed: a token's placeholder text depends on construction order, not on the API. The method's authorization
+    is part of it: a stage serves the deployment it points at, so a changed authorization reaches callers only
+    through a new deployment."""
+    proxy = {"path": HEALTH["path"], "method": HEALTH["method"], "authorization": HEALTH["authorization"]}
+    definition = HEALTH if backend is None else proxy | {"integration": "AWS_PROXY"}
     return hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
 
 
@@ -191,7 +199,7 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
         )
         where = {"rest_api_id": api_id, "resource_id": self.health.id, "http_method": HEALTH["method"]}
         self.method = ApiGatewayMethod(
-            self, "HealthGet", authorization="NONE", request_validator_id=validator.id, **where
+            self, "HealthGet", authorization=HEALTH["authorization"], request_validator_id=validator.id, **where
         )
         self.region = props.region
         if props.backend is None:
@@ -308,12 +316,6 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
 
     def _suppressions(self, props: RestApiProps) -> None:
         backend = "a MOCK integration returning a constant" if props.backend is None else "a Lambda proxy"
-        suppress(
-            self.method,
-            "CKV_AWS_59",
-            f"GET /health is {backend} reaching no data; load balancers, monitors and "
-            "Route 53 health checks must call it unauthenticated (they cannot sign requests)",
-        )
         if props.cache_size_gb is None:
             no_cache = (
                 f"this environment's record sets no {props.settings_field}.cache_size_gb: no cache cluster is paid "
@@ -358,7 +360,7 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
 
     @property
     def host(self) -> str:
-        """Host name of the API's regional endpoint (what health checks and failover records point at)."""
+        """Host name of the API's regional endpoint (execute-api; signed calls of one region's API go there)."""
         if self.region is None:
             raise ValueError("RestApi.host needs the `region` prop")
         return f"{self.api.id}.execute-api.{self.region}.amazonaws.com"

@@ -16,6 +16,7 @@ from emulator.patches import (
     iam,
     lambda_,
     rds,
+    route53,
     s3,
     secretsmanager,
     sqs,
@@ -23,7 +24,20 @@ from emulator.patches import (
 from emulator.patches.registry import PATCHES, patch
 
 # Importing a service module registers its fixes.
-SERVICES = (applicationautoscaling, dynamodb, ec2, ecs, elasticache, iam, lambda_, rds, s3, secretsmanager, sqs)
+SERVICES = (
+    applicationautoscaling,
+    dynamodb,
+    ec2,
+    ecs,
+    elasticache,
+    iam,
+    lambda_,
+    rds,
+    route53,
+    s3,
+    secretsmanager,
+    sqs,
+)
 
 __all__ = ["PATCHES", "SERVICES", "apply_all", "patch"]
 

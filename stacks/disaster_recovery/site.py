@@ -1,5 +1,6 @@
-"""One site (region) of the disaster-recovery workload: key, VPC, data bucket, health function and its API, and
-the alarm topic. The stack builds two, primary and DR; the DR site's resources all use the DR region's provider."""
+"""One site (region) of the disaster-recovery workload: key, VPC, data bucket, health function with its API and
+its schedule (the alarm the site's Route 53 health check watches), and the alarm topic. The stack builds two,
+primary and DR; the DR site's resources all use the DR region's provider."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from config.settings import NatGateways, NetworkSettings
 from core.naming import Namer
 from core.suppress import suppress
 from modules.function import Function, FunctionProps
+from modules.health_schedule import HealthSchedule, HealthScheduleProps
 from modules.rest_api import LambdaBackend, LoggingLevel, RestApi, RestApiProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.network import Network, NetworkProps
@@ -39,7 +41,8 @@ class SiteSpec:
 
 
 class Site(Construct):  # pylint: disable=too-many-instance-attributes
-    """`key`, `network`, `bucket`, `function`, `api`, `topic` of one region; `spec` says which."""
+    """`key`, `network`, `bucket`, `function`, `api`, `health` (schedule and alarm), `topic` of one region; `spec`
+    says which."""
 
     def __init__(
         self,
@@ -174,6 +177,18 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
                 ),
             ),
         )
+        self.health = HealthSchedule(
+            self,
+            "HealthSchedule",
+            props=HealthScheduleProps(
+                name=names.name(f"{label}-health-schedule"),
+                alarm_name=names.name(f"{label}-health-errors", max_length=255),
+                function_name=self.function.function.function_name,
+                function_arn=self.function.function.arn,
+                topic_arn=self.topic.topic.arn,
+                subject=f"the {label} site ({region})",
+            ),
+        )  # built through the site's provider below, like every resource of the site
         self._suppressions()
         if spec.provider is not None:
             use_provider(self, spec.provider)
@@ -194,11 +209,6 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
             "by the replication latency and failed-operation alarms, and every object is SSE-KMS with the site's "
             "key, so reading one also needs a grant on that key",
         )
-
-    @property
-    def health_path(self) -> str:
-        """Path of the health endpoint on the API's host."""
-        return f"/{STAGE}/health"
 
 
 def use_provider(scope: Construct, provider: TerraformProvider) -> None:

@@ -11,11 +11,13 @@ states. In one state Terraform orders every cross-region dependency itself, a pl
 and a destroy removes the secondary before the global cluster. The cost: a region outage blocks applying the
 stack as a whole; the failover drill (README) needs no apply, only Aurora and Route 53 calls.
 
-Per site: KMS key, VPC, data bucket, health function behind an API Gateway (GET /health), alarm topic. Global:
+Per site: KMS key, VPC, data bucket, health function behind an API Gateway (GET /health, IAM-authorized) and on a
+one-minute EventBridge schedule whose Errors alarm the site's Route 53 health check watches, alarm topic. Global:
 the global cluster and both clusters, replication from the primary bucket into the DR bucket, the DynamoDB
 global table (home in the primary region, replica in the DR region with the DR key), the failover DNS (`api.<domain>`
 served over TLS in both regions: an ACM certificate and a regional API Gateway custom domain per region, alias
-records failing over on the health checks; modules/failover_dns.py) and the alarms with their dashboard.
+records failing over on the health checks, which watch each site's alarm; modules/failover_dns.py) and the alarms
+with their dashboard.
 """
 
 from __future__ import annotations
@@ -164,11 +166,11 @@ class DisasterRecoveryStack(WorkloadStack):
 
     @staticmethod
     def _dns_site(site: Site) -> DnsSite:
-        """What the failover DNS needs of a site: its API's host, stage and health path, and its region's provider."""
+        """What the failover DNS needs of a site: its health alarm and region, its API's stage, its provider."""
         return DnsSite(
             label=site.spec.label,
-            host=site.api.host,
-            health_path=site.health_path,
+            alarm_name=site.health.alarm.alarm_name,
+            alarm_region=site.spec.region,
             rest_api_id=site.api.api.id,
             stage_name=site.api.stage.stage_name,
             provider=site.spec.provider,
@@ -265,6 +267,8 @@ class DisasterRecoveryStack(WorkloadStack):
                 ("bucket_name", site.bucket.bucket.bucket, "data bucket (primary: source; dr: replica)"),
                 ("api_url", f"{site.api.invoke_url}/health", "health endpoint of the API"),
                 ("function_name", site.function.function.function_name, "health function"),
+                ("health_schedule_name", site.health.rule.name, "EventBridge rule invoking the health function"),
+                ("health_alarm_name", site.health.alarm.alarm_name, "alarm the Route 53 health check watches"),
                 ("alarm_topic_arn", site.topic.topic.arn, "SNS topic of the region's alarms"),
                 ("certificate_arn", domain.issued.arn, f"ACM certificate of {self.record_name}"),
                 ("regional_domain_name", domain.alias_name, "API Gateway domain name the failover record aliases"),

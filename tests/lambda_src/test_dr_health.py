@@ -57,3 +57,34 @@ def test_degraded_when_the_table_cannot_be_read(site: Any) -> None:
 def test_other_paths_are_not_found() -> None:
     answer = health.handler({"path": "/admin"}, None)
     assert (answer["statusCode"], json.loads(answer["body"])) == (404, {"message": "not found"})
+
+
+SCHEDULED = {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}  # EventBridge, no path
+
+
+def test_scheduled_check_returns_while_the_table_replica_is_active(site: Any) -> None:
+    site.create_table(
+        TableName="sessions",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    assert health.handler(SCHEDULED, None) == {
+        "status": "ok",
+        "region": REGION,
+        "role": "SECONDARY",
+        "table": "ACTIVE",
+    }
+
+
+def test_scheduled_check_raises_when_the_table_cannot_be_read(site: Any) -> None:
+    """The failed invocation is what the Errors alarm (and so the Route 53 health check) sees."""
+    assert site.list_tables()["TableNames"] == []
+    with pytest.raises(health.SiteUnhealthy) as raised:
+        health.handler(SCHEDULED, None)
+    assert json.loads(str(raised.value)) == {
+        "status": "degraded",
+        "region": REGION,
+        "role": "SECONDARY",
+        "table": "UNREACHABLE",
+    }

@@ -30,6 +30,7 @@ STACK_RULES = (
     "CKV_AWSR_007",
     "CKV_AWSR_008",
     "CKV_AWSR_009",
+    "CKV_AWSR_010",
 )
 
 
@@ -150,6 +151,38 @@ def validation(cert: str, provider: str | None = None) -> dict[str, Any]:
     return body | ({"provider": provider} if provider else {})
 
 
+def errors_alarm(name: str, provider: str | None = None, **extra: Any) -> dict[str, Any]:
+    """An alarm on a health function's Errors (modules/health_schedule.py's shape), without actions; an `extra`
+    value of None leaves the argument out (as cdktf does)."""
+    body = {
+        "alarm_name": name,
+        "namespace": "AWS/Lambda",
+        "metric_name": "Errors",
+        "dimensions": {"FunctionName": "health"},
+        "statistic": "Sum",
+        "period": 60,
+        "evaluation_periods": 1,
+        "threshold": 1,
+        "comparison_operator": "GreaterThanOrEqualToThreshold",
+        "treat_missing_data": "breaching",
+    } | extra
+    body = {k: v for k, v in body.items() if v is not None}
+    return body | ({"provider": provider} if provider else {})
+
+
+def alarm_check(name: str, region: str) -> dict[str, Any]:
+    return {
+        "type": "CLOUDWATCH_METRIC",
+        "cloudwatch_alarm_name": name,
+        "cloudwatch_alarm_region": region,
+        "insufficient_data_health_status": "Unhealthy",
+    }
+
+
+def alarm_ref(alarm_id: str) -> str:
+    return f"${{aws_cloudwatch_metric_alarm.{alarm_id}.alarm_name}}"
+
+
 ACM_WEST = f"arn:aws:acm:us-west-2:{ACCOUNT}:certificate/0c1e2d3f-0000-4000-8000-000000000001"
 ACM_EAST = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/0c1e2d3f-0000-4000-8000-000000000002"
 
@@ -205,7 +238,17 @@ GOOD: dict[str, dict[str, Any]] = {
         },
     },
     "aws_sns_topic": {"Alarms": {"name": "alarms", "kms_master_key_id": "${aws_kms_key.AlarmKey.arn}"}},
-    "aws_cloudwatch_metric_alarm": {"r53_ok": alarm("AWS/Route53", "Alarms")},
+    "aws_cloudwatch_metric_alarm": {
+        "r53_ok": alarm("AWS/Route53", "Alarms"),
+        "DrErrors": errors_alarm("dr-health-errors", "aws.dr"),
+        "PrimaryErrors": errors_alarm("primary-health-errors"),
+    },
+    "aws_route53_health_check": {
+        "alarm_check_ok": alarm_check(alarm_ref("DrErrors"), "us-west-2"),
+        "alarm_check_literal_ok": alarm_check("primary-health-errors", "us-east-1"),
+        "alarm_check_elsewhere": alarm_check("an-alarm-of-another-stack", "eu-west-1"),
+        "https_check": {"type": "HTTPS", "fqdn": "example.com", "port": 443, "resource_path": "/"},
+    },
     "aws_s3_bucket": {"Logs": {"bucket": "logs"}, "Data": {"bucket": "data"}},
     "aws_s3_bucket_server_side_encryption_configuration": {"LogsSse": sse("Logs", "AES256")},
     "aws_lb": {"lb_ok": lb("Logs")},
@@ -267,6 +310,24 @@ BAD: dict[str, dict[str, Any]] = {
     "aws_cloudwatch_metric_alarm": {
         "r53_in_dr": alarm("AWS/Route53", "Alarms", "aws.dr"),
         "alarm_managed_key": alarm("AWS/Lambda", "Managed"),
+        "EastErrors": errors_alarm("east-errors"),
+        "FastErrors": errors_alarm("fast-errors", period=10),
+        "P99Errors": errors_alarm("p99-errors", statistic=None, extended_statistic="p99"),
+        "MathErrors": errors_alarm(
+            "math-errors",
+            namespace=None,
+            metric_name=None,
+            dimensions=None,
+            statistic=None,
+            period=None,
+            metric_query=[{"id": "e", "expression": "m1 + m2", "return_data": True}],
+        ),
+    },
+    "aws_route53_health_check": {
+        "alarm_check_other_region": alarm_check(alarm_ref("EastErrors"), "us-west-2"),
+        "alarm_check_high_resolution": alarm_check(alarm_ref("FastErrors"), "us-east-1"),
+        "alarm_check_extended_statistic": alarm_check("p99-errors", "us-east-1"),
+        "alarm_check_metric_math": alarm_check(alarm_ref("MathErrors"), "us-east-1"),
     },
     "aws_s3_bucket": {"Logs": {"bucket": "logs"}, "Data": {"bucket": "data"}},
     "aws_s3_bucket_server_side_encryption_configuration": {"LogsSse": sse("Logs", "aws:kms")},
@@ -298,6 +359,10 @@ FAILS: dict[str, set[str]] = {
     "aws_api_gateway_domain_name.dr_domain_east_certificate": {"CKV_AWSR_009"},
     "aws_api_gateway_domain_name.domain_edge_argument": {"CKV_AWSR_009"},
     "aws_api_gateway_domain_name.edge_domain_west_certificate": {"CKV_AWSR_009"},
+    "aws_route53_health_check.alarm_check_other_region": {"CKV_AWSR_010"},
+    "aws_route53_health_check.alarm_check_high_resolution": {"CKV_AWSR_010"},
+    "aws_route53_health_check.alarm_check_extended_statistic": {"CKV_AWSR_010"},
+    "aws_route53_health_check.alarm_check_metric_math": {"CKV_AWSR_010"},
 }
 # (resource address in awsr-good) -> the CKV_AWSR rules it must have been evaluated by and PASSED
 PASSES: dict[str, set[str]] = {
@@ -317,6 +382,8 @@ PASSES: dict[str, set[str]] = {
     "aws_api_gateway_domain_name.dr_domain_ok": {"CKV_AWSR_009"},
     "aws_api_gateway_domain_name.domain_literal_ok": {"CKV_AWSR_009"},
     "aws_api_gateway_domain_name.edge_domain_ok": {"CKV_AWSR_009"},
+    "aws_route53_health_check.alarm_check_ok": {"CKV_AWSR_010"},
+    "aws_route53_health_check.alarm_check_literal_ok": {"CKV_AWSR_010"},
 }
 
 
@@ -392,6 +459,18 @@ def test_details_say_how_to_fix(tmp_path: Path) -> None:
         "aws_acm_certificate.EastCert is in us-east-1, but API Gateway reads the certificate of a REGIONAL domain "
         "name from us-west-2: request it through the us-west-2 provider"
     ]
+    assert details[("aws_route53_health_check.alarm_check_other_region", "CKV_AWSR_010")] == [
+        "aws_cloudwatch_metric_alarm.EastErrors is in us-east-1, the health check reads it in us-west-2: Route 53 "
+        "never sees the alarm's state; alarm on one standard-resolution metric with a plain statistic, through the "
+        "provider of cloudwatch_alarm_region"
+    ]
+
+
+def test_only_health_checks_on_an_alarm_of_the_stack_are_judged(
+    verdicts: dict[str, dict[tuple[str, str], str]],
+) -> None:
+    judged = {res for res, cid in verdicts["awsr-good"] if cid == "CKV_AWSR_010"}
+    assert judged == {"aws_route53_health_check.alarm_check_ok", "aws_route53_health_check.alarm_check_literal_ok"}
 
 
 def test_a_certificate_the_stack_cannot_place_is_not_judged(verdicts: dict[str, dict[tuple[str, str], str]]) -> None:

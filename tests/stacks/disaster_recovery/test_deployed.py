@@ -5,6 +5,7 @@ later test uses the stack."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -105,8 +106,8 @@ def test_failover_records_point_at_each_region_with_its_health_check(
         assert record["HealthCheckId"] == outputs[f"{label}_health_check_id"]
         check = route53.get_health_check(HealthCheckId=record["HealthCheckId"])["HealthCheck"]
         config = check["HealthCheckConfig"]
-        assert (config["Type"], config["ResourcePath"], config["FailureThreshold"]) == ("HTTPS", "/live/health", 3)
-        assert config["FullyQualifiedDomainName"].endswith(f".execute-api.{region}.amazonaws.com")
+        assert (config["Type"], config["InsufficientDataHealthStatus"]) == ("CLOUDWATCH_METRIC", "Unhealthy")
+        assert config["AlarmIdentifier"] == {"Name": outputs[f"{label}_health_alarm_name"], "Region": region}
         domain = aws("apigateway", region=region).get_domain_name(domainName="api.dr-dev.example.com")
         assert record["AliasTarget"]["DNSName"].rstrip(".") == domain["regionalDomainName"]
         assert record["AliasTarget"]["HostedZoneId"] == domain["regionalHostedZoneId"]
@@ -166,6 +167,48 @@ def test_functions_and_apis_exist_in_both_regions(outputs: dict[str, Any], aws: 
         integration = gateway.get_integration(restApiId=api_id, resourceId=health["id"], httpMethod="GET")
         assert integration["type"] == "AWS_PROXY"
         assert f":function:{outputs[f'{label}_function_name']}/invocations" in integration["uri"]
+
+
+def test_each_sites_schedule_invokes_its_health_function_and_its_alarm_treats_silence_as_failure(
+    outputs: dict[str, Any], aws: Callable[..., Any]
+) -> None:
+    """What each Route 53 health check watches, in the site's region: a one-minute EventBridge rule invoking the
+    site's health function (only that rule may, besides the API's GET /health) and the alarm on its Errors."""
+    for label, region in (("primary", PRIMARY), ("dr", DR)):
+        events, function = aws("events", region=region), outputs[f"{label}_function_name"]
+        rule = events.describe_rule(Name=outputs[f"{label}_health_schedule_name"])
+        assert (rule["ScheduleExpression"], rule["State"]) == ("rate(1 minute)", "ENABLED")
+        (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+        assert target["Arn"] == f"arn:aws:lambda:{region}:{ACCOUNT}:function:{function}"
+        policy = json.loads(aws("lambda", region=region).get_policy(FunctionName=function)["Policy"])
+        statements = {s["Sid"]: s for s in policy["Statement"]}
+        scheduled = statements["AllowHealthFromSchedule"]
+        assert scheduled["Principal"] == {"Service": "events.amazonaws.com"}
+        assert scheduled["Condition"]["ArnLike"]["AWS:SourceArn"] == rule["Arn"]
+        (alarm,) = aws("cloudwatch", region=region).describe_alarms(AlarmNames=[outputs[f"{label}_health_alarm_name"]])[
+            "MetricAlarms"
+        ]
+        assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"], alarm["Period"]) == (
+            "AWS/Lambda",
+            "Errors",
+            "Sum",
+            60,
+        )
+        assert (alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"], alarm["Threshold"]) == (1, 1, 1)
+        assert (alarm["ComparisonOperator"], alarm["TreatMissingData"]) == (
+            "GreaterThanOrEqualToThreshold",
+            "breaching",
+        )
+        assert alarm["Dimensions"] == [{"Name": "FunctionName", "Value": function}]
+
+
+def test_health_routes_are_iam_authorized(outputs: dict[str, Any], aws: Callable[..., Any]) -> None:
+    for label, region in (("primary", PRIMARY), ("dr", DR)):
+        api_id = outputs[f"{label}_api_url"].split("//", 1)[1].split(".", 1)[0]
+        gateway = aws("apigateway", region=region)
+        (health,) = [r for r in gateway.get_resources(restApiId=api_id)["items"] if r["path"] == "/health"]
+        method = gateway.get_method(restApiId=api_id, resourceId=health["id"], httpMethod="GET")
+        assert method["authorizationType"] == "AWS_IAM"
 
 
 def test_second_plan_has_no_changes(outputs: dict[str, Any], second_plan: Callable[[str], bool]) -> None:

@@ -164,10 +164,7 @@ def test_failover_records_alias_the_regional_custom_domains_with_their_health_ch
             "health_check_id": f"${{aws_route53_health_check.{check_id}.id}}",
             "failover_routing_policy": {"type": role.upper()},
         }
-        check = synth.resources(stack, "aws_route53_health_check")[check_id]
-        assert (check["type"], check["resource_path"], check["port"]) == ("HTTPS", "/live/health", 443)
-        region = "us-west-2" if label == "dr" else "us-east-1"
-        assert check["fqdn"] == f"${{aws_api_gateway_rest_api.{api}.id}}.execute-api.{region}.amazonaws.com"
+        del api  # the health checks watch each site's alarm (tests/stacks/disaster_recovery/test_health.py)
 
 
 @pytest.mark.parametrize("env", ENVS)

@@ -67,6 +67,8 @@ def test_api_has_health_resource_and_stage(outputs: dict, client: Any) -> None:
     assert "/health" in paths
     integration = apigateway.get_integration(restApiId=api_id, resourceId=paths["/health"]["id"], httpMethod="GET")
     assert integration["type"] == "MOCK"
+    method = apigateway.get_method(restApiId=api_id, resourceId=paths["/health"]["id"], httpMethod="GET")
+    assert method["authorizationType"] == "AWS_IAM"  # no unauthenticated method on a public edge
     stage = apigateway.get_stage(restApiId=api_id, stageName=outputs["api_stage_name"])
     assert outputs["api_stage_name"] == ENV
     assert stage["tracingEnabled"] is True
@@ -75,11 +77,24 @@ def test_api_has_health_resource_and_stage(outputs: dict, client: Any) -> None:
 
 
 @pytest.mark.aws_only  # emulator gap: stage URLs are not served offline
-def test_health_answers_over_https(outputs: dict) -> None:
+def test_health_answers_signed_calls_only(outputs: dict) -> None:
+    """GET /health is AWS_IAM: a SigV4-signed call (the session's credentials) gets 200, an unsigned one 403."""
+    import urllib.error  # pylint: disable=import-outside-toplevel
     import urllib.request  # pylint: disable=import-outside-toplevel
 
-    with urllib.request.urlopen(f"{outputs['api_invoke_url']}/health", timeout=30) as response:  # nosec B310
+    import boto3  # pylint: disable=import-outside-toplevel
+    from botocore.auth import SigV4Auth  # pylint: disable=import-outside-toplevel
+    from botocore.awsrequest import AWSRequest  # pylint: disable=import-outside-toplevel
+
+    url = f"{outputs['api_invoke_url']}/health"
+    signed = AWSRequest(method="GET", url=url)
+    SigV4Auth(boto3.Session().get_credentials(), "execute-api", REGION).add_auth(signed)
+    request = urllib.request.Request(url, headers=dict(signed.headers.items()))
+    with urllib.request.urlopen(request, timeout=30) as response:  # nosec B310
         assert (response.status, json.loads(response.read())) == (200, {"status": "ok"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(url, timeout=30)  # nosec B310  # pylint: disable=consider-using-with
+    assert refused.value.code == 403
 
 
 def test_redis_is_encrypted_and_exports_its_primary_endpoint(outputs: dict, client: Any) -> None:

@@ -173,7 +173,7 @@ def test_integration_response_depends_on_the_integration(synth: Synth) -> None:
     for rtype, properties in (
         ("aws_api_gateway_integration", {"type": "MOCK"}),
         ("aws_api_gateway_resource", {"path_part": "health"}),
-        ("aws_api_gateway_method", {"http_method": "GET"}),
+        ("aws_api_gateway_method", {"http_method": "GET", "authorization": "AWS_IAM"}),
         ("aws_api_gateway_method_response", {"status_code": "200"}),
     ):
         assert Testing.to_have_resource_with_properties(synth.file(DEV), rtype, properties), rtype
