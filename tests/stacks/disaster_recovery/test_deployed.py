@@ -185,6 +185,8 @@ def test_each_sites_schedule_invokes_its_health_function_and_its_alarm_treats_si
         scheduled = statements["AllowHealthFromSchedule"]
         assert scheduled["Principal"] == {"Service": "events.amazonaws.com"}
         assert scheduled["Condition"]["ArnLike"]["AWS:SourceArn"] == rule["Arn"]
+        invoke = aws("lambda", region=region).get_function_event_invoke_config(FunctionName=function)
+        assert (invoke["MaximumRetryAttempts"], invoke["MaximumEventAgeInSeconds"]) == (0, 60)
         (alarm,) = aws("cloudwatch", region=region).describe_alarms(AlarmNames=[outputs[f"{label}_health_alarm_name"]])[
             "MetricAlarms"
         ]
@@ -194,7 +196,7 @@ def test_each_sites_schedule_invokes_its_health_function_and_its_alarm_treats_si
             "Sum",
             60,
         )
-        assert (alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"], alarm["Threshold"]) == (1, 1, 1)
+        assert (alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"], alarm["Threshold"]) == (3, 2, 1)
         assert (alarm["ComparisonOperator"], alarm["TreatMissingData"]) == (
             "GreaterThanOrEqualToThreshold",
             "breaching",

@@ -52,6 +52,15 @@ def test_each_site_checks_itself_every_minute(synth: Synth, stack: str) -> None:
             "rule": f"${{aws_cloudwatch_event_rule.{rule_id}.name}}",
             "arn": f"${{aws_lambda_function.{function_id}.arn}}",
         } | ({"provider": provider} if provider else {})
+        # a failed check counts once and an old check never answers for a later minute: no retries, 60 s max age
+        _, invoke = by_path(synth, stack, "aws_lambda_function_event_invoke_config")[
+            f"{site}/HealthSchedule/InvokeConfig"
+        ]
+        assert without_metadata(invoke) == {
+            "function_name": f"${{aws_lambda_function.{function_id}.function_name}}",
+            "maximum_retry_attempts": 0,
+            "maximum_event_age_in_seconds": 60,
+        } | ({"provider": provider} if provider else {})
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -78,7 +87,7 @@ def test_only_the_sites_rule_and_its_api_may_invoke_the_health_function(synth: S
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_a_failed_or_missing_check_raises_the_sites_alarm_within_a_minute(synth: Synth, stack: str) -> None:
+def test_two_failed_or_missing_checks_in_three_minutes_raise_the_sites_alarm(synth: Synth, stack: str) -> None:
     alarms, functions = (
         by_path(synth, stack, "aws_cloudwatch_metric_alarm"),
         by_path(synth, stack, "aws_lambda_function"),
@@ -93,15 +102,15 @@ def test_a_failed_or_missing_check_raises_the_sites_alarm_within_a_minute(synth:
             "alarm_name": f"disaster-recovery-{label}-health-errors-{suffix(stack)}",
             "alarm_description": (
                 f"the {label} site ({region}): the scheduled health check failed or did not run (Errors Sum >= 1 "
-                "per minute; missing data is breaching); a Route 53 health check watches this alarm"
+                "in 2 of 3 minutes; missing data is breaching); a Route 53 health check watches this alarm"
             ),
             "namespace": "AWS/Lambda",
             "metric_name": "Errors",
             "dimensions": {"FunctionName": f"${{aws_lambda_function.{function_id}.function_name}}"},
             "statistic": "Sum",
             "period": 60,
-            "evaluation_periods": 1,
-            "datapoints_to_alarm": 1,
+            "evaluation_periods": 3,
+            "datapoints_to_alarm": 2,
             "threshold": 1,
             "comparison_operator": "GreaterThanOrEqualToThreshold",
             "treat_missing_data": "breaching",
@@ -164,4 +173,26 @@ def test_failover_dns_refuses_one_alarm_for_both_sites(synth: Synth) -> None:
     assert props_error(FailoverDns, "Failover", props) == (
         "FailoverDns Failover: 1 invalid prop(s):\n"
         "  - the two sites need different alarms (one health signal cannot tell which site is down)"
+    )
+
+
+@pytest.mark.usefixtures("loaded_bindings")
+def test_health_schedule_refuses_more_failed_minutes_than_it_evaluates() -> None:
+    from modules.health_schedule import HealthSchedule, HealthScheduleProps  # pylint: disable=import-outside-toplevel
+
+    props = HealthScheduleProps(
+        name="s",
+        alarm_name="a",
+        function_name="f",
+        function_arn="arn:aws:lambda:us-east-1:111111111111:function:f",
+        topic_arn="arn:aws:sns:us-east-1:111111111111:t",
+        subject="the site",
+        schedule="every minute",
+        evaluation_periods=2,
+        datapoints_to_alarm=3,
+    )
+    assert props_error(HealthSchedule, "Health", props) == (
+        "HealthSchedule Health: 2 invalid prop(s):\n"
+        "  - schedule 'every minute' must be an EventBridge rate(...) or cron(...) expression\n"
+        "  - datapoints_to_alarm (3) must be 1 to evaluation_periods (2)"
     )
