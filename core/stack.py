@@ -6,7 +6,7 @@ the process environment by tools/targets.py, so the synthesized JSON is the same
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Iterable
 
 from cdktf import Aspects, LocalBackend, S3Backend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider
@@ -15,6 +15,7 @@ from constructs import Construct
 from config import Catalog, EnvironmentRecord
 from core.naming import Namer, state_bucket_name
 from core.tags import RequiredTags, required_tags
+from modules.alarms import AlarmsProps, MetricAlarm
 from modules.backup import Backups, BackupsProps
 from modules.load_balanced_service import LoadBalancedService, LoadBalancedServiceProps
 
@@ -81,6 +82,18 @@ class WorkloadStack(TerraformStack):
                 resources=resources,
                 force_destroy=self.names.suffix is not None,
             ),
+        )
+
+    def alarms_props(self, component: str, *, kms_key_arn: str, alarms: Iterable[MetricAlarm]) -> AlarmsProps:
+        """AlarmsProps for the workload's alarms (modules/alarms.py) in the stack's region: topic, alarm and
+        dashboard names from `component`, the topic's subscribers from the record's `alarm_endpoints`."""
+        return AlarmsProps(
+            name=self.names.name(component, max_length=200),
+            region=self.region,
+            account_id=self.env.account_id,
+            kms_key_arn=kms_key_arn,
+            endpoints=tuple(self.env.alarm_endpoints),
+            alarms=tuple(alarms),
         )
 
     def load_balanced_service(  # pylint: disable=too-many-arguments

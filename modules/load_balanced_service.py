@@ -37,14 +37,14 @@ from typing import Any
 from constructs import Construct
 
 from config import Catalog
-from config.settings import AuroraSettings, FargateServiceSettings, NatGateways, NetworkSettings, PublicEdgeSettings
+from config.settings import AuroraSettings, FargateServiceSettings, NetworkSettings, PublicEdgeSettings
 from core.naming import Namer
 from modules.aurora import AuroraPostgres, AuroraProps
 from modules.container_registry import ContainerRegistry, ContainerRegistryProps
 from modules.fargate_service import FargateService, FargateServiceProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.load_balancer import LoadBalancer, LoadBalancerProps
-from modules.network import Network, NetworkProps
+from modules.network import Network, network_props
 from modules.waf import WebAcl, WebAclProps
 
 
@@ -113,11 +113,9 @@ class LoadBalancedService:  # pylint: disable=too-many-instance-attributes
         self.network = Network(
             scope,
             "Network",
-            props=NetworkProps(
+            props=network_props(
+                props.network,
                 name=names.name("vpc"),
-                vpc_cidr=props.network.vpc_cidr,
-                availability_zones=tuple(props.network.availability_zones),
-                nat_gateway_per_az=props.network.nat_gateways is NatGateways.PER_AZ,
                 region=props.region,
                 account_id=props.account_id,
                 log_kms_key_arn=self.logs_key.key.arn,

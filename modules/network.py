@@ -36,6 +36,7 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
 from config import limits
+from config.settings import NatGateways, NetworkSettings
 from core.props import policy_json, prop_problem, raise_problems
 from core.suppress import suppress_short_retention
 
@@ -60,6 +61,31 @@ class NetworkProps:  # pylint: disable=too-many-instance-attributes
     #: record field named in the short-retention suppression (core.suppress)
     retention_field: str = "log_retention_days"
     subnet_newbits: int = 4
+
+
+def network_props(  # pylint: disable=too-many-arguments
+    settings: NetworkSettings,
+    *,
+    name: str,
+    region: str,
+    account_id: str,
+    log_kms_key_arn: str,
+    flow_log_retention_days: int,
+    retention_field: str = "log_retention_days",
+) -> NetworkProps:
+    """NetworkProps from a `network` settings section (its block, zones and NAT layout) and the values the stack
+    holds: the one mapping from a record's network section to these props, for every VPC a stack builds."""
+    return NetworkProps(
+        name=name,
+        vpc_cidr=settings.vpc_cidr,
+        availability_zones=tuple(settings.availability_zones),
+        nat_gateway_per_az=settings.nat_gateways is NatGateways.PER_AZ,
+        region=region,
+        account_id=account_id,
+        log_kms_key_arn=log_kms_key_arn,
+        flow_log_retention_days=flow_log_retention_days,
+        retention_field=retention_field,
+    )
 
 
 def subnet_blocks(props: NetworkProps) -> tuple[list[str], list[str]]:

@@ -11,14 +11,14 @@ from cdktf import TerraformProvider, TerraformResource
 from constructs import Construct
 
 from config import EnvironmentRecord
-from config.settings import NatGateways, NetworkSettings
+from config.settings import NetworkSettings
 from core.naming import Namer
 from core.suppress import suppress
 from modules.function import Function, FunctionProps
 from modules.health_schedule import HealthSchedule, HealthScheduleProps
 from modules.rest_api import LambdaBackend, LoggingLevel, RestApi, RestApiProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
-from modules.network import Network, NetworkProps
+from modules.network import Network, network_props
 from modules.queue import dead_letter_queue
 from modules.secure_bucket import SecureBucket, SecureBucketProps
 from modules.topic import Topic, TopicProps, endpoint_subscriptions, topic_arn
@@ -72,11 +72,9 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
         self.network = Network(
             self,
             "Network",
-            props=NetworkProps(
+            props=network_props(
+                spec.network,
                 name=names.name(f"{label}-vpc"),
-                vpc_cidr=spec.network.vpc_cidr,
-                availability_zones=tuple(spec.network.availability_zones),
-                nat_gateway_per_az=spec.network.nat_gateways is NatGateways.PER_AZ,
                 region=region,
                 account_id=account,
                 log_kms_key_arn=key_arn,

@@ -17,7 +17,7 @@ from constructs import Construct
 from config import Catalog, EnvironmentRecord
 from core.stack import WorkloadStack
 from core.suppress import suppress
-from modules.alarms import Alarms, AlarmsProps, MetricAlarm
+from modules.alarms import Alarms, MetricAlarm
 from modules.function import Function, FunctionProps
 from modules.kms_key import EncryptionKey, KmsKeyProps
 from modules.queue import QueueProps, QueueSource, QueueWithDlq
@@ -206,17 +206,14 @@ class EventProcessingStack(WorkloadStack):
 
     def _alarms(self) -> Alarms:
         """Processor errors and throttles, DLQ depth, age of the task queue's oldest message (record thresholds)."""
-        env, limits = self.env, self.env.event_processing.alarms
+        limits = self.env.event_processing.alarms
         function = {"FunctionName": self.processor.function.function_name}
         return Alarms(
             self,
             "Alarms",
-            props=AlarmsProps(
-                name=self.names.name("processor", max_length=200),
-                region=self.region,
-                account_id=env.account_id,
+            props=self.alarms_props(
+                "processor",
                 kms_key_arn=self.key.key.arn,
-                endpoints=tuple(env.alarm_endpoints),
                 alarms=(
                     MetricAlarm(
                         suffix="function-errors",

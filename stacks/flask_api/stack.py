@@ -14,7 +14,7 @@ from constructs import Construct
 
 from config import Catalog, EnvironmentRecord
 from core.stack import WorkloadStack
-from modules.alarms import Alarms, AlarmsProps, service_alarms, service_thresholds
+from modules.alarms import Alarms, service_alarms, service_thresholds
 from modules.aurora import AuroraPostgres
 from modules.container_registry import ContainerRegistry
 from modules.fargate_service import FargateService
@@ -55,12 +55,9 @@ class FlaskApiStack(WorkloadStack):
         return Alarms(
             self,
             "Alarms",
-            props=AlarmsProps(
-                name=self.names.name("api", max_length=200),
-                region=env.region,
-                account_id=env.account_id,
+            props=self.alarms_props(
+                "api",
                 kms_key_arn=key.key.arn,
-                endpoints=tuple(env.alarm_endpoints),
                 alarms=service_alarms(
                     load_balancer_arn_suffix=alb.alb.arn_suffix,
                     cluster_name=service.cluster.name,

@@ -14,11 +14,10 @@ from __future__ import annotations
 from constructs import Construct
 
 from config import Catalog, EnvironmentRecord
-from config.settings import NatGateways
 from core.stack import WorkloadStack
-from modules.alarms import Alarms, AlarmsProps, MetricAlarm
+from modules.alarms import Alarms, MetricAlarm
 from modules.kms_key import EncryptionKey, KmsKeyProps
-from modules.network import Network, NetworkProps
+from modules.network import Network, network_props
 from modules.waf import WebAcl, WebAclProps
 from modules.postgres_instance import PostgresInstance, PostgresInstanceProps
 from modules.redis_cache import RedisCache, RedisCacheProps
@@ -57,11 +56,9 @@ class HealthcareApiStack(WorkloadStack):
         self.network = Network(
             self,
             "Network",
-            props=NetworkProps(
+            props=network_props(
+                cfg.network,
                 name=names.name("vpc"),
-                vpc_cidr=cfg.network.vpc_cidr,
-                availability_zones=tuple(cfg.network.availability_zones),
-                nat_gateway_per_az=cfg.network.nat_gateways is NatGateways.PER_AZ,
                 region=region,
                 account_id=env.account_id,
                 log_kms_key_arn=key_arn,
@@ -231,18 +228,7 @@ class HealthcareApiStack(WorkloadStack):
                     description=f"memory used by the data set on Redis node {node} (%)",
                 ),
             ]
-        return Alarms(
-            self,
-            "Alarms",
-            props=AlarmsProps(
-                name=self.names.name("api", max_length=200),
-                region=self.region,
-                account_id=env.account_id,
-                kms_key_arn=key.key.arn,
-                endpoints=tuple(env.alarm_endpoints),
-                alarms=tuple(alarms),
-            ),
-        )
+        return Alarms(self, "Alarms", props=self.alarms_props("api", kms_key_arn=key.key.arn, alarms=alarms))
 
     def _outputs(self) -> None:
         self.output("vpc_id", self.network.vpc.id, "ID of the workload's VPC")

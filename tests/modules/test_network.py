@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 from cdktf import TerraformStack, Testing
 
 from config import load_environments
+from config.settings import NatGateways
 from core.props import PropsError
-from modules.network import Network, NetworkProps, subnet_blocks
+from modules.network import Network, NetworkProps, network_props, subnet_blocks
 from tests.conftest import Synth
 
 RECORDS = load_environments()
@@ -190,3 +192,16 @@ def test_flow_logs_under_a_year_carry_the_one_short_retention_reason(synth: Synt
         props=NetworkProps(**{**PROPS.__dict__, "flow_log_retention_days": 365}),
     )
     assert not getattr(kept.flow_log_group, "_suppressions", [])
+
+
+@pytest.mark.parametrize(("layout", "per_az"), [(NatGateways.SINGLE, False), (NatGateways.PER_AZ, True)])
+def test_network_props_take_block_zones_and_nat_layout_from_the_settings(layout: NatGateways, per_az: bool) -> None:
+    settings = dataclasses.replace(RECORDS["prod"].healthcare_api.network, nat_gateways=layout)
+    from_settings = ("vpc_cidr", "availability_zones", "nat_gateway_per_az", "subnet_newbits")  # newbits: default
+    given = {k: v for k, v in PROPS.__dict__.items() if k not in from_settings}
+    assert network_props(settings, **given) == NetworkProps(
+        **given,
+        vpc_cidr=settings.vpc_cidr,
+        availability_zones=tuple(settings.availability_zones),
+        nat_gateway_per_az=per_az,
+    )

@@ -63,8 +63,6 @@ def _build(outdir: Path) -> None:
     from cdktf_cdktf_provider_aws.api_gateway_rest_api import ApiGatewayRestApi
     from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
     from cdktf_cdktf_provider_aws.data_aws_secretsmanager_secret_version import DataAwsSecretsmanagerSecretVersion
-    from cdktf_cdktf_provider_aws.db_instance import DbInstance
-    from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable, DynamodbTableAttribute
     from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup
     from cdktf_cdktf_provider_aws.iam_role import IamRole
     from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
@@ -79,7 +77,6 @@ def _build(outdir: Path) -> None:
     )
     from cdktf_cdktf_provider_aws.mq_broker import MqBroker, MqBrokerUser
     from cdktf_cdktf_provider_aws.provider import AwsProvider
-    from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
     from cdktf_cdktf_provider_aws.rds_global_cluster import RdsGlobalCluster
     from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
     from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
@@ -88,16 +85,13 @@ def _build(outdir: Path) -> None:
     from config import load_catalog, load_environments
     from core.stack import WorkloadStack
     from core.suppress import suppress
+    from tests.policies.subjects import aurora_cluster, dynamodb_table, postgres_instance, subject
 
     class PolicyFixtureStack(WorkloadStack):
         """A WorkloadStack (tags aspect, Namer, S3 backend) holding the subjects of the checks."""
 
         workload = WORKLOAD
         description = "policy pack fixtures"
-
-    def subject(resource: Any, logical_id: str) -> Any:
-        resource.override_logical_id(logical_id)
-        return resource
 
     records, catalog = load_environments(), load_catalog()
     app = App(outdir=str(outdir))
@@ -109,16 +103,8 @@ def _build(outdir: Path) -> None:
     secret = DataAwsSecretsmanagerSecretVersion(dev, "DbSecret", secret_id=n.name("db"))
     variable = TerraformVariable(dev, "db_password", type="string", sensitive=True)
 
-    def cluster(id_: str, **kwargs: Any) -> RdsCluster:
-        args: dict[str, Any] = {
-            "cluster_identifier": n.name(id_.replace("_", "-")),
-            "engine": "aurora-postgresql",
-            "engine_version": "16.9",
-            "master_username": "dbadmin",
-            "manage_master_user_password": True,
-            "skip_final_snapshot": True,
-        } | kwargs
-        return subject(RdsCluster(dev, id_, **{k: v for k, v in args.items() if v is not None}), id_)
+    def cluster(id_: str, **kwargs: Any) -> Any:
+        return aurora_cluster(dev, id_, **({"skip_final_snapshot": True} | kwargs))
 
     cluster("rds_ok")
     cluster("rds_bad_version", engine_version="15.3")
@@ -153,18 +139,8 @@ def _build(outdir: Path) -> None:
         manage_master_user_password=None,
     )
 
-    def instance(id_: str, **kwargs: Any) -> DbInstance:
-        args: dict[str, Any] = {
-            "identifier": n.name(id_.replace("_", "-")),
-            "engine": "postgres",
-            "engine_version": "16.9",
-            "instance_class": "db.t4g.micro",
-            "allocated_storage": 20,
-            "username": "dbadmin",
-            "manage_master_user_password": True,
-            "skip_final_snapshot": True,
-        } | kwargs
-        return subject(DbInstance(dev, id_, **{k: v for k, v in args.items() if v is not None}), id_)
+    def instance(id_: str, **kwargs: Any) -> Any:
+        return postgres_instance(dev, id_, **({"skip_final_snapshot": True} | kwargs))
 
     db_ok = instance("db_ok")
     instance("db_unpinned", engine_version=None)
@@ -333,56 +309,16 @@ def _build(outdir: Path) -> None:
         image_uri="111111111111.dkr.ecr.us-east-1.amazonaws.com/polfix:1.0.0",
     )
 
-    def table(stack: WorkloadStack, id_: str, **kwargs: Any) -> None:
-        subject(
-            DynamodbTable(
-                stack,
-                id_,
-                name=stack.names.name(id_.replace("_", "-")),
-                hash_key="pk",
-                billing_mode="PAY_PER_REQUEST",
-                attribute=[DynamodbTableAttribute(name="pk", type="S")],
-                **kwargs,
-            ),
-            id_,
-        )
-
-    table(dev, "table_dev_unprotected")
+    dynamodb_table(dev, "table_dev_unprotected")
 
     # ------------------------------------------------------------------ prod: deletion protection
     prod = PolicyFixtureStack(app, env=records["prod"], catalog=catalog)
     p = prod.names
-    for id_, protected in (("prod_rds_unprotected", None), ("prod_rds_protected", True)):
-        subject(
-            RdsCluster(
-                prod,
-                id_,
-                cluster_identifier=p.name(id_.replace("_", "-")),
-                engine="aurora-postgresql",
-                engine_version="16.9",
-                master_username="dbadmin",
-                manage_master_user_password=True,
-                deletion_protection=protected,
-            ),
-            id_,
-        )
-    subject(
-        DbInstance(
-            prod,
-            "prod_db_unprotected",
-            identifier=p.name("db"),
-            engine="postgres",
-            engine_version="16.9",
-            instance_class="db.t4g.micro",
-            allocated_storage=20,
-            username="dbadmin",
-            manage_master_user_password=True,
-            deletion_protection=False,
-        ),
-        "prod_db_unprotected",
-    )
-    table(prod, "prod_table_unprotected")
-    table(prod, "prod_table_protected", deletion_protection_enabled=True)
+    aurora_cluster(prod, "prod_rds_unprotected")
+    aurora_cluster(prod, "prod_rds_protected", deletion_protection=True)
+    postgres_instance(prod, "prod_db_unprotected", identifier=p.name("db"), deletion_protection=False)
+    dynamodb_table(prod, "prod_table_unprotected")
+    dynamodb_table(prod, "prod_table_protected", deletion_protection_enabled=True)
     for id_, protected in (("prod_lb_unprotected", False), ("prod_lb_protected", True)):
         subject(
             Lb(

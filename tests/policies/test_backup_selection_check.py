@@ -36,14 +36,12 @@ def _build(outdir: Path) -> None:
     from cdktf_cdktf_provider_aws.backup_plan import BackupPlan, BackupPlanRule
     from cdktf_cdktf_provider_aws.backup_selection import BackupSelection
     from cdktf_cdktf_provider_aws.backup_vault import BackupVault
-    from cdktf_cdktf_provider_aws.db_instance import DbInstance
-    from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable, DynamodbTableAttribute
-    from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
 
     from config import load_catalog, load_environments
     from core.stack import WorkloadStack
     from core.suppress import suppress
     from modules.backup import Backups, BackupsProps
+    from tests.policies.subjects import aurora_cluster, dynamodb_table, postgres_instance
 
     records, catalog = load_environments(), load_catalog()
 
@@ -53,56 +51,15 @@ def _build(outdir: Path) -> None:
         workload = "backfix"
         description = "CKV_APP_014 fixtures"
 
-    def subject(resource: Any, logical_id: str) -> Any:
-        resource.override_logical_id(logical_id)
-        return resource
+    # Every subject is deletion-protected, as a prod stack's stateful resources must be.
+    def cluster(stack: WorkloadStack, id_: str) -> Any:
+        return aurora_cluster(stack, id_, deletion_protection=True)
 
-    def cluster(stack: WorkloadStack, id_: str) -> RdsCluster:
-        return subject(
-            RdsCluster(
-                stack,
-                id_,
-                cluster_identifier=stack.names.name(id_.replace("_", "-")),
-                engine="aurora-postgresql",
-                engine_version="16.9",
-                master_username="dbadmin",
-                manage_master_user_password=True,
-                deletion_protection=True,
-            ),
-            id_,
-        )
+    def instance(stack: WorkloadStack, id_: str) -> Any:
+        return postgres_instance(stack, id_, deletion_protection=True)
 
-    def instance(stack: WorkloadStack, id_: str) -> DbInstance:
-        return subject(
-            DbInstance(
-                stack,
-                id_,
-                identifier=stack.names.name(id_.replace("_", "-")),
-                engine="postgres",
-                engine_version="16.9",
-                instance_class="db.t4g.micro",
-                allocated_storage=20,
-                username="dbadmin",
-                manage_master_user_password=True,
-                deletion_protection=True,
-            ),
-            id_,
-        )
-
-    def table(stack: WorkloadStack, id_: str, **extra: Any) -> DynamodbTable:
-        return subject(
-            DynamodbTable(
-                stack,
-                id_,
-                name=stack.names.name(id_.replace("_", "-")),
-                hash_key="pk",
-                billing_mode="PAY_PER_REQUEST",
-                attribute=[DynamodbTableAttribute(name="pk", type="S")],
-                deletion_protection_enabled=True,
-                **extra,
-            ),
-            id_,
-        )
+    def table(stack: WorkloadStack, id_: str, **extra: Any) -> Any:
+        return dynamodb_table(stack, id_, deletion_protection_enabled=True, **extra)
 
     app = App(outdir=str(outdir))
     prod = records["prod"]
