@@ -59,6 +59,13 @@ class Synth:
         """{logical id: body} of every `rtype` resource in stack `name`."""
         return dict(self.json(name).get("resource", {}).get(rtype, {}))
 
+    def by_path(self, name: str, rtype: str) -> dict[str, tuple[str, dict[str, Any]]]:
+        """{construct path below the stack: (logical id, body)} of every `rtype` resource in stack `name`."""
+        return {
+            body["//"]["metadata"]["path"].split("/", 1)[1]: (lid, body)
+            for lid, body in self.resources(name, rtype).items()
+        }
+
     def only(self, name: str, rtype: str) -> dict[str, Any]:
         """The single `rtype` resource of stack `name` (fails when there is not exactly one)."""
         found = self.resources(name, rtype)

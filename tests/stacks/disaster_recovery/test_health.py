@@ -16,14 +16,6 @@ STACKS = [f"disaster-recovery-{e}" for e in ENVS] + [f"disaster-recovery-dev-{EP
 SITES = (("Primary", "primary", "Primary", "us-east-1", None), ("Dr", "dr", "Secondary", "us-west-2", "aws.dr"))
 
 
-def by_path(synth: Synth, stack: str, rtype: str) -> dict[str, tuple[str, dict[str, Any]]]:
-    """{construct path below the stack: (logical id, body)} of every `rtype` resource."""
-    return {
-        body["//"]["metadata"]["path"].split("/", 1)[1]: (lid, body)
-        for lid, body in synth.resources(stack, rtype).items()
-    }
-
-
 def without_metadata(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k not in ("//", "tags")}
 
@@ -35,10 +27,10 @@ def suffix(stack: str) -> str:
 @pytest.mark.parametrize("stack", STACKS)
 def test_each_site_checks_itself_every_minute(synth: Synth, stack: str) -> None:
     rules, targets = (
-        by_path(synth, stack, "aws_cloudwatch_event_rule"),
-        by_path(synth, stack, "aws_cloudwatch_event_target"),
+        synth.by_path(stack, "aws_cloudwatch_event_rule"),
+        synth.by_path(stack, "aws_cloudwatch_event_target"),
     )
-    functions = by_path(synth, stack, "aws_lambda_function")
+    functions = synth.by_path(stack, "aws_lambda_function")
     for site, label, _, region, provider in SITES:
         rule_id, rule = rules[f"{site}/HealthSchedule/Schedule"]
         function_id, _ = functions[f"{site}/Health/Function"]
@@ -53,7 +45,7 @@ def test_each_site_checks_itself_every_minute(synth: Synth, stack: str) -> None:
             "arn": f"${{aws_lambda_function.{function_id}.arn}}",
         } | ({"provider": provider} if provider else {})
         # a failed check counts once and an old check never answers for a later minute: no retries, 60 s max age
-        _, invoke = by_path(synth, stack, "aws_lambda_function_event_invoke_config")[
+        _, invoke = synth.by_path(stack, "aws_lambda_function_event_invoke_config")[
             f"{site}/HealthSchedule/InvokeConfig"
         ]
         assert without_metadata(invoke) == {
@@ -65,8 +57,8 @@ def test_each_site_checks_itself_every_minute(synth: Synth, stack: str) -> None:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_only_the_sites_rule_and_its_api_may_invoke_the_health_function(synth: Synth, stack: str) -> None:
-    permissions = by_path(synth, stack, "aws_lambda_permission")
-    rules, functions = by_path(synth, stack, "aws_cloudwatch_event_rule"), by_path(synth, stack, "aws_lambda_function")
+    permissions = synth.by_path(stack, "aws_lambda_permission")
+    rules, functions = synth.by_path(stack, "aws_cloudwatch_event_rule"), synth.by_path(stack, "aws_lambda_function")
     assert sorted(permissions) == [
         "Dr/Api/InvokeFromApi",
         "Dr/HealthSchedule/InvokeFromSchedule",
@@ -89,10 +81,10 @@ def test_only_the_sites_rule_and_its_api_may_invoke_the_health_function(synth: S
 @pytest.mark.parametrize("stack", STACKS)
 def test_two_failed_or_missing_checks_in_three_minutes_raise_the_sites_alarm(synth: Synth, stack: str) -> None:
     alarms, functions = (
-        by_path(synth, stack, "aws_cloudwatch_metric_alarm"),
-        by_path(synth, stack, "aws_lambda_function"),
+        synth.by_path(stack, "aws_cloudwatch_metric_alarm"),
+        synth.by_path(stack, "aws_lambda_function"),
     )
-    topics = by_path(synth, stack, "aws_sns_topic")
+    topics = synth.by_path(stack, "aws_sns_topic")
     for site, label, _, region, provider in SITES:
         _, alarm = alarms[f"{site}/HealthSchedule/ErrorsAlarm"]
         function_id, _ = functions[f"{site}/Health/Function"]
@@ -122,8 +114,8 @@ def test_two_failed_or_missing_checks_in_three_minutes_raise_the_sites_alarm(syn
 @pytest.mark.parametrize("stack", STACKS)
 def test_each_health_check_follows_its_sites_alarm_and_counts_silence_as_unhealthy(synth: Synth, stack: str) -> None:
     checks, alarms = (
-        by_path(synth, stack, "aws_route53_health_check"),
-        by_path(synth, stack, "aws_cloudwatch_metric_alarm"),
+        synth.by_path(stack, "aws_route53_health_check"),
+        synth.by_path(stack, "aws_cloudwatch_metric_alarm"),
     )
     assert sorted(checks) == ["Failover/PrimaryHealthCheck", "Failover/SecondaryHealthCheck"]
     for site, label, role, region, _ in SITES:
@@ -140,8 +132,8 @@ def test_each_health_check_follows_its_sites_alarm_and_counts_silence_as_unhealt
 
 def test_outputs_name_each_sites_schedule_and_alarm(synth: Synth) -> None:
     outputs = synth.json("disaster-recovery-dev")["output"]
-    rules = by_path(synth, "disaster-recovery-dev", "aws_cloudwatch_event_rule")
-    alarms = by_path(synth, "disaster-recovery-dev", "aws_cloudwatch_metric_alarm")
+    rules = synth.by_path("disaster-recovery-dev", "aws_cloudwatch_event_rule")
+    alarms = synth.by_path("disaster-recovery-dev", "aws_cloudwatch_metric_alarm")
     for site, label, _, _, _ in SITES:
         assert outputs[f"{label}_health_schedule_name"]["value"] == (
             f"${{aws_cloudwatch_event_rule.{rules[f'{site}/HealthSchedule/Schedule'][0]}.name}}"
@@ -153,7 +145,7 @@ def test_outputs_name_each_sites_schedule_and_alarm(synth: Synth) -> None:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_health_routes_are_iam_authorized(synth: Synth, stack: str) -> None:
-    methods = by_path(synth, stack, "aws_api_gateway_method")
+    methods = synth.by_path(stack, "aws_api_gateway_method")
     assert {path: body["authorization"] for path, (_, body) in methods.items()} == {
         "Primary/Api/HealthGet": "AWS_IAM",
         "Dr/Api/HealthGet": "AWS_IAM",

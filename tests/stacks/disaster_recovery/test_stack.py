@@ -18,14 +18,11 @@ LAG_MS = {"dev": 5000, "staging": 1000, "prod": 500}
 
 def by_path(synth: Synth, stack: str, rtype: str) -> dict[str, dict[str, Any]]:
     """{construct path below the stack: body} of every `rtype` resource."""
-    return {body["//"]["metadata"]["path"].split("/", 1)[1]: body for body in synth.resources(stack, rtype).values()}
+    return {path: body for path, (_, body) in synth.by_path(stack, rtype).items()}
 
 
 def logical(synth: Synth, stack: str, rtype: str, path: str) -> str:
-    (found,) = [
-        k for k, b in synth.resources(stack, rtype).items() if b["//"]["metadata"]["path"].split("/", 1)[1] == path
-    ]
-    return found
+    return synth.by_path(stack, rtype)[path][0]
 
 
 @pytest.mark.parametrize("stack", STACKS)
