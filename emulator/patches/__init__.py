@@ -7,36 +7,15 @@ fix that fails without it. They are applied only inside the emulator process (em
 
 from __future__ import annotations
 
-from emulator.patches import (
-    applicationautoscaling,
-    dynamodb,
-    ec2,
-    ecs,
-    elasticache,
-    iam,
-    lambda_,
-    rds,
-    route53,
-    s3,
-    secretsmanager,
-    sqs,
-)
+import pkgutil
+from importlib import import_module
+
 from emulator.patches.registry import PATCHES, patch
 
-# Importing a service module registers its fixes.
-SERVICES = (
-    applicationautoscaling,
-    dynamodb,
-    ec2,
-    ecs,
-    elasticache,
-    iam,
-    lambda_,
-    rds,
-    route53,
-    s3,
-    secretsmanager,
-    sqs,
+#: every module of this package but the registry is one AWS service's fixes (alphabetical); importing it registers
+#: them, so a new service module is picked up without a list to extend
+SERVICES = tuple(
+    import_module(f"{__name__}.{module.name}") for module in pkgutil.iter_modules(__path__) if module.name != "registry"
 )
 
 __all__ = ["PATCHES", "SERVICES", "apply_all", "patch"]
