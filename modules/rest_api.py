@@ -115,7 +115,7 @@ class LambdaBackend:
 
 @dataclass(frozen=True, kw_only=True)
 class RestApiProps:  # pylint: disable=too-many-instance-attributes
-    """Props of RestApi (`region` is needed only for `host`)."""
+    """Props of RestApi."""
 
     #: name of the REST API and prefix of its log group and role
     name: str
@@ -131,7 +131,6 @@ class RestApiProps:  # pylint: disable=too-many-instance-attributes
     logging_level: LoggingLevel = LoggingLevel.INFO
     #: the Lambda function behind GET /health; None: a MOCK integration answering 200
     backend: LambdaBackend | None = None
-    region: str | None = None
     #: record field named in the short-retention suppression (core.suppress)
     retention_field: str = "log_retention_days"
     #: cache cluster size in GB ("0.5", "1.6", ...); None: no response cache
@@ -201,7 +200,6 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
         self.method = ApiGatewayMethod(
             self, "HealthGet", authorization=HEALTH["authorization"], request_validator_id=validator.id, **where
         )
-        self.region = props.region
         if props.backend is None:
             self._mock_backend(where)
             after = [self.integration, self.integration_response, self.method_response]
@@ -357,10 +355,3 @@ class RestApi(Construct):  # pylint: disable=too-many-instance-attributes
     def invoke_url(self) -> str:
         """Base URL of the stage (append `/health`)."""
         return self.stage.invoke_url
-
-    @property
-    def host(self) -> str:
-        """Host name of the API's regional endpoint (execute-api; signed calls of one region's API go there)."""
-        if self.region is None:
-            raise ValueError("RestApi.host needs the `region` prop")
-        return f"{self.api.id}.execute-api.{self.region}.amazonaws.com"

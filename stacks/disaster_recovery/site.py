@@ -138,7 +138,6 @@ class Site(Construct):  # pylint: disable=too-many-instance-attributes
             "Api",
             props=RestApiProps(
                 name=names.name(f"{label}-api"),
-                region=region,
                 stage_name=STAGE,
                 log_kms_key_arn=key_arn,
                 log_retention_days=env.log_retention_days,
