@@ -139,7 +139,7 @@ class _Finder(ast.NodeVisitor):
 
     def _collect(self, target: str, node: ast.expr) -> None:
         for leaf in self._leaves(node, depth=0):
-            assert isinstance(leaf, ast.Constant)
+            assert isinstance(leaf, ast.Constant) and isinstance(leaf.value, (int, float, str))
             text = leaf.value if isinstance(leaf.value, str) else ast.get_source_segment(self.source, leaf)
             self.found.append(Literal(node.lineno, target, leaf.value, text or repr(leaf.value)))
 
@@ -293,11 +293,14 @@ import zipfile
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.security_group import SecurityGroupIngress
 
+port = 443  # shadowed by build's parameter
+cidr = "10.0.0.0/8"  # shadowed by build's loop variable
+
 
 def build(scope, props, port=8080):
     zipfile.ZipInfo("a", date_time=(1980, 1, 1, 0, 0, 0))
     IamRole(scope, "Role", inline_policy=[{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}])
-    for cidr in ("10.0.0.0/8",):
+    for cidr in ("172.16.0.0/12",):
         SecurityGroupIngress(from_port=port, to_port=props.port + 1, cidr_blocks=[cidr], description="port 443")
     return [SecurityGroupIngress(from_port=p) for p in (80, 443)]
 '''
