@@ -8,6 +8,10 @@ Defaults:
 - each alarm: `period_seconds` (300) x `evaluation_periods` (3), of which `datapoints_to_alarm` (2) must breach;
   comparison per alarm (GreaterThanThreshold unless given); missing data is not breaching unless the alarm says
   otherwise; it notifies the topic on ALARM and on OK; statistics starting with `p` are extended (percentiles)
+- `service_alarms`, in this order: service-cpu and service-memory (AWS/ECS CPUUtilization and MemoryUtilization,
+  Average), alb-5xx (AWS/ApplicationELB HTTPCode_ELB_5XX_Count, Sum), target-5xx (HTTPCode_Target_5XX_Count, Sum),
+  alb-latency (TargetResponseTime, p99), db-cpu (AWS/RDS CPUUtilization, Average), db-connections
+  (DatabaseConnections, Maximum); thresholds from the record through `service_thresholds`
 
 Shared with the alarms a workload's package builds itself (`stacks/<workload>/`): `MetricAlarm` is the one
 alarm-spec table, `service_alarms` the specs of a load-balanced service with its database (thresholds from the

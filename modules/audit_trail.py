@@ -4,9 +4,9 @@ of its own and to a CloudWatch Logs group, recording the S3 object-level (data) 
 Defaults:
 - trail `name`: multi-region, global service events included, log file validation on (hourly digest files let
   anyone with read access prove a log file was not changed or deleted), logging on; every management event (read
-  and write) and, for each of `data_event_bucket_arns`, every object-level read and write (GetObject, PutObject,
-  DeleteObject: who read or changed Terraform state). No SNS topic: nothing would consume a notification per
-  log file (CKV_AWS_252 is suppressed with that reason)
+  and write) and, for each of `data_event_bucket_arns`, every object-level read and write (data resource type
+  AWS::S3::Object: GetObject, PutObject, DeleteObject: who read or changed Terraform state). No SNS topic:
+  nothing would consume a notification per log file (CKV_AWS_252 is suppressed with that reason)
 - key (alias `name`, rotating): CloudTrail may generate data keys and describe it only for this trail
   (`aws:SourceArn` is the trail's ARN), as the CloudTrail guide's key policy for SSE-KMS log files asks;
   CloudWatch Logs of `region` may use it for the log group; readers decrypt through IAM (the account root

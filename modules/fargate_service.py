@@ -9,9 +9,10 @@ Defaults:
   them with the listed keys, nothing else; task role: only `task_policy_statements`
 - target group of ip targets, deregistration delay 30 s; health check on the path: HTTP 200, every 30 s, timeout
   5 s, healthy and unhealthy after 3 checks; a listener rule forwards every path to it
-- security groups: the ALB may reach the container port only; the service may reach HTTPS (AWS APIs) only, and
-  whatever other modules open to it (modules/aurora.py)
-- deployment circuit breaker with rollback; Application Auto Scaling between min and max on average CPU
+- security groups: the ALB may reach the container port only; the service may reach HTTPS only (port 443 to
+  0.0.0.0/0: the AWS APIs), and whatever other modules open to it (modules/aurora.py)
+- deployment circuit breaker with rollback; health check grace period 60 s; Application Auto Scaling between min
+  and max on average CPU (target tracking, scale-in cooldown 120 s, scale-out cooldown 60 s)
 """
 
 from __future__ import annotations

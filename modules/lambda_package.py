@@ -1,7 +1,9 @@
 """Reproducible Lambda deployment packages: the same source folder always gives byte-identical zip bytes.
 
-Files are added in sorted order with a fixed timestamp (1980-01-01, the zip epoch) and fixed permissions; caches
-(`__pycache__`, `*.pyc`) are left out. The zip is written once, content-addressed, under .cache/lambda/.
+Defaults:
+- files added in sorted order with a fixed timestamp (1980-01-01, the zip epoch) and fixed permissions (0644),
+  deflated at level 9; caches (`__pycache__`, `.pytest_cache`, `.mypy_cache`, `*.pyc`) left out
+- the zip written once, content-addressed, under .cache/lambda/
 """
 
 from __future__ import annotations

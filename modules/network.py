@@ -5,8 +5,9 @@ Defaults:
 - subnets go to the named `availability_zones` (explicit names: the plan never changes when AWS adds a zone)
 - the VPC block is cut into 2^`subnet_newbits` equal blocks: public subnet i gets block i, private subnet i gets
   block (half + i); public subnets never assign public IPs on launch (only the ALB and NAT gateways are public)
-- one internet gateway; NAT gateways (EIPs with domain "vpc") in the public subnets, one shared
-  (`nat_gateway_per_az=False`) or one per zone; one route table per private subnet, routing to its zone's NAT
+- one internet gateway, the public route table's default route (0.0.0.0/0); NAT gateways (EIPs with domain "vpc")
+  in the public subnets, one shared (`nat_gateway_per_az=False`) or one per zone; one route table per private
+  subnet, its default route to its zone's NAT
 - flow logs of ALL traffic, aggregated per 60 s, to a CloudWatch log group encrypted with `log_kms_key_arn`,
   retention from props, written through a role only the flow-logs service of this account can assume; a retention
   under a year carries the project's one short-retention suppression (core.suppress.suppress_short_retention)

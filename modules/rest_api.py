@@ -12,7 +12,8 @@ Defaults:
   `<execution_arn>/<stage>/GET/health` (operators and monitors with an IAM identity can); an unsigned request gets
   403. No method of a public edge is unauthenticated (CKV_AWS_59 passes, nothing suppressed); Route 53 health
   checkers cannot sign, so a failover health check watches an alarm instead (modules/health_schedule.py)
-- REGIONAL endpoint; requests validated (parameters) before the integration runs
+- REGIONAL endpoint; requests validated (parameters) before the integration runs; the MOCK backend's method and
+  integration responses are status 200
 - the integration response `depends_on` the integration (seed 001: API Gateway answered "Invalid Integration
   identifier" when Terraform created the response first)
 - the deployment's `triggers` hold a hash of the API's definition, so any change to it redeploys; the new
@@ -23,7 +24,7 @@ Defaults:
   logs without request or response bodies (data_trace off: bodies can hold personal data), throttling from props
 - no response cache unless `cache_size_gb` is set; then a cache cluster of that size, every method cached for
   `cache_ttl_seconds` (default 5: health answers stay current), the cache encrypted, and a client's
-  `Cache-Control: max-age=0` refused (403) unless the caller is authorized to flush it
+  `Cache-Control: max-age=0` refused with 403 (FAIL_WITH_403) unless the caller is authorized to flush it
 - no client certificate unless `client_certificate=True` (then one is generated and attached to the stage, for an
   HTTP backend to verify that calls come from API Gateway)
 - `settings_field` (default `api_stage`) names the record section in the suppressions of what is off

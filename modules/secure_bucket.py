@@ -2,7 +2,7 @@
 
 Defaults:
 - versioning on; object ownership BucketOwnerEnforced (no ACLs); all four public access blocks on
-- SSE-KMS with the given key and S3 Bucket Keys; SSE-S3 only when `s3_managed_encryption=True` is named (ALB
+- SSE-KMS with the given key and S3 Bucket Keys; SSE-S3 (AES256) only when `s3_managed_encryption=True` is named (ALB
   access logs cannot be written to a KMS-encrypted bucket)
 - bucket policy denies every request not made over TLS, plus any statements the caller adds
 - lifecycle: noncurrent versions expire after `noncurrent_version_expiration_days` (required: it differs per

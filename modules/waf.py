@@ -1,7 +1,8 @@
 """A regional WAFv2 web ACL with AWS managed rule groups and a rate limit, logging to CloudWatch Logs, associated
 with the given load balancers and REST API stages.
 
-Defaults (rules in priority order; each with CloudWatch metrics and sampled requests):
+Defaults:
+- the rules below, by priority (0 runs first), each with CloudWatch metrics and sampled requests
 - 0 `rate-limit`: blocks a client IP above `rate_limit` requests per 5 minutes (from the record)
 - 1 `ip-reputation`: AWSManagedRulesAmazonIpReputationList (known malicious sources)
 - 2 `anonymous-ip`: AWSManagedRulesAnonymousIpList (Tor, anonymizing proxies, hosting providers)
