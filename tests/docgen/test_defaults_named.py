@@ -1,23 +1,24 @@
 """Every hard-coded value a module sets appears in its docstring's "Defaults:" list (rendered into docs/modules/).
 
 What counts as a hard-coded value (read with `ast`, nothing is imported):
-- where: a keyword argument of a constructor call (the callee's name is CapWords: a provider resource or struct
-  such as `RdsCluster(...)`, `LbTargetGroupHealthCheck(...)`, a project props or spec class such as
-  `SecureBucketProps(...)`, `MetricAlarm(...)`), and the value of `add_override(path, value)` (it writes straight
-  into the synthesized JSON). Prose keywords (`description`, `*_description`) are not settings and are skipped.
+- where: a keyword argument of a constructor call of what is synthesized (a CapWords name imported from cdktf, a
+  cdktf provider, constructs or modules/, or a class of the module itself: a provider resource or struct such as
+  `RdsCluster(...)`, `LbTargetGroupHealthCheck(...)`, a project props or spec class such as `SecureBucketProps(...)`,
+  `MetricAlarm(...)`), and the value of `add_override(path, value)` (it writes straight into the synthesized JSON).
+  Prose keywords (`description`, `*_description`) are not settings and are skipped.
 - which values: a literal number (int or float, not bool) or a literal string containing a digit (windows such as
   "sun:05:00-sun:06:00", "rate(1 minute)", ports as strings, TLS policy names, versions). The value may be written
   in place, inside a list, tuple, set or dict display (dict values; keys are names), in either branch of
   `a if c else b`, or through a name bound once to one of those (a module-level constant such as
-  `PERIOD_SECONDS = 60`, or a variable of the enclosing function) and a constant subscript of such a dict
-  (`HEALTH["status_code"]`).
-- what is not: anything from props (an attribute, a call, an f-string, arithmetic, a loop or comprehension
-  variable); values inside a document built by a call (`json.dumps(...)`, `policy_json(...)`); positional
-  arguments; dataclass field defaults (docgen renders those in the page's Inputs table). Bools and digit-free
-  strings are out of scope: a switch ("IAM database authentication on", "private") and an enum-like choice
-  ("tcp", "HTTPS", "forward", "Sum") name what is built and are described in words no text match can pair with
-  the keyword; the check is about the numbers and numbered strings that tune it (timings, windows, ports,
-  thresholds, sizes, versions).
+  `PERIOD_SECONDS = 60`, a variable of the enclosing function, the variable of a `for` loop over such a display)
+  and a constant subscript of such a dict (`HEALTH["status_code"]`).
+- what is not: anything from props (an attribute, a call, an f-string, arithmetic, a comprehension variable); an
+  IAM policy statement (a dict display with an "Effect" key) and any document built by a call (`json.dumps(...)`,
+  `policy_json(...)`); calls of other classes (`zipfile.ZipInfo(...)`); positional arguments; dataclass field
+  defaults (docgen renders those in the page's Inputs table). Bools and digit-free strings are out of scope: a
+  switch ("IAM database authentication on", "private") and an enum-like choice ("tcp", "HTTPS", "forward", "Sum")
+  name what is built and are described in words no text match can pair with the keyword; the check is about the
+  numbers and numbered strings that tune it (timings, windows, ports, thresholds, sizes, versions).
 
 A value is named when its text appears in the Defaults section as a whole token (not inside a longer number or
 word): a number as Python prints it, as written in the source (`31_536_000`) or with thousands commas; a string
@@ -64,8 +65,9 @@ def _is_value(node: ast.AST) -> bool:
 
 
 def _bindings(body: list[ast.stmt]) -> dict[str, ast.expr | None]:
-    """Every name these statements bind (not inside nested functions or classes): the value of a name bound once
-    by a plain assignment, None for any other (bound more than once, or by a loop, `with`, `:=`, `+=`)."""
+    """Every name these statements bind (not inside nested functions or classes): what a name bound once binds
+    (the value of a plain assignment, the iterable of a `for` loop), None for any other name (bound more than
+    once, or by tuple unpacking, a comprehension, `with`, `:=`, `+=`)."""
     values: dict[str, list[ast.expr | None]] = {}
     stack: list[ast.AST] = list(body)
     while stack:
@@ -78,6 +80,9 @@ def _bindings(body: list[ast.stmt]) -> dict[str, ast.expr | None]:
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             values.setdefault(node.target.id, []).append(node.value)
             stack.extend([node.value] if node.value is not None else [])
+        elif isinstance(node, ast.For) and isinstance(node.target, ast.Name):
+            values.setdefault(node.target.id, []).append(node.iter)  # each element of a literal display
+            stack.extend([node.iter, *node.body, *node.orelse])
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             values.setdefault(node.id, []).extend((None, None))  # any other binding: never resolved
         else:
@@ -173,7 +178,7 @@ def literals(path: Path) -> list[Literal]:
     tree = ast.parse(source, filename=str(path))
     finder = _Finder(source, tree)
     finder.visit(tree)
-    return sorted(finder.found, key=lambda found: found.line)
+    return sorted(dict.fromkeys(finder.found), key=lambda found: found.line)
 
 
 def spellings(literal: Literal) -> set[str]:
@@ -231,11 +236,12 @@ THING = '''\
 """A thing.
 
 Defaults:
-- health check every {interval} s; maintenance window {window} UTC
+- health check every {interval} s; maintenance window {window} UTC; ports {ports}
 """
 
 from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroupHealthCheck
 from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
+from cdktf_cdktf_provider_aws.security_group import SecurityGroupIngress
 
 PERIOD = 30
 
@@ -252,21 +258,30 @@ def build(scope, props, port=8080):
         storage_encrypted=True,
         engine="aurora-postgresql",
     )
+    for listener in (80, 443) if props.redirect else (443,):
+        SecurityGroupIngress(from_port=listener, to_port=listener)
     return LbTargetGroupHealthCheck(interval=PERIOD, matcher=props.matcher if props.strict else "200-399")
 '''
 
 
 def test_an_unnamed_default_is_reported(tmp_path: Path) -> None:
-    (tmp_path / "thing.py").write_text(THING.format(interval=300, window="sun:05:00-sun:06:00"), encoding="utf-8")
+    (tmp_path / "thing.py").write_text(
+        THING.format(interval=300, window="sun:05:00-sun:06:00", ports="8080 and 4430"), encoding="utf-8"
+    )
     assert unnamed(tmp_path) == [
-        "thing.py:25 LbTargetGroupHealthCheck(interval=) 30",
-        "thing.py:25 LbTargetGroupHealthCheck(matcher=) 200-399",
+        "thing.py:27 SecurityGroupIngress(from_port=) 80",
+        "thing.py:27 SecurityGroupIngress(from_port=) 443",
+        "thing.py:27 SecurityGroupIngress(to_port=) 80",
+        "thing.py:27 SecurityGroupIngress(to_port=) 443",
+        "thing.py:28 LbTargetGroupHealthCheck(interval=) 30",
+        "thing.py:28 LbTargetGroupHealthCheck(matcher=) 200-399",
     ]
 
 
 def test_named_defaults_are_not_reported(tmp_path: Path) -> None:
     (tmp_path / "thing.py").write_text(
-        THING.format(interval="30 (matcher 200-399)", window="`sun:05:00-sun:06:00`"), encoding="utf-8"
+        THING.format(interval="30 (matcher 200-399)", window="`sun:05:00-sun:06:00`", ports="80 and 443"),
+        encoding="utf-8",
     )
     assert not unnamed(tmp_path)
 
@@ -294,13 +309,13 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.security_group import SecurityGroupIngress
 
 port = 443  # shadowed by build's parameter
-cidr = "10.0.0.0/8"  # shadowed by build's loop variable
+cidr = "10.0.0.0/8"  # shadowed by build's loop variable (over props)
 
 
 def build(scope, props, port=8080):
     zipfile.ZipInfo("a", date_time=(1980, 1, 1, 0, 0, 0))
     IamRole(scope, "Role", inline_policy=[{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}])
-    for cidr in ("172.16.0.0/12",):
+    for cidr in props.cidrs:
         SecurityGroupIngress(from_port=port, to_port=props.port + 1, cidr_blocks=[cidr], description="port 443")
     return [SecurityGroupIngress(from_port=p) for p in (80, 443)]
 '''
