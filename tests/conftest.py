@@ -102,24 +102,36 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
 
 @dataclass
 class Validated:
-    """`terraform validate` verdicts of every synthesized stack and of the HCL export of every dev and prod stack."""
+    """`terraform validate` verdicts, one per synthesized stack and each configuration validated once: the dev and
+    prod stacks in their HCL export (tools/hcl_export.py), every other stack in its JSON. The JSON form of the dev
+    and prod structures is validated in their ephemeral copies (same code, other names; bootstrap: staging), and
+    tests/tools/test_hcl_export.py plans both forms of two stacks and compares every planned value."""
 
-    hcl_outdir: Path  # hcl.out of every stack but the ephemeral copies (tools/hcl_export.py)
-    verdicts: dict[Path, dict[str, Any]]
+    hcl_outdir: Path  # hcl.out of every stack but the ephemeral copies
+    forms: dict[str, Path]  # stack name -> the folder validated for it (its JSON stack folder or its HCL export)
+    verdicts: dict[Path, dict[str, Any]]  # folder -> `terraform validate -json` verdict
+
+    def verdict(self, stack: str) -> dict[str, Any]:
+        """The verdict of the configuration validated for `stack`."""
+        return self.verdicts[self.forms[stack]]
+
+
+def validated_in_hcl(stack: str) -> bool:
+    """Is `stack` validated in its HCL export (dev and prod) rather than in its JSON?"""
+    return stack.endswith(("-dev", "-prod"))
 
 
 @pytest.fixture(scope="session")
 def validated(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> Validated:
-    """Each configuration validated once per session: the JSON of every stack, and the HCL export of the dev and prod
-    stacks (they span every structure), in batches side by side (tools.terraform.validate_all)."""
+    """Each stack validated once per session (Validated), in batches side by side (tools.terraform.validate_all)."""
     from tools import hcl_export, terraform  # pylint: disable=import-outside-toplevel
 
     hcl_outdir = tmp_path_factory.mktemp("hcl.out")
     json_dirs = sorted((synth.outdir / "stacks").iterdir())
     exported = [d for d in json_dirs if not d.name.endswith(EPHEMERAL_SUFFIX)]
     assert hcl_export.export(exported, hcl_outdir, check=False) == 0  # rendered and `terraform fmt`-ed
-    hcl_dirs = [hcl_outdir / "stacks" / d.name for d in exported if d.name.endswith(("-dev", "-prod"))]
-    return Validated(hcl_outdir, terraform.validate_all([*json_dirs, *hcl_dirs], jobs=os.cpu_count() or 1))
+    forms = {d.name: hcl_outdir / "stacks" / d.name if validated_in_hcl(d.name) else d for d in json_dirs}
+    return Validated(hcl_outdir, forms, terraform.validate_all(list(forms.values()), jobs=os.cpu_count() or 1))
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ def stack_dirs(synth: Synth) -> list[Path]:
 @pytest.fixture(scope="module")
 def exported(validated: Validated) -> Path:
     """Every stack but the ephemeral copies exported (rendered and `terraform fmt`-ed) by the session's `validated`
-    fixture, which validates these exports together with the JSON stacks: no stack is validated twice."""
+    fixture, which validates the dev and prod exports in place of their JSON: no stack is validated twice."""
     return validated.hcl_outdir
 
 
@@ -34,7 +34,8 @@ def test_exports_validate(synth: Synth, exported: Path, validated: Validated) ->
     checked = [d for d in stack_dirs(synth) if d.name.endswith(("-dev", "-prod"))]
     assert len(checked) == 2 * len({d.name.rsplit("-", 1)[0] for d in stack_dirs(synth)})
     for stack_dir in checked:
-        verdict = validated.verdicts[exported / "stacks" / stack_dir.name]
+        assert validated.forms[stack_dir.name] == exported / "stacks" / stack_dir.name
+        verdict = validated.verdict(stack_dir.name)
         assert verdict["valid"] is True, (stack_dir.name, verdict["diagnostics"])
 
 
