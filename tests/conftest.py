@@ -134,6 +134,55 @@ def validated(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> Validat
     return Validated(hcl_outdir, forms, terraform.validate_all(list(forms.values()), jobs=os.cpu_count() or 1))
 
 
+# What the fixture `synth` builds, with the published provider package imported first (before core.bindings can make
+# it lazy: all 2,135 `from . import <submodule>` lines run), and the taggable resource types listed from it.
+EAGER_RUN = f"""
+import json, sys
+import cdktf_cdktf_provider_aws
+from config import Selection, load_catalog, load_environments
+from core import bindings
+from main import add_stacks, build_app
+from policies.checks import taggable_types_from_bindings
+workloads, outdir = tuple(sys.argv[1].split(",")), sys.argv[2]
+records, catalog = load_environments(), load_catalog()
+with bindings.paused_gc():
+    app = build_app(Selection(workloads, tuple(records)), records, catalog, outdir)
+    add_stacks(app, Selection(tuple(w for w in workloads if w != "bootstrap"), tuple(records), "{EPHEMERAL_SUFFIX}"),
+               records, catalog)
+    app.synth()
+loaded = len(bindings.loaded_submodules())
+print(json.dumps({{"lazy": bindings.is_lazy(), "loaded": loaded, "taggable": taggable_types_from_bindings()}}))
+"""
+
+
+@dataclass(frozen=True)
+class EagerRun:
+    """What one interpreter with the eagerly imported provider package synthesized and found."""
+
+    outdir: Path  # the stacks it synthesized (what `synth` builds)
+    lazy: bool  # core.bindings.is_lazy() in it (False: the published package ran whole)
+    loaded: int  # provider submodules loaded
+    taggable: list[str]  # policies.checks.taggable_types_from_bindings() there
+
+
+@pytest.fixture(scope="session")
+def eager_run(tmp_path_factory: pytest.TempPathFactory) -> EagerRun:
+    """ONE fresh interpreter importing the whole provider package (seconds, ~0.5 GB: never in the test process), for
+    the byte-identity test (tests/core/test_bindings.py) and the taggable-types test (tests/policies/test_pack.py)."""
+    outdir = tmp_path_factory.mktemp("eager")
+    proc = subprocess.run(
+        [sys.executable, "-c", EAGER_RUN, ",".join(selected_workloads()), str(outdir)],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        check=False,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout.splitlines()[-1])
+    return EagerRun(outdir, found["lazy"], found["loaded"], found["taggable"])
+
+
 @pytest.fixture(scope="session")
 def loaded_bindings() -> None:
     """cdktf and the provider package loaded (lazily, seconds), for tests that build constructs without the synth."""

@@ -12,25 +12,9 @@ from pathlib import Path
 import pytest
 
 from core import bindings
-from tests.conftest import EPHEMERAL_SUFFIX, ROOT, Synth, selected_workloads
+from tests.conftest import ROOT, EagerRun, Synth
 from tools.bench import named_submodules
 
-# What the fixture `synth` builds, with the eager package imported first (before core.bindings can make it lazy).
-EAGER_SYNTH = f"""
-import json, sys
-import cdktf_cdktf_provider_aws  # the published package: runs all 2,135 `from . import <submodule>` lines
-from config import Selection, load_catalog, load_environments
-from core import bindings
-from main import add_stacks, build_app
-workloads, outdir = tuple(sys.argv[1].split(",")), sys.argv[2]
-records, catalog = load_environments(), load_catalog()
-with bindings.paused_gc():
-    app = build_app(Selection(workloads, tuple(records)), records, catalog, outdir)
-    add_stacks(app, Selection(tuple(w for w in workloads if w != "bootstrap"), tuple(records), "{EPHEMERAL_SUFFIX}"),
-               records, catalog)
-    app.synth()
-print(json.dumps({{"lazy": bindings.is_lazy(), "loaded": len(bindings.loaded_submodules())}}))
-"""
 REPORT = """
 from core import bindings
 print(json.dumps({"lazy": bindings.is_lazy(), "loaded": bindings.loaded_submodules()}))
@@ -67,13 +51,12 @@ def synthesized_files(outdir: Path) -> list[Path]:
 
 
 @pytest.mark.slow
-def test_every_stack_is_byte_identical_to_the_eager_import(synth: Synth, tmp_path: Path) -> None:
-    workloads = selected_workloads()
-    assert python(EAGER_SYNTH, ",".join(workloads), str(tmp_path)) == {"lazy": False, "loaded": 2135 + 2}
-    eager, lazy = synthesized_files(tmp_path), synthesized_files(synth.outdir)
+def test_every_stack_is_byte_identical_to_the_eager_import(synth: Synth, eager_run: EagerRun) -> None:
+    assert (eager_run.lazy, eager_run.loaded) == (False, 2135 + 2)
+    eager, lazy = synthesized_files(eager_run.outdir), synthesized_files(synth.outdir)
     assert eager == lazy
     assert len([p for p in eager if p.name == "cdk.tf.json"]) == len(synth.stacks)
-    different = [str(p) for p in eager if (tmp_path / p).read_bytes() != (synth.outdir / p).read_bytes()]
+    different = [str(p) for p in eager if (eager_run.outdir / p).read_bytes() != (synth.outdir / p).read_bytes()]
     assert not different
 
 
