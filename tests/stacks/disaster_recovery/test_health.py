@@ -56,7 +56,9 @@ def test_each_site_checks_itself_every_minute(synth: Synth, stack: str) -> None:
         function_id = logical(synth, stack, "aws_lambda_function", f"{site}/Health/Function")
         rule = {
             "name": f"disaster-recovery-{label}-health-schedule-{suffix(stack)}",
-            "description": f"invokes the health function of the {label} site ({region(stack, label)}) on rate(1 minute)",
+            "description": (
+                f"invokes the health function of the {label} site ({region(stack, label)}) on rate(1 minute)"
+            ),
             "schedule_expression": "rate(1 minute)",
         } | on(provider)
         assert Testing.to_have_resource_with_properties(received, "aws_cloudwatch_event_rule", rule)
