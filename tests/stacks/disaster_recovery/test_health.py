@@ -1,51 +1,24 @@
 """disaster-recovery: how each site's health reaches Route 53 without an unauthenticated route. Per site, in its
 region: an EventBridge rule invokes the health function every minute, an alarm watches the function's Errors, and
 the site's CLOUDWATCH_METRIC health check follows that alarm (modules/health_schedule.py, modules/failover_dns.py).
-
-The values are asserted with cdktf's Testing matchers (a subset match on any resource of the type: each expected
-body names its own site's resources, so it matches that site's resource alone); `arguments` beside a matcher keeps
-the check exact (no argument but the expected ones, the provider's absence included: a matcher's `None` is
-dropped on the way to cdktf and matches anything)."""
+The values with cdktf's Testing matchers; how a match is kept exact: tests/stacks/disaster_recovery/__init__.py."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 from cdktf import Testing
 
-from config import load_environments
 from tests.conftest import EPHEMERAL_SUFFIX, Synth, props_error
+from tests.stacks.disaster_recovery import DR_PROVIDER, arguments, logical, on, region
 
 ENVS = ("dev", "staging", "prod")
 STACKS = [f"disaster-recovery-{e}" for e in ENVS] + [f"disaster-recovery-dev-{EPHEMERAL_SUFFIX}"]
-RECORDS = load_environments()
 # (site construct, label, failover role, provider); the site's region comes from the record (`region`)
-SITES = (("Primary", "primary", "Primary", None), ("Dr", "dr", "Secondary", "aws.dr"))
+SITES = (("Primary", "primary", "Primary", None), ("Dr", "dr", "Secondary", DR_PROVIDER))
 
 
 def suffix(stack: str) -> str:
     return stack.removeprefix("disaster-recovery-")
-
-
-def region(stack: str, label: str) -> str:
-    """The region of site `label` from the stack's environment record."""
-    settings = RECORDS[suffix(stack).split("-")[0]].disaster_recovery
-    return settings.dr_region if label == "dr" else settings.primary_region
-
-
-def logical(synth: Synth, stack: str, rtype: str, path: str) -> str:
-    """The logical id of the `rtype` resource at construct path `path` (below the stack)."""
-    return synth.by_path(stack, rtype)[path][0]
-
-
-def arguments(synth: Synth, stack: str, rtype: str, path: str) -> list[str]:
-    """The sorted argument names of the resource at `path` (without the `//` metadata and the tags)."""
-    return sorted(k for k in synth.by_path(stack, rtype)[path][1] if k not in ("//", "tags"))
-
-
-def on(provider: str | None) -> dict[str, Any]:
-    return {"provider": provider} if provider else {}
 
 
 @pytest.mark.parametrize("stack", STACKS)
