@@ -1,18 +1,18 @@
-"""disaster-recovery tests: helpers shared by the stack and health tests.
+"""disaster-recovery tests: helpers shared by the stack and health tests (resources found by construct path).
 
-The values are asserted with cdktf's Testing matchers, which match a SUBSET of ANY resource of the type. So each
-expected body names its own site's resources (a reference, a name), so that it matches that resource alone; beside
-a matcher, `arguments` and `same_shape` keep a check that was an exact equality exact (no other argument, no other
-nested key). A matcher cannot say "absent": a `None` value is dropped on the way to cdktf and matches anything."""
+The values are asserted with cdktf's Testing matchers, which match a subset of ANY resource of the type: each
+expected body names its own site's resources (a reference, a name), so that it matches that resource alone; how an
+exact equality stays exact beside a matcher: tests/stacks/exact.py."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from config import load_environments
 from config.workloads.disaster_recovery import DisasterRecoverySettings
 from tests.conftest import Synth
+from tests.stacks.exact import alone as exact_alone
+from tests.stacks.exact import names
 
 RECORDS = load_environments()
 DR_PROVIDER = "aws.dr"
@@ -54,28 +54,10 @@ def body(synth: Synth, stack: str, rtype: str, path: str) -> dict[str, Any]:
 
 
 def arguments(synth: Synth, stack: str, rtype: str, path: str, ignore: tuple[str, ...] = ("//", "tags")) -> list[str]:
-    """The sorted argument names of the resource at `path` (without the `//` metadata and, by default, the tags):
-    equal to the sorted keys of a matcher's expected body, the match is exact at the top level."""
-    return sorted(k for k in body(synth, stack, rtype, path) if k not in ignore)
-
-
-def shape(value: Any) -> Any:
-    """The nested key structure of `value`: dicts -> {key: shape}, lists -> [shape, ...], anything else -> None."""
-    if isinstance(value, dict):
-        return {k: shape(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [shape(v) for v in value]
-    return None
-
-
-def same_shape(received: dict[str, Any], expected: dict[str, Any]) -> bool:
-    """Whether `received`'s values under `expected`'s keys have exactly `expected`'s nested keys: with a matcher
-    that found `expected`'s values in `received`, those values are then equal, not only a subset."""
-    return {k: shape(received.get(k)) for k in expected} == shape(expected)
+    """The sorted argument names of the resource at `path` (tests/stacks/exact.py `names`)."""
+    return names(body(synth, stack, rtype, path), ignore)
 
 
 def alone(synth: Synth, stack: str, rtype: str, path: str) -> str:
-    """A stack document holding only the resource at `path`, for a matcher that must look at that resource alone
-    (its sibling of the same type differs from it only by the `provider` a matcher cannot ask to be absent)."""
-    lid, found = synth.by_path(stack, rtype)[path]
-    return json.dumps({"resource": {rtype: {lid: found}}})
+    """A stack document holding only the resource at `path` (tests/stacks/exact.py `alone`)."""
+    return exact_alone(rtype, *synth.by_path(stack, rtype)[path])

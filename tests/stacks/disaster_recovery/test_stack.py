@@ -1,5 +1,5 @@
 """disaster-recovery stack: exact synthesized values in every environment and the ephemeral copy (the values with
-cdktf's Testing matchers; how a match is kept exact: tests/stacks/disaster_recovery/__init__.py)."""
+cdktf's Testing matchers; how a match is kept exact: tests/stacks/exact.py)."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from tests.stacks.disaster_recovery import (
     on,
     ref,
     region,
-    same_shape,
     settings,
 )
+from tests.stacks.exact import same_shape
 
 ENVS = ("dev", "staging", "prod")
 STACKS = [f"disaster-recovery-{e}" for e in ENVS] + [f"disaster-recovery-dev-{EPHEMERAL_SUFFIX}"]
