@@ -1,5 +1,7 @@
 """Bootstrap stack: the state bucket's exact settings in every environment (the account's CloudTrail trail, in the
-same stack: tests/modules/test_audit_trail.py)."""
+same stack: tests/modules/test_audit_trail.py). The values with cdktf's Testing matchers; a matcher finds ANY
+resource of the type, and the trail's bucket and key have the same settings, so each expected body names the state
+bucket (`bucket`) or the matcher looks at the state key alone (tests/stacks/exact.py `alone`)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from cdktf import Testing
 
 from config import load_environments
 from tests.conftest import Synth
+from tests.stacks.exact import alone
 
 RECORDS = load_environments()
 # env -> (account, noncurrent version days), from the records
@@ -27,6 +30,11 @@ def state(synth: Synth, stack: str, rtype: str) -> tuple[str, dict[str, Any]]:
     return found
 
 
+def state_bucket(synth: Synth, stack: str) -> str:
+    """`${aws_s3_bucket.<state bucket>.id}`: the `bucket` argument of the state bucket's settings resources."""
+    return f"${{aws_s3_bucket.{state(synth, stack, 'aws_s3_bucket')[0]}.id}}"
+
+
 @pytest.mark.parametrize("env", sorted(ENVS))
 def test_state_bucket_is_named_for_environment_and_account(synth: Synth, env: str) -> None:
     account, _ = ENVS[env]
@@ -35,6 +43,8 @@ def test_state_bucket_is_named_for_environment_and_account(synth: Synth, env: st
         "aws_s3_bucket",
         {"bucket": f"tfstate-{env}-{account}-{RECORDS[env].region}", "force_destroy": False},
     )
+    provider = {"region": RECORDS[env].region, "allowed_account_ids": [account]}
+    assert Testing.to_have_provider_with_properties(synth.file(f"bootstrap-{env}"), "aws", provider)
 
 
 @pytest.mark.parametrize("env", sorted(ENVS))
@@ -44,37 +54,44 @@ def test_state_bucket_keeps_noncurrent_versions_as_configured(synth: Synth, env:
         "noncurrent_version_expiration": [{"noncurrent_days": ENVS[env][1]}],
         "abort_incomplete_multipart_upload": [{"days_after_initiation": 7}],
     }
+    lifecycle = {"bucket": state_bucket(synth, f"bootstrap-{env}"), "rule": [rule]}
     assert Testing.to_have_resource_with_properties(
-        synth.file(f"bootstrap-{env}"), "aws_s3_bucket_lifecycle_configuration", {"rule": [rule]}
+        synth.file(f"bootstrap-{env}"), "aws_s3_bucket_lifecycle_configuration", lifecycle
+    )
+    longer = {**rule, "noncurrent_version_expiration": [{"noncurrent_days": ENVS[env][1] + 1}]}
+    assert not Testing.to_have_resource_with_properties(
+        synth.file(f"bootstrap-{env}"), "aws_s3_bucket_lifecycle_configuration", {**lifecycle, "rule": [longer]}
     )
 
 
 def test_state_bucket_is_versioned_encrypted_and_private(synth: Synth) -> None:
     name = "bootstrap-dev"
-    bucket_id, _ = state(synth, name, "aws_s3_bucket")
+    bucket = state_bucket(synth, name)
     key_id, _ = state(synth, name, "aws_kms_key")
     assert Testing.to_have_resource_with_properties(
         synth.file(name),
         "aws_s3_bucket_versioning",
-        {"bucket": f"${{aws_s3_bucket.{bucket_id}.id}}", "versioning_configuration": {"status": "Enabled"}},
+        {"bucket": bucket, "versioning_configuration": {"status": "Enabled"}},
     )
     default = {"sse_algorithm": "aws:kms", "kms_master_key_id": f"${{aws_kms_key.{key_id}.arn}}"}
     assert Testing.to_have_resource_with_properties(
         synth.file(name),
         "aws_s3_bucket_server_side_encryption_configuration",
-        {"rule": [{"apply_server_side_encryption_by_default": default, "bucket_key_enabled": True}]},
+        {"bucket": bucket, "rule": [{"apply_server_side_encryption_by_default": default, "bucket_key_enabled": True}]},
     )
+    blocked = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
     assert Testing.to_have_resource_with_properties(
-        synth.file(name),
-        "aws_s3_bucket_public_access_block",
-        dict.fromkeys(
-            ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"), True
-        ),
+        synth.file(name), "aws_s3_bucket_public_access_block", {"bucket": bucket, **dict.fromkeys(blocked, True)}
     )
+    owner = {"bucket": bucket, "rule": {"object_ownership": "BucketOwnerEnforced"}}
+    assert Testing.to_have_resource_with_properties(synth.file(name), "aws_s3_bucket_ownership_controls", owner)
 
 
 def test_state_bucket_policy_denies_plain_http(synth: Synth) -> None:
-    policy = json.loads(state(synth, "bootstrap-dev", "aws_s3_bucket_policy")[1]["policy"])
+    assert Testing.to_have_resource_with_properties(
+        synth.file("bootstrap-dev"), "aws_s3_bucket_policy", {"bucket": state_bucket(synth, "bootstrap-dev")}
+    )
+    policy = json.loads(state(synth, "bootstrap-dev", "aws_s3_bucket_policy")[1]["policy"])  # a JSON text: by hand
     (statement,) = policy["Statement"]
     assert statement["Effect"] == "Deny"
     assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
@@ -83,10 +100,10 @@ def test_state_bucket_policy_denies_plain_http(synth: Synth) -> None:
 
 
 def test_state_key_rotates(synth: Synth) -> None:
-    key_id, _ = state(synth, "bootstrap-prod", "aws_kms_key")
+    key_id, key = state(synth, "bootstrap-prod", "aws_kms_key")
     assert Testing.to_have_resource_with_properties(
-        synth.file("bootstrap-prod"), "aws_kms_key", {"enable_key_rotation": True}
-    )
+        alone("aws_kms_key", key_id, key), "aws_kms_key", {"enable_key_rotation": True}
+    )  # the state key alone: the trail's key rotates too
     assert Testing.to_have_resource_with_properties(
         synth.file("bootstrap-prod"),
         "aws_kms_alias",

@@ -1,4 +1,5 @@
-"""fraud-detection stack: exact synthesized values in every environment and the ephemeral copy."""
+"""fraud-detection stack: exact synthesized values in every environment and the ephemeral copy (the values with
+cdktf's Testing matchers; how a match is kept exact: tests/stacks/exact.py)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,32 @@ import json
 from typing import Any
 
 import pytest
+from cdktf import Testing
 
+from config import load_environments
 from tests.conftest import EPHEMERAL_SUFFIX, Synth
+from tests.stacks.exact import alone, same_shape
 from tests.stacks.fraud_detection import alarm_thresholds
 
 ENVS = ("dev", "staging", "prod")
 STACKS = [f"fraud-detection-{e}" for e in ENVS] + [f"fraud-detection-dev-{EPHEMERAL_SUFFIX}"]
-REPLICAS = {"dev": [], "staging": ["us-west-2"], "prod": ["us-west-2", "eu-west-1"]}
+RECORDS = load_environments()
+
+
+def replicas(env: str) -> list[str]:
+    """The rules table's replica regions, from the record."""
+    return list(RECORDS[env].fraud_detection.replica_regions)
 
 
 def ref(synth: Synth, stack: str, rtype: str, attribute: str, part: str = "") -> str:
     """`${<rtype>.<id>.<attribute>}` of the single `rtype` resource whose logical id contains `part`."""
     (logical,) = [k for k in synth.resources(stack, rtype) if part in k]
     return f"${{{rtype}.{logical}.{attribute}}}"
+
+
+def only_one(synth: Synth, stack: str, *rtypes: str) -> dict[str, int]:
+    """{rtype: how many} of the stack's `rtypes` (a matcher finds ANY resource; a test of "the" resource counts)."""
+    return {rtype: len(synth.resources(stack, rtype)) for rtype in rtypes}
 
 
 def container(synth: Synth, stack: str) -> dict[str, Any]:
@@ -29,69 +43,94 @@ def container(synth: Synth, stack: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("env", ENVS)
 def test_rules_table_replicates_to_the_regions_of_the_record(synth: Synth, env: str) -> None:
-    stack = f"fraud-detection-{env}"
-    table = synth.only(stack, "aws_dynamodb_table")
-    assert (table["stream_enabled"], table["stream_view_type"]) == (True, "NEW_AND_OLD_IMAGES")
-    assert table["point_in_time_recovery"] == {"enabled": True}
-    assert table["server_side_encryption"] == {
-        "enabled": True,
-        "kms_key_arn": ref(synth, stack, "aws_kms_key", "arn", "DataKey"),
-    }
-    assert table["deletion_protection_enabled"] is (env != "dev")  # staging and prod: deletion_protection
-    replicas = table.get("replica", [])
-    assert [r["region_name"] for r in replicas] == REPLICAS[env]
+    stack, received = f"fraud-detection-{env}", synth.file(f"fraud-detection-{env}")
     keys = synth.resources(stack, "aws_kms_key")
+    replica = [
+        {
+            "region_name": region,
+            "point_in_time_recovery": True,
+            "kms_key_arn": ref(synth, stack, "aws_kms_key", "arn", f"RulesKey{region.title().replace('-', '')}_"),
+        }
+        for region in replicas(env)
+    ]
+    exact = {
+        "point_in_time_recovery": {"enabled": True},
+        "server_side_encryption": {"enabled": True, "kms_key_arn": ref(synth, stack, "aws_kms_key", "arn", "DataKey")},
+    } | ({"replica": replica} if replica else {})
+    table = {
+        "stream_enabled": True,
+        "stream_view_type": "NEW_AND_OLD_IMAGES",
+        "deletion_protection_enabled": RECORDS[env].deletion_protection,
+    } | exact
+    assert Testing.to_have_resource_with_properties(received, "aws_dynamodb_table", table)
+    found = synth.only(stack, "aws_dynamodb_table")
+    assert same_shape(found, exact)
+    assert [r["region_name"] for r in found.get("replica", [])] == replicas(env)  # dev: none at all
+    assert Testing.to_have_provider_with_properties(received, "aws", {"region": RECORDS[env].region})
+    for region in replicas(env):
+        alias = region.replace("-", "_")
+        assert Testing.to_have_provider_with_properties(received, "aws", {"alias": alias, "region": region})
+        (logical,) = [k for k in keys if k.startswith(f"RulesKey{region.title().replace('-', '')}_")]
+        rules_key = {"provider": f"aws.{alias}", "enable_key_rotation": True}
+        assert Testing.to_have_resource_with_properties(
+            alone("aws_kms_key", logical, keys[logical]), "aws_kms_key", rules_key
+        )
+    # exactly these providers, the home one without an alias; the keys in the home region but the replicas'
     providers = {p.get("alias"): p["region"] for p in synth.json(stack)["provider"]["aws"]}
-    expected: dict[str | None, str] = {r.replace("-", "_"): r for r in REPLICAS[env]}
-    assert providers == {None: "us-east-1", **expected}
-    for replica in replicas:
-        region, pascal = replica["region_name"], replica["region_name"].title().replace("-", "")
-        assert replica["point_in_time_recovery"] is True
-        assert replica["kms_key_arn"] == ref(synth, stack, "aws_kms_key", "arn", f"RulesKey{pascal}_")
-        (key,) = [k for name, k in keys.items() if f"RulesKey{pascal}_" in name]
-        assert (key["provider"], key["enable_key_rotation"]) == (f"aws.{region.replace('-', '_')}", True)
+    aliased: dict[str | None, str] = {r.replace("-", "_"): r for r in replicas(env)}
+    assert providers == {None: RECORDS[env].region, **aliased}
     assert sorted(k.get("provider", "home") for n, k in keys.items() if not n.startswith("Backup_")) == sorted(
-        ["home"] * 3 + [f"aws.{r.replace('-', '_')}" for r in REPLICAS[env]]
+        ["home"] * 3 + [f"aws.{r.replace('-', '_')}" for r in replicas(env)]
     )
 
 
 @pytest.mark.parametrize("env", ENVS)
 def test_rules_table_keys_and_index(synth: Synth, env: str) -> None:
-    table = synth.only(f"fraud-detection-{env}", "aws_dynamodb_table")
-    assert (table["name"], table["hash_key"], table["billing_mode"]) == (
-        f"fraud-detection-rules-{env}",
-        "rule_id",
-        "PAY_PER_REQUEST",
-    )
-    assert table["global_secondary_index"] == [
-        {"name": "by-rule-set", "hash_key": "rule_set", "range_key": "priority", "projection_type": "ALL"}
-    ]
+    stack = f"fraud-detection-{env}"
+    index = {
+        "global_secondary_index": [
+            {"name": "by-rule-set", "hash_key": "rule_set", "range_key": "priority", "projection_type": "ALL"}
+        ]
+    }
+    table = {"name": f"fraud-detection-rules-{env}", "hash_key": "rule_id", "billing_mode": "PAY_PER_REQUEST"} | index
+    assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_dynamodb_table", table)
+    assert same_shape(synth.only(stack, "aws_dynamodb_table"), index)
 
 
-@pytest.mark.parametrize(
-    ("env", "count", "klass", "backups"),
-    [("dev", 1, "db.t4g.large", 3), ("staging", 2, "db.t4g.large", 14), ("prod", 3, "db.r6g.large", 35)],
-)
-def test_database_per_environment(synth: Synth, env: str, count: int, klass: str, backups: int) -> None:
-    stack, protected = f"fraud-detection-{env}", env != "dev"
-    cluster = synth.only(stack, "aws_rds_cluster")
-    assert (cluster["engine"], cluster["engine_version"], cluster["master_username"]) == (
-        "aurora-postgresql",
-        "15.13",
-        "fraudadmin",
-    )
-    assert cluster["manage_master_user_password"] is True and "master_password" not in cluster
+@pytest.mark.parametrize("env", ENVS)
+def test_database_per_environment(synth: Synth, env: str) -> None:
+    stack, received = f"fraud-detection-{env}", synth.file(f"fraud-detection-{env}")
+    database, protected = RECORDS[env].fraud_detection.database, RECORDS[env].deletion_protection
     data_key = ref(synth, stack, "aws_kms_key", "arn", "DataKey")
-    assert (cluster["storage_encrypted"], cluster["kms_key_id"], cluster["master_user_secret_kms_key_id"]) == (
-        True,
-        data_key,
-        data_key,
-    )
-    assert (cluster["backup_retention_period"], cluster["deletion_protection"]) == (backups, protected)
-    assert cluster["skip_final_snapshot"] is not protected
-    instances = synth.resources(stack, "aws_rds_cluster_instance").values()
-    assert [(i["instance_class"], i["engine_version"]) for i in instances] == [(klass, "15.13")] * count
-    assert synth.only(stack, "aws_rds_cluster_parameter_group")["family"] == "aurora-postgresql15"
+    cluster = {
+        "engine": "aurora-postgresql",
+        "engine_version": database.engine_version,
+        "master_username": database.master_username,
+        "manage_master_user_password": True,
+        "storage_encrypted": True,
+        "kms_key_id": data_key,
+        "master_user_secret_kms_key_id": data_key,
+        "backup_retention_period": database.backup_retention_days,
+        "deletion_protection": protected,
+        "skip_final_snapshot": not protected,
+    }
+    assert Testing.to_have_resource_with_properties(received, "aws_rds_cluster", cluster)
+    wrong = {**cluster, "backup_retention_period": database.backup_retention_days + 1}
+    assert not Testing.to_have_resource_with_properties(received, "aws_rds_cluster", wrong)
+    assert "master_password" not in synth.only(stack, "aws_rds_cluster")  # absent: by hand
+    for number in range(database.instance_count):
+        instance = {
+            "identifier": f"fraud-detection-db-{env}-{number}",
+            "instance_class": database.instance_class,
+            "engine_version": database.engine_version,
+        }
+        assert Testing.to_have_resource_with_properties(received, "aws_rds_cluster_instance", instance)
+    family = f"aurora-postgresql{database.engine_version.split('.')[0]}"
+    assert Testing.to_have_resource_with_properties(received, "aws_rds_cluster_parameter_group", {"family": family})
+    assert only_one(synth, stack, "aws_rds_cluster_parameter_group", "aws_rds_cluster_instance") == {
+        "aws_rds_cluster_parameter_group": 1,
+        "aws_rds_cluster_instance": database.instance_count,
+    }
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -134,6 +173,8 @@ def test_task_role_reads_only_the_rules_table(synth: Synth) -> None:
         "Action": ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],
     }
     assert task["Statement"][1]["Resource"] == ref(synth, stack, "aws_kms_key", "arn", "DataKey")
+    attached = {"name": "application", "role": ref(synth, stack, "aws_iam_role", "id", "TaskRole")}
+    assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_iam_role_policy", attached)
 
 
 @pytest.mark.parametrize("env", ["dev", "staging", "prod"])
@@ -150,67 +191,76 @@ def test_execution_role_decrypts_the_secret_only_through_secrets_manager(synth: 
         "Resource": [ref(synth, stack, "aws_kms_key", "arn", "DataKey")],
         "Condition": {"StringLike": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}},
     }
+    attached = {"name": "start-task", "role": ref(synth, stack, "aws_iam_role", "id", "ExecutionRole")}
+    assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_iam_role_policy", attached)
 
 
-@pytest.mark.parametrize(
-    ("env", "size", "counts"),
-    [
-        ("dev", ("512", "1024"), (1, 1, 2)),
-        ("staging", ("512", "1024"), (2, 2, 6)),
-        ("prod", ("1024", "2048"), (3, 3, 12)),
-    ],
-)
-def test_service_size_and_scaling_per_environment(
-    synth: Synth, env: str, size: tuple[str, str], counts: tuple[int, int, int]
-) -> None:
-    stack = f"fraud-detection-{env}"
-    task = synth.only(stack, "aws_ecs_task_definition")
-    assert (task["cpu"], task["memory"]) == size
-    target = synth.only(stack, "aws_appautoscaling_target")
-    assert (
-        synth.only(stack, "aws_ecs_service")["desired_count"],
-        target["min_capacity"],
-        target["max_capacity"],
-    ) == counts
+@pytest.mark.parametrize("env", ENVS)
+def test_service_size_and_scaling_per_environment(synth: Synth, env: str) -> None:
+    stack, received = f"fraud-detection-{env}", synth.file(f"fraud-detection-{env}")
+    service, settings = RECORDS[env].fraud_detection.service, RECORDS[env].fraud_detection
+    size = {"cpu": str(service.task_cpu), "memory": str(service.task_memory)}
+    assert Testing.to_have_resource_with_properties(received, "aws_ecs_task_definition", size)
+    assert Testing.to_have_resource_with_properties(
+        received, "aws_ecs_service", {"desired_count": service.desired_count}
+    )
+    scaling = {"min_capacity": service.min_count, "max_capacity": service.max_count}
+    assert Testing.to_have_resource_with_properties(received, "aws_appautoscaling_target", scaling)
     assert len(synth.resources(stack, "aws_nat_gateway")) == 3
-    assert synth.only(stack, "aws_vpc")["cidr_block"] == "10.46.0.0/16"
-    assert synth.only(stack, "aws_lb")["enable_deletion_protection"] is (env != "dev")
+    assert Testing.to_have_resource_with_properties(received, "aws_vpc", {"cidr_block": settings.network.vpc_cidr})
+    protection = {"enable_deletion_protection": RECORDS[env].deletion_protection}
+    assert Testing.to_have_resource_with_properties(received, "aws_lb", protection)
+    # the access logs' bucket policy lets the region's ELB account write (modules/load_balancer.py)
+    assert Testing.to_have_data_source_with_properties(received, "aws_elb_service_account", {})
+    rtypes = ("aws_ecs_task_definition", "aws_ecs_service", "aws_appautoscaling_target", "aws_vpc", "aws_lb")
+    assert only_one(synth, stack, *rtypes) == dict.fromkeys(rtypes, 1)
 
 
 @pytest.mark.parametrize("env", ENVS)
 def test_alarms_use_the_thresholds_of_the_record_and_notify_the_topic(synth: Synth, env: str) -> None:
-    stack = f"fraud-detection-{env}"
+    stack, received = f"fraud-detection-{env}", synth.file(f"fraud-detection-{env}")
     prefix = f"fraud-detection-monitoring-{env}-"
+    topic = ref(synth, stack, "aws_sns_topic", "arn")
+    for name, threshold in alarm_thresholds(env).items():
+        alarm = {"alarm_name": prefix + name, "threshold": threshold, "alarm_actions": [topic], "ok_actions": [topic]}
+        assert Testing.to_have_resource_with_properties(received, "aws_cloudwatch_metric_alarm", alarm), name
     alarms = {
         a["alarm_name"].removeprefix(prefix): a for a in synth.resources(stack, "aws_cloudwatch_metric_alarm").values()
     }
-    assert {name: a["threshold"] for name, a in alarms.items()} == alarm_thresholds(env)
-    topic = ref(synth, stack, "aws_sns_topic", "arn")
-    assert all(a["alarm_actions"] == [topic] == a["ok_actions"] for a in alarms.values())
-    assert alarms["alb-latency"]["extended_statistic"] == "p99" and "statistic" not in alarms["alb-latency"]
-    assert alarms["alb-5xx"]["dimensions"] == {"LoadBalancer": ref(synth, stack, "aws_lb", "arn_suffix")}
-    assert alarms["service-cpu"]["dimensions"] == {
-        "ClusterName": ref(synth, stack, "aws_ecs_cluster", "name"),
-        "ServiceName": ref(synth, stack, "aws_ecs_service", "name"),
+    assert sorted(alarms) == sorted(alarm_thresholds(env))  # these alarms and no other
+    latency = {"alarm_name": f"{prefix}alb-latency", "extended_statistic": "p99"}
+    assert Testing.to_have_resource_with_properties(received, "aws_cloudwatch_metric_alarm", latency)
+    assert "statistic" not in alarms["alb-latency"]  # absent: by hand
+    dimensions = {
+        "alb-5xx": {"LoadBalancer": ref(synth, stack, "aws_lb", "arn_suffix")},
+        "service-cpu": {
+            "ClusterName": ref(synth, stack, "aws_ecs_cluster", "name"),
+            "ServiceName": ref(synth, stack, "aws_ecs_service", "name"),
+        },
+        "db-connections": {"DBClusterIdentifier": ref(synth, stack, "aws_rds_cluster", "cluster_identifier")},
+        "table-write-throttles": {"TableName": ref(synth, stack, "aws_dynamodb_table", "name")},
     }
-    assert alarms["db-connections"]["dimensions"] == {
-        "DBClusterIdentifier": ref(synth, stack, "aws_rds_cluster", "cluster_identifier")
-    }
-    assert alarms["table-write-throttles"]["dimensions"] == {
-        "TableName": ref(synth, stack, "aws_dynamodb_table", "name")
-    }
-    assert synth.only(stack, "aws_sns_topic")["kms_master_key_id"] == ref(
-        synth, stack, "aws_kms_key", "arn", "AlarmKey"
-    )
+    for name, expected in dimensions.items():
+        alarm = {"alarm_name": prefix + name, "dimensions": expected}
+        assert Testing.to_have_resource_with_properties(received, "aws_cloudwatch_metric_alarm", alarm), name
+        assert same_shape(alarms[name], {"dimensions": expected}), name
+    key = ref(synth, stack, "aws_kms_key", "arn", "AlarmKey")
+    assert Testing.to_have_resource_with_properties(received, "aws_sns_topic", {"kms_master_key_id": key})
+    endpoints = [*RECORDS[env].alarm_endpoints, *filter(None, [RECORDS[env].fraud_detection.alarm_email])]
+    for endpoint in endpoints:
+        subscription = {"protocol": "email", "endpoint": endpoint, "topic_arn": topic}
+        assert Testing.to_have_resource_with_properties(received, "aws_sns_topic_subscription", subscription)
     emails = [(s["protocol"], s["endpoint"]) for s in synth.resources(stack, "aws_sns_topic_subscription").values()]
-    assert emails == [("email", "platform-alerts@example.com")] + (
-        [("email", "fraud-oncall@example.com")] if env == "prod" else []
-    )
+    assert emails == [("email", e) for e in endpoints]  # these, in this order, and no other
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_dashboard_widgets_reference_the_real_resources(synth: Synth, stack: str) -> None:
-    body = json.loads(synth.only(stack, "aws_cloudwatch_dashboard")["dashboard_body"])
+    name = stack.replace("fraud-detection-", "fraud-detection-monitoring-")
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack), "aws_cloudwatch_dashboard", {"dashboard_name": name}
+    )
+    body = json.loads(synth.only(stack, "aws_cloudwatch_dashboard")["dashboard_body"])  # a JSON text: by hand
     widgets = {w["properties"]["title"]: w["properties"] for w in body["widgets"]}
     cluster, service = ref(synth, stack, "aws_ecs_cluster", "name"), ref(synth, stack, "aws_ecs_service", "name")
     alb, db = ref(synth, stack, "aws_lb", "arn_suffix"), ref(synth, stack, "aws_rds_cluster", "cluster_identifier")
@@ -244,14 +294,17 @@ def test_dashboard_widgets_reference_the_real_resources(synth: Synth, stack: str
 
 def test_ephemeral_copy_has_its_own_names(synth: Synth) -> None:
     stack = f"fraud-detection-dev-{EPHEMERAL_SUFFIX}"
-    assert synth.only(stack, "aws_dynamodb_table")["name"] == f"fraud-detection-rules-dev-{EPHEMERAL_SUFFIX}"
-    assert (
-        synth.only(stack, "aws_cloudwatch_dashboard")["dashboard_name"]
-        == f"fraud-detection-monitoring-dev-{EPHEMERAL_SUFFIX}"
-    )
-    # The service's names share one component, shortened for the 32-character target group (core/naming.py).
-    assert synth.only(stack, "aws_ecs_cluster")["name"] == f"fd-scoring-af3a-dev-{EPHEMERAL_SUFFIX}"
-    assert synth.only(stack, "aws_ecr_repository")["force_delete"] is True
+    received = synth.file(stack)
+    for rtype, properties in (
+        ("aws_dynamodb_table", {"name": f"fraud-detection-rules-dev-{EPHEMERAL_SUFFIX}"}),
+        ("aws_cloudwatch_dashboard", {"dashboard_name": f"fraud-detection-monitoring-dev-{EPHEMERAL_SUFFIX}"}),
+        # The service's names share one component, shortened for the 32-character target group (core/naming.py).
+        ("aws_ecs_cluster", {"name": f"fd-scoring-af3a-dev-{EPHEMERAL_SUFFIX}"}),
+        ("aws_ecr_repository", {"force_delete": True}),
+    ):
+        assert Testing.to_have_resource_with_properties(received, rtype, properties), rtype
+    rtypes = ("aws_dynamodb_table", "aws_cloudwatch_dashboard", "aws_ecs_cluster", "aws_ecr_repository")
+    assert only_one(synth, stack, *rtypes) == dict.fromkeys(rtypes, 1)
     assert (
         synth.json(stack)["terraform"]["backend"]["s3"]["key"]
         == f"fraud-detection/dev-{EPHEMERAL_SUFFIX}/terraform.tfstate"
@@ -281,5 +334,5 @@ def test_outputs_are_described(synth: Synth, env: str) -> None:
         ]
     )
     assert all(o["description"] for o in outputs.values())
-    assert outputs["table_replica_regions"]["value"] == REPLICAS[env]
+    assert outputs["table_replica_regions"]["value"] == replicas(env)
     assert outputs["dashboard_name"]["value"] == ref(synth, stack, "aws_cloudwatch_dashboard", "dashboard_name")
