@@ -101,7 +101,10 @@ typecheck: setup ## mypy
 # in reports/gate/, printed whole after the main run's output: lint and typecheck (nice'd: they take the CPU the
 # tests leave while Terraform waits on the emulator), and two more pytest runs of integration tests on emulators of
 # their own, which need neither the session's synth nor its deployment and spend their time in provider waiters:
-# the long-lived emulator sequence (1), the interrupted runs, the cdktf CLI and the emulator's lifecycle (2).
+# the long-lived emulator sequence (1), the interrupted runs, the cdktf CLI and the emulator's lifecycle (2), and
+# disaster-recovery's deployment (3: the longest apply and destroy of any stack, global cluster and two regions, so
+# its chain synth -> bootstrap -> apply -> plan -> checks -> destroy starts at once instead of after the unit layer,
+# with only bootstrap and disaster-recovery synthesized: TEST_WORKLOADS).
 # Coverage: the three runs' data combined (terminal, coverage/coverage.json, coverage/coverage.xml, coverage/html/;
 # fails under 90 %). Each pytest run lists its 15 slowest tests. Last line: every step's seconds and exit status;
 # any failed step fails the target.
@@ -109,6 +112,7 @@ GATE := reports/gate
 GATE_BESIDE_1 := tests/integration/test_long_lived_emulator.py
 GATE_BESIDE_2 := tests/integration/test_interruptions.py tests/integration/test_cdktf_cli.py \
   tests/emulator/test_server.py
+GATE_BESIDE_3 := tests/stacks/disaster_recovery/test_deployed.py
 GATE_LINT := nice -n 10 $(MAKE) --no-print-directory lint
 GATE_TYPECHECK := nice -n 10 $(MAKE) --no-print-directory typecheck
 # The runs beside write their deploys' outputs file and per-stack Terraform logs in reports/gate/<run>/, never
@@ -116,14 +120,15 @@ GATE_TYPECHECK := nice -n 10 $(MAKE) --no-print-directory typecheck
 gate_pytest = COVERAGE_FILE=$(GATE)/coverage.$(1) $(PY) -m pytest --cov --cov-report= --durations=15 $(2)
 gate_apart = OUTPUTS_FILE=$(abspath $(GATE)/$(1)/flat-outputs.json) STACK_LOGS_DIR=$(abspath $(GATE)/$(1)) \
   $(call gate_pytest,$(1),-p no:cacheprovider $(2))
-GATE_PYTEST := $(call gate_pytest,main,$(addprefix --ignore=,$(GATE_BESIDE_1) $(GATE_BESIDE_2)))
+GATE_PYTEST := $(call gate_pytest,main,$(addprefix --ignore=,$(GATE_BESIDE_1) $(GATE_BESIDE_2) $(GATE_BESIDE_3)))
 GATE_PYTEST_BESIDE_1 := $(call gate_apart,beside-1,$(GATE_BESIDE_1))
 GATE_PYTEST_BESIDE_2 := $(call gate_apart,beside-2,$(GATE_BESIDE_2))
+GATE_PYTEST_BESIDE_3 := TEST_WORKLOADS=bootstrap,disaster-recovery $(call gate_apart,beside-3,$(GATE_BESIDE_3))
 GATE_COVERAGE := $(PY) -m coverage combine -q --keep --data-file=.coverage $(GATE)/coverage.main \
-  $(GATE)/coverage.beside-1 $(GATE)/coverage.beside-2 && $(PY) -m coverage json -q -o coverage/coverage.json && \
+  $(GATE)/coverage.beside-1 $(GATE)/coverage.beside-2 $(GATE)/coverage.beside-3 && $(PY) -m coverage json -q -o coverage/coverage.json && \
   $(PY) -m coverage xml -q -o coverage/coverage.xml && $(PY) -m coverage html -q -d coverage/html && \
   $(PY) -m coverage report --fail-under=90
-GATE_BESIDE := lint typecheck pytest-beside-1 pytest-beside-2
+GATE_BESIDE := lint typecheck pytest-beside-1 pytest-beside-2 pytest-beside-3
 # $(call gate_step,<command>,<name>[,<redirection>]): run it, write "<exit status> <seconds>" to $(GATE)/<name>.status
 gate_step = ( began=$$SECONDS; rc=0; ( $(1) ) $(3) || rc=$$?; echo "$$rc $$((SECONDS - began))" >$(GATE)/$(2).status; \
   exit $$rc )

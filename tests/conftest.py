@@ -557,6 +557,7 @@ class BackgroundDestroys:
         """Start destroying `name` (once; tools.deploy.destroy, buckets not emptied, outputs file left as is)."""
         from tests.integration.session_deploy import Background, Request  # pylint: disable=import-outside-toplevel
         from tools.deploy import OUTPUTS_FILE  # pylint: disable=import-outside-toplevel
+        from tools.parallel import REPORTS  # pylint: disable=import-outside-toplevel
 
         if name in self.started:
             return
@@ -571,7 +572,7 @@ class BackgroundDestroys:
             OUTPUTS_FILE,
             "destroy",
         )
-        self.started[name] = Background(request, folder, log=ROOT / "reports" / f"session-destroy-{name}.log")
+        self.started[name] = Background(request, folder, log=REPORTS / f"session-destroy-{name}.log")
 
     def wait(self, name: str) -> None:
         """Wait for the destroy of `name` (starting it if needed); fails the test with its error."""

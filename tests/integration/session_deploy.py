@@ -6,7 +6,8 @@ side by side, after all of them applied (the "second plan": no changes expected;
 writes every result to a JSON file the parent reads when a test first needs a stack. `destroy`: the child destroys
 the stacks (tools.deploy.destroy, side by side; the outputs file is left as it is) while later tests run.
 
-A process, not a thread: its progress lines go to its own log (reports/session-deploy.log), never into a test's
+A process, not a thread: its progress lines go to its own log (reports/session-deploy.log; with STACK_LOGS_DIR set,
+as in the gate's runs beside the main one, that folder's session-deploy.log), never into a test's
 captured output, and no test's monkeypatching reaches it. SIGINT/SIGTERM are forwarded once to its running
 Terraforms (tools.parallel.forwarding_signals), which write state and release their locks.
 
@@ -23,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from tools.parallel import REPORTS
 from tools.terraform import ROOT
 
-LOG = ROOT / "reports" / "session-deploy.log"
+LOG = REPORTS / "session-deploy.log"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""`make test` runs lint, typecheck and two more pytest runs (integration tests on emulators of their own) beside
+"""`make test` runs lint, typecheck and three more pytest runs (integration tests on emulators of their own) beside
 the main pytest run: their output is printed whole after the main run's (never interleaved), coverage combines the
 runs, every step's exit status is summarized, and any failed step fails the target. The real steps are replaced by
 small commands through the Makefile's variables; `-o setup` keeps make from installing anything."""
@@ -19,6 +19,7 @@ STEPS = {
     "typecheck": "echo types-1; sleep 0.2; echo types-2",
     "pytest-beside-1": "echo first-1; sleep 0.4; echo first-2",
     "pytest-beside-2": "echo second-1; sleep 0.1; echo second-2",
+    "pytest-beside-3": "echo third-1; sleep 0.2; echo third-2",
     "pytest": "echo pytest-1; sleep 0.5; echo pytest-2",
     "coverage": "echo coverage-1; echo coverage-2",
 }
@@ -41,7 +42,7 @@ def test_steps_run_side_by_side_and_their_output_follows_the_main_run(tmp_path: 
     proc = make_test(tmp_path)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[:17] == [
+    assert lines[:20] == [
         "pytest-1",
         "pytest-2",
         f"---- lint (ran beside pytest; log: {tmp_path}/lint.log)",
@@ -56,17 +57,20 @@ def test_steps_run_side_by_side_and_their_output_follows_the_main_run(tmp_path: 
         f"---- pytest-beside-2 (ran beside pytest; log: {tmp_path}/pytest-beside-2.log)",
         "second-1",
         "second-2",
+        f"---- pytest-beside-3 (ran beside pytest; log: {tmp_path}/pytest-beside-3.log)",
+        "third-1",
+        "third-2",
         "---- coverage (every pytest run)",
         "coverage-1",
         "coverage-2",
     ]
-    (summary,) = lines[17:]
+    (summary,) = lines[20:]
     assert summary.startswith("make test: ")
     assert [part.split()[0] for part in summary.split(";", 1)[1].split(",")] == list(STEPS)
     assert all(part.endswith("s (exit 0)") for part in summary.split(";", 1)[1].split(","))
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [f"{step}.status" for step in STEPS]
-        + ["lint.log", "typecheck.log", "pytest-beside-1.log", "pytest-beside-2.log"]
+        + ["lint.log", "typecheck.log", "pytest-beside-1.log", "pytest-beside-2.log", "pytest-beside-3.log"]
     )
 
 
@@ -85,7 +89,10 @@ def test_any_failed_step_fails_the_target_after_every_step_ran(failing: str, tmp
             assert command.rsplit(" ", 1)[1] in proc.stdout  # every other step ran to its end
 
 
-WHERE = "from tools import deploy, parallel; print(deploy.OUTPUTS_FILE); print(parallel.log_path('deploy', 's'))"
+WHERE = (
+    "from tools import deploy, parallel; from tests.integration import session_deploy; print(deploy.OUTPUTS_FILE); "
+    "print(parallel.log_path('deploy', 's')); print(session_deploy.LOG)"
+)
 
 
 def test_the_runs_beside_keep_their_outputs_file_and_stack_logs_apart(tmp_path: Path) -> None:
@@ -95,7 +102,7 @@ def test_the_runs_beside_keep_their_outputs_file_and_stack_logs_apart(tmp_path: 
             "--no-print-directory",
             f"GATE={tmp_path}",
             "--eval",
-            "show: ; @echo '$(GATE_PYTEST_BESIDE_1)'",
+            "show: ; @echo '$(GATE_PYTEST_BESIDE_1)'; echo '$(GATE_PYTEST_BESIDE_3)'; echo '$(GATE_PYTEST)'",
             "show",
         ],
         cwd=ROOT,
@@ -103,12 +110,26 @@ def test_the_runs_beside_keep_their_outputs_file_and_stack_logs_apart(tmp_path: 
         text=True,
         check=True,
     ).stdout
-    assert shown.startswith(f"OUTPUTS_FILE={tmp_path}/beside-1/flat-outputs.json STACK_LOGS_DIR={tmp_path}/beside-1 ")
+    first, third, main = shown.splitlines()
+    assert first.startswith(f"OUTPUTS_FILE={tmp_path}/beside-1/flat-outputs.json STACK_LOGS_DIR={tmp_path}/beside-1 ")
+    assert third.startswith(
+        f"TEST_WORKLOADS=bootstrap,disaster-recovery OUTPUTS_FILE={tmp_path}/beside-3/flat-outputs.json "
+        f"STACK_LOGS_DIR={tmp_path}/beside-3 "
+    )
+    assert third.endswith(" tests/stacks/disaster_recovery/test_deployed.py")
+    assert "--ignore=tests/stacks/disaster_recovery/test_deployed.py" in main.split()
     env = {k: v for k, v in os.environ.items() if k not in ("OUTPUTS_FILE", "STACK_LOGS_DIR")}
     apart = {"OUTPUTS_FILE": str(tmp_path / "o.json"), "STACK_LOGS_DIR": str(tmp_path / "logs")}
     for extra, expected in (
-        ({}, [ROOT / "cfn-outputs" / "flat-outputs.json", ROOT / "reports" / "deploy" / "s.log"]),
-        (apart, [tmp_path / "o.json", tmp_path / "logs" / "deploy" / "s.log"]),
+        (
+            {},
+            [
+                ROOT / "cfn-outputs/flat-outputs.json",
+                ROOT / "reports/deploy/s.log",
+                ROOT / "reports/session-deploy.log",
+            ],
+        ),
+        (apart, [tmp_path / "o.json", tmp_path / "logs/deploy/s.log", tmp_path / "logs/session-deploy.log"]),
     ):
         out = subprocess.run(
             [sys.executable, "-c", WHERE], cwd=ROOT, env={**env, **extra}, capture_output=True, text=True, check=True
