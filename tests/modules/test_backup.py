@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from cdktf import Testing
 
 from config import load_environments
 from tests.conftest import EPHEMERAL_SUFFIX, Synth, props_error
@@ -77,9 +78,12 @@ def test_every_stateful_resource_of_prod_is_selected_in_its_own_region(synth: Sy
         assert replicas == {}
 
 
-def assert_vault_key(data: dict[str, Any], key: dict[str, Any], region: str, role: str) -> None:
+def assert_vault_key(received: str, data: dict[str, Any], key: dict[str, Any], region: str, role: str) -> None:
     """A vault's key: rotating, in the vault's region, usable by the backup role (grants for AWS resources only)."""
-    assert key["enable_key_rotation"] is True and region_of(data, key) == region
+    assert Testing.to_have_resource_with_properties(  # the policy picks the vault's key out of the stack's keys
+        received, "aws_kms_key", {"policy": key["policy"], "enable_key_rotation": True}
+    )
+    assert region_of(data, key) == region
     statements = json.loads(key["policy"])["Statement"]
     assert [s["Sid"] for s in statements] == [
         "AccountAdministers",
@@ -128,14 +132,30 @@ def test_prod_vault_plan_and_selection_exact_values(synth: Synth, workload: str)
     keys = synth.resources(stack, "aws_kms_key")
     (role_id,) = [r for r, b in synth.resources(stack, "aws_iam_role").items() if b["name"].endswith("-backup-prod")]
     role = f"${{aws_iam_role.{role_id}.arn}}"
+    received = synth.file(stack)
     for name, region in VAULTS[workload].items():
         vault_id, vault = vaults[name]
         assert "force_destroy" not in vault
-        assert_vault_key(data, keys[vault["kms_key_arn"].split(".")[1]], region, role)
+        key_id = vault["kms_key_arn"].split(".")[1]
+        assert Testing.to_have_resource_with_properties(
+            received, "aws_backup_vault", {"name": name, "kms_key_arn": f"${{aws_kms_key.{key_id}.arn}}"}
+        )
+        assert_vault_key(received, data, keys[key_id], region, role)
         plan_id, plan = plans[name]
-        assert (plan["rule"], region_of(data, plan)) == ([expected_rule(vaults, vault_id, name)], region)
+        rule = expected_rule(vaults, vault_id, name)
+        assert Testing.to_have_resource_with_properties(received, "aws_backup_plan", {"name": name, "rule": [rule]})
+        longer = {**rule, "lifecycle": {"delete_after": RECORDS["prod"].backup.retention_days + 1}}
+        assert not Testing.to_have_resource_with_properties(
+            received, "aws_backup_plan", {"name": name, "rule": [longer]}
+        )
+        assert plan["rule"] == [rule]  # exact: no other key in the rule (the matcher matches a block as a subset)
+        assert region_of(data, plan) == region
         _, selection = selections[name]
-        assert (selection["plan_id"], selection["iam_role_arn"]) == (f"${{aws_backup_plan.{plan_id}.id}}", role)
+        assert Testing.to_have_resource_with_properties(
+            received,
+            "aws_backup_selection",
+            {"name": name, "plan_id": f"${{aws_backup_plan.{plan_id}.id}}", "iam_role_arn": role},
+        )
         assert region_of(data, selection) == region
         assert not {"condition", "selection_tag", "not_resources"} & set(selection)
     assert (RECORDS["prod"].backup.schedule, RECORDS["prod"].backup.retention_days) == ("cron(0 23 ? * * *)", 90)
@@ -146,7 +166,8 @@ def test_one_backup_role_per_stack_with_the_managed_backup_and_restore_policies(
     stack = f"{workload}-prod"
     roles = {r: b for r, b in synth.resources(stack, "aws_iam_role").items() if b["name"].endswith("-backup-prod")}
     ((role_id, role),) = roles.items()
-    assert role["name"] == f"{workload}-backup-prod"
+    received = synth.file(stack)
+    assert Testing.to_have_resource_with_properties(received, "aws_iam_role", {"name": f"{workload}-backup-prod"})
     assert json.loads(role["assume_role_policy"])["Statement"] == [
         {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "backup.amazonaws.com"}}
     ]
@@ -155,10 +176,15 @@ def test_one_backup_role_per_stack_with_the_managed_backup_and_restore_policies(
         for a in synth.resources(stack, "aws_iam_role_policy_attachment").values()
         if a["role"] == f"${{aws_iam_role.{role_id}.name}}"
     )
-    assert attached == MANAGED
-    assert not [
-        p for p in synth.resources(stack, "aws_iam_role_policy").values() if p["role"].endswith(f"{role_id}.name}}")
-    ]
+    assert attached == MANAGED  # exactly these, the matchers below find each one
+    for arn in MANAGED:
+        assert Testing.to_have_resource_with_properties(
+            received, "aws_iam_role_policy_attachment", {"role": f"${{aws_iam_role.{role_id}.name}}", "policy_arn": arn}
+        )
+    for attribute in ("name", "id"):  # no inline policy on the role
+        assert not Testing.to_have_resource_with_properties(
+            received, "aws_iam_role_policy", {"role": f"${{aws_iam_role.{role_id}.{attribute}}}"}
+        )
 
 
 @pytest.mark.parametrize("workload", WORKLOADS)
@@ -171,7 +197,7 @@ def test_prod_clusters_keep_no_backup_suppression(synth: Synth, workload: str) -
 def test_no_backups_without_deletion_protection(synth: Synth, workload: str) -> None:
     assert RECORDS["dev"].deletion_protection is False
     for rtype in BACKUP_TYPES:
-        assert not synth.resources(f"{workload}-dev", rtype)
+        assert not Testing.to_have_resource(synth.file(f"{workload}-dev"), rtype)
 
 
 @pytest.mark.parametrize("workload", WORKLOADS)
@@ -180,6 +206,7 @@ def test_staging_is_protected_and_backed_up_like_prod(synth: Synth, workload: st
     the "no AWS Backup plan" suppression."""
     assert RECORDS["staging"].deletion_protection is True
     for rtype in BACKUP_TYPES:
+        assert Testing.to_have_resource(synth.file(f"{workload}-staging"), rtype)
         assert len(synth.resources(f"{workload}-staging", rtype)) == len(synth.resources(f"{workload}-prod", rtype))
     for body in synth.resources(f"{workload}-staging", "aws_rds_cluster").values():
         assert "CKV2_AWS_8" not in {s["id"] for s in body.get("//", {}).get("suppressions", [])}
@@ -205,7 +232,11 @@ def test_unprotected_clusters_say_what_backs_them_up(synth: Synth, stack: str, w
             "backup.py); this environment relies on Aurora's automated backups, point-in-time restore for the last "
             f"{days} days (backup_retention_days)"
         )
-        assert body["backup_retention_period"] == days
+        assert Testing.to_have_resource_with_properties(
+            synth.file(stack),
+            "aws_rds_cluster",
+            {"cluster_identifier": body["cluster_identifier"], "backup_retention_period": days},
+        )
 
 
 def test_props_are_checked_before_anything_is_built(synth: Synth) -> None:
