@@ -144,9 +144,13 @@ def test_prod_vault_plan_and_selection_exact_values(synth: Synth, workload: str)
         plan_id, plan = plans[name]
         rule = expected_rule(vaults, vault_id, name)
         assert Testing.to_have_resource_with_properties(received, "aws_backup_plan", {"name": name, "rule": [rule]})
-        longer = {**rule, "lifecycle": {"delete_after": RECORDS["prod"].backup.retention_days + 1}}
-        assert not Testing.to_have_resource_with_properties(
-            received, "aws_backup_plan", {"name": name, "rule": [longer]}
+        assert not Testing.to_have_resource_with_properties(  # not with one more day of retention
+            received,
+            "aws_backup_plan",
+            {
+                "name": name,
+                "rule": [{**rule, "lifecycle": {"delete_after": RECORDS["prod"].backup.retention_days + 1}}],
+            },
         )
         assert plan["rule"] == [rule]  # exact: no other key in the rule (the matcher matches a block as a subset)
         assert region_of(data, plan) == region
