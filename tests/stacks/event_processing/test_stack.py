@@ -34,45 +34,71 @@ def body(synth: Synth, name: str, rtype: str, prefix: str) -> dict[str, Any]:
     return synth.resources(name, rtype)[logical_id(synth, name, rtype, prefix)]
 
 
+def exactly(found: dict[str, Any], props: dict[str, Any]) -> bool:
+    """These keys of the resource `found` equal `props` exactly (the matchers match nested blocks as subsets)."""
+    return {key: found.get(key) for key in props} == props
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_provider_is_pinned_to_the_records_region_and_account(synth: Synth, env: str) -> None:
+    record = RECORDS[env]
+    provider = {"region": record.region, "allowed_account_ids": [record.account_id]}
+    assert Testing.to_have_provider_with_properties(synth.file(stack(env)), "aws", provider)
+    other = RECORDS["prod" if env == "dev" else "dev"].account_id
+    wrong = {**provider, "allowed_account_ids": [other]}
+    assert not Testing.to_have_provider_with_properties(synth.file(stack(env)), "aws", wrong)
+    assert len(synth.json(stack(env))["provider"]["aws"]) == 1  # one provider: no alias
+
+
 @pytest.mark.parametrize("env", ENVS)
 def test_function_settings_come_from_the_environment_record(synth: Synth, env: str) -> None:
     settings = RECORDS[env].event_processing
     function = synth.only(stack(env), "aws_lambda_function")  # exactly one function
-    assert Testing.to_have_resource_with_properties(
-        synth.file(stack(env)),
-        "aws_lambda_function",
-        {
-            "runtime": settings.runtime,
-            "memory_size": settings.memory_mb,
-            "timeout": settings.timeout_seconds,
-            "reserved_concurrent_executions": settings.reserved_concurrency,
-            "function_name": f"event-processing-processor-{env}",
-            "handler": "handler.handler",
-            "kms_key_arn": ref(synth, stack(env), "aws_kms_key", "Key"),
-        },
-    )
-    assert function["tracing_config"] == {"mode": "Active"}  # nested: exact here (matchers match a subset)
-    assert function["dead_letter_config"] == {
-        "target_arn": ref(synth, stack(env), "aws_sqs_queue", "Tasks_DeadLetterQueue")
+    blocks = {
+        "tracing_config": {"mode": "Active"},
+        "dead_letter_config": {"target_arn": ref(synth, stack(env), "aws_sqs_queue", "Tasks_DeadLetterQueue")},
     }
+    expected = {
+        "runtime": settings.runtime,
+        "memory_size": settings.memory_mb,
+        "timeout": settings.timeout_seconds,
+        "reserved_concurrent_executions": settings.reserved_concurrency,
+        "function_name": f"event-processing-processor-{env}",
+        "handler": "handler.handler",
+        "kms_key_arn": ref(synth, stack(env), "aws_kms_key", "Key"),
+        **blocks,
+    }
+    assert Testing.to_have_resource_with_properties(synth.file(stack(env)), "aws_lambda_function", expected)
+    wrong = {**expected, "tracing_config": {"mode": "PassThrough"}}
+    assert not Testing.to_have_resource_with_properties(synth.file(stack(env)), "aws_lambda_function", wrong)
+    assert exactly(function, blocks)  # nested: exact here (matchers match a subset)
 
 
 def test_environments_differ_exactly_as_configured(synth: Synth) -> None:
-    functions = {env: synth.only(stack(env), "aws_lambda_function") for env in ENVS}
-    assert {e: (f["memory_size"], f["timeout"], f["reserved_concurrent_executions"]) for e, f in functions.items()} == {
-        "dev": (256, 30, 2),
-        "staging": (512, 60, 5),
-        "prod": (1024, 120, 50),
+    expected = {
+        "dev": ((256, 30, 2), 365, False),
+        "staging": ((512, 60, 5), 365, True),
+        "prod": ((1024, 120, 50), 365, True),
     }
-    logs = {env: synth.only(stack(env), "aws_cloudwatch_log_group")["retention_in_days"] for env in ENVS}
-    assert logs == {"dev": 365, "staging": 365, "prod": 365}
-    protection = {env: synth.only(stack(env), "aws_dynamodb_table")["deletion_protection_enabled"] for env in ENVS}
-    assert protection == {"dev": False, "staging": True, "prod": True}
+    for env, ((memory, timeout, concurrency), days, protected) in expected.items():
+        received = synth.file(stack(env))
+        for rtype in ("aws_lambda_function", "aws_cloudwatch_log_group", "aws_dynamodb_table"):
+            assert len(synth.resources(stack(env), rtype)) == 1, (env, rtype)  # exactly one of each
+        function = {"memory_size": memory, "timeout": timeout, "reserved_concurrent_executions": concurrency}
+        assert Testing.to_have_resource_with_properties(received, "aws_lambda_function", function)
+        assert Testing.to_have_resource_with_properties(
+            received, "aws_cloudwatch_log_group", {"retention_in_days": days}
+        )
+        table = {"deletion_protection_enabled": protected}
+        assert Testing.to_have_resource_with_properties(received, "aws_dynamodb_table", table)
+        assert not Testing.to_have_resource_with_properties(
+            received, "aws_dynamodb_table", {"deletion_protection_enabled": not protected}
+        )
 
 
 def test_function_environment_names_table_topic_and_queues(synth: Synth) -> None:
     name = stack("dev")
-    assert synth.only(name, "aws_lambda_function")["environment"] == {
+    environment = {
         "variables": {
             "TABLE_NAME": ref(synth, name, "aws_dynamodb_table", "Metadata_Table", "name"),
             "ETAG_INDEX_NAME": "by-etag",
@@ -82,6 +108,10 @@ def test_function_environment_names_table_topic_and_queues(synth: Synth) -> None
             "RECORD_TTL_DAYS": "365",
         }
     }
+    assert Testing.to_have_resource_with_properties(
+        synth.file(name), "aws_lambda_function", {"environment": environment}
+    )
+    assert exactly(synth.only(name, "aws_lambda_function"), {"environment": environment})  # no other variable
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -181,20 +211,31 @@ def test_role_statements_name_only_the_actions_used_on_these_resources(synth: Sy
 @pytest.mark.parametrize("env", ENVS)
 def test_data_bucket_lifecycle_and_notification(synth: Synth, env: str) -> None:
     settings, name = RECORDS[env].event_processing, stack(env)
-    (rule,) = body(synth, name, "aws_s3_bucket_lifecycle_configuration", "DataBucket_Lifecycle")["rule"]
-    assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": settings.noncurrent_version_expiration_days}]
+    bucket = ref(synth, name, "aws_s3_bucket", "DataBucket", "id")
     transition = settings.noncurrent_version_transition_days
-    assert rule.get("noncurrent_version_transition") == (
-        None if transition is None else [{"noncurrent_days": transition, "storage_class": "STANDARD_IA"}]
+    versions = {
+        "noncurrent_version_expiration": [{"noncurrent_days": settings.noncurrent_version_expiration_days}],
+        "noncurrent_version_transition": None
+        if transition is None
+        else [{"noncurrent_days": transition, "storage_class": "STANDARD_IA"}],
+    }
+    assert Testing.to_have_resource_with_properties(
+        synth.file(name), "aws_s3_bucket_lifecycle_configuration", {"bucket": bucket, "rule": [versions]}
     )
-    notifications = synth.resources(name, "aws_s3_bucket_notification")
-    (notification,) = [n for k, n in notifications.items() if k.startswith("DataBucket_")]
-    assert notification["eventbridge"] is True
-    assert notification["queue"] == [
-        {"queue_arn": ref(synth, name, "aws_sqs_queue", "Tasks_Queue"), "events": ["s3:ObjectCreated:*"]}
-    ]
+    (rule,) = body(synth, name, "aws_s3_bucket_lifecycle_configuration", "DataBucket_Lifecycle")["rule"]
+    assert exactly(rule, versions)  # exact, and no transition where the record sets none
     policy_id = logical_id(synth, name, "aws_sqs_queue_policy", "Tasks_Policy")
-    assert notification["depends_on"] == [f"aws_sqs_queue_policy.{policy_id}"]
+    notification = {
+        "bucket": bucket,
+        "eventbridge": True,
+        "queue": [{"queue_arn": ref(synth, name, "aws_sqs_queue", "Tasks_Queue"), "events": ["s3:ObjectCreated:*"]}],
+        "depends_on": [f"aws_sqs_queue_policy.{policy_id}"],
+    }
+    assert Testing.to_have_resource_with_properties(synth.file(name), "aws_s3_bucket_notification", notification)
+    assert not Testing.to_have_resource_with_properties(
+        synth.file(name), "aws_s3_bucket_notification", {**notification, "eventbridge": False}
+    )
+    assert exactly(body(synth, name, "aws_s3_bucket_notification", "DataBucket"), notification)
     # through the log bucket's policy: S3 accepts the logging setup only once the policy lets it write
     assert Testing.to_have_resource_with_properties(
         synth.file(name),
@@ -208,51 +249,61 @@ def test_data_bucket_lifecycle_and_notification(synth: Synth, env: str) -> None:
 
 @pytest.mark.parametrize("env", ENVS)
 def test_table_index_recovery_encryption_and_ttl(synth: Synth, env: str) -> None:
-    assert Testing.to_have_resource_with_properties(
-        synth.file(stack(env)),
-        "aws_dynamodb_table",
-        {
-            "billing_mode": "PAY_PER_REQUEST",
-            "hash_key": "object_id",
-            "deletion_protection_enabled": RECORDS[env].deletion_protection,
-        },
-    )
-    # nested blocks exact on the JSON (the matcher matches a block's keys as a subset)
-    table = synth.only(stack(env), "aws_dynamodb_table")
-    assert table["attribute"] == [
-        {"name": "etag", "type": "S"},
-        {"name": "object_id", "type": "S"},
-        {"name": "processed_at", "type": "S"},
-    ]
-    assert table["global_secondary_index"] == [
-        {"name": "by-etag", "hash_key": "etag", "range_key": "processed_at", "projection_type": "ALL"}
-    ]
-    assert table["point_in_time_recovery"] == {"enabled": True}
-    assert table["server_side_encryption"] == {
-        "enabled": True,
-        "kms_key_arn": ref(synth, stack(env), "aws_kms_key", "Key"),
+    blocks = {
+        "attribute": [
+            {"name": "etag", "type": "S"},
+            {"name": "object_id", "type": "S"},
+            {"name": "processed_at", "type": "S"},
+        ],
+        "global_secondary_index": [
+            {"name": "by-etag", "hash_key": "etag", "range_key": "processed_at", "projection_type": "ALL"}
+        ],
+        "point_in_time_recovery": {"enabled": True},
+        "server_side_encryption": {"enabled": True, "kms_key_arn": ref(synth, stack(env), "aws_kms_key", "Key")},
+        "ttl": {"attribute_name": "expires_at", "enabled": True},
     }
-    assert table["ttl"] == {"attribute_name": "expires_at", "enabled": True}
+    expected = {
+        "billing_mode": "PAY_PER_REQUEST",
+        "hash_key": "object_id",
+        "deletion_protection_enabled": RECORDS[env].deletion_protection,
+        **blocks,
+    }
+    assert Testing.to_have_resource_with_properties(synth.file(stack(env)), "aws_dynamodb_table", expected)
+    unencrypted = {**expected, "server_side_encryption": {"enabled": False}}
+    assert not Testing.to_have_resource_with_properties(synth.file(stack(env)), "aws_dynamodb_table", unencrypted)
+    # nested blocks exact on the JSON (the matcher matches a block's keys as a subset)
+    assert exactly(synth.only(stack(env), "aws_dynamodb_table"), blocks)
 
 
 def test_topic_subscriptions_per_environment(synth: Synth) -> None:
     for env, expected in (("dev", ["TaskQueue"]), ("staging", ["TaskQueue"]), ("prod", ["Email", "TaskQueue"])):
         subs = synth.resources(stack(env), "aws_sns_topic_subscription")
         assert sorted(k.split("_")[1] for k in subs if k.startswith("Notifications_")) == expected
-    queue_sub = body(synth, stack("prod"), "aws_sns_topic_subscription", "Notifications_TaskQueue")
-    assert (queue_sub["protocol"], queue_sub["raw_message_delivery"], json.loads(queue_sub["filter_policy"])) == (
-        "sqs",
-        True,
-        {"event_type": ["reprocess"]},
+    prod, topic = stack("prod"), ref(synth, stack("prod"), "aws_sns_topic", "Notifications_Topic")
+    queue = ref(synth, prod, "aws_sqs_queue", "Tasks_Queue")
+    assert Testing.to_have_resource_with_properties(
+        synth.file(prod),
+        "aws_sns_topic_subscription",
+        {"topic_arn": topic, "protocol": "sqs", "endpoint": queue, "raw_message_delivery": True},
     )
-    email = body(synth, stack("prod"), "aws_sns_topic_subscription", "Notifications_Email")
-    assert (email["protocol"], email["endpoint"], json.loads(email["filter_policy"])) == (
-        "email",
-        "platform-alerts@example.com",
+    email = RECORDS["prod"].event_processing.notification_email
+    assert Testing.to_have_resource_with_properties(
+        synth.file(prod), "aws_sns_topic_subscription", {"topic_arn": topic, "protocol": "email", "endpoint": email}
+    )
+    assert email == "platform-alerts@example.com"
+    # the filter policies are JSON text: decoded here
+    queue_sub = body(synth, prod, "aws_sns_topic_subscription", "Notifications_TaskQueue")
+    assert json.loads(queue_sub["filter_policy"]) == {"event_type": ["reprocess"]}
+    email_sub = body(synth, prod, "aws_sns_topic_subscription", "Notifications_Email")
+    assert (email_sub["endpoint"], json.loads(email_sub["filter_policy"])) == (
+        email,
         {"event_type": ["object-processed"]},
     )
-    (topic,) = [t for k, t in synth.resources(stack("prod"), "aws_sns_topic").items() if k.startswith("Notif")]
-    assert topic["kms_master_key_id"] == ref(synth, stack("prod"), "aws_kms_key", "Key")
+    assert Testing.to_have_resource_with_properties(
+        synth.file(prod),
+        "aws_sns_topic",
+        {"name": "event-processing-processed-prod", "kms_master_key_id": ref(synth, prod, "aws_kms_key", "Key")},
+    )
 
 
 def test_queue_trigger_reports_partial_failures(synth: Synth) -> None:
