@@ -28,6 +28,12 @@ def ref(rtype: str, logical_id: str, attribute: str) -> str:
     return f"${{{rtype}.{logical_id}.{attribute}}}"
 
 
+def document(*statements: dict[str, Any]) -> str:
+    """A policy document's JSON text as the stacks synthesize it (core.props.policy_json: keys sorted): a matcher
+    compares the text whole, so the document is asserted exactly."""
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
+
+
 @pytest.mark.parametrize("env", ENVS)
 def test_trail_is_multi_region_validated_encrypted_and_logging(synth: Synth, env: str) -> None:
     stack, account = f"bootstrap-{env}", RECORDS[env].account_id
@@ -152,28 +158,29 @@ def test_key_and_bucket_policies_let_only_this_trail_deliver(synth: Synth, env: 
 def test_delivery_role_writes_only_to_the_trail_log_group(synth: Synth) -> None:
     role_id, role = one(synth, "bootstrap-prod", "aws_iam_role")
     group_id, _ = one(synth, "bootstrap-prod", "aws_cloudwatch_log_group")
+    trust = document({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": SERVICE})
     assert Testing.to_have_resource_with_properties(
         synth.file("bootstrap-prod"),
         "aws_iam_role",
-        {"name": "bootstrap-trail-prod-logs"},
+        {"name": "bootstrap-trail-prod-logs", "assume_role_policy": trust},
     )
-    assert json.loads(role["assume_role_policy"])["Statement"] == [
-        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": SERVICE}
-    ]
-    _, policy = one(synth, "bootstrap-prod", "aws_iam_role_policy")
+    assert role["name"] == "bootstrap-trail-prod-logs"  # the trail's role (`one`: the only one of the trail)
+    deliver = {
+        "Sid": "DeliverEvents",
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": f"{ref('aws_cloudwatch_log_group', group_id, 'arn')}:log-stream:*",
+    }
+    one(synth, "bootstrap-prod", "aws_iam_role_policy")  # exactly one policy of the trail
     assert Testing.to_have_resource_with_properties(
         synth.file("bootstrap-prod"),
         "aws_iam_role_policy",
-        {"role": ref("aws_iam_role", role_id, "id")},
+        {"role": ref("aws_iam_role", role_id, "id"), "policy": document(deliver)},
     )
-    assert json.loads(policy["policy"])["Statement"] == [
-        {
-            "Sid": "DeliverEvents",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": f"{ref('aws_cloudwatch_log_group', group_id, 'arn')}:log-stream:*",
-        }
-    ]
+    wider = {**deliver, "Resource": "*"}
+    assert not Testing.to_have_resource_with_properties(
+        synth.file("bootstrap-prod"), "aws_iam_role_policy", {"policy": document(wider)}
+    )
     assert not Testing.to_have_resource(synth.file("bootstrap-prod"), "aws_iam_role_policy_attachment")
 
 

@@ -51,6 +51,12 @@ def by_name(synth: Synth, stack: str, rtype: str) -> dict[str, tuple[str, dict[s
     return {body["name"]: (rid, body) for rid, body in synth.resources(stack, rtype).items()}
 
 
+def document(*statements: dict[str, Any]) -> str:
+    """A policy document's JSON text as the stacks synthesize it (core.props.policy_json: keys sorted): a matcher
+    compares the text whole, so the document is asserted exactly."""
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
+
+
 @pytest.mark.parametrize("workload", WORKLOADS)
 def test_every_stateful_resource_of_prod_is_selected_in_its_own_region(synth: Synth, workload: str) -> None:
     """The expected set comes from the synthesized resources themselves: a table or database added to a stack
@@ -171,10 +177,11 @@ def test_one_backup_role_per_stack_with_the_managed_backup_and_restore_policies(
     roles = {r: b for r, b in synth.resources(stack, "aws_iam_role").items() if b["name"].endswith("-backup-prod")}
     ((role_id, role),) = roles.items()
     received = synth.file(stack)
-    assert Testing.to_have_resource_with_properties(received, "aws_iam_role", {"name": f"{workload}-backup-prod"})
-    assert json.loads(role["assume_role_policy"])["Statement"] == [
-        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "backup.amazonaws.com"}}
-    ]
+    trust = document({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "backup.amazonaws.com"}})
+    assert Testing.to_have_resource_with_properties(
+        received, "aws_iam_role", {"name": f"{workload}-backup-prod", "assume_role_policy": trust}
+    )
+    assert role["name"] == f"{workload}-backup-prod"
     attached = sorted(
         a["policy_arn"]
         for a in synth.resources(stack, "aws_iam_role_policy_attachment").values()

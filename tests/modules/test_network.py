@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 import pytest
 from cdktf import TerraformStack, Testing
@@ -29,6 +30,12 @@ PROPS = NetworkProps(
 
 def ids(synth: Synth, stack: str, rtype: str, attribute: str = "id") -> dict[str, str]:
     return {k: f"${{{rtype}.{k}.{attribute}}}" for k in synth.resources(stack, rtype)}
+
+
+def document(*statements: dict[str, Any]) -> str:
+    """A policy document's JSON text as the stacks synthesize it (core.props.policy_json: keys sorted): a matcher
+    compares the text whole, so the document is asserted exactly."""
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
 
 
 def test_vpc_has_dns_support_and_hostnames(synth: Synth) -> None:
@@ -152,14 +159,27 @@ def test_flow_logs_go_to_an_encrypted_group_through_a_scoped_role(synth: Synth) 
         {"name": f"/vpc/flow-logs/flask-api-vpc-{record.name}", "retention_in_days": record.log_retention_days},
     )
     assert group["kms_key_id"].startswith("${aws_kms_key.LogsKey")
-    (trust,) = json.loads(role["assume_role_policy"])["Statement"]
-    assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
-    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": record.account_id}}
-    (write,) = [
-        json.loads(p["policy"]) for k, p in synth.resources(stack, "aws_iam_role_policy").items() if "FlowLog" in k
-    ]
+    trust = {
+        "Effect": "Allow",
+        "Action": "sts:AssumeRole",
+        "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+        "Condition": {"StringEquals": {"aws:SourceAccount": record.account_id}},
+    }
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack), "aws_iam_role", {"name": role["name"], "assume_role_policy": document(trust)}
+    )
+    (write_id,) = [k for k in synth.resources(stack, "aws_iam_role_policy") if "FlowLog" in k]
     arn = f"${{aws_cloudwatch_log_group.{group_id}.arn}}"
-    assert write["Statement"][0]["Resource"] == [arn, f"{arn}:*"]
+    write = {
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        "Resource": [arn, f"{arn}:*"],
+    }
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack),
+        "aws_iam_role_policy",
+        {"role": f"${{aws_iam_role.{role_id}.id}}", "policy": document(write)},
+    ), write_id
 
 
 def test_s3_gateway_endpoint_serves_every_route_table(synth: Synth) -> None:
