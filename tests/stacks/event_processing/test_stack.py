@@ -34,6 +34,12 @@ def body(synth: Synth, name: str, rtype: str, prefix: str) -> dict[str, Any]:
     return synth.resources(name, rtype)[logical_id(synth, name, rtype, prefix)]
 
 
+def document(*statements: dict[str, Any]) -> str:
+    """A policy document's JSON text as the stacks synthesize it (core.props.policy_json: keys sorted): a matcher
+    compares the text whole, so the document is asserted exactly, statements in order."""
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
+
+
 def exactly(found: dict[str, Any], props: dict[str, Any]) -> bool:
     """These keys of the resource `found` equal `props` exactly (the matchers match nested blocks as subsets)."""
     return {key: found.get(key) for key in props} == props
@@ -146,9 +152,8 @@ def test_queue_redrives_to_the_dlq_with_the_configured_count_and_retention(synth
 
 def test_queue_policy_lets_only_the_bucket_and_the_topic_send(synth: Synth) -> None:
     name = stack("staging")
-    policy = json.loads(body(synth, name, "aws_sqs_queue_policy", "Tasks_Policy")["policy"])
     queue_arn = ref(synth, name, "aws_sqs_queue", "Tasks_Queue")
-    assert policy["Statement"] == [
+    statements = [
         {
             "Sid": "DenyInsecureTransport",
             "Effect": "Deny",
@@ -176,14 +181,20 @@ def test_queue_policy_lets_only_the_bucket_and_the_topic_send(synth: Synth) -> N
             },
         },
     ]
+    policy = {"queue_url": ref(synth, name, "aws_sqs_queue", "Tasks_Queue", "url"), "policy": document(*statements)}
+    assert Testing.to_have_resource_with_properties(synth.file(name), "aws_sqs_queue_policy", policy)
+    anyone = [*statements, {**statements[1], "Sid": "AllowAnyone", "Principal": "*"}]
+    assert not Testing.to_have_resource_with_properties(
+        synth.file(name), "aws_sqs_queue_policy", {"policy": document(*anyone)}
+    )
+    assert len(synth.resources(name, "aws_sqs_queue_policy")) == 2  # this one and the dead-letter queue's
 
 
 def test_role_statements_name_only_the_actions_used_on_these_resources(synth: Synth) -> None:
     name = stack("prod")
-    policy = json.loads(synth.only(name, "aws_iam_role_policy")["policy"])
     bucket = ref(synth, name, "aws_s3_bucket", "DataBucket")
     table = ref(synth, name, "aws_dynamodb_table", "Metadata_Table")
-    assert {s["Sid"]: (s["Action"], s["Resource"]) for s in policy["Statement"]} == {
+    actions = {
         "ReadDataObjects": ("s3:GetObject", f"{bucket}/*"),
         "RecordMetadata": ("dynamodb:PutItem", table),
         "FindDuplicates": ("dynamodb:Query", f"{table}/index/by-etag"),
@@ -200,12 +211,25 @@ def test_role_statements_name_only_the_actions_used_on_these_resources(synth: Sy
             ref(synth, name, "aws_sqs_queue", "Tasks_Queue"),
         ),
     }
-    assert {s["Effect"] for s in policy["Statement"]} == {"Allow"}
-    role = synth.resources(name, "aws_iam_role")[logical_id(synth, name, "aws_iam_role", "Processor_Role")]
-    trust = json.loads(role["assume_role_policy"])
-    assert trust["Statement"] == [
-        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+    statements = [
+        {"Sid": sid, "Effect": "Allow", "Action": action, "Resource": resource}
+        for sid, (action, resource) in actions.items()
     ]
+    role = ref(synth, name, "aws_iam_role", "Processor_Role", "id")
+    assert len(synth.resources(name, "aws_iam_role_policy")) == 1  # exactly one inline policy
+    assert Testing.to_have_resource_with_properties(
+        synth.file(name), "aws_iam_role_policy", {"role": role, "policy": document(*statements)}
+    )
+    wildcard = [{**s, "Resource": "*"} if s["Sid"] == "RecordMetadata" else s for s in statements]
+    assert not Testing.to_have_resource_with_properties(
+        synth.file(name), "aws_iam_role_policy", {"policy": document(*wildcard)}
+    )
+    trust = {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+    assert Testing.to_have_resource_with_properties(
+        synth.file(name),
+        "aws_iam_role",
+        {"name": "event-processing-processor-role-prod", "assume_role_policy": document(trust)},
+    )
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -291,14 +315,10 @@ def test_topic_subscriptions_per_environment(synth: Synth) -> None:
         synth.file(prod), "aws_sns_topic_subscription", {"topic_arn": topic, "protocol": "email", "endpoint": email}
     )
     assert email == "platform-alerts@example.com"
-    # the filter policies are JSON text: decoded here
-    queue_sub = body(synth, prod, "aws_sns_topic_subscription", "Notifications_TaskQueue")
-    assert json.loads(queue_sub["filter_policy"]) == {"event_type": ["reprocess"]}
-    email_sub = body(synth, prod, "aws_sns_topic_subscription", "Notifications_Email")
-    assert (email_sub["endpoint"], json.loads(email_sub["filter_policy"])) == (
-        email,
-        {"event_type": ["object-processed"]},
-    )
+    # the filter policies: JSON text with sorted keys (modules/topic.py), compared whole
+    for protocol, event in (("sqs", "reprocess"), ("email", "object-processed")):
+        filtered = {"protocol": protocol, "filter_policy": json.dumps({"event_type": [event]}, sort_keys=True)}
+        assert Testing.to_have_resource_with_properties(synth.file(prod), "aws_sns_topic_subscription", filtered)
     assert Testing.to_have_resource_with_properties(
         synth.file(prod),
         "aws_sns_topic",
