@@ -28,6 +28,12 @@ def ref(synth: Synth, stack: str, rtype: str, attribute: str, part: str = "") ->
     return f"${{{rtype}.{logical}.{attribute}}}"
 
 
+def document(*statements: dict[str, Any]) -> str:
+    """A policy document's JSON text as the stacks synthesize it (core.props.policy_json: keys sorted): a matcher
+    compares the text whole, so the document is asserted exactly, statements in order."""
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
+
+
 def exactly(found: dict[str, Any], props: dict[str, Any]) -> bool:
     """These keys of the resource `found` equal `props` exactly (the matchers match nested blocks as subsets)."""
     return {key: found.get(key) for key in props} == props
@@ -147,16 +153,40 @@ def test_container_definition_references_real_log_group_and_secret(synth: Synth,
 
 def test_execution_role_reads_only_the_database_secret(synth: Synth) -> None:
     stack = "flask-api-dev"
-    policies = {k: json.loads(p["policy"]) for k, p in synth.resources(stack, "aws_iam_role_policy").items()}
-    (execution,) = [p for k, p in policies.items() if "ExecutionPolicy" in k]
-    by_sid = {s["Sid"]: s for s in execution["Statement"]}
     secret = ref(synth, stack, "aws_rds_cluster", "master_user_secret[0].secret_arn")
-    assert by_sid["ReadSecrets"]["Resource"] == [secret]
-    assert by_sid["PullImage"]["Resource"] == ref(synth, stack, "aws_ecr_repository", "arn")
-    assert by_sid["WriteLogs"]["Resource"] == ref(synth, stack, "aws_cloudwatch_log_group", "arn", "Service") + ":*"
-    # A wildcard matches only under StringLike: StringEquals compared the text literally and never matched.
-    assert by_sid["DecryptSecrets"]["Condition"] == {"StringLike": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}
-    assert by_sid["DecryptSecrets"]["Action"] == "kms:Decrypt"
+    statements = [
+        {"Sid": "EcrLogin", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+        {
+            "Sid": "PullImage",
+            "Effect": "Allow",
+            "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            "Resource": ref(synth, stack, "aws_ecr_repository", "arn"),
+        },
+        {
+            "Sid": "WriteLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": ref(synth, stack, "aws_cloudwatch_log_group", "arn", "Service") + ":*",
+        },
+        {"Sid": "ReadSecrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": [secret]},
+        {
+            "Sid": "DecryptSecrets",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": [ref(synth, stack, "aws_kms_key", "arn", "DataKey")],
+            # A wildcard matches only under StringLike: StringEquals compared the text literally and never matched.
+            "Condition": {"StringLike": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}},
+        },
+    ]
+    execution = ref(synth, stack, "aws_iam_role", "id", "ExecutionRole")
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack), "aws_iam_role_policy", {"role": execution, "policy": document(*statements)}
+    )
+    equals = {**statements[4], "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}}
+    assert not Testing.to_have_resource_with_properties(
+        synth.file(stack), "aws_iam_role_policy", {"policy": document(*statements[:4], equals)}
+    )
+    assert len([k for k in synth.resources(stack, "aws_iam_role_policy") if "ExecutionPolicy" in k]) == 1
     assert not [k for k in synth.resources(stack, "aws_iam_role_policy_attachment") if "Service" in k]
 
 
