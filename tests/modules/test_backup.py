@@ -172,6 +172,20 @@ def test_prod_vault_plan_and_selection_exact_values(synth: Synth, workload: str)
 
 
 @pytest.mark.parametrize("workload", WORKLOADS)
+def test_vault_regions_are_the_stacks_providers(synth: Synth, workload: str) -> None:
+    """The providers `region_of` reads: each vault's region has one, pinned to the prod account."""
+    stack = f"{workload}-prod"
+    providers = regions(synth.json(stack))
+    assert set(VAULTS[workload].values()) <= set(providers.values())
+    for reference, region in providers.items():
+        alias = {} if reference == "aws" else {"alias": reference.split(".", 1)[1]}
+        provider = {**alias, "region": region, "allowed_account_ids": [ACCOUNT]}
+        assert Testing.to_have_provider_with_properties(synth.file(stack), "aws", provider)
+        elsewhere = {**provider, "region": "ap-south-1"}
+        assert not Testing.to_have_provider_with_properties(synth.file(stack), "aws", elsewhere)
+
+
+@pytest.mark.parametrize("workload", WORKLOADS)
 def test_one_backup_role_per_stack_with_the_managed_backup_and_restore_policies(synth: Synth, workload: str) -> None:
     stack = f"{workload}-prod"
     roles = {r: b for r, b in synth.resources(stack, "aws_iam_role").items() if b["name"].endswith("-backup-prod")}

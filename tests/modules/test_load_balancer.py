@@ -151,7 +151,11 @@ def test_plain_http_only_where_the_record_allows_it(synth: Synth, workload: str)
         "plain HTTP is allowed in this environment by its record (allow_plain_http); a certificate source adds "
         "the HTTPS listener and closes port 80 (http_redirect: answers it with a redirect)"
     )
-    assert _suppressed(http) == {"CKV_AWS_2": reason, "CKV_AWS_103": reason}
+    suppressions = [{"id": "CKV_AWS_2", "reason": reason}, {"id": "CKV_AWS_103", "reason": reason}]
+    assert Testing.to_have_resource_with_properties(  # exactly these two (a list matches whole), in this order
+        synth.file(stack), "aws_lb_listener", {"port": 80, "//": {"suppressions": suppressions}}
+    )
+    assert _suppressed(http) == {"CKV_AWS_2": reason, "CKV_AWS_103": reason}  # and no other key in them
     assert not Testing.to_have_resource(synth.file(stack), "aws_acm_certificate")
     assert not Testing.to_have_resource_with_properties(synth.file(stack), "aws_lb_listener", {"port": 443})
 
