@@ -349,7 +349,17 @@ def test_load_balancer_per_environment(synth: Synth, env: str) -> None:
         for body in synth.resources(stack, "aws_lb_listener").values()
     )
     # staging, prod: HTTPS only (ACM, tests/modules/test_load_balancer.py; http_redirect off); dev: allow_plain_http
-    assert listeners == ([(80, "HTTP", "fixed-response")] if env == "dev" else [(443, "HTTPS", "fixed-response")])
+    served = [(80, "HTTP", "fixed-response")] if RECORDS[env].allow_plain_http else [(443, "HTTPS", "fixed-response")]
+    assert listeners == served  # exactly this one listener
+    for port, protocol, action in served:
+        listener = {
+            "load_balancer_arn": ref(synth, stack, "aws_lb", "arn"),
+            "port": port,
+            "protocol": protocol,
+            "default_action": [{"type": action}],
+        }
+        assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_lb_listener", listener)
+    assert RECORDS[env].allow_plain_http is (env == "dev")
     default = {"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}
     assert Testing.to_have_resource_with_properties(
         synth.file(stack),
