@@ -154,7 +154,7 @@ def test_container_definition_references_real_log_group_and_secret(synth: Synth,
 def test_execution_role_reads_only_the_database_secret(synth: Synth) -> None:
     stack = "flask-api-dev"
     secret = ref(synth, stack, "aws_rds_cluster", "master_user_secret[0].secret_arn")
-    statements = [
+    statements: list[dict[str, Any]] = [
         {"Sid": "EcrLogin", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
         {
             "Sid": "PullImage",
