@@ -119,12 +119,9 @@ def test_web_acl_rules_logging_and_associations(synth: Synth, workload: str, env
         assert not {s["id"] for s in suppressions} & {"CKV2_AWS_28", "CKV2_AWS_29"}
     # exact on the JSON: the whole rule list and default action (the matcher matches blocks as subsets), exactly
     # these associations, one logging configuration per web ACL, each group encrypted
-    for found in acls.values():
-        assert (found["scope"], found["default_action"], found["rule"]) == (
-            "REGIONAL",
-            {"allow": {}},
-            expected_rules(found["name"], rate_limit),
-        )
+    assert [(a["scope"], a["default_action"], a["rule"]) for a in acls.values()] == [
+        ("REGIONAL", {"allow": {}}, expected_rules(a["name"], rate_limit)) for a in acls.values()
+    ]
     assert sorted(
         (a["resource_arn"], a["web_acl_arn"]) for a in synth.resources(stack, "aws_wafv2_web_acl_association").values()
     ) == sorted(wanted)
