@@ -53,6 +53,12 @@ def assert_exactly_these_alarms(synth: Synth, stack: str, expected: dict[str, di
         assert alarms[name]["dimensions"] == props["dimensions"], name
 
 
+def ref(synth: Synth, stack: str, rtype: str, attribute: str, part: str = "") -> str:
+    """`${<rtype>.<id>.<attribute>}` of the single `rtype` resource whose logical id contains `part`."""
+    (logical,) = [k for k in synth.resources(stack, rtype) if part in k]
+    return f"${{{rtype}.{logical}.{attribute}}}"
+
+
 def _topic_ids(synth: Synth, stack: str) -> dict[str, str]:
     """{${aws_sns_topic.<id>.arn}: topic name} of the stack's topics."""
     return {f"${{aws_sns_topic.{tid}.arn}}": t["name"] for tid, t in synth.resources(stack, "aws_sns_topic").items()}
@@ -90,16 +96,12 @@ def test_every_alarm_topic_has_the_records_subscribers(synth: Synth, workload: s
 @pytest.mark.parametrize("env", ENVS)
 def test_flask_api_alarms(synth: Synth, env: str) -> None:
     stack, limits = f"flask-api-{env}", RECORDS[env].flask_api.alarms
-    (alb_id,) = synth.resources(stack, "aws_lb")
-    (cluster_id,) = synth.resources(stack, "aws_ecs_cluster")
-    (service_id,) = synth.resources(stack, "aws_ecs_service")
-    (db_id,) = synth.resources(stack, "aws_rds_cluster")
-    lb = {"LoadBalancer": f"${{aws_lb.{alb_id}.arn_suffix}}"}
+    lb = {"LoadBalancer": ref(synth, stack, "aws_lb", "arn_suffix")}
     svc = {
-        "ClusterName": f"${{aws_ecs_cluster.{cluster_id}.name}}",
-        "ServiceName": f"${{aws_ecs_service.{service_id}.name}}",
+        "ClusterName": ref(synth, stack, "aws_ecs_cluster", "name"),
+        "ServiceName": ref(synth, stack, "aws_ecs_service", "name"),
     }
-    db = {"DBClusterIdentifier": f"${{aws_rds_cluster.{db_id}.cluster_identifier}}"}
+    db = {"DBClusterIdentifier": ref(synth, stack, "aws_rds_cluster", "cluster_identifier")}
     gt, elb = "GreaterThanThreshold", "AWS/ApplicationELB"
     prefix = f"flask-api-api-{env}-"
     expected = {
@@ -118,11 +120,13 @@ def test_flask_api_alarms(synth: Synth, env: str) -> None:
         "prod": (5, 0.5),
     }[env]
     assert len(synth.resources(stack, "aws_sns_topic")) == 1
-    (key_id,) = [k for k in synth.resources(stack, "aws_kms_key") if k.startswith("AlarmKey")]
     assert Testing.to_have_resource_with_properties(
         synth.file(stack),
         "aws_sns_topic",
-        {"name": f"flask-api-api-{env}-alarms", "kms_master_key_id": f"${{aws_kms_key.{key_id}.arn}}"},
+        {
+            "name": f"flask-api-api-{env}-alarms",
+            "kms_master_key_id": ref(synth, stack, "aws_kms_key", "arn", "AlarmKey"),
+        },
     )
 
 
@@ -130,8 +134,7 @@ def test_flask_api_alarms(synth: Synth, env: str) -> None:
 def test_event_processing_alarms(synth: Synth, env: str) -> None:
     stack, limits = f"event-processing-{env}", RECORDS[env].event_processing.alarms
     queues = {q["name"]: qid for qid, q in synth.resources(stack, "aws_sqs_queue").items()}
-    (fn_id,) = synth.resources(stack, "aws_lambda_function")
-    function = {"FunctionName": f"${{aws_lambda_function.{fn_id}.function_name}}"}
+    function = {"FunctionName": ref(synth, stack, "aws_lambda_function", "function_name")}
     dlq = {"QueueName": f"${{aws_sqs_queue.{queues[f'event-processing-tasks-dlq-{env}']}.name}}"}
     queue = {"QueueName": f"${{aws_sqs_queue.{queues[f'event-processing-tasks-{env}']}.name}}"}
     ge, fn, sqs = "GreaterThanOrEqualToThreshold", "AWS/Lambda", "AWS/SQS"
@@ -156,16 +159,12 @@ def test_event_processing_alarms(synth: Synth, env: str) -> None:
 @pytest.mark.parametrize(("env", "nodes"), [("dev", 1), ("staging", 2), ("prod", 3)])
 def test_healthcare_api_alarms(synth: Synth, env: str, nodes: int) -> None:
     stack, limits = f"healthcare-api-{env}", RECORDS[env].healthcare_api.alarms
-    (api_id,) = synth.resources(stack, "aws_api_gateway_rest_api")
-    (stage_id,) = synth.resources(stack, "aws_api_gateway_stage")
-    (db_id,) = synth.resources(stack, "aws_db_instance")
-    (group_id,) = synth.resources(stack, "aws_elasticache_replication_group")
     api = {
-        "ApiName": f"${{aws_api_gateway_rest_api.{api_id}.name}}",
-        "Stage": f"${{aws_api_gateway_stage.{stage_id}.stage_name}}",
+        "ApiName": ref(synth, stack, "aws_api_gateway_rest_api", "name"),
+        "Stage": ref(synth, stack, "aws_api_gateway_stage", "stage_name"),
     }
-    db = {"DBInstanceIdentifier": f"${{aws_db_instance.{db_id}.identifier}}"}
-    group = f"${{aws_elasticache_replication_group.{group_id}.replication_group_id}}"
+    db = {"DBInstanceIdentifier": ref(synth, stack, "aws_db_instance", "identifier")}
+    group = ref(synth, stack, "aws_elasticache_replication_group", "replication_group_id")
     prefix, gt = f"healthcare-api-api-{env}-", "GreaterThanThreshold"
     expected = {
         "api-5xx": alarm("AWS/ApiGateway", "5XXError", api, "Sum", gt, limits.api_5xx_count),
