@@ -85,29 +85,40 @@ def test_every_stateful_resource_of_prod_is_selected_in_its_own_region(synth: Sy
 
 
 def assert_vault_key(received: str, data: dict[str, Any], key: dict[str, Any], region: str, role: str) -> None:
-    """A vault's key: rotating, in the vault's region, usable by the backup role (grants for AWS resources only)."""
-    assert Testing.to_have_resource_with_properties(  # the policy picks the vault's key out of the stack's keys
-        received, "aws_kms_key", {"policy": key["policy"], "enable_key_rotation": True}
+    """A vault's key: rotating, in the vault's region, administered by the account and usable by the backup role
+    (grants for AWS resources only): its whole policy document."""
+    uses = {
+        "Sid": "BackupRoleUsesKey",
+        "Effect": "Allow",
+        "Principal": {"AWS": role},
+        "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        "Resource": "*",
+    }
+    grants = {
+        "Sid": "BackupRoleGrantsToAwsResources",
+        "Effect": "Allow",
+        "Principal": {"AWS": role},
+        "Action": "kms:CreateGrant",
+        "Resource": "*",
+        "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
+    }
+    administers = {
+        "Sid": "AccountAdministers",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    policy = document(administers, uses, grants)
+    assert Testing.to_have_resource_with_properties(
+        received, "aws_kms_key", {"policy": policy, "enable_key_rotation": True}
     )
+    any_grant = {k: v for k, v in grants.items() if k != "Condition"}  # grants for anything: not this key
+    assert not Testing.to_have_resource_with_properties(
+        received, "aws_kms_key", {"policy": document(administers, uses, any_grant)}
+    )
+    assert key["policy"] == policy  # this vault's own key (disaster-recovery's two vault keys have one document)
     assert region_of(data, key) == region
-    statements = json.loads(key["policy"])["Statement"]
-    assert [s["Sid"] for s in statements] == [
-        "AccountAdministers",
-        "BackupRoleUsesKey",
-        "BackupRoleGrantsToAwsResources",
-    ]
-    assert statements[1]["Principal"] == statements[2]["Principal"] == {"AWS": role}
-    assert statements[1]["Action"] == [
-        "kms:Encrypt",
-        "kms:Decrypt",
-        "kms:ReEncrypt*",
-        "kms:GenerateDataKey*",
-        "kms:DescribeKey",
-    ]
-    assert (statements[2]["Action"], statements[2]["Condition"]) == (
-        "kms:CreateGrant",
-        {"Bool": {"kms:GrantIsForAWSResource": "true"}},
-    )
 
 
 def expected_rule(vaults: dict[str, Any], vault_id: str, name: str) -> dict[str, Any]:
