@@ -46,6 +46,14 @@ def region_of(stack: dict[str, Any], body: dict[str, Any]) -> str:
     return regions(stack)[body.get("provider", "aws")]
 
 
+def backup_role(synth: Synth, stack: str) -> tuple[str, dict[str, Any]]:
+    """(logical id, body) of the stack's one backup role."""
+    ((role_id, role),) = [
+        (r, b) for r, b in synth.resources(stack, "aws_iam_role").items() if b["name"].endswith("-backup-prod")
+    ]
+    return role_id, role
+
+
 def by_name(synth: Synth, stack: str, rtype: str) -> dict[str, tuple[str, dict[str, Any]]]:
     """{name: (logical id, body)} of every `rtype` resource."""
     return {body["name"]: (rid, body) for rid, body in synth.resources(stack, rtype).items()}
@@ -147,7 +155,7 @@ def test_prod_vault_plan_and_selection_exact_values(synth: Synth, workload: str)
     assert {n: region_of(data, b) for n, (_, b) in vaults.items()} == VAULTS[workload]
     assert set(plans) == set(selections) == set(VAULTS[workload])
     keys = synth.resources(stack, "aws_kms_key")
-    (role_id,) = [r for r, b in synth.resources(stack, "aws_iam_role").items() if b["name"].endswith("-backup-prod")]
+    role_id, _ = backup_role(synth, stack)
     role = f"${{aws_iam_role.{role_id}.arn}}"
     received = synth.file(stack)
     for name, region in VAULTS[workload].items():
@@ -199,8 +207,7 @@ def test_vault_regions_are_the_stacks_providers(synth: Synth, workload: str) -> 
 @pytest.mark.parametrize("workload", WORKLOADS)
 def test_one_backup_role_per_stack_with_the_managed_backup_and_restore_policies(synth: Synth, workload: str) -> None:
     stack = f"{workload}-prod"
-    roles = {r: b for r, b in synth.resources(stack, "aws_iam_role").items() if b["name"].endswith("-backup-prod")}
-    ((role_id, role),) = roles.items()
+    role_id, role = backup_role(synth, stack)  # exactly one
     received = synth.file(stack)
     trust = document({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "backup.amazonaws.com"}})
     assert Testing.to_have_resource_with_properties(

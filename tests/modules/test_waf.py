@@ -81,8 +81,8 @@ def test_web_acl_rules_logging_and_associations(synth: Synth, workload: str, env
     acls = synth.resources(stack, "aws_wafv2_web_acl")
     assert len(acls) == len(TARGETS[workload])  # exactly one web ACL per protected edge
     acl_refs = {acl["name"]: f"${{aws_wafv2_web_acl.{aid}.arn}}" for aid, acl in acls.items()}
-    groups = {
-        g["name"]: f"${{aws_cloudwatch_log_group.{gid}.arn}}"
+    groups = {  # name -> (reference, key)
+        g["name"]: (f"${{aws_cloudwatch_log_group.{gid}.arn}}", g["kms_key_id"])
         for gid, g in synth.resources(stack, "aws_cloudwatch_log_group").items()
     }
     rate_limit = RECORDS[env].waf.rate_limit
@@ -113,7 +113,7 @@ def test_web_acl_rules_logging_and_associations(synth: Synth, workload: str, env
         assert Testing.to_have_resource_with_properties(
             received,
             "aws_wafv2_web_acl_logging_configuration",
-            {"resource_arn": acl_refs[name], "log_destination_configs": [groups[f"aws-waf-logs-{name}"]]},
+            {"resource_arn": acl_refs[name], "log_destination_configs": [groups[f"aws-waf-logs-{name}"][0]]},
         )
         suppressions = synth.resources(stack, rtype)[rid].get("//", {}).get("suppressions", [])
         assert not {s["id"] for s in suppressions} & {"CKV2_AWS_28", "CKV2_AWS_29"}
@@ -126,8 +126,7 @@ def test_web_acl_rules_logging_and_associations(synth: Synth, workload: str, env
         (a["resource_arn"], a["web_acl_arn"]) for a in synth.resources(stack, "aws_wafv2_web_acl_association").values()
     ) == sorted(wanted)
     assert len(synth.resources(stack, "aws_wafv2_web_acl_logging_configuration")) == len(acls)
-    kms = {g["name"]: g["kms_key_id"] for g in synth.resources(stack, "aws_cloudwatch_log_group").values()}
-    assert all(kms[f"aws-waf-logs-{name}"].startswith("${aws_kms_key.") for name in acl_refs)
+    assert all(groups[f"aws-waf-logs-{name}"][1].startswith("${aws_kms_key.") for name in acl_refs)
 
 
 def test_a_record_without_waf_keeps_the_edges_suppression_naming_the_switch(synth: Synth) -> None:
