@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from cdktf import Testing
 
 from config import load_environments
 from modules.alarms import Alarms, AlarmsProps, MetricAlarm, MetricWidget, dashboard_body, metric_line
@@ -23,19 +24,39 @@ def _alarms(synth: Synth, stack: str) -> dict[str, dict[str, Any]]:
     return {a["alarm_name"]: a for a in synth.resources(stack, "aws_cloudwatch_metric_alarm").values()}
 
 
-def _specs(alarms: dict[str, dict[str, Any]]) -> dict[str, tuple[Any, ...]]:
-    """{alarm name: (namespace, metric, dimensions, statistic, comparison, threshold)}."""
+def alarm(
+    namespace: str, metric: str, dimensions: dict[str, str], statistic: str, comparison: str, threshold: float
+) -> dict[str, Any]:
+    """The matcher properties of one alarm (a statistic starting with `p` is an extended one, a percentile)."""
     return {
-        name: (
-            a["namespace"],
-            a["metric_name"],
-            a["dimensions"],
-            a.get("statistic") or a["extended_statistic"],
-            a["comparison_operator"],
-            a["threshold"],
-        )
-        for name, a in alarms.items()
+        "namespace": namespace,
+        "metric_name": metric,
+        "dimensions": dimensions,
+        "extended_statistic" if statistic.startswith("p") else "statistic": statistic,
+        "comparison_operator": comparison,
+        "threshold": threshold,
     }
+
+
+def assert_exactly_these_alarms(synth: Synth, stack: str, expected: dict[str, dict[str, Any]]) -> None:
+    """The stack's alarms are exactly `expected` ({alarm name: matcher properties}): each one matched by name with
+    its properties (and not with its threshold one off), no other alarm, and each alarm's dimensions exactly these
+    (the matcher matches a map's keys as a subset)."""
+    received, alarms = synth.file(stack), _alarms(synth, stack)
+    assert sorted(alarms) == sorted(expected)
+    for name, props in expected.items():
+        assert Testing.to_have_resource_with_properties(
+            received, "aws_cloudwatch_metric_alarm", {"alarm_name": name, **props}
+        ), name
+        wrong = {"alarm_name": name, **props, "threshold": props["threshold"] + 1}
+        assert not Testing.to_have_resource_with_properties(received, "aws_cloudwatch_metric_alarm", wrong), name
+        assert alarms[name]["dimensions"] == props["dimensions"], name
+
+
+def ref(synth: Synth, stack: str, rtype: str, attribute: str, part: str = "") -> str:
+    """`${<rtype>.<id>.<attribute>}` of the single `rtype` resource whose logical id contains `part`."""
+    (logical,) = [k for k in synth.resources(stack, rtype) if part in k]
+    return f"${{{rtype}.{logical}.{attribute}}}"
 
 
 def _topic_ids(synth: Synth, stack: str) -> dict[str, str]:
@@ -50,152 +71,107 @@ def test_every_alarm_topic_has_the_records_subscribers(synth: Synth, workload: s
     topics = _topic_ids(synth, stack)
     alarm_topics = {arn for a in _alarms(synth, stack).values() for arn in a["alarm_actions"] + a["ok_actions"]}
     assert alarm_topics and alarm_topics <= set(topics)
+    record = RECORDS[env]
+    oncall = record.fraud_detection.alarm_email if workload == "fraud-detection" else None
+    expected = [("email", endpoint) for endpoint in (*record.alarm_endpoints, *([oncall] if oncall else []))]
+    for arn in alarm_topics:
+        for protocol, endpoint in expected:
+            assert Testing.to_have_resource_with_properties(
+                synth.file(stack),
+                "aws_sns_topic_subscription",
+                {"topic_arn": arn, "protocol": protocol, "endpoint": endpoint},
+            ), (arn, endpoint)
+        assert not Testing.to_have_resource_with_properties(
+            synth.file(stack), "aws_sns_topic_subscription", {"topic_arn": arn, "protocol": "https"}
+        )
+    # exactly these subscribers of each alarm topic, in this order (the matchers above find each one)
     subscribers: dict[str, list[tuple[str, str]]] = {}
     for sub in synth.resources(stack, "aws_sns_topic_subscription").values():
         subscribers.setdefault(sub["topic_arn"], []).append((sub["protocol"], sub["endpoint"]))
+    assert {arn: subscribers.get(arn) for arn in alarm_topics} == dict.fromkeys(alarm_topics, expected)
     extra = [("email", "fraud-oncall@example.com")] if (workload, env) == ("fraud-detection", "prod") else []
-    assert {arn: subscribers.get(arn) for arn in alarm_topics} == dict.fromkeys(
-        alarm_topics, [("email", "platform-alerts@example.com"), *extra]
-    )
+    assert expected == [("email", "platform-alerts@example.com"), *extra]  # what the records say today
 
 
 @pytest.mark.parametrize("env", ENVS)
 def test_flask_api_alarms(synth: Synth, env: str) -> None:
     stack, limits = f"flask-api-{env}", RECORDS[env].flask_api.alarms
-    alarms = _alarms(synth, stack)
-    (alb_id,) = synth.resources(stack, "aws_lb")
-    (cluster_id,) = synth.resources(stack, "aws_ecs_cluster")
-    (service_id,) = synth.resources(stack, "aws_ecs_service")
-    (db_id,) = synth.resources(stack, "aws_rds_cluster")
-    lb = {"LoadBalancer": f"${{aws_lb.{alb_id}.arn_suffix}}"}
+    lb = {"LoadBalancer": ref(synth, stack, "aws_lb", "arn_suffix")}
     svc = {
-        "ClusterName": f"${{aws_ecs_cluster.{cluster_id}.name}}",
-        "ServiceName": f"${{aws_ecs_service.{service_id}.name}}",
+        "ClusterName": ref(synth, stack, "aws_ecs_cluster", "name"),
+        "ServiceName": ref(synth, stack, "aws_ecs_service", "name"),
     }
-    db = {"DBClusterIdentifier": f"${{aws_rds_cluster.{db_id}.cluster_identifier}}"}
-    got = _specs(alarms)
-    gt = "GreaterThanThreshold"
-    assert got == {
-        f"flask-api-api-{env}-alb-5xx": (
-            "AWS/ApplicationELB",
-            "HTTPCode_ELB_5XX_Count",
-            lb,
-            "Sum",
-            gt,
-            limits.alb_5xx_count,
-        ),
-        f"flask-api-api-{env}-target-5xx": (
-            "AWS/ApplicationELB",
-            "HTTPCode_Target_5XX_Count",
-            lb,
-            "Sum",
-            gt,
-            limits.alb_5xx_count,
-        ),
-        f"flask-api-api-{env}-alb-latency": (
-            "AWS/ApplicationELB",
-            "TargetResponseTime",
-            lb,
-            "p99",
-            gt,
-            limits.alb_p99_latency_ms / 1000,
-        ),
-        f"flask-api-api-{env}-service-cpu": (
-            "AWS/ECS",
-            "CPUUtilization",
-            svc,
-            "Average",
-            gt,
-            limits.service_cpu_percent,
-        ),
-        f"flask-api-api-{env}-service-memory": (
-            "AWS/ECS",
-            "MemoryUtilization",
-            svc,
-            "Average",
-            gt,
-            limits.service_memory_percent,
-        ),
-        f"flask-api-api-{env}-db-cpu": ("AWS/RDS", "CPUUtilization", db, "Average", gt, limits.db_cpu_percent),
-        f"flask-api-api-{env}-db-connections": (
-            "AWS/RDS",
-            "DatabaseConnections",
-            db,
-            "Maximum",
-            gt,
-            limits.db_connections,
-        ),
+    db = {"DBClusterIdentifier": ref(synth, stack, "aws_rds_cluster", "cluster_identifier")}
+    gt, elb = "GreaterThanThreshold", "AWS/ApplicationELB"
+    prefix = f"flask-api-api-{env}-"
+    expected = {
+        "alb-5xx": alarm(elb, "HTTPCode_ELB_5XX_Count", lb, "Sum", gt, limits.alb_5xx_count),
+        "target-5xx": alarm(elb, "HTTPCode_Target_5XX_Count", lb, "Sum", gt, limits.alb_5xx_count),
+        "alb-latency": alarm(elb, "TargetResponseTime", lb, "p99", gt, limits.alb_p99_latency_ms / 1000),
+        "service-cpu": alarm("AWS/ECS", "CPUUtilization", svc, "Average", gt, limits.service_cpu_percent),
+        "service-memory": alarm("AWS/ECS", "MemoryUtilization", svc, "Average", gt, limits.service_memory_percent),
+        "db-cpu": alarm("AWS/RDS", "CPUUtilization", db, "Average", gt, limits.db_cpu_percent),
+        "db-connections": alarm("AWS/RDS", "DatabaseConnections", db, "Maximum", gt, limits.db_connections),
     }
-    assert {env: (got[f"flask-api-api-{env}-alb-5xx"][-1], got[f"flask-api-api-{env}-alb-latency"][-1])} == {
-        "dev": {env: (50, 2.0)},
-        "staging": {env: (10, 1.0)},
-        "prod": {env: (5, 0.5)},
+    assert_exactly_these_alarms(synth, stack, {prefix + suffix: props for suffix, props in expected.items()})
+    assert (expected["alb-5xx"]["threshold"], expected["alb-latency"]["threshold"]) == {
+        "dev": (50, 2.0),
+        "staging": (10, 1.0),
+        "prod": (5, 0.5),
     }[env]
-    topic = synth.only(stack, "aws_sns_topic")
-    assert topic["name"] == f"flask-api-api-{env}-alarms"
-    (key_id,) = [k for k in synth.resources(stack, "aws_kms_key") if k.startswith("AlarmKey")]
-    assert topic["kms_master_key_id"] == f"${{aws_kms_key.{key_id}.arn}}"
+    assert len(synth.resources(stack, "aws_sns_topic")) == 1
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack),
+        "aws_sns_topic",
+        {
+            "name": f"flask-api-api-{env}-alarms",
+            "kms_master_key_id": ref(synth, stack, "aws_kms_key", "arn", "AlarmKey"),
+        },
+    )
 
 
 @pytest.mark.parametrize("env", ENVS)
 def test_event_processing_alarms(synth: Synth, env: str) -> None:
     stack, limits = f"event-processing-{env}", RECORDS[env].event_processing.alarms
     queues = {q["name"]: qid for qid, q in synth.resources(stack, "aws_sqs_queue").items()}
-    (fn_id,) = synth.resources(stack, "aws_lambda_function")
-    got = {
-        name: (a["metric_name"], a["dimensions"], a["statistic"], a["comparison_operator"], a["threshold"])
-        for name, a in _alarms(synth, stack).items()
-    }
-    function = {"FunctionName": f"${{aws_lambda_function.{fn_id}.function_name}}"}
-    ge = "GreaterThanOrEqualToThreshold"
-    assert got == {
-        f"event-processing-processor-{env}-function-errors": ("Errors", function, "Sum", ge, limits.function_errors),
-        f"event-processing-processor-{env}-function-throttles": (
-            "Throttles",
-            function,
-            "Sum",
-            ge,
-            limits.function_throttles,
-        ),
-        f"event-processing-processor-{env}-dlq-messages": (
-            "ApproximateNumberOfMessagesVisible",
-            {"QueueName": f"${{aws_sqs_queue.{queues[f'event-processing-tasks-dlq-{env}']}.name}}"},
-            "Maximum",
-            ge,
-            limits.dlq_messages,
-        ),
-        f"event-processing-processor-{env}-oldest-message": (
+    function = {"FunctionName": ref(synth, stack, "aws_lambda_function", "function_name")}
+    dlq = {"QueueName": f"${{aws_sqs_queue.{queues[f'event-processing-tasks-dlq-{env}']}.name}}"}
+    queue = {"QueueName": f"${{aws_sqs_queue.{queues[f'event-processing-tasks-{env}']}.name}}"}
+    ge, fn, sqs = "GreaterThanOrEqualToThreshold", "AWS/Lambda", "AWS/SQS"
+    prefix = f"event-processing-processor-{env}-"
+    expected = {
+        "function-errors": alarm(fn, "Errors", function, "Sum", ge, limits.function_errors),
+        "function-throttles": alarm(fn, "Throttles", function, "Sum", ge, limits.function_throttles),
+        "dlq-messages": alarm(sqs, "ApproximateNumberOfMessagesVisible", dlq, "Maximum", ge, limits.dlq_messages),
+        "oldest-message": alarm(
+            sqs,
             "ApproximateAgeOfOldestMessage",
-            {"QueueName": f"${{aws_sqs_queue.{queues[f'event-processing-tasks-{env}']}.name}}"},
+            queue,
             "Maximum",
             "GreaterThanThreshold",
             limits.oldest_message_seconds,
         ),
     }
+    assert_exactly_these_alarms(synth, stack, {prefix + suffix: props for suffix, props in expected.items()})
     assert limits.oldest_message_seconds == {"dev": 3600, "staging": 900, "prod": 300}[env]
 
 
 @pytest.mark.parametrize(("env", "nodes"), [("dev", 1), ("staging", 2), ("prod", 3)])
 def test_healthcare_api_alarms(synth: Synth, env: str, nodes: int) -> None:
     stack, limits = f"healthcare-api-{env}", RECORDS[env].healthcare_api.alarms
-    alarms = _alarms(synth, stack)
-    (api_id,) = synth.resources(stack, "aws_api_gateway_rest_api")
-    (stage_id,) = synth.resources(stack, "aws_api_gateway_stage")
-    (db_id,) = synth.resources(stack, "aws_db_instance")
-    (group_id,) = synth.resources(stack, "aws_elasticache_replication_group")
     api = {
-        "ApiName": f"${{aws_api_gateway_rest_api.{api_id}.name}}",
-        "Stage": f"${{aws_api_gateway_stage.{stage_id}.stage_name}}",
+        "ApiName": ref(synth, stack, "aws_api_gateway_rest_api", "name"),
+        "Stage": ref(synth, stack, "aws_api_gateway_stage", "stage_name"),
     }
-    db = {"DBInstanceIdentifier": f"${{aws_db_instance.{db_id}.identifier}}"}
-    group = f"${{aws_elasticache_replication_group.{group_id}.replication_group_id}}"
+    db = {"DBInstanceIdentifier": ref(synth, stack, "aws_db_instance", "identifier")}
+    group = ref(synth, stack, "aws_elasticache_replication_group", "replication_group_id")
     prefix, gt = f"healthcare-api-api-{env}-", "GreaterThanThreshold"
     expected = {
-        "api-5xx": ("AWS/ApiGateway", "5XXError", api, "Sum", gt, limits.api_5xx_count),
-        "api-latency": ("AWS/ApiGateway", "Latency", api, "p99", gt, limits.api_p99_latency_ms),
-        "db-cpu": ("AWS/RDS", "CPUUtilization", db, "Average", gt, limits.db_cpu_percent),
-        "db-connections": ("AWS/RDS", "DatabaseConnections", db, "Maximum", gt, limits.db_connections),
-        "db-free-storage": (
+        "api-5xx": alarm("AWS/ApiGateway", "5XXError", api, "Sum", gt, limits.api_5xx_count),
+        "api-latency": alarm("AWS/ApiGateway", "Latency", api, "p99", gt, limits.api_p99_latency_ms),
+        "db-cpu": alarm("AWS/RDS", "CPUUtilization", db, "Average", gt, limits.db_cpu_percent),
+        "db-connections": alarm("AWS/RDS", "DatabaseConnections", db, "Maximum", gt, limits.db_connections),
+        "db-free-storage": alarm(
             "AWS/RDS",
             "FreeStorageSpace",
             db,
@@ -206,7 +182,7 @@ def test_healthcare_api_alarms(synth: Synth, env: str, nodes: int) -> None:
     }
     for node in range(1, nodes + 1):
         member = {"CacheClusterId": f"{group}-{node:03d}"}
-        expected[f"redis-{node}-cpu"] = (
+        expected[f"redis-{node}-cpu"] = alarm(
             "AWS/ElastiCache",
             "EngineCPUUtilization",
             member,
@@ -214,7 +190,7 @@ def test_healthcare_api_alarms(synth: Synth, env: str, nodes: int) -> None:
             gt,
             limits.redis_cpu_percent,
         )
-        expected[f"redis-{node}-memory"] = (
+        expected[f"redis-{node}-memory"] = alarm(
             "AWS/ElastiCache",
             "DatabaseMemoryUsagePercentage",
             member,
@@ -222,7 +198,7 @@ def test_healthcare_api_alarms(synth: Synth, env: str, nodes: int) -> None:
             gt,
             limits.redis_memory_percent,
         )
-    assert _specs(alarms) == {prefix + suffix: value for suffix, value in expected.items()}
+    assert_exactly_these_alarms(synth, stack, {prefix + suffix: props for suffix, props in expected.items()})
     assert (limits.db_free_storage_mb, limits.api_p99_latency_ms) == {
         "dev": (2048, 1000),
         "staging": (2048, 1000),
@@ -232,14 +208,24 @@ def test_healthcare_api_alarms(synth: Synth, env: str, nodes: int) -> None:
 
 def test_alarm_settings_of_every_alarm(synth: Synth) -> None:
     for stack in ("flask-api-dev", "event-processing-prod", "healthcare-api-staging"):
-        for alarm in _alarms(synth, stack).values():
-            assert (
-                alarm["period"],
-                alarm["evaluation_periods"],
-                alarm["datapoints_to_alarm"],
-                alarm["treat_missing_data"],
-                alarm["alarm_actions"] == alarm["ok_actions"],
-            ) == (300, 3, 2, "notBreaching", True)
+        alarms = _alarms(synth, stack)
+        assert alarms
+        for name, body in alarms.items():
+            settings = {
+                "alarm_name": name,
+                "period": 300,
+                "evaluation_periods": 3,
+                "datapoints_to_alarm": 2,
+                "treat_missing_data": "notBreaching",
+                "ok_actions": body["alarm_actions"],  # lists match exactly: the same topics, in the same order
+            }
+            assert Testing.to_have_resource_with_properties(
+                synth.file(stack), "aws_cloudwatch_metric_alarm", settings
+            ), name
+            wrong = {**settings, "treat_missing_data": "breaching"}
+            assert not Testing.to_have_resource_with_properties(
+                synth.file(stack), "aws_cloudwatch_metric_alarm", wrong
+            ), name
 
 
 @pytest.mark.usefixtures("loaded_bindings")

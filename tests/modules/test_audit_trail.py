@@ -28,6 +28,12 @@ def ref(rtype: str, logical_id: str, attribute: str) -> str:
     return f"${{{rtype}.{logical_id}.{attribute}}}"
 
 
+def document(*statements: dict[str, Any]) -> str:
+    """A policy document's JSON text as the stacks synthesize it (core.props.policy_json: keys sorted): a matcher
+    compares the text whole, so the document is asserted exactly."""
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
+
+
 @pytest.mark.parametrize("env", ENVS)
 def test_trail_is_multi_region_validated_encrypted_and_logging(synth: Synth, env: str) -> None:
     stack, account = f"bootstrap-{env}", RECORDS[env].account_id
@@ -39,7 +45,7 @@ def test_trail_is_multi_region_validated_encrypted_and_logging(synth: Synth, env
     role_id, _ = one(synth, stack, "aws_iam_role")
     policy_id, _ = one(synth, stack, "aws_iam_role_policy")
     bucket_policy_id, _ = one(synth, stack, "aws_s3_bucket_policy")
-    assert {k: v for k, v in trail.items() if k not in ("//", "tags")} == {
+    expected = {
         "name": f"bootstrap-trail-{env}",
         "s3_bucket_name": ref("aws_s3_bucket", bucket_id, "bucket"),
         "kms_key_id": ref("aws_kms_key", key_id, "arn"),
@@ -58,6 +64,11 @@ def test_trail_is_multi_region_validated_encrypted_and_logging(synth: Synth, env
         ],
         "depends_on": [f"aws_s3_bucket_policy.{bucket_policy_id}", f"aws_iam_role_policy.{policy_id}"],
     }
+    assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_cloudtrail", expected)
+    for wrong in ({"is_multi_region_trail": False}, {"enable_log_file_validation": False}, {"enable_logging": False}):
+        assert not Testing.to_have_resource_with_properties(synth.file(stack), "aws_cloudtrail", expected | wrong)
+    # exact on the JSON: no other property (the matcher matches the nested selectors as subsets)
+    assert {k: v for k, v in trail.items() if k not in ("//", "tags")} == expected
     assert Testing.to_have_resource_with_properties(
         synth.file(stack), "aws_s3_bucket", {"bucket": f"bootstrap-audit-{env}-{account}"}
     )
@@ -122,8 +133,23 @@ def test_key_and_bucket_policies_let_only_this_trail_deliver(synth: Synth, env: 
         "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail_arn}},
     }
     _, lifecycle = one(synth, stack, "aws_s3_bucket_lifecycle_configuration")
+    bucket_id, _ = one(synth, stack, "aws_s3_bucket")
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack),
+        "aws_s3_bucket_lifecycle_configuration",
+        {
+            "bucket": ref("aws_s3_bucket", bucket_id, "id"),
+            "rule": [
+                {
+                    "noncurrent_version_expiration": [
+                        {"noncurrent_days": record.state.noncurrent_version_expiration_days}
+                    ]
+                }
+            ],
+        },
+    )
     (rule,) = lifecycle["rule"]
-    assert rule["noncurrent_version_expiration"] == [
+    assert rule["noncurrent_version_expiration"] == [  # exact: no other key in the block
         {"noncurrent_days": record.state.noncurrent_version_expiration_days}
     ]
     assert "expiration" not in rule  # log files themselves are never expired
@@ -132,29 +158,30 @@ def test_key_and_bucket_policies_let_only_this_trail_deliver(synth: Synth, env: 
 def test_delivery_role_writes_only_to_the_trail_log_group(synth: Synth) -> None:
     role_id, role = one(synth, "bootstrap-prod", "aws_iam_role")
     group_id, _ = one(synth, "bootstrap-prod", "aws_cloudwatch_log_group")
+    trust = document({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": SERVICE})
     assert Testing.to_have_resource_with_properties(
         synth.file("bootstrap-prod"),
         "aws_iam_role",
-        {"name": "bootstrap-trail-prod-logs"},
+        {"name": "bootstrap-trail-prod-logs", "assume_role_policy": trust},
     )
-    assert json.loads(role["assume_role_policy"])["Statement"] == [
-        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": SERVICE}
-    ]
-    _, policy = one(synth, "bootstrap-prod", "aws_iam_role_policy")
+    assert role["name"] == "bootstrap-trail-prod-logs"  # the trail's role (`one`: the only one of the trail)
+    deliver = {
+        "Sid": "DeliverEvents",
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": f"{ref('aws_cloudwatch_log_group', group_id, 'arn')}:log-stream:*",
+    }
+    one(synth, "bootstrap-prod", "aws_iam_role_policy")  # exactly one policy of the trail
     assert Testing.to_have_resource_with_properties(
         synth.file("bootstrap-prod"),
         "aws_iam_role_policy",
-        {"role": ref("aws_iam_role", role_id, "id")},
+        {"role": ref("aws_iam_role", role_id, "id"), "policy": document(deliver)},
     )
-    assert json.loads(policy["policy"])["Statement"] == [
-        {
-            "Sid": "DeliverEvents",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": f"{ref('aws_cloudwatch_log_group', group_id, 'arn')}:log-stream:*",
-        }
-    ]
-    assert not synth.resources("bootstrap-prod", "aws_iam_role_policy_attachment")
+    wider = {**deliver, "Resource": "*"}
+    assert not Testing.to_have_resource_with_properties(
+        synth.file("bootstrap-prod"), "aws_iam_role_policy", {"policy": document(wider)}
+    )
+    assert not Testing.to_have_resource(synth.file("bootstrap-prod"), "aws_iam_role_policy_attachment")
 
 
 @pytest.mark.parametrize("env", ENVS)

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from cdktf import Testing
 
 from config import load_environments
 from tests.conftest import EPHEMERAL_SUFFIX, Synth, props_error
@@ -45,9 +46,23 @@ def region_of(stack: dict[str, Any], body: dict[str, Any]) -> str:
     return regions(stack)[body.get("provider", "aws")]
 
 
+def backup_role(synth: Synth, stack: str) -> tuple[str, dict[str, Any]]:
+    """(logical id, body) of the stack's one backup role."""
+    ((role_id, role),) = [
+        (r, b) for r, b in synth.resources(stack, "aws_iam_role").items() if b["name"].endswith("-backup-prod")
+    ]
+    return role_id, role
+
+
 def by_name(synth: Synth, stack: str, rtype: str) -> dict[str, tuple[str, dict[str, Any]]]:
     """{name: (logical id, body)} of every `rtype` resource."""
     return {body["name"]: (rid, body) for rid, body in synth.resources(stack, rtype).items()}
+
+
+def document(*statements: dict[str, Any]) -> str:
+    """A policy document's JSON text as the stacks synthesize it (core.props.policy_json: keys sorted): a matcher
+    compares the text whole, so the document is asserted exactly."""
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
 
 
 @pytest.mark.parametrize("workload", WORKLOADS)
@@ -77,27 +92,41 @@ def test_every_stateful_resource_of_prod_is_selected_in_its_own_region(synth: Sy
         assert replicas == {}
 
 
-def assert_vault_key(data: dict[str, Any], key: dict[str, Any], region: str, role: str) -> None:
-    """A vault's key: rotating, in the vault's region, usable by the backup role (grants for AWS resources only)."""
-    assert key["enable_key_rotation"] is True and region_of(data, key) == region
-    statements = json.loads(key["policy"])["Statement"]
-    assert [s["Sid"] for s in statements] == [
-        "AccountAdministers",
-        "BackupRoleUsesKey",
-        "BackupRoleGrantsToAwsResources",
-    ]
-    assert statements[1]["Principal"] == statements[2]["Principal"] == {"AWS": role}
-    assert statements[1]["Action"] == [
-        "kms:Encrypt",
-        "kms:Decrypt",
-        "kms:ReEncrypt*",
-        "kms:GenerateDataKey*",
-        "kms:DescribeKey",
-    ]
-    assert (statements[2]["Action"], statements[2]["Condition"]) == (
-        "kms:CreateGrant",
-        {"Bool": {"kms:GrantIsForAWSResource": "true"}},
+def assert_vault_key(received: str, data: dict[str, Any], key: dict[str, Any], region: str, role: str) -> None:
+    """A vault's key: rotating, in the vault's region, administered by the account and usable by the backup role
+    (grants for AWS resources only): its whole policy document."""
+    uses = {
+        "Sid": "BackupRoleUsesKey",
+        "Effect": "Allow",
+        "Principal": {"AWS": role},
+        "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        "Resource": "*",
+    }
+    grants = {
+        "Sid": "BackupRoleGrantsToAwsResources",
+        "Effect": "Allow",
+        "Principal": {"AWS": role},
+        "Action": "kms:CreateGrant",
+        "Resource": "*",
+        "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
+    }
+    administers = {
+        "Sid": "AccountAdministers",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    policy = document(administers, uses, grants)
+    assert Testing.to_have_resource_with_properties(
+        received, "aws_kms_key", {"policy": policy, "enable_key_rotation": True}
     )
+    any_grant = {k: v for k, v in grants.items() if k != "Condition"}  # grants for anything: not this key
+    assert not Testing.to_have_resource_with_properties(
+        received, "aws_kms_key", {"policy": document(administers, uses, any_grant)}
+    )
+    assert key["policy"] == policy  # this vault's own key (disaster-recovery's two vault keys have one document)
+    assert region_of(data, key) == region
 
 
 def expected_rule(vaults: dict[str, Any], vault_id: str, name: str) -> dict[str, Any]:
@@ -126,39 +155,79 @@ def test_prod_vault_plan_and_selection_exact_values(synth: Synth, workload: str)
     assert {n: region_of(data, b) for n, (_, b) in vaults.items()} == VAULTS[workload]
     assert set(plans) == set(selections) == set(VAULTS[workload])
     keys = synth.resources(stack, "aws_kms_key")
-    (role_id,) = [r for r, b in synth.resources(stack, "aws_iam_role").items() if b["name"].endswith("-backup-prod")]
+    role_id, _ = backup_role(synth, stack)
     role = f"${{aws_iam_role.{role_id}.arn}}"
+    received = synth.file(stack)
     for name, region in VAULTS[workload].items():
         vault_id, vault = vaults[name]
         assert "force_destroy" not in vault
-        assert_vault_key(data, keys[vault["kms_key_arn"].split(".")[1]], region, role)
+        key_id = vault["kms_key_arn"].split(".")[1]
+        assert Testing.to_have_resource_with_properties(
+            received, "aws_backup_vault", {"name": name, "kms_key_arn": f"${{aws_kms_key.{key_id}.arn}}"}
+        )
+        assert_vault_key(received, data, keys[key_id], region, role)
         plan_id, plan = plans[name]
-        assert (plan["rule"], region_of(data, plan)) == ([expected_rule(vaults, vault_id, name)], region)
+        rule = expected_rule(vaults, vault_id, name)
+        assert Testing.to_have_resource_with_properties(received, "aws_backup_plan", {"name": name, "rule": [rule]})
+        assert not Testing.to_have_resource_with_properties(  # not with one more day of retention
+            received,
+            "aws_backup_plan",
+            {
+                "name": name,
+                "rule": [{**rule, "lifecycle": {"delete_after": RECORDS["prod"].backup.retention_days + 1}}],
+            },
+        )
+        assert plan["rule"] == [rule]  # exact: no other key in the rule (the matcher matches a block as a subset)
+        assert region_of(data, plan) == region
         _, selection = selections[name]
-        assert (selection["plan_id"], selection["iam_role_arn"]) == (f"${{aws_backup_plan.{plan_id}.id}}", role)
+        assert Testing.to_have_resource_with_properties(
+            received,
+            "aws_backup_selection",
+            {"name": name, "plan_id": f"${{aws_backup_plan.{plan_id}.id}}", "iam_role_arn": role},
+        )
         assert region_of(data, selection) == region
         assert not {"condition", "selection_tag", "not_resources"} & set(selection)
     assert (RECORDS["prod"].backup.schedule, RECORDS["prod"].backup.retention_days) == ("cron(0 23 ? * * *)", 90)
 
 
 @pytest.mark.parametrize("workload", WORKLOADS)
+def test_vault_regions_are_the_stacks_providers(synth: Synth, workload: str) -> None:
+    """The providers `region_of` reads: each vault's region has one, pinned to the prod account."""
+    stack = f"{workload}-prod"
+    providers = regions(synth.json(stack))
+    assert set(VAULTS[workload].values()) <= set(providers.values())
+    for reference, region in providers.items():
+        alias = {} if reference == "aws" else {"alias": reference.split(".", 1)[1]}
+        provider = {**alias, "region": region, "allowed_account_ids": [ACCOUNT]}
+        assert Testing.to_have_provider_with_properties(synth.file(stack), "aws", provider)
+        elsewhere = {**provider, "region": "ap-south-1"}
+        assert not Testing.to_have_provider_with_properties(synth.file(stack), "aws", elsewhere)
+
+
+@pytest.mark.parametrize("workload", WORKLOADS)
 def test_one_backup_role_per_stack_with_the_managed_backup_and_restore_policies(synth: Synth, workload: str) -> None:
     stack = f"{workload}-prod"
-    roles = {r: b for r, b in synth.resources(stack, "aws_iam_role").items() if b["name"].endswith("-backup-prod")}
-    ((role_id, role),) = roles.items()
+    role_id, role = backup_role(synth, stack)  # exactly one
+    received = synth.file(stack)
+    trust = document({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "backup.amazonaws.com"}})
+    assert Testing.to_have_resource_with_properties(
+        received, "aws_iam_role", {"name": f"{workload}-backup-prod", "assume_role_policy": trust}
+    )
     assert role["name"] == f"{workload}-backup-prod"
-    assert json.loads(role["assume_role_policy"])["Statement"] == [
-        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "backup.amazonaws.com"}}
-    ]
     attached = sorted(
         a["policy_arn"]
         for a in synth.resources(stack, "aws_iam_role_policy_attachment").values()
         if a["role"] == f"${{aws_iam_role.{role_id}.name}}"
     )
-    assert attached == MANAGED
-    assert not [
-        p for p in synth.resources(stack, "aws_iam_role_policy").values() if p["role"].endswith(f"{role_id}.name}}")
-    ]
+    assert attached == MANAGED  # exactly these, the matchers below find each one
+    for arn in MANAGED:
+        assert Testing.to_have_resource_with_properties(
+            received, "aws_iam_role_policy_attachment", {"role": f"${{aws_iam_role.{role_id}.name}}", "policy_arn": arn}
+        )
+    for attribute in ("name", "id"):  # no inline policy on the role
+        assert not Testing.to_have_resource_with_properties(
+            received, "aws_iam_role_policy", {"role": f"${{aws_iam_role.{role_id}.{attribute}}}"}
+        )
 
 
 @pytest.mark.parametrize("workload", WORKLOADS)
@@ -171,7 +240,7 @@ def test_prod_clusters_keep_no_backup_suppression(synth: Synth, workload: str) -
 def test_no_backups_without_deletion_protection(synth: Synth, workload: str) -> None:
     assert RECORDS["dev"].deletion_protection is False
     for rtype in BACKUP_TYPES:
-        assert not synth.resources(f"{workload}-dev", rtype)
+        assert not Testing.to_have_resource(synth.file(f"{workload}-dev"), rtype)
 
 
 @pytest.mark.parametrize("workload", WORKLOADS)
@@ -180,6 +249,7 @@ def test_staging_is_protected_and_backed_up_like_prod(synth: Synth, workload: st
     the "no AWS Backup plan" suppression."""
     assert RECORDS["staging"].deletion_protection is True
     for rtype in BACKUP_TYPES:
+        assert Testing.to_have_resource(synth.file(f"{workload}-staging"), rtype)
         assert len(synth.resources(f"{workload}-staging", rtype)) == len(synth.resources(f"{workload}-prod", rtype))
     for body in synth.resources(f"{workload}-staging", "aws_rds_cluster").values():
         assert "CKV2_AWS_8" not in {s["id"] for s in body.get("//", {}).get("suppressions", [])}
@@ -205,7 +275,11 @@ def test_unprotected_clusters_say_what_backs_them_up(synth: Synth, stack: str, w
             "backup.py); this environment relies on Aurora's automated backups, point-in-time restore for the last "
             f"{days} days (backup_retention_days)"
         )
-        assert body["backup_retention_period"] == days
+        assert Testing.to_have_resource_with_properties(
+            synth.file(stack),
+            "aws_rds_cluster",
+            {"cluster_identifier": body["cluster_identifier"], "backup_retention_period": days},
+        )
 
 
 def test_props_are_checked_before_anything_is_built(synth: Synth) -> None:

@@ -147,6 +147,20 @@ def test_service_gets_the_database_and_the_callers_environment_and_policy(built:
         "aws_ecs_service",
         {"name": NAMES.name("web", max_length=32), "desired_count": service.desired_count, "launch_type": "FARGATE"},
     )
+    assert Testing.to_have_resource_with_properties(
+        synthed,
+        "aws_ecs_task_definition",
+        {
+            "family": NAMES.name("web", max_length=32),
+            "cpu": str(service.task_cpu),
+            "memory": str(service.task_memory),
+            "network_mode": "awsvpc",
+            "requires_compatibilities": ["FARGATE"],
+        },
+    )
+    assert not Testing.to_have_resource_with_properties(
+        synthed, "aws_ecs_task_definition", {"cpu": str(service.task_cpu * 2)}
+    )
     (task,) = json.loads(synthed)["resource"]["aws_ecs_task_definition"].values()
     (container,) = json.loads(task["container_definitions"])
     assert sorted((e["name"], e["value"]) for e in container["environment"]) == [

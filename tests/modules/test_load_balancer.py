@@ -64,13 +64,26 @@ def test_https_only_with_an_acm_certificate_and_hsts(synth: Synth, workload: str
     assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_lb_listener", expected)
     wrong = {**expected, "ssl_policy": "ELBSecurityPolicy-2016-08"}
     assert not Testing.to_have_resource_with_properties(synth.file(stack), "aws_lb_listener", wrong)
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack), "aws_lb_listener", {"port": 443, "default_action": [NOT_FOUND]}
+    )
     assert https["default_action"] == [NOT_FOUND]  # the nested block exact on the JSON
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack),
+        "aws_vpc_security_group_ingress_rule",
+        {"cidr_ipv4": "0.0.0.0/0", "from_port": 443, "to_port": 443, "ip_protocol": "tcp"},
+    )
+    assert not Testing.to_have_resource_with_properties(
+        synth.file(stack), "aws_vpc_security_group_ingress_rule", {"cidr_ipv4": "0.0.0.0/0", "from_port": 80}
+    )
     ingress = [r for r in synth.resources(stack, "aws_vpc_security_group_ingress_rule").values() if "cidr_ipv4" in r]
     assert sorted((r["cidr_ipv4"], r["from_port"], r["to_port"], _suppressed(r)) for r in ingress) == [
         ("0.0.0.0/0", 443, 443, {}),
-    ]
-    (rule,) = synth.resources(stack, "aws_lb_listener_rule").values()
-    assert rule["listener_arn"] == f"${{aws_lb_listener.{https_id}.arn}}"
+    ]  # exactly one public rule, with no suppression
+    assert len(synth.resources(stack, "aws_lb_listener_rule")) == 1
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack), "aws_lb_listener_rule", {"listener_arn": f"${{aws_lb_listener.{https_id}.arn}}"}
+    )
     (alb,) = synth.resources(stack, "aws_lb").values()
     # no CKV2_AWS_20 (HTTPS) nor CKV2_AWS_28 (web ACL) nor CKV_AWS_150 (staging and prod: deletion_protection)
     assert not _suppressed(alb)
@@ -83,7 +96,14 @@ def test_certificate_is_dns_validated_in_the_records_zone(synth: Synth, workload
     edge = _edge(workload, env)
     ((cert_id, cert),) = synth.resources(stack, "aws_acm_certificate").items()
     assert Testing.to_have_resource_with_properties(
-        synth.file(stack), "aws_acm_certificate", {"domain_name": edge.domain_name, "validation_method": "DNS"}
+        synth.file(stack),
+        "aws_acm_certificate",
+        {
+            "domain_name": edge.domain_name,
+            "validation_method": "DNS",
+            "lifecycle": {"create_before_destroy": True},
+            "options": {"certificate_transparency_logging_preference": "ENABLED"},
+        },
     )
     assert (cert["lifecycle"], cert["options"]) == (  # nested blocks exact on the JSON
         {"create_before_destroy": True},
@@ -91,21 +111,30 @@ def test_certificate_is_dns_validated_in_the_records_zone(synth: Synth, workload
     )
     records = {body["name"]: (rid, body) for rid, body in synth.resources(stack, "aws_route53_record").items()}
     option = f"tolist(aws_acm_certificate.{cert_id}.domain_validation_options).0"
-    validation_id, validation = records[f"${{{option}.resource_record_name}}"]
-    assert (validation["zone_id"], validation["type"], validation["records"], validation["ttl"]) == (
-        edge.hosted_zone_id,
-        f"${{{option}.resource_record_type}}",
-        [f"${{{option}.resource_record_value}}"],
-        60,
+    validation_id, _ = records[f"${{{option}.resource_record_name}}"]
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack),
+        "aws_route53_record",
+        {
+            "name": f"${{{option}.resource_record_name}}",
+            "zone_id": edge.hosted_zone_id,
+            "type": f"${{{option}.resource_record_type}}",
+            "records": [f"${{{option}.resource_record_value}}"],
+            "ttl": 60,
+        },
     )
-    assert synth.only(stack, "aws_acm_certificate_validation") | {"//": None, "tags": None} == {
+    validation = {
         "certificate_arn": f"${{aws_acm_certificate.{cert_id}.arn}}",
         "validation_record_fqdns": [f"${{aws_route53_record.{validation_id}.fqdn}}"],
-        "//": None,
-        "tags": None,
     }
-    _, alias = records[edge.domain_name]
-    assert (alias["zone_id"], alias["type"]) == (edge.hosted_zone_id, "A")
+    assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_acm_certificate_validation", validation)
+    # exactly these two properties, on the one validation (besides metadata and tags)
+    only = synth.only(stack, "aws_acm_certificate_validation")
+    assert only | {"//": None, "tags": None} == validation | {"//": None, "tags": None}
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack), "aws_route53_record", {"name": edge.domain_name, "zone_id": edge.hosted_zone_id, "type": "A"}
+    )
+    assert edge.domain_name in records
 
 
 @pytest.mark.parametrize("workload", ALB_STACKS)
@@ -114,13 +143,21 @@ def test_plain_http_only_where_the_record_allows_it(synth: Synth, workload: str)
     listeners = _listeners(synth, stack)
     assert sorted(listeners) == [80]
     _, http = listeners[80]
-    assert (http["protocol"], http["default_action"]) == ("HTTP", [NOT_FOUND])
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack), "aws_lb_listener", {"port": 80, "protocol": "HTTP", "default_action": [NOT_FOUND]}
+    )
+    assert http["default_action"] == [NOT_FOUND]  # the nested block exact on the JSON
     reason = (
         "plain HTTP is allowed in this environment by its record (allow_plain_http); a certificate source adds "
         "the HTTPS listener and closes port 80 (http_redirect: answers it with a redirect)"
     )
-    assert _suppressed(http) == {"CKV_AWS_2": reason, "CKV_AWS_103": reason}
-    assert not synth.resources(stack, "aws_acm_certificate")
+    suppressions = [{"id": "CKV_AWS_2", "reason": reason}, {"id": "CKV_AWS_103", "reason": reason}]
+    assert Testing.to_have_resource_with_properties(  # exactly these two (a list matches whole), in this order
+        synth.file(stack), "aws_lb_listener", {"port": 80, "//": {"suppressions": suppressions}}
+    )
+    assert _suppressed(http) == {"CKV_AWS_2": reason, "CKV_AWS_103": reason}  # and no other key in them
+    assert not Testing.to_have_resource(synth.file(stack), "aws_acm_certificate")
+    assert not Testing.to_have_resource_with_properties(synth.file(stack), "aws_lb_listener", {"port": 443})
 
 
 BARE = LoadBalancerProps(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 import pytest
 from cdktf import TerraformStack, Testing
@@ -31,6 +32,12 @@ def ids(synth: Synth, stack: str, rtype: str, attribute: str = "id") -> dict[str
     return {k: f"${{{rtype}.{k}.{attribute}}}" for k in synth.resources(stack, rtype)}
 
 
+def document(*statements: dict[str, Any]) -> str:
+    """A policy document's JSON text as the stacks synthesize it (core.props.policy_json: keys sorted): a matcher
+    compares the text whole, so the document is asserted exactly."""
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
+
+
 def test_vpc_has_dns_support_and_hostnames(synth: Synth) -> None:
     assert Testing.to_have_resource_with_properties(
         synth.file("flask-api-dev"),
@@ -56,9 +63,23 @@ def test_vpc_has_dns_support_and_hostnames(synth: Synth) -> None:
     ],
 )
 def test_subnet_blocks_and_zones(synth: Synth, env: str, public: list[str], private: list[str]) -> None:
-    subnets = synth.resources(f"flask-api-{env}", "aws_subnet")
-    zones = [f"us-east-1{letter}" for letter in "abc"][: len(public)]
+    stack = f"flask-api-{env}"
+    subnets = synth.resources(stack, "aws_subnet")
+    (vpc,) = ids(synth, stack, "aws_vpc").values()
+    zones = list(RECORDS[env].flask_api.network.availability_zones)
+    assert zones == [f"us-east-1{letter}" for letter in "abc"][: len(public)]
     for tier, blocks in (("Public", public), ("Private", private)):
+        for index, (block, zone) in enumerate(zip(blocks, zones)):
+            props = {
+                "cidr_block": block,
+                "availability_zone": zone,
+                "vpc_id": vpc,
+                "tags": {"Tier": tier.lower(), "Name": f"flask-api-vpc-{env}-{tier.lower()}-{index}"},
+            }
+            assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_subnet", props)
+            other_zone = {**props, "availability_zone": zones[(index + 1) % len(zones)]}
+            assert not Testing.to_have_resource_with_properties(synth.file(stack), "aws_subnet", other_zone)
+        # exactly these subnets of the tier, in this order of their logical ids
         found = [
             (subnets[k]["cidr_block"], subnets[k]["availability_zone"])
             for k in sorted(subnets)
@@ -70,7 +91,7 @@ def test_subnet_blocks_and_zones(synth: Synth, env: str, public: list[str], priv
 
 def test_default_security_group_is_taken_over_with_no_rules(synth: Synth) -> None:
     (vpc,) = ids(synth, "flask-api-prod", "aws_vpc").values()
-    assert len(synth.resources("flask-api-prod", "aws_default_security_group")) == 1
+    assert len(synth.resources("flask-api-prod", "aws_default_security_group")) == 1  # exactly one
     assert Testing.to_have_resource_with_properties(
         synth.file("flask-api-prod"), "aws_default_security_group", {"ingress": [], "egress": [], "vpc_id": vpc}
     )
@@ -94,10 +115,25 @@ def test_prod_routes_each_zone_through_its_own_nat(synth: Synth) -> None:
     subnets = ids(synth, stack, "aws_subnet")
     placed = sorted((nat["subnet_id"], nat["allocation_id"]) for nat in nats.values())
     eips = ids(synth, stack, "aws_eip", "allocation_id")
-    assert placed == sorted(zip([v for k, v in subnets.items() if k.startswith("Network_Public")], eips.values()))
+    public = [v for k, v in subnets.items() if k.startswith("Network_Public")]
+    assert placed == sorted(zip(public, eips.values()))  # exactly one NAT per public subnet
+    tables = ids(synth, stack, "aws_route_table")
+    for index, (subnet, eip) in enumerate(zip(public, eips.values())):
+        nat_id = f"${{aws_nat_gateway.{sorted(nats)[index]}.id}}"
+        assert Testing.to_have_resource_with_properties(
+            synth.file(stack),
+            "aws_nat_gateway",
+            {"subnet_id": subnet, "allocation_id": eip, "tags": {"Name": f"flask-api-vpc-prod-nat-{index}"}},
+        )
+        (table,) = [v for k, v in tables.items() if k.startswith(f"Network_Private{index}RouteTable")]
+        assert Testing.to_have_resource_with_properties(
+            synth.file(stack),
+            "aws_route",
+            {"route_table_id": table, "destination_cidr_block": "0.0.0.0/0", "nat_gateway_id": nat_id},
+        )
     routes = synth.resources(stack, "aws_route")
     targets = [routes[k]["nat_gateway_id"] for k in sorted(routes) if k.startswith("Network_Private")]
-    assert targets == [f"${{aws_nat_gateway.{k}.id}}" for k in sorted(nats)]
+    assert targets == [f"${{aws_nat_gateway.{k}.id}}" for k in sorted(nats)]  # no other private route
 
 
 def test_flow_logs_go_to_an_encrypted_group_through_a_scoped_role(synth: Synth) -> None:
@@ -117,18 +153,33 @@ def test_flow_logs_go_to_an_encrypted_group_through_a_scoped_role(synth: Synth) 
             "iam_role_arn": f"${{aws_iam_role.{role_id}.arn}}",
         },
     )
-    assert (group["retention_in_days"], group["kms_key_id"].startswith("${aws_kms_key.LogsKey")) == (
-        record.log_retention_days,
-        True,
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack),
+        "aws_cloudwatch_log_group",
+        {"name": f"/vpc/flow-logs/flask-api-vpc-{record.name}", "retention_in_days": record.log_retention_days},
     )
-    (trust,) = json.loads(role["assume_role_policy"])["Statement"]
-    assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
-    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": record.account_id}}
-    (write,) = [
-        json.loads(p["policy"]) for k, p in synth.resources(stack, "aws_iam_role_policy").items() if "FlowLog" in k
-    ]
+    assert group["kms_key_id"].startswith("${aws_kms_key.LogsKey")
+    trust = {
+        "Effect": "Allow",
+        "Action": "sts:AssumeRole",
+        "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+        "Condition": {"StringEquals": {"aws:SourceAccount": record.account_id}},
+    }
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack), "aws_iam_role", {"name": role["name"], "assume_role_policy": document(trust)}
+    )
+    (write_id,) = [k for k in synth.resources(stack, "aws_iam_role_policy") if "FlowLog" in k]
     arn = f"${{aws_cloudwatch_log_group.{group_id}.arn}}"
-    assert write["Statement"][0]["Resource"] == [arn, f"{arn}:*"]
+    write = {
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        "Resource": [arn, f"{arn}:*"],
+    }
+    assert Testing.to_have_resource_with_properties(
+        synth.file(stack),
+        "aws_iam_role_policy",
+        {"role": f"${{aws_iam_role.{role_id}.id}}", "policy": document(write)},
+    ), write_id
 
 
 def test_s3_gateway_endpoint_serves_every_route_table(synth: Synth) -> None:

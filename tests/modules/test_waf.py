@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from cdktf import Testing
 
 from config import load_environments
 from tests.conftest import Synth
@@ -65,52 +66,73 @@ def expected_rules(acl: str, rate_limit: int) -> list[dict[str, Any]]:
     ]
 
 
+def log_days(workload: str, env: str) -> int:
+    """Days the web ACL's log group keeps: the record's (healthcare-api: its audit logs'), a year at least."""
+    record = RECORDS[env]
+    days = record.healthcare_api.audit_log_retention_days if workload == "healthcare-api" else record.log_retention_days
+    return max(365, days)
+
+
 @pytest.mark.parametrize("env", ("dev", "staging", "prod"))
 @pytest.mark.parametrize("workload", sorted(TARGETS))
 def test_web_acl_rules_logging_and_associations(synth: Synth, workload: str, env: str) -> None:
     stack = f"{workload}-{env}"
+    received = synth.file(stack)
     acls = synth.resources(stack, "aws_wafv2_web_acl")
-    assert len(acls) == len(TARGETS[workload])
-    by_ref = {f"${{aws_wafv2_web_acl.{aid}.arn}}": acl for aid, acl in acls.items()}
-    for acl in acls.values():
-        assert (acl["scope"], acl["default_action"]) == ("REGIONAL", {"allow": {}})
-        assert acl["rule"] == expected_rules(acl["name"], RECORDS[env].waf.rate_limit)
-    associations = sorted(
-        (a["resource_arn"], by_ref[a["web_acl_arn"]]["name"])
-        for a in synth.resources(stack, "aws_wafv2_web_acl_association").values()
-    )
+    assert len(acls) == len(TARGETS[workload])  # exactly one web ACL per protected edge
+    acl_refs = {acl["name"]: f"${{aws_wafv2_web_acl.{aid}.arn}}" for aid, acl in acls.items()}
+    groups = {  # name -> (reference, key)
+        g["name"]: (f"${{aws_cloudwatch_log_group.{gid}.arn}}", g["kms_key_id"])
+        for gid, g in synth.resources(stack, "aws_cloudwatch_log_group").items()
+    }
+    rate_limit = RECORDS[env].waf.rate_limit
     wanted = []
     for rtype, prefix, attribute in TARGETS[workload]:
         (rid,) = [r for r in synth.resources(stack, rtype) if r.startswith(prefix)]
         label = prefix.split("_", 1)[0].lower() + "-" if workload == "disaster-recovery" else ""
-        wanted.append((f"${{{rtype}.{rid}.{attribute}}}", f"{workload}-{label}waf-{env}"))
-        body = synth.resources(stack, rtype)[rid]
-        assert not {s["id"] for s in body.get("//", {}).get("suppressions", [])} & {"CKV2_AWS_28", "CKV2_AWS_29"}
-    assert associations == sorted(wanted)
-    groups = {
-        f"${{aws_cloudwatch_log_group.{gid}.arn}}": g
-        for gid, g in synth.resources(stack, "aws_cloudwatch_log_group").items()
-    }
-    for logging in synth.resources(stack, "aws_wafv2_web_acl_logging_configuration").values():
-        (destination,) = logging["log_destination_configs"]
-        group = groups[destination]
-        acl = by_ref[logging["resource_arn"]]
-        assert group["name"] == f"aws-waf-logs-{acl['name']}"
-        assert group["retention_in_days"] == max(
-            365,
-            RECORDS[env].healthcare_api.audit_log_retention_days
-            if workload == "healthcare-api"
-            else RECORDS[env].log_retention_days,
+        name, target = f"{workload}-{label}waf-{env}", f"${{{rtype}.{rid}.{attribute}}}"
+        wanted.append((target, acl_refs[name]))
+        acl = {
+            "name": name,
+            "scope": "REGIONAL",
+            "default_action": {"allow": {}},
+            "rule": expected_rules(name, rate_limit),
+        }
+        assert Testing.to_have_resource_with_properties(received, "aws_wafv2_web_acl", acl)
+        assert not Testing.to_have_resource_with_properties(  # not with another rate limit
+            received, "aws_wafv2_web_acl", {**acl, "rule": expected_rules(name, rate_limit + 1)}
         )
-        assert group["kms_key_id"].startswith("${aws_kms_key.")
+        assert Testing.to_have_resource_with_properties(
+            received, "aws_wafv2_web_acl_association", {"resource_arn": target, "web_acl_arn": acl_refs[name]}
+        )
+        assert Testing.to_have_resource_with_properties(
+            received,
+            "aws_cloudwatch_log_group",
+            {"name": f"aws-waf-logs-{name}", "retention_in_days": log_days(workload, env)},
+        )
+        assert Testing.to_have_resource_with_properties(
+            received,
+            "aws_wafv2_web_acl_logging_configuration",
+            {"resource_arn": acl_refs[name], "log_destination_configs": [groups[f"aws-waf-logs-{name}"][0]]},
+        )
+        suppressions = synth.resources(stack, rtype)[rid].get("//", {}).get("suppressions", [])
+        assert not {s["id"] for s in suppressions} & {"CKV2_AWS_28", "CKV2_AWS_29"}
+    # exact on the JSON: the whole rule list and default action (the matcher matches blocks as subsets), exactly
+    # these associations, one logging configuration per web ACL, each group encrypted
+    assert [(a["scope"], a["default_action"], a["rule"]) for a in acls.values()] == [
+        ("REGIONAL", {"allow": {}}, expected_rules(a["name"], rate_limit)) for a in acls.values()
+    ]
+    assert sorted(
+        (a["resource_arn"], a["web_acl_arn"]) for a in synth.resources(stack, "aws_wafv2_web_acl_association").values()
+    ) == sorted(wanted)
     assert len(synth.resources(stack, "aws_wafv2_web_acl_logging_configuration")) == len(acls)
+    assert all(groups[f"aws-waf-logs-{name}"][1].startswith("${aws_kms_key.") for name in acl_refs)
 
 
 def test_a_record_without_waf_keeps_the_edges_suppression_naming_the_switch(synth: Synth) -> None:
     del synth  # the provider bindings are loaded by the session synth
     import dataclasses  # pylint: disable=import-outside-toplevel
 
-    from cdktf import Testing  # pylint: disable=import-outside-toplevel
     from cdktf_cdktf_provider_aws.lb import Lb  # pylint: disable=import-outside-toplevel
     from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAcl  # pylint: disable=import-outside-toplevel
 

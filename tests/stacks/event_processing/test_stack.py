@@ -34,45 +34,77 @@ def body(synth: Synth, name: str, rtype: str, prefix: str) -> dict[str, Any]:
     return synth.resources(name, rtype)[logical_id(synth, name, rtype, prefix)]
 
 
+def document(*statements: dict[str, Any]) -> str:
+    """A policy document's JSON text as the stacks synthesize it (core.props.policy_json: keys sorted): a matcher
+    compares the text whole, so the document is asserted exactly, statements in order."""
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
+
+
+def exactly(found: dict[str, Any], props: dict[str, Any]) -> bool:
+    """These keys of the resource `found` equal `props` exactly (the matchers match nested blocks as subsets)."""
+    return {key: found.get(key) for key in props} == props
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_provider_is_pinned_to_the_records_region_and_account(synth: Synth, env: str) -> None:
+    record = RECORDS[env]
+    provider = {"region": record.region, "allowed_account_ids": [record.account_id]}
+    assert Testing.to_have_provider_with_properties(synth.file(stack(env)), "aws", provider)
+    other = RECORDS["prod" if env == "dev" else "dev"].account_id
+    wrong = {**provider, "allowed_account_ids": [other]}
+    assert not Testing.to_have_provider_with_properties(synth.file(stack(env)), "aws", wrong)
+    assert len(synth.json(stack(env))["provider"]["aws"]) == 1  # one provider: no alias
+
+
 @pytest.mark.parametrize("env", ENVS)
 def test_function_settings_come_from_the_environment_record(synth: Synth, env: str) -> None:
     settings = RECORDS[env].event_processing
     function = synth.only(stack(env), "aws_lambda_function")  # exactly one function
-    assert Testing.to_have_resource_with_properties(
-        synth.file(stack(env)),
-        "aws_lambda_function",
-        {
-            "runtime": settings.runtime,
-            "memory_size": settings.memory_mb,
-            "timeout": settings.timeout_seconds,
-            "reserved_concurrent_executions": settings.reserved_concurrency,
-            "function_name": f"event-processing-processor-{env}",
-            "handler": "handler.handler",
-            "kms_key_arn": ref(synth, stack(env), "aws_kms_key", "Key"),
-        },
-    )
-    assert function["tracing_config"] == {"mode": "Active"}  # nested: exact here (matchers match a subset)
-    assert function["dead_letter_config"] == {
-        "target_arn": ref(synth, stack(env), "aws_sqs_queue", "Tasks_DeadLetterQueue")
+    blocks = {
+        "tracing_config": {"mode": "Active"},
+        "dead_letter_config": {"target_arn": ref(synth, stack(env), "aws_sqs_queue", "Tasks_DeadLetterQueue")},
     }
+    expected = {
+        "runtime": settings.runtime,
+        "memory_size": settings.memory_mb,
+        "timeout": settings.timeout_seconds,
+        "reserved_concurrent_executions": settings.reserved_concurrency,
+        "function_name": f"event-processing-processor-{env}",
+        "handler": "handler.handler",
+        "kms_key_arn": ref(synth, stack(env), "aws_kms_key", "Key"),
+        **blocks,
+    }
+    assert Testing.to_have_resource_with_properties(synth.file(stack(env)), "aws_lambda_function", expected)
+    wrong = {**expected, "tracing_config": {"mode": "PassThrough"}}
+    assert not Testing.to_have_resource_with_properties(synth.file(stack(env)), "aws_lambda_function", wrong)
+    assert exactly(function, blocks)  # nested: exact here (matchers match a subset)
 
 
 def test_environments_differ_exactly_as_configured(synth: Synth) -> None:
-    functions = {env: synth.only(stack(env), "aws_lambda_function") for env in ENVS}
-    assert {e: (f["memory_size"], f["timeout"], f["reserved_concurrent_executions"]) for e, f in functions.items()} == {
-        "dev": (256, 30, 2),
-        "staging": (512, 60, 5),
-        "prod": (1024, 120, 50),
+    expected = {
+        "dev": ((256, 30, 2), 365, False),
+        "staging": ((512, 60, 5), 365, True),
+        "prod": ((1024, 120, 50), 365, True),
     }
-    logs = {env: synth.only(stack(env), "aws_cloudwatch_log_group")["retention_in_days"] for env in ENVS}
-    assert logs == {"dev": 365, "staging": 365, "prod": 365}
-    protection = {env: synth.only(stack(env), "aws_dynamodb_table")["deletion_protection_enabled"] for env in ENVS}
-    assert protection == {"dev": False, "staging": True, "prod": True}
+    for env, ((memory, timeout, concurrency), days, protected) in expected.items():
+        received = synth.file(stack(env))
+        for rtype in ("aws_lambda_function", "aws_cloudwatch_log_group", "aws_dynamodb_table"):
+            assert len(synth.resources(stack(env), rtype)) == 1, (env, rtype)  # exactly one of each
+        function = {"memory_size": memory, "timeout": timeout, "reserved_concurrent_executions": concurrency}
+        assert Testing.to_have_resource_with_properties(received, "aws_lambda_function", function)
+        assert Testing.to_have_resource_with_properties(
+            received, "aws_cloudwatch_log_group", {"retention_in_days": days}
+        )
+        table = {"deletion_protection_enabled": protected}
+        assert Testing.to_have_resource_with_properties(received, "aws_dynamodb_table", table)
+        assert not Testing.to_have_resource_with_properties(
+            received, "aws_dynamodb_table", {"deletion_protection_enabled": not protected}
+        )
 
 
 def test_function_environment_names_table_topic_and_queues(synth: Synth) -> None:
     name = stack("dev")
-    assert synth.only(name, "aws_lambda_function")["environment"] == {
+    environment = {
         "variables": {
             "TABLE_NAME": ref(synth, name, "aws_dynamodb_table", "Metadata_Table", "name"),
             "ETAG_INDEX_NAME": "by-etag",
@@ -82,6 +114,10 @@ def test_function_environment_names_table_topic_and_queues(synth: Synth) -> None
             "RECORD_TTL_DAYS": "365",
         }
     }
+    assert Testing.to_have_resource_with_properties(
+        synth.file(name), "aws_lambda_function", {"environment": environment}
+    )
+    assert exactly(synth.only(name, "aws_lambda_function"), {"environment": environment})  # no other variable
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -116,9 +152,8 @@ def test_queue_redrives_to_the_dlq_with_the_configured_count_and_retention(synth
 
 def test_queue_policy_lets_only_the_bucket_and_the_topic_send(synth: Synth) -> None:
     name = stack("staging")
-    policy = json.loads(body(synth, name, "aws_sqs_queue_policy", "Tasks_Policy")["policy"])
     queue_arn = ref(synth, name, "aws_sqs_queue", "Tasks_Queue")
-    assert policy["Statement"] == [
+    statements = [
         {
             "Sid": "DenyInsecureTransport",
             "Effect": "Deny",
@@ -146,14 +181,20 @@ def test_queue_policy_lets_only_the_bucket_and_the_topic_send(synth: Synth) -> N
             },
         },
     ]
+    policy = {"queue_url": ref(synth, name, "aws_sqs_queue", "Tasks_Queue", "url"), "policy": document(*statements)}
+    assert Testing.to_have_resource_with_properties(synth.file(name), "aws_sqs_queue_policy", policy)
+    anyone = [*statements, {**statements[1], "Sid": "AllowAnyone", "Principal": "*"}]
+    assert not Testing.to_have_resource_with_properties(
+        synth.file(name), "aws_sqs_queue_policy", {"policy": document(*anyone)}
+    )
+    assert len(synth.resources(name, "aws_sqs_queue_policy")) == 2  # this one and the dead-letter queue's
 
 
 def test_role_statements_name_only_the_actions_used_on_these_resources(synth: Synth) -> None:
     name = stack("prod")
-    policy = json.loads(synth.only(name, "aws_iam_role_policy")["policy"])
     bucket = ref(synth, name, "aws_s3_bucket", "DataBucket")
     table = ref(synth, name, "aws_dynamodb_table", "Metadata_Table")
-    assert {s["Sid"]: (s["Action"], s["Resource"]) for s in policy["Statement"]} == {
+    actions = {
         "ReadDataObjects": ("s3:GetObject", f"{bucket}/*"),
         "RecordMetadata": ("dynamodb:PutItem", table),
         "FindDuplicates": ("dynamodb:Query", f"{table}/index/by-etag"),
@@ -170,31 +211,55 @@ def test_role_statements_name_only_the_actions_used_on_these_resources(synth: Sy
             ref(synth, name, "aws_sqs_queue", "Tasks_Queue"),
         ),
     }
-    assert {s["Effect"] for s in policy["Statement"]} == {"Allow"}
-    role = synth.resources(name, "aws_iam_role")[logical_id(synth, name, "aws_iam_role", "Processor_Role")]
-    trust = json.loads(role["assume_role_policy"])
-    assert trust["Statement"] == [
-        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+    statements = [
+        {"Sid": sid, "Effect": "Allow", "Action": action, "Resource": resource}
+        for sid, (action, resource) in actions.items()
     ]
+    role = ref(synth, name, "aws_iam_role", "Processor_Role", "id")
+    assert len(synth.resources(name, "aws_iam_role_policy")) == 1  # exactly one inline policy
+    assert Testing.to_have_resource_with_properties(
+        synth.file(name), "aws_iam_role_policy", {"role": role, "policy": document(*statements)}
+    )
+    wildcard = [{**s, "Resource": "*"} if s["Sid"] == "RecordMetadata" else s for s in statements]
+    assert not Testing.to_have_resource_with_properties(
+        synth.file(name), "aws_iam_role_policy", {"policy": document(*wildcard)}
+    )
+    trust = {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+    assert Testing.to_have_resource_with_properties(
+        synth.file(name),
+        "aws_iam_role",
+        {"name": "event-processing-processor-role-prod", "assume_role_policy": document(trust)},
+    )
 
 
 @pytest.mark.parametrize("env", ENVS)
 def test_data_bucket_lifecycle_and_notification(synth: Synth, env: str) -> None:
     settings, name = RECORDS[env].event_processing, stack(env)
-    (rule,) = body(synth, name, "aws_s3_bucket_lifecycle_configuration", "DataBucket_Lifecycle")["rule"]
-    assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": settings.noncurrent_version_expiration_days}]
+    bucket = ref(synth, name, "aws_s3_bucket", "DataBucket", "id")
     transition = settings.noncurrent_version_transition_days
-    assert rule.get("noncurrent_version_transition") == (
-        None if transition is None else [{"noncurrent_days": transition, "storage_class": "STANDARD_IA"}]
+    versions = {
+        "noncurrent_version_expiration": [{"noncurrent_days": settings.noncurrent_version_expiration_days}],
+        "noncurrent_version_transition": None
+        if transition is None
+        else [{"noncurrent_days": transition, "storage_class": "STANDARD_IA"}],
+    }
+    assert Testing.to_have_resource_with_properties(
+        synth.file(name), "aws_s3_bucket_lifecycle_configuration", {"bucket": bucket, "rule": [versions]}
     )
-    notifications = synth.resources(name, "aws_s3_bucket_notification")
-    (notification,) = [n for k, n in notifications.items() if k.startswith("DataBucket_")]
-    assert notification["eventbridge"] is True
-    assert notification["queue"] == [
-        {"queue_arn": ref(synth, name, "aws_sqs_queue", "Tasks_Queue"), "events": ["s3:ObjectCreated:*"]}
-    ]
+    (rule,) = body(synth, name, "aws_s3_bucket_lifecycle_configuration", "DataBucket_Lifecycle")["rule"]
+    assert exactly(rule, versions)  # exact, and no transition where the record sets none
     policy_id = logical_id(synth, name, "aws_sqs_queue_policy", "Tasks_Policy")
-    assert notification["depends_on"] == [f"aws_sqs_queue_policy.{policy_id}"]
+    notification = {
+        "bucket": bucket,
+        "eventbridge": True,
+        "queue": [{"queue_arn": ref(synth, name, "aws_sqs_queue", "Tasks_Queue"), "events": ["s3:ObjectCreated:*"]}],
+        "depends_on": [f"aws_sqs_queue_policy.{policy_id}"],
+    }
+    assert Testing.to_have_resource_with_properties(synth.file(name), "aws_s3_bucket_notification", notification)
+    assert not Testing.to_have_resource_with_properties(
+        synth.file(name), "aws_s3_bucket_notification", {**notification, "eventbridge": False}
+    )
+    assert exactly(body(synth, name, "aws_s3_bucket_notification", "DataBucket"), notification)
     # through the log bucket's policy: S3 accepts the logging setup only once the policy lets it write
     assert Testing.to_have_resource_with_properties(
         synth.file(name),
@@ -208,51 +273,57 @@ def test_data_bucket_lifecycle_and_notification(synth: Synth, env: str) -> None:
 
 @pytest.mark.parametrize("env", ENVS)
 def test_table_index_recovery_encryption_and_ttl(synth: Synth, env: str) -> None:
-    assert Testing.to_have_resource_with_properties(
-        synth.file(stack(env)),
-        "aws_dynamodb_table",
-        {
-            "billing_mode": "PAY_PER_REQUEST",
-            "hash_key": "object_id",
-            "deletion_protection_enabled": RECORDS[env].deletion_protection,
-        },
-    )
-    # nested blocks exact on the JSON (the matcher matches a block's keys as a subset)
-    table = synth.only(stack(env), "aws_dynamodb_table")
-    assert table["attribute"] == [
-        {"name": "etag", "type": "S"},
-        {"name": "object_id", "type": "S"},
-        {"name": "processed_at", "type": "S"},
-    ]
-    assert table["global_secondary_index"] == [
-        {"name": "by-etag", "hash_key": "etag", "range_key": "processed_at", "projection_type": "ALL"}
-    ]
-    assert table["point_in_time_recovery"] == {"enabled": True}
-    assert table["server_side_encryption"] == {
-        "enabled": True,
-        "kms_key_arn": ref(synth, stack(env), "aws_kms_key", "Key"),
+    blocks = {
+        "attribute": [
+            {"name": "etag", "type": "S"},
+            {"name": "object_id", "type": "S"},
+            {"name": "processed_at", "type": "S"},
+        ],
+        "global_secondary_index": [
+            {"name": "by-etag", "hash_key": "etag", "range_key": "processed_at", "projection_type": "ALL"}
+        ],
+        "point_in_time_recovery": {"enabled": True},
+        "server_side_encryption": {"enabled": True, "kms_key_arn": ref(synth, stack(env), "aws_kms_key", "Key")},
+        "ttl": {"attribute_name": "expires_at", "enabled": True},
     }
-    assert table["ttl"] == {"attribute_name": "expires_at", "enabled": True}
+    expected = {
+        "billing_mode": "PAY_PER_REQUEST",
+        "hash_key": "object_id",
+        "deletion_protection_enabled": RECORDS[env].deletion_protection,
+        **blocks,
+    }
+    assert Testing.to_have_resource_with_properties(synth.file(stack(env)), "aws_dynamodb_table", expected)
+    unencrypted = {**expected, "server_side_encryption": {"enabled": False}}
+    assert not Testing.to_have_resource_with_properties(synth.file(stack(env)), "aws_dynamodb_table", unencrypted)
+    # nested blocks exact on the JSON (the matcher matches a block's keys as a subset)
+    assert exactly(synth.only(stack(env), "aws_dynamodb_table"), blocks)
 
 
 def test_topic_subscriptions_per_environment(synth: Synth) -> None:
     for env, expected in (("dev", ["TaskQueue"]), ("staging", ["TaskQueue"]), ("prod", ["Email", "TaskQueue"])):
         subs = synth.resources(stack(env), "aws_sns_topic_subscription")
         assert sorted(k.split("_")[1] for k in subs if k.startswith("Notifications_")) == expected
-    queue_sub = body(synth, stack("prod"), "aws_sns_topic_subscription", "Notifications_TaskQueue")
-    assert (queue_sub["protocol"], queue_sub["raw_message_delivery"], json.loads(queue_sub["filter_policy"])) == (
-        "sqs",
-        True,
-        {"event_type": ["reprocess"]},
+    prod, topic = stack("prod"), ref(synth, stack("prod"), "aws_sns_topic", "Notifications_Topic")
+    queue = ref(synth, prod, "aws_sqs_queue", "Tasks_Queue")
+    assert Testing.to_have_resource_with_properties(
+        synth.file(prod),
+        "aws_sns_topic_subscription",
+        {"topic_arn": topic, "protocol": "sqs", "endpoint": queue, "raw_message_delivery": True},
     )
-    email = body(synth, stack("prod"), "aws_sns_topic_subscription", "Notifications_Email")
-    assert (email["protocol"], email["endpoint"], json.loads(email["filter_policy"])) == (
-        "email",
-        "platform-alerts@example.com",
-        {"event_type": ["object-processed"]},
+    email = RECORDS["prod"].event_processing.notification_email
+    assert Testing.to_have_resource_with_properties(
+        synth.file(prod), "aws_sns_topic_subscription", {"topic_arn": topic, "protocol": "email", "endpoint": email}
     )
-    (topic,) = [t for k, t in synth.resources(stack("prod"), "aws_sns_topic").items() if k.startswith("Notif")]
-    assert topic["kms_master_key_id"] == ref(synth, stack("prod"), "aws_kms_key", "Key")
+    assert email == "platform-alerts@example.com"
+    # the filter policies: JSON text with sorted keys (modules/topic.py), compared whole
+    for protocol, event in (("sqs", "reprocess"), ("email", "object-processed")):
+        filtered = {"protocol": protocol, "filter_policy": json.dumps({"event_type": [event]}, sort_keys=True)}
+        assert Testing.to_have_resource_with_properties(synth.file(prod), "aws_sns_topic_subscription", filtered)
+    assert Testing.to_have_resource_with_properties(
+        synth.file(prod),
+        "aws_sns_topic",
+        {"name": "event-processing-processed-prod", "kms_master_key_id": ref(synth, prod, "aws_kms_key", "Key")},
+    )
 
 
 def test_queue_trigger_reports_partial_failures(synth: Synth) -> None:
