@@ -13,6 +13,7 @@ from cdktf import Testing
 from config import load_environments
 from modules.alarms import Alarms, AlarmsProps, MetricAlarm, MetricWidget, dashboard_body, metric_line
 from tests.conftest import Synth, props_error
+from tests.matching import ref
 
 RECORDS = load_environments()
 ENVS = ("dev", "staging", "prod")
@@ -51,12 +52,6 @@ def assert_exactly_these_alarms(synth: Synth, stack: str, expected: dict[str, di
         wrong = {"alarm_name": name, **props, "threshold": props["threshold"] + 1}
         assert not Testing.to_have_resource_with_properties(received, "aws_cloudwatch_metric_alarm", wrong), name
         assert alarms[name]["dimensions"] == props["dimensions"], name
-
-
-def ref(synth: Synth, stack: str, rtype: str, attribute: str, part: str = "") -> str:
-    """`${<rtype>.<id>.<attribute>}` of the single `rtype` resource whose logical id contains `part`."""
-    (logical,) = [k for k in synth.resources(stack, rtype) if part in k]
-    return f"${{{rtype}.{logical}.{attribute}}}"
 
 
 def _topic_ids(synth: Synth, stack: str) -> dict[str, str]:

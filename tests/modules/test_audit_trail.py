@@ -13,6 +13,7 @@ from cdktf import Testing
 from config import load_environments
 from modules.audit_trail import MIN_LOG_DAYS
 from tests.conftest import Synth, props_error
+from tests.matching import policy_document
 
 RECORDS = load_environments()
 ENVS = ("dev", "staging", "prod")
@@ -26,12 +27,6 @@ def one(synth: Synth, stack: str, rtype: str, prefix: str = "AuditTrail_") -> tu
 
 def ref(rtype: str, logical_id: str, attribute: str) -> str:
     return f"${{{rtype}.{logical_id}.{attribute}}}"
-
-
-def document(*statements: dict[str, Any]) -> str:
-    """A policy document's JSON text as the stacks synthesize it (core.props.policy_json: keys sorted): a matcher
-    compares the text whole, so the document is asserted exactly."""
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -158,7 +153,7 @@ def test_key_and_bucket_policies_let_only_this_trail_deliver(synth: Synth, env: 
 def test_delivery_role_writes_only_to_the_trail_log_group(synth: Synth) -> None:
     role_id, role = one(synth, "bootstrap-prod", "aws_iam_role")
     group_id, _ = one(synth, "bootstrap-prod", "aws_cloudwatch_log_group")
-    trust = document({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": SERVICE})
+    trust = policy_document({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": SERVICE})
     assert Testing.to_have_resource_with_properties(
         synth.file("bootstrap-prod"),
         "aws_iam_role",
@@ -175,11 +170,11 @@ def test_delivery_role_writes_only_to_the_trail_log_group(synth: Synth) -> None:
     assert Testing.to_have_resource_with_properties(
         synth.file("bootstrap-prod"),
         "aws_iam_role_policy",
-        {"role": ref("aws_iam_role", role_id, "id"), "policy": document(deliver)},
+        {"role": ref("aws_iam_role", role_id, "id"), "policy": policy_document(deliver)},
     )
     wider = {**deliver, "Resource": "*"}
     assert not Testing.to_have_resource_with_properties(
-        synth.file("bootstrap-prod"), "aws_iam_role_policy", {"policy": document(wider)}
+        synth.file("bootstrap-prod"), "aws_iam_role_policy", {"policy": policy_document(wider)}
     )
     assert not Testing.to_have_resource(synth.file("bootstrap-prod"), "aws_iam_role_policy_attachment")
 

@@ -6,7 +6,6 @@ copies the primary's recovery points into the DR vault. Elsewhere nothing is bui
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from cdktf import Testing
 
 from config import load_environments
 from tests.conftest import EPHEMERAL_SUFFIX, Synth, props_error
+from tests.matching import policy_document
 
 RECORDS = load_environments()
 STATEFUL = ("aws_rds_cluster", "aws_db_instance", "aws_dynamodb_table")
@@ -57,12 +57,6 @@ def backup_role(synth: Synth, stack: str) -> tuple[str, dict[str, Any]]:
 def by_name(synth: Synth, stack: str, rtype: str) -> dict[str, tuple[str, dict[str, Any]]]:
     """{name: (logical id, body)} of every `rtype` resource."""
     return {body["name"]: (rid, body) for rid, body in synth.resources(stack, rtype).items()}
-
-
-def document(*statements: dict[str, Any]) -> str:
-    """A policy document's JSON text as the stacks synthesize it (core.props.policy_json: keys sorted): a matcher
-    compares the text whole, so the document is asserted exactly."""
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
 
 
 @pytest.mark.parametrize("workload", WORKLOADS)
@@ -117,13 +111,13 @@ def assert_vault_key(received: str, data: dict[str, Any], key: dict[str, Any], r
         "Action": "kms:*",
         "Resource": "*",
     }
-    policy = document(administers, uses, grants)
+    policy = policy_document(administers, uses, grants)
     assert Testing.to_have_resource_with_properties(
         received, "aws_kms_key", {"policy": policy, "enable_key_rotation": True}
     )
     any_grant = {k: v for k, v in grants.items() if k != "Condition"}  # grants for anything: not this key
     assert not Testing.to_have_resource_with_properties(
-        received, "aws_kms_key", {"policy": document(administers, uses, any_grant)}
+        received, "aws_kms_key", {"policy": policy_document(administers, uses, any_grant)}
     )
     assert key["policy"] == policy  # this vault's own key (disaster-recovery's two vault keys have one document)
     assert region_of(data, key) == region
@@ -209,7 +203,9 @@ def test_one_backup_role_per_stack_with_the_managed_backup_and_restore_policies(
     stack = f"{workload}-prod"
     role_id, role = backup_role(synth, stack)  # exactly one
     received = synth.file(stack)
-    trust = document({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "backup.amazonaws.com"}})
+    trust = policy_document(
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "backup.amazonaws.com"}}
+    )
     assert Testing.to_have_resource_with_properties(
         received, "aws_iam_role", {"name": f"{workload}-backup-prod", "assume_role_policy": trust}
     )

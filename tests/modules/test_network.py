@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-from typing import Any
 
 import pytest
 from cdktf import TerraformStack, Testing
@@ -14,6 +12,7 @@ from config.settings import NatGateways
 from core.props import PropsError
 from modules.network import Network, NetworkProps, network_props, subnet_blocks
 from tests.conftest import Synth
+from tests.matching import policy_document
 
 RECORDS = load_environments()
 PROPS = NetworkProps(
@@ -30,12 +29,6 @@ PROPS = NetworkProps(
 
 def ids(synth: Synth, stack: str, rtype: str, attribute: str = "id") -> dict[str, str]:
     return {k: f"${{{rtype}.{k}.{attribute}}}" for k in synth.resources(stack, rtype)}
-
-
-def document(*statements: dict[str, Any]) -> str:
-    """A policy document's JSON text as the stacks synthesize it (core.props.policy_json: keys sorted): a matcher
-    compares the text whole, so the document is asserted exactly."""
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
 
 
 def test_vpc_has_dns_support_and_hostnames(synth: Synth) -> None:
@@ -166,7 +159,7 @@ def test_flow_logs_go_to_an_encrypted_group_through_a_scoped_role(synth: Synth) 
         "Condition": {"StringEquals": {"aws:SourceAccount": record.account_id}},
     }
     assert Testing.to_have_resource_with_properties(
-        synth.file(stack), "aws_iam_role", {"name": role["name"], "assume_role_policy": document(trust)}
+        synth.file(stack), "aws_iam_role", {"name": role["name"], "assume_role_policy": policy_document(trust)}
     )
     (write_id,) = [k for k in synth.resources(stack, "aws_iam_role_policy") if "FlowLog" in k]
     arn = f"${{aws_cloudwatch_log_group.{group_id}.arn}}"
@@ -178,7 +171,7 @@ def test_flow_logs_go_to_an_encrypted_group_through_a_scoped_role(synth: Synth) 
     assert Testing.to_have_resource_with_properties(
         synth.file(stack),
         "aws_iam_role_policy",
-        {"role": f"${{aws_iam_role.{role_id}.id}}", "policy": document(write)},
+        {"role": f"${{aws_iam_role.{role_id}.id}}", "policy": policy_document(write)},
     ), write_id
 
 

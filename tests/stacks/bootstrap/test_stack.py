@@ -13,7 +13,7 @@ from cdktf import Testing
 
 from config import load_environments
 from tests.conftest import Synth
-from tests.stacks.exact import alone
+from tests.matching import alone
 
 RECORDS = load_environments()
 # env -> (account, noncurrent version days), from the records

@@ -11,8 +11,8 @@ from typing import Any
 from config import load_environments
 from config.workloads.disaster_recovery import DisasterRecoverySettings
 from tests.conftest import Synth
-from tests.stacks.exact import alone as exact_alone
-from tests.stacks.exact import names
+from tests.matching import alone as exact_alone
+from tests.matching import names
 
 RECORDS = load_environments()
 DR_PROVIDER = "aws.dr"

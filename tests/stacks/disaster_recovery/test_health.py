@@ -10,7 +10,7 @@ from cdktf import Testing
 
 from tests.conftest import EPHEMERAL_SUFFIX, Synth, props_error
 from tests.stacks.disaster_recovery import DR_PROVIDER, arguments, body, logical, on, region
-from tests.stacks.exact import same_shape
+from tests.matching import exactly
 
 ENVS = ("dev", "staging", "prod")
 STACKS = [f"disaster-recovery-{e}" for e in ENVS] + [f"disaster-recovery-dev-{EPHEMERAL_SUFFIX}"]
@@ -110,7 +110,7 @@ def test_two_failed_or_missing_checks_in_three_minutes_raise_the_sites_alarm(syn
         )  # a site that stopped checking must not look healthy
         path = f"{site}/HealthSchedule/ErrorsAlarm"
         assert arguments(synth, stack, "aws_cloudwatch_metric_alarm", path) == sorted(alarm)
-        assert same_shape(body(synth, stack, "aws_cloudwatch_metric_alarm", path), alarm)  # one dimension alone
+        assert exactly(body(synth, stack, "aws_cloudwatch_metric_alarm", path), alarm)  # one dimension alone
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -22,7 +22,7 @@ from tests.stacks.disaster_recovery import (
     region,
     settings,
 )
-from tests.stacks.exact import same_shape
+from tests.matching import exactly
 
 ENVS = ("dev", "staging", "prod")
 STACKS = [f"disaster-recovery-{e}" for e in ENVS] + [f"disaster-recovery-dev-{EPHEMERAL_SUFFIX}"]
@@ -185,7 +185,7 @@ def test_bucket_replication_rule(synth: Synth, env: str) -> None:
         synth.file(stack), "aws_s3_bucket_replication_configuration", {"rule": [exact | {"destination": destination}]}
     )
     (rule,) = synth.only(stack, "aws_s3_bucket_replication_configuration")["rule"]  # one configuration, one rule
-    assert same_shape(rule, exact) and same_shape(rule["destination"], exact_destination)
+    assert exactly(rule, exact) and exactly(rule["destination"], exact_destination)
     policy = json.loads(body(synth, stack, "aws_iam_role_policy", "Replication/Policy")["policy"])
     actions = {s["Sid"]: s["Action"] for s in policy["Statement"]}
     assert actions["WriteReplicas"] == ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
@@ -201,7 +201,7 @@ def test_table_replica_in_the_dr_region_with_its_key(synth: Synth, stack: str) -
         "point_in_time_recovery": {"enabled": True},
     }
     assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_dynamodb_table", expected)
-    assert same_shape(synth.only(stack, "aws_dynamodb_table"), expected)  # the only table, exactly these
+    assert exactly(synth.only(stack, "aws_dynamodb_table"), expected)  # the only table, exactly these
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -226,7 +226,7 @@ def test_failover_records_alias_the_regional_custom_domains_with_their_health_ch
         assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_route53_record", record)
         path = f"Failover/{role}Record"
         assert arguments(synth, stack, "aws_route53_record", path, ignore=("//",)) == sorted(record)
-        assert same_shape(body(synth, stack, "aws_route53_record", path), record)
+        assert exactly(body(synth, stack, "aws_route53_record", path), record)
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -249,7 +249,7 @@ def test_each_region_serves_the_failover_name_with_its_own_certificate(synth: Sy
         assert Testing.to_have_resource_with_properties(
             alone(synth, stack, "aws_acm_certificate", path), "aws_acm_certificate", certificate
         )
-        assert same_shape(body(synth, stack, "aws_acm_certificate", path), certificate)
+        assert exactly(body(synth, stack, "aws_acm_certificate", path), certificate)
         assert body(synth, stack, "aws_acm_certificate", path).get("provider") == provider
         issued = f"Failover/{role}Domain/CertificateIssued"
         domain = {
@@ -261,7 +261,7 @@ def test_each_region_serves_the_failover_name_with_its_own_certificate(synth: Sy
         assert Testing.to_have_resource_with_properties(received, "aws_api_gateway_domain_name", domain)
         path = f"Failover/{role}Domain/DomainName"
         assert arguments(synth, stack, "aws_api_gateway_domain_name", path) == sorted(domain)
-        assert same_shape(body(synth, stack, "aws_api_gateway_domain_name", path), domain)
+        assert exactly(body(synth, stack, "aws_api_gateway_domain_name", path), domain)
         mapping = {
             "api_id": ref(synth, stack, "aws_api_gateway_rest_api", f"{site}/Api/Api", "id"),
             "domain_name": ref(synth, stack, "aws_api_gateway_domain_name", path, "domain_name"),
@@ -334,7 +334,7 @@ def test_lag_alarms_at_the_record_thresholds(synth: Synth, env: str) -> None:
         for a in synth.resources(stack, "aws_cloudwatch_metric_alarm").values()
         if a["alarm_name"] == lag["alarm_name"]
     ]
-    assert same_shape(found, {"dimensions": lag["dimensions"]})
+    assert exactly(found, {"dimensions": lag["dimensions"]})
     latency = {
         "alarm_name": f"{prefix}dynamodb-replication-latency",
         "dimensions": {"ReceivingRegion": region(stack, "dr")},
@@ -423,7 +423,7 @@ def test_master_secret_is_replicated_to_the_dr_region_with_the_dr_key(synth: Syn
     }
     assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_secretsmanager_secret", secret)
     (found,) = synth.resources(stack, "aws_secretsmanager_secret").values()  # the only secret
-    assert same_shape(found, {"replica": secret["replica"]})
+    assert exactly(found, {"replica": secret["replica"]})
     assert synth.json(stack)["output"]["db_secret_arn"]["value"] == (
         ref(synth, stack, "aws_secretsmanager_secret", "Primary/Database/MasterSecret", "arn")
     )

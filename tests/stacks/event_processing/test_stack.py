@@ -10,6 +10,7 @@ from cdktf import Testing
 
 from config import load_environments
 from tests.conftest import EPHEMERAL_SUFFIX, Synth
+from tests.matching import exactly, policy_document
 
 ENVS = ("dev", "staging", "prod")
 RECORDS = load_environments()
@@ -32,17 +33,6 @@ def logical_id(synth: Synth, name: str, rtype: str, prefix: str) -> str:
 
 def body(synth: Synth, name: str, rtype: str, prefix: str) -> dict[str, Any]:
     return synth.resources(name, rtype)[logical_id(synth, name, rtype, prefix)]
-
-
-def document(*statements: dict[str, Any]) -> str:
-    """A policy document's JSON text as the stacks synthesize it (core.props.policy_json: keys sorted): a matcher
-    compares the text whole, so the document is asserted exactly, statements in order."""
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
-
-
-def exactly(found: dict[str, Any], props: dict[str, Any]) -> bool:
-    """These keys of the resource `found` equal `props` exactly (the matchers match nested blocks as subsets)."""
-    return {key: found.get(key) for key in props} == props
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -181,11 +171,14 @@ def test_queue_policy_lets_only_the_bucket_and_the_topic_send(synth: Synth) -> N
             },
         },
     ]
-    policy = {"queue_url": ref(synth, name, "aws_sqs_queue", "Tasks_Queue", "url"), "policy": document(*statements)}
+    policy = {
+        "queue_url": ref(synth, name, "aws_sqs_queue", "Tasks_Queue", "url"),
+        "policy": policy_document(*statements),
+    }
     assert Testing.to_have_resource_with_properties(synth.file(name), "aws_sqs_queue_policy", policy)
     anyone = [*statements, {**statements[1], "Sid": "AllowAnyone", "Principal": "*"}]
     assert not Testing.to_have_resource_with_properties(
-        synth.file(name), "aws_sqs_queue_policy", {"policy": document(*anyone)}
+        synth.file(name), "aws_sqs_queue_policy", {"policy": policy_document(*anyone)}
     )
     assert len(synth.resources(name, "aws_sqs_queue_policy")) == 2  # this one and the dead-letter queue's
 
@@ -218,17 +211,17 @@ def test_role_statements_name_only_the_actions_used_on_these_resources(synth: Sy
     role = ref(synth, name, "aws_iam_role", "Processor_Role", "id")
     assert len(synth.resources(name, "aws_iam_role_policy")) == 1  # exactly one inline policy
     assert Testing.to_have_resource_with_properties(
-        synth.file(name), "aws_iam_role_policy", {"role": role, "policy": document(*statements)}
+        synth.file(name), "aws_iam_role_policy", {"role": role, "policy": policy_document(*statements)}
     )
     wildcard = [{**s, "Resource": "*"} if s["Sid"] == "RecordMetadata" else s for s in statements]
     assert not Testing.to_have_resource_with_properties(
-        synth.file(name), "aws_iam_role_policy", {"policy": document(*wildcard)}
+        synth.file(name), "aws_iam_role_policy", {"policy": policy_document(*wildcard)}
     )
     trust = {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
     assert Testing.to_have_resource_with_properties(
         synth.file(name),
         "aws_iam_role",
-        {"name": "event-processing-processor-role-prod", "assume_role_policy": document(trust)},
+        {"name": "event-processing-processor-role-prod", "assume_role_policy": policy_document(trust)},
     )
 
 

@@ -11,6 +11,7 @@ from cdktf import Testing
 from config import load_environments
 from config.settings import NatGateways
 from tests.conftest import EPHEMERAL_SUFFIX, Synth
+from tests.matching import exactly, policy_document, ref
 
 ENVS = ("dev", "staging", "prod")
 RECORDS = load_environments()
@@ -20,23 +21,6 @@ ZONES = {
     "staging": ["us-east-1a", "us-east-1b"],
     "prod": ["us-east-1a", "us-east-1b", "us-east-1c"],
 }
-
-
-def ref(synth: Synth, stack: str, rtype: str, attribute: str, part: str = "") -> str:
-    """`${<rtype>.<id>.<attribute>}` of the single `rtype` resource whose logical id contains `part`."""
-    (logical,) = [k for k in synth.resources(stack, rtype) if part in k]
-    return f"${{{rtype}.{logical}.{attribute}}}"
-
-
-def document(*statements: dict[str, Any]) -> str:
-    """A policy document's JSON text as the stacks synthesize it (core.props.policy_json: keys sorted): a matcher
-    compares the text whole, so the document is asserted exactly, statements in order."""
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
-
-
-def exactly(found: dict[str, Any], props: dict[str, Any]) -> bool:
-    """These keys of the resource `found` equal `props` exactly (the matchers match nested blocks as subsets)."""
-    return {key: found.get(key) for key in props} == props
 
 
 def containers(synth: Synth, stack: str) -> list[dict[str, Any]]:
@@ -180,11 +164,11 @@ def test_execution_role_reads_only_the_database_secret(synth: Synth) -> None:
     ]
     execution = ref(synth, stack, "aws_iam_role", "id", "ExecutionRole")
     assert Testing.to_have_resource_with_properties(
-        synth.file(stack), "aws_iam_role_policy", {"role": execution, "policy": document(*statements)}
+        synth.file(stack), "aws_iam_role_policy", {"role": execution, "policy": policy_document(*statements)}
     )
     equals = {**statements[4], "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}}
     assert not Testing.to_have_resource_with_properties(
-        synth.file(stack), "aws_iam_role_policy", {"policy": document(*statements[:4], equals)}
+        synth.file(stack), "aws_iam_role_policy", {"policy": policy_document(*statements[:4], equals)}
     )
     assert len([k for k in synth.resources(stack, "aws_iam_role_policy") if "ExecutionPolicy" in k]) == 1
     assert not [k for k in synth.resources(stack, "aws_iam_role_policy_attachment") if "Service" in k]

@@ -11,7 +11,7 @@ from cdktf import Testing
 
 from config import load_environments
 from tests.conftest import EPHEMERAL_SUFFIX, Synth
-from tests.stacks.exact import alone, same_shape
+from tests.matching import alone, exactly, ref
 from tests.stacks.fraud_detection import alarm_thresholds
 
 ENVS = ("dev", "staging", "prod")
@@ -22,12 +22,6 @@ RECORDS = load_environments()
 def replicas(env: str) -> list[str]:
     """The rules table's replica regions, from the record."""
     return list(RECORDS[env].fraud_detection.replica_regions)
-
-
-def ref(synth: Synth, stack: str, rtype: str, attribute: str, part: str = "") -> str:
-    """`${<rtype>.<id>.<attribute>}` of the single `rtype` resource whose logical id contains `part`."""
-    (logical,) = [k for k in synth.resources(stack, rtype) if part in k]
-    return f"${{{rtype}.{logical}.{attribute}}}"
 
 
 def only_one(synth: Synth, stack: str, *rtypes: str) -> dict[str, int]:
@@ -64,7 +58,7 @@ def test_rules_table_replicates_to_the_regions_of_the_record(synth: Synth, env: 
     } | exact
     assert Testing.to_have_resource_with_properties(received, "aws_dynamodb_table", table)
     found = synth.only(stack, "aws_dynamodb_table")
-    assert same_shape(found, exact)
+    assert exactly(found, exact)
     assert [r["region_name"] for r in found.get("replica", [])] == replicas(env)  # dev: none at all
     assert Testing.to_have_provider_with_properties(received, "aws", {"region": RECORDS[env].region})
     for region in replicas(env):
@@ -94,7 +88,7 @@ def test_rules_table_keys_and_index(synth: Synth, env: str) -> None:
     }
     table = {"name": f"fraud-detection-rules-{env}", "hash_key": "rule_id", "billing_mode": "PAY_PER_REQUEST"} | index
     assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_dynamodb_table", table)
-    assert same_shape(synth.only(stack, "aws_dynamodb_table"), index)
+    assert exactly(synth.only(stack, "aws_dynamodb_table"), index)
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -243,7 +237,7 @@ def test_alarms_use_the_thresholds_of_the_record_and_notify_the_topic(synth: Syn
     for name, expected in dimensions.items():
         alarm = {"alarm_name": prefix + name, "dimensions": expected}
         assert Testing.to_have_resource_with_properties(received, "aws_cloudwatch_metric_alarm", alarm), name
-        assert same_shape(alarms[name], {"dimensions": expected}), name
+        assert exactly(alarms[name], {"dimensions": expected}), name
     key = ref(synth, stack, "aws_kms_key", "arn", "AlarmKey")
     assert Testing.to_have_resource_with_properties(received, "aws_sns_topic", {"kms_master_key_id": key})
     endpoints = [*RECORDS[env].alarm_endpoints, *filter(None, [RECORDS[env].fraud_detection.alarm_email])]

@@ -11,17 +11,11 @@ from cdktf import Testing
 
 from config import load_environments
 from tests.conftest import EPHEMERAL_SUFFIX, Synth
-from tests.stacks.exact import same_shape
+from tests.matching import exactly, ref
 
 ENVS = ("dev", "staging", "prod")
 DEV = "healthcare-api-dev"
 RECORDS = load_environments()
-
-
-def ref(synth: Synth, name: str, rtype: str, attribute: str, part: str = "") -> str:
-    """`${<rtype>.<logical id>.<attribute>}` of the single `rtype` resource of stack `name` whose id contains `part`."""
-    (logical_id,) = [k for k in synth.resources(name, rtype) if part in k]
-    return f"${{{rtype}.{logical_id}.{attribute}}}"
 
 
 def key_arn(synth: Synth, name: str) -> str:
@@ -179,7 +173,7 @@ def test_redis_users_default_off_and_application_by_iam(synth: Synth) -> None:
         received, "aws_elasticache_user", {"user_name": app, "user_id": app} | iam
     )
     users = {u["user_name"]: u for u in synth.resources(DEV, "aws_elasticache_user").values()}
-    assert same_shape(users[app], iam)
+    assert exactly(users[app], iam)
 
 
 def test_redis_endpoint_output_is_the_primary_endpoint(synth: Synth) -> None:
@@ -213,7 +207,7 @@ def test_deployment_redeploys_when_the_api_changes(synth: Synth) -> None:
     redeployment = rest_api.definition_hash()
     expected = {"triggers": {"redeployment": redeployment}, "lifecycle": {"create_before_destroy": True}}
     assert Testing.to_have_resource_with_properties(synth.file(DEV), "aws_api_gateway_deployment", expected)
-    assert same_shape(synth.only(DEV, "aws_api_gateway_deployment"), expected)  # the only one, exactly these
+    assert exactly(synth.only(DEV, "aws_api_gateway_deployment"), expected)  # the only one, exactly these
     changed = dict(rest_api.HEALTH, status_code="204")
     original = rest_api.HEALTH
     try:
@@ -286,7 +280,7 @@ def test_stage_settings(synth: Synth, name: str, env: str, stage: str) -> None:
     assert Testing.to_have_resource_with_properties(
         received, "aws_api_gateway_method_settings", {"method_path": "*/*"} | method
     )
-    assert same_shape(synth.only(name, "aws_api_gateway_method_settings"), method)  # the only one, exactly these
+    assert exactly(synth.only(name, "aws_api_gateway_method_settings"), method)  # the only one, exactly these
 
 
 def test_audit_logs_keep_the_records_retention(synth: Synth) -> None:
