@@ -9,8 +9,8 @@ import pytest
 from cdktf import Testing
 
 from tests.conftest import EPHEMERAL_SUFFIX, Synth, props_error
-from tests.stacks.disaster_recovery import DR_PROVIDER, arguments, body, logical, on, region
 from tests.matching import exactly
+from tests.stacks.disaster_recovery import DR_PROVIDER, arguments, body, logical, on, region
 
 ENVS = ("dev", "staging", "prod")
 STACKS = [f"disaster-recovery-{e}" for e in ENVS] + [f"disaster-recovery-dev-{EPHEMERAL_SUFFIX}"]

@@ -10,6 +10,7 @@ import pytest
 from cdktf import Testing
 
 from tests.conftest import EPHEMERAL_SUFFIX, Synth, props_error
+from tests.matching import exactly
 from tests.stacks.disaster_recovery import (
     DR_PROVIDER,
     RECORDS,
@@ -22,7 +23,6 @@ from tests.stacks.disaster_recovery import (
     region,
     settings,
 )
-from tests.matching import exactly
 
 ENVS = ("dev", "staging", "prod")
 STACKS = [f"disaster-recovery-{e}" for e in ENVS] + [f"disaster-recovery-dev-{EPHEMERAL_SUFFIX}"]

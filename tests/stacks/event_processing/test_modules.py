@@ -113,6 +113,7 @@ def test_table_rejects_unindexed_attributes_and_replicas_without_streams() -> No
 @pytest.mark.usefixtures("loaded_bindings")
 def test_table_replicas_synthesize_with_their_keys() -> None:
     from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
+
     from modules.table import Replica, Table, TableProps  # pylint: disable=import-outside-toplevel
 
     stack = TerraformStack(App(), "s")

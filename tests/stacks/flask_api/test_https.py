@@ -12,7 +12,6 @@ from cdktf import Testing
 
 from config import load_catalog, load_environments
 
-
 CERTIFICATE = "arn:aws:acm:us-east-1:333333333333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
 ZONE, DOMAIN = "Z0123456789ABC", "api.example.com"
 

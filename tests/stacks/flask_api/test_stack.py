@@ -12,6 +12,7 @@ from config import load_environments
 from config.settings import NatGateways
 from tests.conftest import EPHEMERAL_SUFFIX, Synth
 from tests.matching import exactly, policy_document, ref
+from tests.stacks import aurora_cluster
 
 ENVS = ("dev", "staging", "prod")
 RECORDS = load_environments()
@@ -211,20 +212,10 @@ def test_security_groups_chain_alb_to_service_to_database(synth: Synth, stack: s
 def test_database_per_environment(synth: Synth, env: str) -> None:
     stack, record = f"flask-api-{env}", RECORDS[env]
     database, protected = record.flask_api.database, record.deletion_protection
-    data_key = ref(synth, stack, "aws_kms_key", "arn", "DataKey")
     cluster = synth.only(stack, "aws_rds_cluster")  # exactly one
     expected = {
-        "engine": "aurora-postgresql",
-        "engine_version": database.engine_version,
-        "master_username": database.master_username,
-        "manage_master_user_password": True,
-        "storage_encrypted": True,
-        "kms_key_id": data_key,
-        "master_user_secret_kms_key_id": data_key,
+        **aurora_cluster(synth, stack, database, protected),
         "iam_database_authentication_enabled": True,
-        "backup_retention_period": database.backup_retention_days,
-        "deletion_protection": protected,
-        "skip_final_snapshot": not protected,
         "db_subnet_group_name": ref(synth, stack, "aws_db_subnet_group", "name"),
     }
     assert Testing.to_have_resource_with_properties(synth.file(stack), "aws_rds_cluster", expected)

@@ -12,7 +12,6 @@ from cdktf import TerraformStack, Testing
 from core.props import PropsError
 from stacks.fraud_detection.monitoring import AlarmThresholds, Monitoring, MonitoringProps, dashboard_body
 
-
 THRESHOLDS = AlarmThresholds(
     service_cpu_percent=80,
     service_memory_percent=80,

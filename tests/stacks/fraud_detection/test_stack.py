@@ -12,6 +12,7 @@ from cdktf import Testing
 from config import load_environments
 from tests.conftest import EPHEMERAL_SUFFIX, Synth
 from tests.matching import alone, exactly, ref
+from tests.stacks import aurora_cluster
 from tests.stacks.fraud_detection import alarm_thresholds
 
 ENVS = ("dev", "staging", "prod")
@@ -95,19 +96,7 @@ def test_rules_table_keys_and_index(synth: Synth, env: str) -> None:
 def test_database_per_environment(synth: Synth, env: str) -> None:
     stack, received = f"fraud-detection-{env}", synth.file(f"fraud-detection-{env}")
     database, protected = RECORDS[env].fraud_detection.database, RECORDS[env].deletion_protection
-    data_key = ref(synth, stack, "aws_kms_key", "arn", "DataKey")
-    cluster = {
-        "engine": "aurora-postgresql",
-        "engine_version": database.engine_version,
-        "master_username": database.master_username,
-        "manage_master_user_password": True,
-        "storage_encrypted": True,
-        "kms_key_id": data_key,
-        "master_user_secret_kms_key_id": data_key,
-        "backup_retention_period": database.backup_retention_days,
-        "deletion_protection": protected,
-        "skip_final_snapshot": not protected,
-    }
+    cluster = aurora_cluster(synth, stack, database, protected)
     assert Testing.to_have_resource_with_properties(received, "aws_rds_cluster", cluster)
     wrong = {**cluster, "backup_retention_period": database.backup_retention_days + 1}
     assert not Testing.to_have_resource_with_properties(received, "aws_rds_cluster", wrong)

@@ -71,6 +71,7 @@ def test_redis_cache_rejects_failover_without_replicas_and_old_engines() -> None
 @pytest.mark.usefixtures("loaded_bindings")
 def test_redis_cache_rejects_multi_az_without_failover() -> None:
     from cdktf import App, TerraformStack  # pylint: disable=import-outside-toplevel
+
     from modules.redis_cache import RedisCache, RedisCacheProps  # pylint: disable=import-outside-toplevel
 
     props = RedisCacheProps(
