@@ -18,8 +18,9 @@ memory of the whole tree, the jsii Node.js runtime included):
 - `--test`: `make test` (goal <= 600 s) with the seconds of each of its steps from its last line (lint, typecheck
   and the second pytest run beside the main pytest: `make test: 540 s; lint 95 s (exit 0), ..., coverage 20 s
   (exit 0)`).
-Writes reports/bench.json, with the load average before and after. Defaults: no optional step; a machine this busy
-gives noisy wall times (see CPU seconds).
+Writes reports/bench.json, with the load average before and after, and the whole output of the unit layer and of
+`make test` (their slowest tests) to reports/bench-unit.log and reports/bench-make-test.log. Defaults: no optional
+step; a machine this busy gives noisy wall times (see CPU seconds).
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ UNIT_LAYER = "not integration and not emulator"  # the Makefile's `unit` target
 PYTEST_LINE = re.compile(r"^=*\s*(?P<counts>\d+ \w+(?:, \d+ \w+)*) in (?P<seconds>[0-9.]+)s\b", re.MULTILINE)
 # make test's last line (Makefile): `make test: 540 s; lint 95 s (exit 0), typecheck 40 s (exit 0), pytest ...`
 GATE_LINE = re.compile(r"^make test: (?P<seconds>\d+) s;(?P<steps>.*)$", re.MULTILINE)
-GATE_STEP = re.compile(r"(?P<step>[a-z-]+) (?P<seconds>\d+|\?) s \(exit (?P<code>\d+)\)")
+GATE_STEP = re.compile(r"(?P<step>[a-z][a-z0-9-]*) (?P<seconds>\d+|\?) s \(exit (?P<code>\d+)\)")
 
 
 @dataclass
@@ -186,13 +187,15 @@ def critical_path(deploy_output: str) -> dict[str, Any]:
     }
 
 
-def pytest_summary(output: str) -> dict[str, Any]:
-    """pytest's own counts and seconds from its last summary line ({} when there is none)."""
+def pytest_summary(output: str, *, first: bool = False) -> dict[str, Any]:
+    """pytest's own counts and seconds from its last summary line, or its first (`make test`: the main run's output
+    comes before the runs beside it); {} when there is none."""
     found = list(PYTEST_LINE.finditer(output))
     if not found:
         return {}
-    counts = {kind: int(n) for n, kind in (part.split(" ") for part in found[-1]["counts"].split(", "))}
-    return {"counts": counts, "seconds": float(found[-1]["seconds"])}
+    line = found[0] if first else found[-1]
+    counts = {kind: int(n) for n, kind in (part.split(" ") for part in line["counts"].split(", "))}
+    return {"counts": counts, "seconds": float(line["seconds"])}
 
 
 def gate_summary(output: str) -> dict[str, Any]:
@@ -321,6 +324,12 @@ def _deploy(work: Path) -> dict[str, Any]:
     return {"seconds": round(step.seconds, 1), **critical_path(step.stderr + step.stdout)}
 
 
+def _keep(name: str, output: str) -> None:
+    """Keep a measured run's whole output (its slowest tests) next to the report: reports/bench-<name>.log."""
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    (REPORT.parent / f"bench-{name}.log").write_text(output, encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - minutes of real measurements
     """Run the measurements, print the figures, write reports/bench.json."""
     parser = argparse.ArgumentParser(
@@ -362,12 +371,16 @@ def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - minute
             figures["deploy"] = _deploy(Path(work))
         figures["pytest"] = {}
         if args.unit:
-            unit = timed("unit layer", [py, "-m", "pytest", "-m", UNIT_LAYER, "-q", "-p", "no:cacheprovider"])
+            unit = timed(
+                "unit layer", [py, "-m", "pytest", "-m", UNIT_LAYER, "-q", "-p", "no:cacheprovider", "--durations=25"]
+            )
             figures["pytest"]["unit layer"] = pytest_summary(unit.stdout)
+            _keep("unit", unit.stdout)
         if args.test:
             gate = timed("make test", ["make", "test"])
-            figures["pytest"]["make test"] = pytest_summary(gate.stdout)
+            figures["pytest"]["make test"] = pytest_summary(gate.stdout, first=True)
             figures["gate"] = gate_summary(gate.stdout)
+            _keep("make-test", gate.stdout)
     figures["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     figures["steps"] = {label: _figure(step) for label, step in steps.items()}
     report(figures)
