@@ -124,8 +124,10 @@ GATE_PYTEST := $(call gate_pytest,main,$(addprefix --ignore=,$(GATE_BESIDE_1) $(
 GATE_PYTEST_BESIDE_1 := $(call gate_apart,beside-1,$(GATE_BESIDE_1))
 GATE_PYTEST_BESIDE_2 := $(call gate_apart,beside-2,$(GATE_BESIDE_2))
 GATE_PYTEST_BESIDE_3 := TEST_WORKLOADS=bootstrap,disaster-recovery $(call gate_apart,beside-3,$(GATE_BESIDE_3))
-GATE_COVERAGE := $(PY) -m coverage combine -q --keep --data-file=.coverage $(GATE)/coverage.main \
-  $(GATE)/coverage.beside-1 $(GATE)/coverage.beside-2 $(GATE)/coverage.beside-3 && $(PY) -m coverage json -q -o coverage/coverage.json && \
+# every pytest run's data file: the main run's and one per pytest-beside-N step of GATE_BESIDE
+GATE_COVERAGE = $(PY) -m coverage combine -q --keep --data-file=.coverage \
+  $(addprefix $(GATE)/coverage.,main $(patsubst pytest-%,%,$(filter pytest-beside-%,$(GATE_BESIDE)))) && \
+  $(PY) -m coverage json -q -o coverage/coverage.json && \
   $(PY) -m coverage xml -q -o coverage/coverage.xml && $(PY) -m coverage html -q -d coverage/html && \
   $(PY) -m coverage report --fail-under=90
 GATE_BESIDE := lint typecheck pytest-beside-1 pytest-beside-2 pytest-beside-3

@@ -170,17 +170,24 @@ def eager_run(tmp_path_factory: pytest.TempPathFactory) -> EagerRun:
     """ONE fresh interpreter importing the whole provider package (seconds, ~0.5 GB: never in the test process), for
     the byte-identity test (tests/core/test_bindings.py) and the taggable-types test (tests/policies/test_pack.py)."""
     outdir = tmp_path_factory.mktemp("eager")
+    found = python_json(EAGER_RUN, ",".join(selected_workloads()), str(outdir))
+    return EagerRun(outdir, found["lazy"], found["loaded"], found["taggable"])
+
+
+def python_json(code: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run `code` in a fresh interpreter in the project folder (`env` added to this one's); its last stdout line is
+    JSON, returned parsed; fails the test with its stderr when it exits non-zero."""
     proc = subprocess.run(
-        [sys.executable, "-c", EAGER_RUN, ",".join(selected_workloads()), str(outdir)],
+        [sys.executable, "-c", code, *args],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         text=True,
         capture_output=True,
         check=False,
         timeout=900,
     )
     assert proc.returncode == 0, proc.stderr
-    found = json.loads(proc.stdout.splitlines()[-1])
-    return EagerRun(outdir, found["lazy"], found["loaded"], found["taggable"])
+    return dict(json.loads(proc.stdout.splitlines()[-1]))
 
 
 @pytest.fixture(scope="session")

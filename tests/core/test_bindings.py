@@ -3,16 +3,12 @@ stack; main.py, the CLI and the tests load it lazily; a submodule nobody listed 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from core import bindings
-from tests.conftest import ROOT, EagerRun, Synth
+from tests.conftest import EagerRun, Synth, python_json
 from tools.bench import named_submodules
 
 REPORT = """
@@ -26,21 +22,6 @@ ENTRIES = {
         "'--environments=dev', '--outdir', os.environ['CDKTF_OUTDIR']]) == 0\n"
     ),
 }
-
-
-def python(code: str, *args: str, env: dict[str, str] | None = None) -> dict[str, object]:
-    """Run `code` in a fresh interpreter in the project folder; its last stdout line is JSON."""
-    proc = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        text=True,
-        capture_output=True,
-        check=False,
-        timeout=900,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return dict(json.loads(proc.stdout.splitlines()[-1]))
 
 
 def synthesized_files(outdir: Path) -> list[Path]:
@@ -62,7 +43,7 @@ def test_every_stack_is_byte_identical_to_the_eager_import(synth: Synth, eager_r
 
 @pytest.mark.parametrize("entry", sorted(ENTRIES))
 def test_main_and_the_cli_load_only_the_named_submodules(entry: str, tmp_path: Path) -> None:
-    found = python(ENTRIES[entry] + REPORT, env={"CDKTF_OUTDIR": str(tmp_path)})
+    found = python_json(ENTRIES[entry] + REPORT, env={"CDKTF_OUTDIR": str(tmp_path)})
     assert (tmp_path / "stacks" / "bootstrap-dev" / "cdk.tf.json").exists()
     assert found["lazy"] is True
     loaded = set(str(name) for name in found["loaded"])  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EPHEMERAL_SUFFIX, Deployment, Synth, Validated
+from tests.conftest import EPHEMERAL_SUFFIX, Deployment, Synth, Validated, validated_in_hcl
 from tools import cli, hcl_export, terraform
 from tools.progress import ToolError
 
@@ -31,7 +31,7 @@ def exported(validated: Validated) -> Path:
 
 def test_exports_validate(synth: Synth, exported: Path, validated: Validated) -> None:
     """dev and prod span every structure (prod adds zones, replicas, providers); `make export-hcl` validates all."""
-    checked = [d for d in stack_dirs(synth) if d.name.endswith(("-dev", "-prod"))]
+    checked = [d for d in stack_dirs(synth) if validated_in_hcl(d.name)]
     assert len(checked) == 2 * len({d.name.rsplit("-", 1)[0] for d in stack_dirs(synth)})
     for stack_dir in checked:
         assert validated.forms[stack_dir.name] == exported / "stacks" / stack_dir.name

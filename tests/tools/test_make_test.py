@@ -102,7 +102,8 @@ def test_the_runs_beside_keep_their_outputs_file_and_stack_logs_apart(tmp_path: 
             "--no-print-directory",
             f"GATE={tmp_path}",
             "--eval",
-            "show: ; @echo '$(GATE_PYTEST_BESIDE_1)'; echo '$(GATE_PYTEST_BESIDE_3)'; echo '$(GATE_PYTEST)'",
+            "show: ; @echo '$(GATE_PYTEST_BESIDE_1)'; echo '$(GATE_PYTEST_BESIDE_3)'; echo '$(GATE_PYTEST)'; "
+            "echo '$(GATE_COVERAGE)'",
             "show",
         ],
         cwd=ROOT,
@@ -110,7 +111,9 @@ def test_the_runs_beside_keep_their_outputs_file_and_stack_logs_apart(tmp_path: 
         text=True,
         check=True,
     ).stdout
-    first, third, main = shown.splitlines()
+    first, third, main, coverage = shown.splitlines()
+    combined = [f"{tmp_path}/coverage.{run}" for run in ("main", "beside-1", "beside-2", "beside-3")]
+    assert f"--data-file=.coverage {' '.join(combined)} && " in coverage  # every pytest run's data
     assert first.startswith(f"OUTPUTS_FILE={tmp_path}/beside-1/flat-outputs.json STACK_LOGS_DIR={tmp_path}/beside-1 ")
     assert third.startswith(
         f"TEST_WORKLOADS=bootstrap,disaster-recovery OUTPUTS_FILE={tmp_path}/beside-3/flat-outputs.json "
