@@ -17,6 +17,8 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from core import bindings
+from tests.prefetch import Prefetch
+from tests.prefetch import python_json as prefetched_python_json
 
 ROOT = Path(__file__).resolve().parent.parent
 # The session's ephemeral copies: every workload in every environment with the longest suffix allowed (8 characters),
@@ -121,17 +123,33 @@ def validated_in_hcl(stack: str) -> bool:
     return stack.endswith(("-dev", "-prod"))
 
 
-@pytest.fixture(scope="session")
-def validated(synth: Synth, tmp_path_factory: pytest.TempPathFactory) -> Validated:
-    """Each stack validated once per session (Validated), in batches side by side (tools.terraform.validate_all)."""
-    from tools import hcl_export, terraform  # pylint: disable=import-outside-toplevel
+def _start_validation(jobs: Prefetch, request: pytest.FixtureRequest) -> None:
+    """Start the validation of every stack (after the in-process synth), once."""
+    if jobs.started("validated"):
+        return
+    synth: Synth = request.getfixturevalue("synth")
+    hcl_outdir = request.getfixturevalue("tmp_path_factory").mktemp("hcl.out")
 
-    hcl_outdir = tmp_path_factory.mktemp("hcl.out")
-    json_dirs = sorted((synth.outdir / "stacks").iterdir())
-    exported = [d for d in json_dirs if not d.name.endswith(EPHEMERAL_SUFFIX)]
-    assert hcl_export.export(exported, hcl_outdir, check=False) == 0  # rendered and `terraform fmt`-ed
-    forms = {d.name: hcl_outdir / "stacks" / d.name if validated_in_hcl(d.name) else d for d in json_dirs}
-    return Validated(hcl_outdir, forms, terraform.validate_all(list(forms.values()), jobs=os.cpu_count() or 1))
+    def work() -> Validated:
+        from tools import hcl_export, terraform  # pylint: disable=import-outside-toplevel
+
+        json_dirs = sorted((synth.outdir / "stacks").iterdir())
+        exported = [d for d in json_dirs if not d.name.endswith(EPHEMERAL_SUFFIX)]
+        for stack_dir in exported:  # rendered and `terraform fmt`-ed; silent (export() prints into running tests)
+            hcl_export.export_stack(stack_dir, hcl_outdir / "stacks" / stack_dir.name)
+        forms = {d.name: hcl_outdir / "stacks" / d.name if validated_in_hcl(d.name) else d for d in json_dirs}
+        return Validated(hcl_outdir, forms, terraform.validate_all(list(forms.values()), jobs=os.cpu_count() or 1))
+
+    jobs.start("validated", work)
+
+
+@pytest.fixture(scope="session")
+def validated(prefetch: Prefetch, request: pytest.FixtureRequest) -> Validated:
+    """Each stack validated once per session (Validated), in batches side by side (tools.terraform.validate_all),
+    started in the background at the session's start (`prefetch`)."""
+    _start_validation(prefetch, request)
+    result: Validated = prefetch.result("validated")
+    return result
 
 
 # What the fixture `synth` builds, with the published provider package imported first (before core.bindings can make
@@ -165,29 +183,53 @@ class EagerRun:
     taggable: list[str]  # policies.checks.taggable_types_from_bindings() there
 
 
+def _start_eager_run(jobs: Prefetch, request: pytest.FixtureRequest) -> None:
+    """Start the eager-import synth in a fresh interpreter, once."""
+    if jobs.started("eager_run"):
+        return
+    outdir = request.getfixturevalue("tmp_path_factory").mktemp("eager")
+
+    def work() -> EagerRun:
+        found = jobs.python_json(EAGER_RUN, ",".join(selected_workloads()), str(outdir), cwd=ROOT, env=os.environ)
+        return EagerRun(outdir, found["lazy"], found["loaded"], found["taggable"])
+
+    jobs.start("eager_run", work)
+
+
 @pytest.fixture(scope="session")
-def eager_run(tmp_path_factory: pytest.TempPathFactory) -> EagerRun:
+def eager_run(prefetch: Prefetch, request: pytest.FixtureRequest) -> EagerRun:
     """ONE fresh interpreter importing the whole provider package (seconds, ~0.5 GB: never in the test process), for
-    the byte-identity test (tests/core/test_bindings.py) and the taggable-types test (tests/policies/test_pack.py)."""
-    outdir = tmp_path_factory.mktemp("eager")
-    found = python_json(EAGER_RUN, ",".join(selected_workloads()), str(outdir))
-    return EagerRun(outdir, found["lazy"], found["loaded"], found["taggable"])
+    the byte-identity test (tests/core/test_bindings.py) and the taggable-types test (tests/policies/test_pack.py);
+    started in the background at the session's start (`prefetch`)."""
+    _start_eager_run(prefetch, request)
+    result: EagerRun = prefetch.result("eager_run")
+    return result
+
+
+# Session fixtures whose work `prefetch` starts in the background at the session's start when a selected test uses
+# them (PREFETCHED_BY_TESTS: noted at collection); `_phase` runs those tests after the other unit tests.
+PREFETCHED = {"eager_run": _start_eager_run, "validated": _start_validation}
+PREFETCHED_BY_TESTS: set[str] = set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prefetch(request: pytest.FixtureRequest) -> Iterator[Prefetch]:
+    """Start the session's long subprocess work at once, in the background (tests/prefetch.py): the eager-import
+    synth (`eager_run`) and the validation of every stack (`validated`, after the in-process synth), when a selected
+    test uses them. Stopped at the session's end (what still runs is killed or interrupted)."""
+    jobs = Prefetch()
+    try:
+        for name in sorted(PREFETCHED_BY_TESTS):
+            PREFETCHED[name](jobs, request)
+        yield jobs
+    finally:
+        jobs.stop()
 
 
 def python_json(code: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run `code` in a fresh interpreter in the project folder (`env` added to this one's); its last stdout line is
     JSON, returned parsed; fails the test with its stderr when it exits non-zero."""
-    proc = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        text=True,
-        capture_output=True,
-        check=False,
-        timeout=900,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return dict(json.loads(proc.stdout.splitlines()[-1]))
+    return prefetched_python_json(code, *args, cwd=ROOT, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture(scope="session")
@@ -309,6 +351,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     from tests.integration.target import TargetError, select_target  # pylint: disable=import-outside-toplevel
 
     _note_deployed_stacks(session.items)  # the final selection (after -m / -k deselection)
+    PREFETCHED_BY_TESTS.clear()
+    PREFETCHED_BY_TESTS.update(
+        f for item in session.items for f in getattr(item, "fixturenames", ()) if f in PREFETCHED
+    )
     if not any(item.get_closest_marker("integration") for item in session.items):
         return
     try:
@@ -355,14 +401,16 @@ SESSION_FIXTURES = ("emulator_deployment", "deploy", "second_plan")
 
 
 def _phase(item: Any) -> int:
-    """0: integration tests on emulators of their own (or none); 1: the rest but 2: integration tests that read the
-    session's deployment, which is applied in the background meanwhile (session_deployment_in_background); 3: tests
-    marked `session_end` (e.g. the check of a destroy that ran in the background meanwhile)."""
+    """0: integration tests on emulators of their own (or none); 1: the rest but 2: the tests reading what `prefetch`
+    started in the background at the session's start (PREFETCHED), 3: integration tests that read the session's
+    deployment, which is applied in the background meanwhile (session_deployment_in_background); 4: tests marked
+    `session_end` (e.g. the check of a destroy that ran in the background meanwhile)."""
+    fixtures = getattr(item, "fixturenames", ())
     if item.get_closest_marker("session_end"):
-        return 3
+        return 4
     if not item.get_closest_marker("integration"):
-        return 1
-    return 2 if any(f in getattr(item, "fixturenames", ()) for f in SESSION_FIXTURES) else 0
+        return 2 if any(f in PREFETCHED for f in fixtures) else 1
+    return 3 if any(f in fixtures for f in SESSION_FIXTURES) else 0
 
 
 def in_phases(items: list[Any]) -> list[Any]:

@@ -66,11 +66,21 @@ def cli_config(environ: Mapping[str, str]) -> Path:
     return path
 
 
+# The Go garbage collector's target of terraform and of its provider plugins (go-plugin hands them terraform's
+# environment): most of a command's CPU is the AWS provider building and sending its schema, which allocates a lot.
+# At 400 instead of Go's 100, on this project's 2-core machine (2026-12-02): `terraform validate` of one stack 2.3 CPU s
+# instead of 3.3, `python -m tools plan` of two deployed stacks 12.2 instead of 14.9 user CPU s; a provider process
+# takes ~15 % more memory (0.36 GB instead of 0.32 at validate). A GOGC in the environment wins.
+GO_GC = "400"
+
+
 def terraform_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The process environment for terraform: ours, plus the CLI config, plus `extra` (target settings)."""
+    """The process environment for terraform: ours, plus the CLI config, plus `extra` (target settings); GOGC
+    defaults to GO_GC."""
     env = dict(os.environ)
     env.update(extra or {})
     env["TF_CLI_CONFIG_FILE"] = str(cli_config(env))
+    env.setdefault("GOGC", GO_GC)
     env.setdefault("TF_IN_AUTOMATION", "1")
     env.setdefault("CHECKPOINT_DISABLE", "1")
     return env

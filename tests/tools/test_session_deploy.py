@@ -78,6 +78,7 @@ def test_tests_reading_the_session_deployment_run_last(request: pytest.FixtureRe
     items = [
         Item("reads-deployment", True, ("tmp_path", "deploy")),
         Item("unit-1", False, ("synth",)),
+        Item("reads-a-prefetch", False, ("synth", "validated")),
         Item("own-emulator", True, ("tmp_path",)),
         Item("reads-outputs", True, ("emulator_deployment",)),
         Item("unit-2", False),
@@ -88,6 +89,7 @@ def test_tests_reading_the_session_deployment_run_last(request: pytest.FixtureRe
         "own-emulator",
         "unit-1",
         "unit-2",
+        "reads-a-prefetch",
         "reads-deployment",
         "reads-outputs",
         "reads-plan",

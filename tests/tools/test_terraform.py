@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Synth
+from tests.conftest import Synth, Validated
 from tools import terraform
 
 STACK = "event-processing-dev"
@@ -56,25 +56,36 @@ def test_offline_env_is_absolute_so_it_holds_in_the_stack_folder(
 
 
 @pytest.mark.terraform
-def test_batched_validation_gives_each_stack_its_own_verdict(synth: Synth, tmp_path: Path) -> None:
-    """validate_all: one init + validate per batch, each folder's verdict as `validate` gives it alone."""
-    names = ["bootstrap-dev", STACK, "bootstrap-staging"]  # small stacks: the batching, not their size, is tested
+def test_batched_validation_gives_each_stack_its_own_verdict(
+    synth: Synth, validated: Validated, tmp_path: Path
+) -> None:
+    """validate_all: one init + validate per batch, each folder's verdict as `validate` gives it alone. The clean
+    batches are the session's (`validated`: every stack, in side-by-side batches); a broken batch is built here."""
+    assert len(validated.verdicts) > 1
+    assert [v["diagnostics"] for v in validated.verdicts.values()] == [[]] * len(validated.verdicts)  # root's dropped
+    assert all((d / terraform.LOCK_FILE).read_text(encoding="utf-8").count("5.100.0") == 2 for d in validated.verdicts)
+
+    names = ["bootstrap-dev", STACK]  # small stacks: the batching, not their size, is tested
     dirs = []
     for name in names:
         dirs.append(tmp_path / name)
         shutil.copytree(synth.dir(name), dirs[-1], ignore=shutil.ignore_patterns(".terraform*"))
-    verdicts = terraform.validate_all(dirs, jobs=2)
-    assert list(verdicts) == dirs
-    assert [v["valid"] for v in verdicts.values()] == [True, True, True]
-    assert [v["diagnostics"] for v in verdicts.values()] == [[], [], []]  # the batch root's own warnings dropped
-    assert all((d / terraform.LOCK_FILE).read_text(encoding="utf-8").count("5.100.0") == 2 for d in dirs)
-
     stack = json.loads((dirs[1] / "cdk.tf.json").read_text(encoding="utf-8"))
     stack["provider"]["aws"][0]["nonsense"] = True  # an argument the provider schema does not have
     (dirs[1] / "cdk.tf.json").write_text(json.dumps(stack), encoding="utf-8")
-    verdicts = terraform.validate_all(dirs, jobs=1)
+    verdicts = terraform.validate_all(dirs, jobs=1)  # one batch: the broken folder's error must stay its own
+    assert list(verdicts) == dirs
     broken = verdicts[dirs[1]]
     assert (broken["valid"], broken["error_count"]) == (False, 1)
     assert broken["diagnostics"][0]["summary"] == "Extraneous JSON object property"
     assert broken == terraform.validate(dirs[1])
-    assert verdicts[dirs[0]]["valid"] is True and verdicts[dirs[2]]["valid"] is True
+    assert (verdicts[dirs[0]]["valid"], verdicts[dirs[0]]["diagnostics"]) == (True, [])
+    assert all((d / terraform.LOCK_FILE).read_text(encoding="utf-8").count("5.100.0") == 2 for d in dirs)
+
+
+def test_terraform_and_its_providers_collect_garbage_less_often_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GOGC", raising=False)
+    assert terraform.terraform_env()["GOGC"] == terraform.GO_GC == "400"
+    monkeypatch.setenv("GOGC", "100")  # the user's own setting wins
+    assert terraform.terraform_env()["GOGC"] == "100"
+    assert terraform.terraform_env({"GOGC": "off"})["GOGC"] == "off"
