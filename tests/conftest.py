@@ -123,22 +123,37 @@ def validated_in_hcl(stack: str) -> bool:
     return stack.endswith(("-dev", "-prod"))
 
 
+# What `validated` runs, in a fresh interpreter (no test's monkeypatched environment or working folder reaches it):
+# argv[1] = {"export": [[stack folder, HCL folder], ...], "validate": [folder, ...], "jobs": N}; prints the verdicts.
+VALIDATE_RUN = """
+import json, sys
+from pathlib import Path
+from tools import hcl_export, terraform
+job = json.loads(sys.argv[1])
+for source, target in job["export"]:  # rendered and `terraform fmt`-ed
+    hcl_export.export_stack(Path(source), Path(target))
+verdicts = terraform.validate_all([Path(d) for d in job["validate"]], jobs=job["jobs"])
+print(json.dumps({str(folder): verdict for folder, verdict in verdicts.items()}))
+"""
+
+
 def _start_validation(jobs: Prefetch, request: pytest.FixtureRequest) -> None:
     """Start the validation of every stack (after the in-process synth), once."""
     if jobs.started("validated"):
         return
     synth: Synth = request.getfixturevalue("synth")
     hcl_outdir = request.getfixturevalue("tmp_path_factory").mktemp("hcl.out")
+    json_dirs = sorted((synth.outdir / "stacks").iterdir())
+    forms = {d.name: hcl_outdir / "stacks" / d.name if validated_in_hcl(d.name) else d for d in json_dirs}
+    exported = [
+        [str(d), str(hcl_outdir / "stacks" / d.name)] for d in json_dirs if not d.name.endswith(EPHEMERAL_SUFFIX)
+    ]
+    job = json.dumps({"export": exported, "validate": [str(f) for f in forms.values()], "jobs": os.cpu_count() or 1})
+    env = dict(os.environ)
 
     def work() -> Validated:
-        from tools import hcl_export, terraform  # pylint: disable=import-outside-toplevel
-
-        json_dirs = sorted((synth.outdir / "stacks").iterdir())
-        exported = [d for d in json_dirs if not d.name.endswith(EPHEMERAL_SUFFIX)]
-        for stack_dir in exported:  # rendered and `terraform fmt`-ed; silent (export() prints into running tests)
-            hcl_export.export_stack(stack_dir, hcl_outdir / "stacks" / stack_dir.name)
-        forms = {d.name: hcl_outdir / "stacks" / d.name if validated_in_hcl(d.name) else d for d in json_dirs}
-        return Validated(hcl_outdir, forms, terraform.validate_all(list(forms.values()), jobs=os.cpu_count() or 1))
+        verdicts = jobs.python_json(VALIDATE_RUN, job, cwd=ROOT, env=env)
+        return Validated(hcl_outdir, forms, {Path(folder): verdict for folder, verdict in verdicts.items()})
 
     jobs.start("validated", work)
 
@@ -188,9 +203,10 @@ def _start_eager_run(jobs: Prefetch, request: pytest.FixtureRequest) -> None:
     if jobs.started("eager_run"):
         return
     outdir = request.getfixturevalue("tmp_path_factory").mktemp("eager")
+    env = dict(os.environ)  # as it is now: tests may change it while the job runs
 
     def work() -> EagerRun:
-        found = jobs.python_json(EAGER_RUN, ",".join(selected_workloads()), str(outdir), cwd=ROOT, env=os.environ)
+        found = jobs.python_json(EAGER_RUN, ",".join(selected_workloads()), str(outdir), cwd=ROOT, env=env)
         return EagerRun(outdir, found["lazy"], found["loaded"], found["taggable"])
 
     jobs.start("eager_run", work)

@@ -4,9 +4,11 @@ fresh interpreter, ~25 CPU s) and the terraform validation of every stack of `va
 by side). Each job is started only when a selected test uses its fixture; the tests reading one run after the other
 unit tests (conftest `_phase`), so on a machine with a core to spare their wait is mostly over when they start.
 
-A job is a thread waiting on subprocesses (no jsii call is made off the main thread: cdktf's kernel is not
-thread-safe). `stop()` ends what is still running: the fresh interpreters are killed, Terraform gets one SIGINT
-(tools.terraform.interrupt_all), and the threads are joined.
+A job is a thread waiting on a fresh interpreter (`python_json`) that got the environment as it was when the job
+started: no test's monkeypatched environment or working folder reaches it, and no jsii call is made off the main
+thread (cdktf's kernel is not thread-safe). `stop()` ends what still runs: the fresh interpreters are killed and the
+threads joined (a `terraform validate` such an interpreter had started finishes on its own, in seconds: it holds no
+state or lock).
 """
 
 from __future__ import annotations
@@ -53,17 +55,13 @@ class Prefetch:
         return python_json(code, *args, cwd=cwd, env=env, children=(self._children, self._lock))
 
     def stop(self) -> None:
-        """End every job: kill the fresh interpreters, interrupt Terraform once, wait for the threads."""
-        from tools import terraform  # pylint: disable=import-outside-toplevel
-
+        """End every job: kill the fresh interpreters, wait for the threads."""
         with self._lock:
             self._stopped = True
             for proc in self._children:
                 proc.kill()
         for job in self._jobs.values():
             job.cancel()
-        if any(not job.done() for job in self._jobs.values()):
-            terraform.interrupt_all()
         self._pool.shutdown(wait=True)
 
 
