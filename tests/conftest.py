@@ -222,17 +222,52 @@ def eager_run(prefetch: Prefetch, request: pytest.FixtureRequest) -> EagerRun:
     return result
 
 
+# What `real_results` runs, in a fresh interpreter: argv[1] = the stack files (JSON list); prints every StackResult.
+SCAN_RUN = """
+import dataclasses, json, sys
+from pathlib import Path
+from policies import scan
+results = scan.evaluate([Path(f) for f in json.loads(sys.argv[1])])
+print(json.dumps({"results": [dataclasses.asdict(result) for result in results]}))
+"""
+
+
+def _start_scan(jobs: Prefetch, request: pytest.FixtureRequest) -> None:
+    """Start the scan of every synthesized stack (policies.scan.evaluate, after the in-process synth), once."""
+    if jobs.started("real_results"):
+        return
+    from policies.scan import StackResult  # pylint: disable=import-outside-toplevel
+
+    synth: Synth = request.getfixturevalue("synth")
+    files = json.dumps([str(synth.outdir / "stacks" / name / "cdk.tf.json") for name in all_stack_names()])
+    env = dict(os.environ)  # as it is now: tests may change it while the job runs
+
+    def work() -> list[StackResult]:
+        found = jobs.python_json(SCAN_RUN, files, cwd=ROOT, env=env)["results"]
+        return [StackResult(**result) for result in found]
+
+    jobs.start("real_results", work)
+
+
+@pytest.fixture(scope="session")
+def real_results(prefetch: Prefetch, request: pytest.FixtureRequest) -> Any:
+    """policies.scan.evaluate over every synthesized stack (one Checkov run, tests/policies/test_scan_wrapper.py),
+    started in the background at the session's start (`prefetch`)."""
+    _start_scan(prefetch, request)
+    return prefetch.result("real_results")
+
+
 # Session fixtures whose work `prefetch` starts in the background at the session's start when a selected test uses
 # them (PREFETCHED_BY_TESTS: noted at collection); `_phase` runs those tests after the other unit tests.
-PREFETCHED = {"eager_run": _start_eager_run, "validated": _start_validation}
+PREFETCHED = {"eager_run": _start_eager_run, "validated": _start_validation, "real_results": _start_scan}
 PREFETCHED_BY_TESTS: set[str] = set()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def prefetch(request: pytest.FixtureRequest) -> Iterator[Prefetch]:
     """Start the session's long subprocess work at once, in the background (tests/prefetch.py): the eager-import
-    synth (`eager_run`) and the validation of every stack (`validated`, after the in-process synth), when a selected
-    test uses them. Stopped at the session's end (what still runs is killed or interrupted)."""
+    synth (`eager_run`), and after the in-process synth the validation (`validated`) and the scan (`real_results`)
+    of every stack, when a selected test uses them. Stopped at the session's end (what still runs is killed or interrupted)."""
     jobs = Prefetch()
     try:
         for name in sorted(PREFETCHED_BY_TESTS):

@@ -1,7 +1,7 @@
 """Session work started at the session's start, in the background, so that its subprocesses overlap the other tests
 instead of running while nothing else does (tests/conftest.py `prefetch`): the eager-import synth of `eager_run` (a
-fresh interpreter, ~25 CPU s) and the terraform validation of every stack of `validated` (~60 CPU s in batches side
-by side). Each job is started only when a selected test uses its fixture; the tests reading one run after the other
+fresh interpreter, ~25 CPU s), the terraform validation of every stack of `validated` (~60 CPU s in batches side
+by side) and the Checkov scan of every stack of `real_results` (~18 CPU s). Each job is started only when a selected test uses its fixture; the tests reading one run after the other
 unit tests (conftest `_phase`), so on a machine with a core to spare their wait is mostly over when they start.
 
 A job is a thread waiting on a fresh interpreter (`python_json`) that got the environment as it was when the job
