@@ -124,6 +124,23 @@ def test_reasonless_and_stale_suppressions_fail(shared_scan: SharedScan) -> None
     assert f"stale suppression: CKV_AWS_999 on aws_s3_bucket.{bucket} matches no finding; remove it" in result.problems
 
 
+def test_a_parse_error_is_the_problem_of_the_file_it_names(shared_scan: SharedScan) -> None:
+    """The shared run holds two unparsable files (required_version: this module's copy and test_pack's); only the
+    stack of each has its parse error, whatever else is judged from the run."""
+    skip_unless_selected("bootstrap-dev")
+    broken, clean = shared_scan.evaluate(broken_bootstraps, "required-version", "unsuppressed")
+    named = shared_scan.file(broken_bootstraps, "required-version").resolve()
+    assert [p for p in broken.problems if p.startswith("parse error")] == [f"parse error: {named}"]
+    assert not [p for p in clean.problems if p.startswith("parse error")]
+    (alone,) = shared_scan.evaluate(broken_bootstraps, "unsuppressed")
+    assert not [p for p in alone.problems if p.startswith("parse error")]
+
+
+def test_a_file_the_run_did_not_scan_is_refused(shared_scan: SharedScan, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not scanned by this checkov run"):
+        scan.evaluate([tmp_path / "elsewhere-dev" / "cdk.tf.json"], shared_scan.run)
+
+
 @pytest.mark.checkov
 def test_main_prints_a_table_and_writes_the_report(synth: Synth, capsys: pytest.CaptureFixture[str]) -> None:
     assert scan.main([str(synth.dir("bootstrap-prod"))]) == 0
