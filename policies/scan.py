@@ -8,6 +8,9 @@ checks (Checkov's silent pass on files it could not read), and when a suppressio
 finding (stale). Prints passed/failed/suppressed per stack; writes the full report to reports/scan.json.
 
     python -m policies.scan [cdktf.out/stacks/<stack> ...]
+
+`evaluate(files)` runs Checkov over exactly those files; `evaluate(files, run)` judges them from a `CheckovRun`
+that scanned them among others, so one Checkov process can serve several judgements (the policy tests share one).
 """
 
 from __future__ import annotations
@@ -94,22 +97,39 @@ def run_checkov(paths: Iterable[Path]) -> list[dict[str, Any]]:
     return report if isinstance(report, list) else [report]
 
 
-Outcome = dict[str, dict[str, list[dict[str, Any]]]]
+@dataclass(frozen=True)
+class CheckovRun:
+    """One Checkov process over some stack files: the files (resolved) and its JSON reports (run_checkov)."""
+
+    files: frozenset[Path]
+    reports: list[dict[str, Any]]
+
+    @classmethod
+    def over(cls, stack_files: Iterable[Path]) -> CheckovRun:
+        """Run Checkov once over `stack_files`."""
+        files = [Path(p).resolve() for p in stack_files]
+        return cls(frozenset(files), run_checkov(files))
+
+
+Outcome = dict[Path, dict[str, list[dict[str, Any]]]]
 
 
 def _collect(reports: list[dict[str, Any]]) -> tuple[Outcome, list[str]]:
-    """Checkov's passed/failed checks grouped by stack folder name, and every parse error."""
+    """Checkov's passed/failed checks grouped by stack file (resolved), and every parse error: Checkov names each
+    file it could not parse (its path); errors it counts beyond those it names are one message naming no file."""
     outcome: Outcome = {}
     parse_errors: list[str] = []
     for report in reports:
         results = report.get("results", {})
-        parse_errors += [str(e) for e in results.get("parsing_errors", [])]
+        named = [str(e) for e in results.get("parsing_errors", [])]
+        parse_errors += named
         for kind in ("passed", "failed"):
             for check in results.get(f"{kind}_checks", []):
-                stack = Path(check["file_abs_path"]).parent.name
-                outcome.setdefault(stack, {"passed": [], "failed": []})[kind].append(check)
-        if report.get("summary", {}).get("parsing_errors"):
-            parse_errors.append(f"checkov reported {report['summary']['parsing_errors']} parsing error(s)")
+                stack_file = Path(check["file_abs_path"]).resolve()
+                outcome.setdefault(stack_file, {"passed": [], "failed": []})[kind].append(check)
+        counted = int(report.get("summary", {}).get("parsing_errors") or 0)
+        if counted > len(named):
+            parse_errors.append(f"checkov reported {counted} parsing error(s) and named {len(named)}")
     return outcome, parse_errors
 
 
@@ -142,19 +162,39 @@ def _judge(path: Path, checks: dict[str, list[dict[str, Any]]]) -> StackResult:
     return result
 
 
-def evaluate(stack_files: list[Path]) -> list[StackResult]:
-    """Scan `stack_files` (each cdktf.out/stacks/<stack>/cdk.tf.json) and judge every stack."""
-    outcome, parse_errors = _collect(run_checkov(stack_files))
-    for path in stack_files:  # the packs' stack rules (policies/aws_rules.py), judged like Checkov's
-        checks = outcome.setdefault(path.parent.name, {"passed": [], "failed": []})
-        for found in stack_results(path):
-            checks["passed" if found["check_result"]["result"] == "PASSED" else "failed"].append(found)
-    results = [_judge(p, outcome.get(p.parent.name, {"passed": [], "failed": []})) for p in stack_files]
-    for result in results:
-        result.problems += [f"parse error: {e}" for e in parse_errors if result.stack in e]
-    if parse_errors and not any(p.startswith("parse error") for r in results for p in r.problems):
-        results[0].problems += [f"parse error: {e}" for e in parse_errors]
+def evaluate(stack_files: list[Path], run: CheckovRun | None = None) -> list[StackResult]:
+    """Judge every stack of `stack_files` (each cdktf.out/stacks/<stack>/cdk.tf.json) from `run`, a Checkov run that
+    scanned them (and maybe other files); without one, run Checkov over exactly these files first.
+
+    A parse error goes to the stack of the file it names; one naming no file of the run goes to the first stack
+    (fail closed); one naming another file of the run is that file's (judged where that file is)."""
+    if run is None:
+        run = CheckovRun.over(stack_files)
+    files = [p.resolve() for p in stack_files]
+    missing = [str(p) for p in files if p not in run.files]
+    if missing:
+        raise ValueError(f"not scanned by this checkov run: {', '.join(missing)}")
+    outcome, parse_errors = _collect(run.reports)
+    results = []
+    for path, resolved in zip(stack_files, files):
+        found = outcome.get(resolved, {"passed": [], "failed": []})
+        checks = {kind: list(found[kind]) for kind in ("passed", "failed")}
+        for rule in stack_results(path):  # the packs' stack rules (policies/aws_rules.py), judged like Checkov's
+            checks["passed" if rule["check_result"]["result"] == "PASSED" else "failed"].append(rule)
+        results.append(_judge(path, checks))
+    for error in parse_errors:
+        named = _named_file(error)
+        owners = [r for f, r in zip(files, results) if f == named]
+        if named not in run.files:
+            owners = results[:1]
+        for result in owners:
+            result.problems.append(f"parse error: {error}")
     return results
+
+
+def _named_file(parse_error: str) -> Path | None:
+    """The file a parse error of Checkov's names (it lists each by its path), or None."""
+    return Path(parse_error).resolve() if os.path.isabs(parse_error) else None
 
 
 def write_report(results: list[StackResult], path: Path = REPORT) -> None:

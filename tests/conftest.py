@@ -419,8 +419,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 # integration"` is then the pure-Python layer (no terraform on PATH needed, no emulator started).
 FIXTURE_NEEDS = {
     "validated": "terraform",
-    "fixtures": "checkov",  # tests/policies/conftest.py: the policy fixture stacks scanned once
-    "verdicts": "checkov",  # tests/policies/test_aws_rules.py: the AWS-rules fixture stacks scanned once
+    "shared_scan": "checkov",  # tests/policies/conftest.py: ONE Checkov run over every small policy fixture stack
+    "fixtures": "checkov",  # tests/policies/conftest.py: the policy fixture stacks' verdicts from `shared_scan`
+    "verdicts": "checkov",  # tests/policies/test_aws_rules.py: the AWS-rules fixture stacks' verdicts from it
     "real_results": "checkov",  # tests/policies/test_scan_wrapper.py: every synthesized stack scanned once
     "emulator_deployment": "emulator",
     "deploy": "emulator",

@@ -1,5 +1,6 @@
 """Fixture stacks for the policy pack: real cdktf stacks with real provider resources, synthesized in ONE App per
-session, and ONE Checkov run (through policies.scan.run_checkov, i.e. with the pack loaded) over all of them.
+session, and ONE Checkov run per session (`shared_scan`, through policies.scan.CheckovRun, i.e. with the pack
+loaded) over them and over the small stacks the test modules of this folder register with `scanned_together`.
 
 Each subject resource gets an explicit logical id (`override_logical_id`), so a finding's address is readable:
 `aws_rds_cluster.rds_bad_version`. SUBJECTS (in test_checks.py) says which CKV_APP checks each one must fail.
@@ -11,14 +12,80 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import pytest
+
+from policies import scan
 
 WORKLOAD = "polfix"
 EPHEMERAL = "pr7"
 CHECK_STACKS = ("polfix-dev", "polfix-prod", "polfix-dev-pr7", "plain-dev")
 BACKEND_STACKS = ("nolock-dev", "noencrypt-dev", "dynamolock-dev", "bootstrap-dev", "polfix-staging")
+
+# builder(folder, request) writes its stacks below `folder` and returns {label: cdk.tf.json}; `request` gives the
+# session fixtures it needs (`synth`, `loaded_bindings`, `built_stacks`).
+StackBuilder = Callable[[Path, pytest.FixtureRequest], dict[str, Path]]
+SCANNED: list[StackBuilder] = []
+
+
+def scanned_together(builder: StackBuilder) -> StackBuilder:
+    """Register a module-level stack builder: its stacks are built once per session (`built_stacks`) and scanned in
+    the session's one Checkov run (`shared_scan`) whenever a test of its module is selected."""
+    SCANNED.append(builder)
+    return builder
+
+
+class BuiltStacks:
+    """Every registered builder's stacks, each built once per session on first use, never scanned here."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._built: dict[StackBuilder, dict[str, Path]] = {}
+
+    def get(self, builder: StackBuilder, request: pytest.FixtureRequest) -> dict[str, Path]:
+        """{label: stack file} of `builder`, built now if not yet."""
+        if builder not in self._built:
+            folder = self.folder(builder)
+            folder.mkdir()
+            self._built[builder] = builder(folder, request)
+        return self._built[builder]
+
+    def folder(self, builder: StackBuilder) -> Path:
+        """The folder `builder` writes into."""
+        return self.root / f"{builder.__module__.rsplit('.', 1)[-1]}.{builder.__name__}"
+
+
+@dataclass
+class SharedScan:
+    """ONE Checkov run over the stacks of the selected builders, judged by policies.scan like `make scan` judges.
+
+    Checkov builds one graph over all the files of a run, so a built-in graph check (CKV2_*) can react to another
+    file's resources: measured, CKV2_AWS_29 passes awsr's API stages when any aws_api_gateway_rest_api is in the run
+    (polfix-dev's) and fails them alone. Every other verdict on these stacks (resource checks, the pack's checks and
+    stack rules, the other graph checks) equals that of a run of its own; assert built-in graph checks only where
+    that was measured too."""
+
+    run: scan.CheckovRun
+    stacks: dict[StackBuilder, dict[str, Path]]
+
+    def file(self, builder: StackBuilder, label: str) -> Path:
+        """The stack file `builder` returned under `label`."""
+        return self.stacks[builder][label]
+
+    def evaluate(self, builder: StackBuilder, *labels: str) -> list[scan.StackResult]:
+        """policies.scan.evaluate of those stacks (in that order), from the shared run."""
+        return scan.evaluate([self.file(builder, label) for label in labels], self.run)
+
+    def checks(self, files: dict[str, Path]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(name, check) for each check Checkov passed or failed on one of `files` ({name: stack file})."""
+        names = {path.resolve(): name for name, path in files.items()}
+        for report in self.run.reports:
+            for kind in ("passed_checks", "failed_checks"):
+                for check in report.get("results", {}).get(kind, []):
+                    name = names.get(Path(check["file_abs_path"]).resolve())
+                    if name is not None:
+                        yield name, check
 
 
 @dataclass
@@ -400,23 +467,38 @@ def _build(outdir: Path) -> None:
     app.synth()
 
 
-def _scan(fixtures: Fixtures) -> None:
-    from policies.scan import resource_types, run_checkov, typed_address  # pylint: disable=import-outside-toplevel
-
-    types = {stack: resource_types(fixtures.file(stack)) for stack in CHECK_STACKS}
-    for report in run_checkov([fixtures.file(s) for s in CHECK_STACKS]):
-        for kind in ("passed_checks", "failed_checks"):
-            for check in report.get("results", {}).get(kind, []):
-                stack = Path(check["file_abs_path"]).parent.name
-                address = typed_address(str(check["resource"]), types[stack])
-                fixtures.results.setdefault((stack, address), {})[check["check_id"]] = check["check_result"]["result"]
-                fixtures.details[(stack, address, check["check_id"])] = list(check.get("details") or [])
+@scanned_together
+def policy_fixture_stacks(folder: Path, request: pytest.FixtureRequest) -> dict[str, Path]:
+    """Every fixture stack of `_build` in one App (`folder` is its outdir); the CHECK_STACKS are scanned."""
+    del request
+    _build(folder)
+    return {stack: folder / "stacks" / stack / "cdk.tf.json" for stack in CHECK_STACKS}
 
 
 @pytest.fixture(scope="session")
-def fixtures(tmp_path_factory: pytest.TempPathFactory) -> Fixtures:
-    """All fixture stacks, synthesized once and scanned once."""
-    found = Fixtures(tmp_path_factory.mktemp("policy-fixtures"))
-    _build(found.outdir)
-    _scan(found)
+def built_stacks(tmp_path_factory: pytest.TempPathFactory) -> BuiltStacks:
+    """The registered builders' stacks, built on first use (no Checkov: tests reading only the JSON use this)."""
+    return BuiltStacks(tmp_path_factory.mktemp("scanned-together"))
+
+
+@pytest.fixture(scope="session")
+def shared_scan(request: pytest.FixtureRequest, built_stacks: BuiltStacks) -> SharedScan:
+    """ONE Checkov run over the policy fixture stacks and the stacks of every builder whose module has a selected
+    test (a module run alone builds and scans only its own)."""
+    selected = {module.__name__ for item in request.session.items if (module := getattr(item, "module", None))}
+    builders = [b for b in SCANNED if b.__module__ in selected or b is policy_fixture_stacks]
+    stacks = {builder: built_stacks.get(builder, request) for builder in builders}
+    return SharedScan(scan.CheckovRun.over(f for files in stacks.values() for f in files.values()), stacks)
+
+
+@pytest.fixture(scope="session")
+def fixtures(built_stacks: BuiltStacks, shared_scan: SharedScan) -> Fixtures:
+    """All fixture stacks, synthesized once, and Checkov's verdicts on CHECK_STACKS from the shared run."""
+    files = shared_scan.stacks[policy_fixture_stacks]
+    found = Fixtures(built_stacks.folder(policy_fixture_stacks))
+    types = {stack: scan.resource_types(path) for stack, path in files.items()}
+    for stack, check in shared_scan.checks(files):
+        address = scan.typed_address(str(check["resource"]), types[stack])
+        found.results.setdefault((stack, address), {})[check["check_id"]] = check["check_result"]["result"]
+        found.details[(stack, address, check["check_id"])] = list(check.get("details") or [])
     return found

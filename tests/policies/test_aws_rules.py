@@ -4,7 +4,8 @@ is loaded by the scan wrapper.
 
 Fixtures are Terraform JSON written here in exactly the shape cdktf synthesizes (nested blocks as objects, policies
 as JSON strings, `${type.name.attr}` references, aliased providers), two stacks: `awsr-good` holds only compliant
-resources, `awsr-bad` one non-compliant resource per rule.
+resources, `awsr-bad` one non-compliant resource per rule (and a copy of it with one suppression, for the wrapper's
+test); all three are scanned in the session's one Checkov run (tests/policies/conftest.py `shared_scan`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 
 from policies import scan
 from policies.aws_rules import stack_results, stack_rules
+from tests.policies.conftest import SharedScan, scanned_together
 
 ACCOUNT = "111111111111"
 BACKEND = {"s3": {"bucket": "tfstate", "key": "k", "region": "us-east-1", "encrypt": True, "use_lockfile": True}}
@@ -400,20 +402,39 @@ def write_stack(folder: Path, name: str, resources: dict[str, dict[str, Any]]) -
     return path
 
 
+def suppressed_lb() -> dict[str, Any]:
+    """awsr-bad's aws_lb with a declared suppression of its stack rule, CKV_AWSR_007."""
+    return {
+        "lb_kms_logs": lb("Logs")
+        | {
+            "//": {
+                "suppressions": [{"id": "CKV_AWSR_007", "reason": "fixture: a suppression of a stack rule is honoured"}]
+            }
+        }
+    }
+
+
+@scanned_together
+def awsr_stacks(folder: Path, request: pytest.FixtureRequest) -> dict[str, Path]:
+    """awsr-good, awsr-bad, and awsr-bad with `suppressed_lb` (in a folder of its own: the same stack name)."""
+    del request
+    return {
+        "good": write_stack(folder, "awsr-good", GOOD),
+        "bad": write_stack(folder, "awsr-bad", BAD),
+        "bad-suppressed": write_stack(folder / "suppressed", "awsr-bad", BAD | {"aws_lb": suppressed_lb()}),
+    }
+
+
 @pytest.fixture(scope="module")
-def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[tuple[str, str], str]]:
+def verdicts(shared_scan: SharedScan) -> dict[str, dict[tuple[str, str], str]]:
     """{stack: {(resource address, CKV_AWSR id): PASSED | FAILED}} from Checkov (pack loaded) + the stack rules."""
-    folder = tmp_path_factory.mktemp("awsr")
-    files = {"awsr-good": write_stack(folder, "awsr-good", GOOD), "awsr-bad": write_stack(folder, "awsr-bad", BAD)}
+    files = {"awsr-good": shared_scan.file(awsr_stacks, "good"), "awsr-bad": shared_scan.file(awsr_stacks, "bad")}
     found: dict[str, dict[tuple[str, str], str]] = {name: {} for name in files}
     types = {name: scan.resource_types(path) for name, path in files.items()}
-    for report in scan.run_checkov(list(files.values())):
-        for kind in ("passed_checks", "failed_checks"):
-            for check in report.get("results", {}).get(kind, []):
-                stack = Path(check["file_abs_path"]).parent.name
-                if check["check_id"].startswith("CKV_AWSR_"):
-                    address = scan.typed_address(str(check["resource"]), types[stack])
-                    found[stack][(address, check["check_id"])] = check["check_result"]["result"]
+    for stack, check in shared_scan.checks(files):
+        if check["check_id"].startswith("CKV_AWSR_"):
+            address = scan.typed_address(str(check["resource"]), types[stack])
+            found[stack][(address, check["check_id"])] = check["check_result"]["result"]
     for name, path in files.items():
         for check in stack_results(path):
             found[name][(check["resource"], check["check_id"])] = check["check_result"]["result"]
@@ -479,20 +500,10 @@ def test_a_certificate_the_stack_cannot_place_is_not_judged(verdicts: dict[str, 
     assert len(judged) == 3
 
 
-@pytest.mark.checkov
-def test_the_scan_wrapper_loads_the_aws_rules_pack(tmp_path: Path) -> None:
+def test_the_scan_wrapper_loads_the_aws_rules_pack(shared_scan: SharedScan) -> None:
     """`make scan`'s evaluate(): the bad stack fails with every CKV_AWSR id (Checkov's and the stack rules), and a
     declared suppression applies to a stack rule like to any other check."""
-    bad = dict(BAD)
-    bad["aws_lb"] = {
-        "lb_kms_logs": lb("Logs")
-        | {
-            "//": {
-                "suppressions": [{"id": "CKV_AWSR_007", "reason": "fixture: a suppression of a stack rule is honoured"}]
-            }
-        }
-    }
-    (result,) = scan.evaluate([write_stack(tmp_path, "awsr-bad", bad)])
+    (result,) = shared_scan.evaluate(awsr_stacks, "bad-suppressed")
     failed = {f["check_id"] for f in result.failed if f["check_id"].startswith("CKV_AWSR_")}
     assert failed == set(CHECKOV_RULES + STACK_RULES) - {"CKV_AWSR_007"}
     assert ("CKV_AWSR_007", "aws_lb.lb_kms_logs") in {(s["check_id"], s["resource"]) for s in result.suppressed}

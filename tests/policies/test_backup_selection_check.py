@@ -1,7 +1,8 @@
 """CKV_APP_014 (policies/checks/ckv_app_014_backup_selection.py) on real synthesized cdktf stacks: a prod stack whose
 stateful resources are in AWS Backup selections of their region (through modules/backup.py, or a literal ARN) passes;
 a resource in no selection, in a selection of another region, or listed and excluded again fails; a dev stack is not
-judged. Run the way `make scan` runs it (policies.scan.evaluate: Checkov, then the stack rules)."""
+judged. Run the way `make scan` runs it (policies.scan.evaluate: Checkov, then the stack rules), from the session's one
+Checkov run (tests/policies/conftest.py `shared_scan`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from policies import scan
 from policies.aws_rules import stack_results
+from tests.policies.conftest import BuiltStacks, SharedScan, scanned_together
 
 CHECK = "CKV_APP_014"
 GOOD, BAD, DEV = "backfix-prod", "backfix-prod-bad", "backfix-dev"
@@ -136,14 +137,20 @@ def _build(outdir: Path) -> None:
     app.synth()
 
 
-@pytest.fixture(scope="module")
-def stacks(loaded_bindings: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    del loaded_bindings
-    outdir = tmp_path_factory.mktemp("backfix")
-    _build(outdir)
-    found = {p.parent.name: p for p in (outdir / "stacks").glob("*/cdk.tf.json")}
+@scanned_together
+def backfix_stacks(folder: Path, request: pytest.FixtureRequest) -> dict[str, Path]:
+    """The three stacks of `_build`, by stack name."""
+    request.getfixturevalue("loaded_bindings")
+    _build(folder)
+    found = {p.parent.name: p for p in (folder / "stacks").glob("*/cdk.tf.json")}
     assert set(found) == {GOOD, BAD, DEV}
     return found
+
+
+@pytest.fixture(scope="module")
+def stacks(built_stacks: BuiltStacks, request: pytest.FixtureRequest) -> dict[str, Path]:
+    """The stacks, built once per session (the shared scan scans the same files)."""
+    return built_stacks.get(backfix_stacks, request)
 
 
 def verdicts(path: Path) -> dict[str, tuple[str, list[str]]]:
@@ -174,8 +181,8 @@ def test_details_name_the_resource_the_region_and_the_fix(stacks: dict[str, Path
     ]
 
 
-def test_the_scan_fails_the_bad_stack_and_honours_its_suppression(stacks: dict[str, Path]) -> None:
-    good, bad = scan.evaluate([stacks[GOOD], stacks[BAD]])
+def test_the_scan_fails_the_bad_stack_and_honours_its_suppression(shared_scan: SharedScan) -> None:
+    good, bad = shared_scan.evaluate(backfix_stacks, GOOD, BAD)
     assert not [f for f in good.failed if f["check_id"] == CHECK]
     failed = {f["resource"] for f in bad.failed if f["check_id"] == CHECK}
     assert failed == {a for (s, a), v in VERDICTS.items() if s == BAD and v == "FAILED"} - {

@@ -14,16 +14,30 @@ from policies import scan
 from policies.aws_rules import StackRule, stack_rules
 from policies.checks import TAGGABLE_TYPES_FILE, taggable_types
 from tests.conftest import EagerRun
-from tests.policies.conftest import Fixtures
+from tests.policies.conftest import BuiltStacks, SharedScan, policy_fixture_stacks, scanned_together
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECK_FILES = sorted((ROOT / "policies" / "checks").glob("ckv_app_*.py"))
 DOCS = ROOT / "docs" / "policies.md"
 
 
+@scanned_together
+def required_version_stack(folder: Path, request: pytest.FixtureRequest) -> dict[str, Path]:
+    """polfix-staging (a compliant WorkloadStack) with terraform.required_version set."""
+    built: BuiltStacks = request.getfixturevalue("built_stacks")
+    built.get(policy_fixture_stacks, request)
+    source = built.folder(policy_fixture_stacks) / "stacks" / "polfix-staging" / "cdk.tf.json"
+    data = json.loads(source.read_text(encoding="utf-8"))
+    data["terraform"]["required_version"] = ">= 1.10"
+    target = folder / "polfix-staging" / "cdk.tf.json"
+    target.parent.mkdir()
+    target.write_text(json.dumps(data), encoding="utf-8")
+    return {"polfix-staging": target}
+
+
 @pytest.fixture(scope="module")
-def dev_result(fixtures: Fixtures) -> scan.StackResult:
-    (result,) = scan.evaluate([fixtures.file("polfix-dev")])
+def dev_result(shared_scan: SharedScan) -> scan.StackResult:
+    (result,) = shared_scan.evaluate(policy_fixture_stacks, "polfix-dev")
     return result
 
 
@@ -41,14 +55,9 @@ def test_a_declared_suppression_of_a_project_check_is_applied(dev_result: scan.S
     assert not [p for p in dev_result.problems if "q_suppressed" in p]
 
 
-def test_required_version_silent_pass_fails_the_scan(fixtures: Fixtures, tmp_path: Path) -> None:
+def test_required_version_silent_pass_fails_the_scan(shared_scan: SharedScan) -> None:
     """machine.md: with terraform.required_version Checkov reports a parse error and `failed: 0`."""
-    data = fixtures.json("polfix-staging")
-    data["terraform"]["required_version"] = ">= 1.10"
-    target = tmp_path / "polfix-staging" / "cdk.tf.json"
-    target.parent.mkdir()
-    target.write_text(json.dumps(data), encoding="utf-8")
-    (result,) = scan.evaluate([target])
+    (result,) = shared_scan.evaluate(required_version_stack, "polfix-staging")
     assert not result.ok
     assert result.passed == 0 and result.failed == []
     assert any("zero checks" in p or p.startswith("parse error") for p in result.problems)
