@@ -267,7 +267,7 @@ PREFETCHED_BY_TESTS: set[str] = set()
 def prefetch(request: pytest.FixtureRequest) -> Iterator[Prefetch]:
     """Start the session's long subprocess work at once, in the background (tests/prefetch.py): the eager-import
     synth (`eager_run`), and after the in-process synth the validation (`validated`) and the scan (`real_results`)
-    of every stack, when a selected test uses them. Stopped at the session's end (what still runs is killed or interrupted)."""
+    of every stack, when a selected test uses them. Stopped at the session's end (what still runs is killed)."""
     jobs = Prefetch()
     try:
         for name in sorted(PREFETCHED_BY_TESTS):
@@ -422,7 +422,7 @@ FIXTURE_NEEDS = {
     "shared_scan": "checkov",  # tests/policies/conftest.py: ONE Checkov run over every small policy fixture stack
     "fixtures": "checkov",  # tests/policies/conftest.py: the policy fixture stacks' verdicts from `shared_scan`
     "verdicts": "checkov",  # tests/policies/test_aws_rules.py: the AWS-rules fixture stacks' verdicts from it
-    "real_results": "checkov",  # tests/policies/test_scan_wrapper.py: every synthesized stack scanned once
+    "real_results": "checkov",  # every synthesized stack scanned once (tests/policies/test_scan_wrapper.py)
     "emulator_deployment": "emulator",
     "deploy": "emulator",
 }

@@ -14,12 +14,6 @@ from tests.conftest import Synth, all_stack_names, ephemeral_stack_names, select
 from tests.policies.conftest import SharedScan, scanned_together
 
 
-@pytest.fixture(scope="module")
-def real_results(synth: Synth) -> list[scan.StackResult]:
-    files = [synth.outdir / "stacks" / name / "cdk.tf.json" for name in all_stack_names()]
-    return scan.evaluate(files)
-
-
 def test_every_stack_of_every_environment_scans_clean(real_results: list[scan.StackResult]) -> None:
     """Every stack, the ephemeral copies of every environment (8-character suffix) included."""
     assert sorted(r.stack for r in real_results) == sorted(all_stack_names())
