@@ -1,19 +1,21 @@
 """Session work started at the session's start, in the background, so that its subprocesses overlap the other tests
 instead of running while nothing else does (tests/conftest.py `prefetch`): the eager-import synth of `eager_run` (a
-fresh interpreter, ~25 CPU s), the terraform validation of every stack of `validated` (~60 CPU s in batches side
-by side) and the Checkov scan of every stack of `real_results` (~18 CPU s). Each job is started only when a selected test uses its fixture; the tests reading one run after the other
-unit tests (conftest `_phase`), so on a machine with a core to spare their wait is mostly over when they start.
+fresh interpreter, ~25 CPU s), the terraform validation of every stack of `validated` (~45 CPU s in batches side by
+side) and the Checkov scan of every stack of `real_results` (~18 CPU s). Each job is started only when a selected
+test uses its fixture; the tests reading one run after the other unit tests (conftest `_phase`), so on a machine
+with a core to spare their wait is mostly over when they start.
 
 A job is a thread waiting on a fresh interpreter (`python_json`) that got the environment as it was when the job
 started: no test's monkeypatched environment or working folder reaches it, and no jsii call is made off the main
-thread (cdktf's kernel is not thread-safe). `stop()` ends what still runs: the fresh interpreters are killed and the
-threads joined (a `terraform validate` such an interpreter had started finishes on its own, in seconds: it holds no
-state or lock).
+thread (cdktf's kernel is not thread-safe). `stop()` ends what still runs (each interpreter's process group:
+`end`) and joins the threads.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -21,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-_KILLED = -9
+GRACE_SECONDS = 10  # `end`: how long a stopped interpreter gets to end what it started
 
 
 class Prefetch:
@@ -55,14 +57,33 @@ class Prefetch:
         return python_json(code, *args, cwd=cwd, env=env, children=(self._children, self._lock))
 
     def stop(self) -> None:
-        """End every job: kill the fresh interpreters, wait for the threads."""
+        """End every job: end the fresh interpreters' process groups (`end`), wait for the threads."""
         with self._lock:
             self._stopped = True
-            for proc in self._children:
-                proc.kill()
+            running = list(self._children)
         for job in self._jobs.values():
             job.cancel()
+        for proc in running:
+            end(proc)
         self._pool.shutdown(wait=True)
+
+
+def end(proc: subprocess.Popen[str]) -> None:
+    """End the process group of `proc` (a fresh interpreter started by `python_json`, and what it started in its
+    group, e.g. Checkov or the jsii runtime): SIGTERM, then SIGKILL after GRACE_SECONDS. Terraform runs in a session
+    of its own (tools/terraform.py), out of the group's reach: a `terraform validate` the validation had started
+    ends on its own (measured: within 30 s of a SIGTERM to pytest; it holds no state or lock)."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=GRACE_SECONDS)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # what is left of the group
+    except ProcessLookupError:
+        pass
 
 
 def python_json(
@@ -82,6 +103,7 @@ def python_json(
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        start_new_session=True,  # a group of its own, ended whole (`end`); a terminal's Ctrl-C reaches pytest only
     )
     if children is not None:
         with children[1]:
@@ -89,12 +111,11 @@ def python_json(
     try:
         out, err = proc.communicate(timeout=900)
     except BaseException:
-        proc.kill()
-        proc.wait()
+        end(proc)
         raise
     finally:
         if children is not None:
             with children[1]:
                 children[0].discard(proc)
-    assert proc.returncode == 0, f"exit {proc.returncode}{' (killed)' if proc.returncode == _KILLED else ''}: {err}"
+    assert proc.returncode == 0, f"exit {proc.returncode}{' (stopped)' if proc.returncode < 0 else ''}: {err}"
     return dict(json.loads(out.splitlines()[-1]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,15 @@ from tests import conftest
 from tests.prefetch import Prefetch
 
 BROKEN = "import sys; print('it broke', file=sys.stderr); sys.exit(3)"
-SLEEPER = "import json, time; time.sleep(120); print(json.dumps({'slept': True}))"
+# an interpreter that started a grandchild in its group (its pid written to argv[1]; not holding the interpreter's
+# pipes, so only the group's end ends it) and sleeps
+SLEEPER = (
+    "import json, subprocess, sys, time\n"
+    "child = subprocess.Popen(['sleep', '120'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "open(sys.argv[1], 'w').write(str(child.pid))\n"
+    "time.sleep(120)\n"
+    "print(json.dumps({'slept': True}))\n"
+)
 
 
 def test_a_job_gives_its_result_or_raises_what_it_raised() -> None:
@@ -20,7 +29,7 @@ def test_a_job_gives_its_result_or_raises_what_it_raised() -> None:
     try:
         jobs.start("answer", lambda: 42)
         jobs.start("answer", lambda: 43)  # a second start of the same name is ignored
-        jobs.start("broken", lambda: {}["missing"])
+        jobs.start("broken", lambda: dict[str, int]()["missing"])
         assert (jobs.started("answer"), jobs.started("other")) == (True, False)
         assert jobs.result("answer") == 42
         with pytest.raises(KeyError, match="missing"):
@@ -40,20 +49,26 @@ def test_a_fresh_interpreter_answers_json_and_its_failure_carries_its_stderr() -
         jobs.stop()
 
 
-def test_stop_kills_a_running_interpreter_and_refuses_new_ones() -> None:
+def test_stop_ends_a_running_interpreter_and_its_group_and_refuses_new_ones(tmp_path: Path) -> None:
     jobs = Prefetch()
-    jobs.start("sleeper", lambda: jobs.python_json(SLEEPER, cwd=conftest.ROOT, env=os.environ))
-    while not jobs._children:  # started
+    pid_file = tmp_path / "grandchild.pid"
+    jobs.start("sleeper", lambda: jobs.python_json(SLEEPER, str(pid_file), cwd=conftest.ROOT, env=os.environ))
+    while not pid_file.exists() or not pid_file.read_text(encoding="utf-8"):  # started, and its grandchild too
         time.sleep(0.05)
-    jobs.stop()  # returns once the thread has ended: the interpreter was killed, not waited for
-    with pytest.raises(AssertionError, match=r"exit -9 \(killed\)"):
+    grandchild = int(pid_file.read_text(encoding="utf-8"))
+    jobs.stop()  # returns once the thread has ended: the interpreter was stopped, not waited for
+    with pytest.raises(AssertionError, match=r"exit -15 \(stopped\)"):
         jobs.result("sleeper")
+    with pytest.raises(ProcessLookupError):  # ended with it (reaped by init: it is not our child)
+        for _ in range(100):
+            os.kill(grandchild, 0)
+            time.sleep(0.05)
     with pytest.raises(RuntimeError, match="stopped"):
         jobs.python_json(SLEEPER, cwd=conftest.ROOT, env=os.environ)
 
 
 def test_the_session_started_every_job_its_selected_tests_read(request: pytest.FixtureRequest) -> None:
     jobs: Prefetch = request.getfixturevalue("prefetch")
-    read = {f for item in request.session.items for f in item.fixturenames if f in conftest.PREFETCHED}
+    read = {f for item in request.session.items for f in getattr(item, "fixturenames", ()) if f in conftest.PREFETCHED}
     assert read == conftest.PREFETCHED_BY_TESTS
     assert {name: jobs.started(name) for name in read} == dict.fromkeys(read, True)
