@@ -1,7 +1,7 @@
 """Bootstrap stack: the state bucket's exact settings in every environment (the account's CloudTrail trail, in the
 same stack: tests/modules/test_audit_trail.py). The values with cdktf's Testing matchers; a matcher finds ANY
 resource of the type, and the trail's bucket and key have the same settings, so each expected body names the state
-bucket (`bucket`) or the matcher looks at the state key alone (tests/stacks/exact.py `alone`)."""
+bucket (`bucket`) or the matcher looks at the state key alone (tests/matching.py `alone`)."""
 
 from __future__ import annotations
 

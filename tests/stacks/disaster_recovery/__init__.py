@@ -2,7 +2,7 @@
 
 The values are asserted with cdktf's Testing matchers, which match a subset of ANY resource of the type: each
 expected body names its own site's resources (a reference, a name), so that it matches that resource alone; how an
-exact equality stays exact beside a matcher: tests/stacks/exact.py."""
+exact equality stays exact beside a matcher: tests/matching.py."""
 
 from __future__ import annotations
 
@@ -54,10 +54,10 @@ def body(synth: Synth, stack: str, rtype: str, path: str) -> dict[str, Any]:
 
 
 def arguments(synth: Synth, stack: str, rtype: str, path: str, ignore: tuple[str, ...] = ("//", "tags")) -> list[str]:
-    """The sorted argument names of the resource at `path` (tests/stacks/exact.py `names`)."""
+    """The sorted argument names of the resource at `path` (tests/matching.py `names`)."""
     return names(body(synth, stack, rtype, path), ignore)
 
 
 def alone(synth: Synth, stack: str, rtype: str, path: str) -> str:
-    """A stack document holding only the resource at `path` (tests/stacks/exact.py `alone`)."""
+    """A stack document holding only the resource at `path` (tests/matching.py `alone`)."""
     return exact_alone(rtype, *synth.by_path(stack, rtype)[path])

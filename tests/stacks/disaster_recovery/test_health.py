@@ -1,7 +1,7 @@
 """disaster-recovery: how each site's health reaches Route 53 without an unauthenticated route. Per site, in its
 region: an EventBridge rule invokes the health function every minute, an alarm watches the function's Errors, and
 the site's CLOUDWATCH_METRIC health check follows that alarm (modules/health_schedule.py, modules/failover_dns.py).
-The values with cdktf's Testing matchers; how a match is kept exact: tests/stacks/exact.py."""
+The values with cdktf's Testing matchers; how a match is kept exact: tests/matching.py."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """disaster-recovery stack: exact synthesized values in every environment and the ephemeral copy (the values with
-cdktf's Testing matchers; how a match is kept exact: tests/stacks/exact.py)."""
+cdktf's Testing matchers; how a match is kept exact: tests/matching.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """healthcare-api stack: exact values of the synthesized JSON in every environment (seed 001's failures included);
-the values with cdktf's Testing matchers (how a match is kept exact: tests/stacks/exact.py)."""
+the values with cdktf's Testing matchers (how a match is kept exact: tests/matching.py)."""
 
 from __future__ import annotations
 
