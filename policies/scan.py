@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -110,6 +111,11 @@ class CheckovRun:
         files = [Path(p).resolve() for p in stack_files]
         return cls(frozenset(files), run_checkov(files))
 
+    @cached_property
+    def outcome(self) -> tuple[Outcome, list[str]]:
+        """Its checks grouped by stack file and its parse errors (`_collect`), once per run however often judged."""
+        return _collect(self.reports)
+
 
 Outcome = dict[Path, dict[str, list[dict[str, Any]]]]
 
@@ -174,7 +180,7 @@ def evaluate(stack_files: list[Path], run: CheckovRun | None = None) -> list[Sta
     missing = [str(p) for p in files if p not in run.files]
     if missing:
         raise ValueError(f"not scanned by this checkov run: {', '.join(missing)}")
-    outcome, parse_errors = _collect(run.reports)
+    outcome, parse_errors = run.outcome
     results = []
     for path, resolved in zip(stack_files, files):
         found = outcome.get(resolved, {"passed": [], "failed": []})
@@ -184,9 +190,7 @@ def evaluate(stack_files: list[Path], run: CheckovRun | None = None) -> list[Sta
         results.append(_judge(path, checks))
     for error in parse_errors:
         named = _named_file(error)
-        owners = [r for f, r in zip(files, results) if f == named]
-        if named not in run.files:
-            owners = results[:1]
+        owners = [r for f, r in zip(files, results) if f == named] if named in run.files else results[:1]
         for result in owners:
             result.problems.append(f"parse error: {error}")
     return results

@@ -79,13 +79,12 @@ class SharedScan:
 
     def checks(self, files: dict[str, Path]) -> Iterator[tuple[str, dict[str, Any]]]:
         """(name, check) for each check Checkov passed or failed on one of `files` ({name: stack file})."""
-        names = {path.resolve(): name for name, path in files.items()}
-        for report in self.run.reports:
-            for kind in ("passed_checks", "failed_checks"):
-                for check in report.get("results", {}).get(kind, []):
-                    name = names.get(Path(check["file_abs_path"]).resolve())
-                    if name is not None:
-                        yield name, check
+        outcome, _ = self.run.outcome  # grouped by file as policies.scan.evaluate groups them
+        for name, path in files.items():
+            found = outcome.get(path.resolve(), {})
+            for kind in ("passed", "failed"):
+                for check in found.get(kind, []):
+                    yield name, check
 
 
 @dataclass
