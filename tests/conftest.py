@@ -138,9 +138,7 @@ print(json.dumps({str(folder): verdict for folder, verdict in verdicts.items()})
 
 
 def _start_validation(jobs: Prefetch, request: pytest.FixtureRequest) -> None:
-    """Start the validation of every stack (after the in-process synth), once."""
-    if jobs.started("validated"):
-        return
+    """Start the validation of every stack (after the in-process synth)."""
     synth: Synth = request.getfixturevalue("synth")
     hcl_outdir = request.getfixturevalue("tmp_path_factory").mktemp("hcl.out")
     json_dirs = sorted((synth.outdir / "stacks").iterdir())
@@ -149,21 +147,20 @@ def _start_validation(jobs: Prefetch, request: pytest.FixtureRequest) -> None:
         [str(d), str(hcl_outdir / "stacks" / d.name)] for d in json_dirs if not d.name.endswith(EPHEMERAL_SUFFIX)
     ]
     job = json.dumps({"export": exported, "validate": [str(f) for f in forms.values()], "jobs": os.cpu_count() or 1})
-    env = dict(os.environ)
-
-    def work() -> Validated:
-        verdicts = jobs.python_json(VALIDATE_RUN, job, cwd=ROOT, env=env)
-        return Validated(hcl_outdir, forms, {Path(folder): verdict for folder, verdict in verdicts.items()})
-
-    jobs.start("validated", work)
+    jobs.start_python(
+        "validated",
+        VALIDATE_RUN,
+        job,
+        cwd=ROOT,
+        then=lambda verdicts: Validated(hcl_outdir, forms, {Path(f): verdict for f, verdict in verdicts.items()}),
+    )
 
 
 @pytest.fixture(scope="session")
 def validated(prefetch: Prefetch, request: pytest.FixtureRequest) -> Validated:
     """Each stack validated once per session (Validated), in batches side by side (tools.terraform.validate_all),
     started in the background at the session's start (`prefetch`)."""
-    _start_validation(prefetch, request)
-    result: Validated = prefetch.result("validated")
+    result: Validated = _prefetched("validated", prefetch, request)
     return result
 
 
@@ -199,17 +196,16 @@ class EagerRun:
 
 
 def _start_eager_run(jobs: Prefetch, request: pytest.FixtureRequest) -> None:
-    """Start the eager-import synth in a fresh interpreter, once."""
-    if jobs.started("eager_run"):
-        return
+    """Start the eager-import synth in a fresh interpreter."""
     outdir = request.getfixturevalue("tmp_path_factory").mktemp("eager")
-    env = dict(os.environ)  # as it is now: tests may change it while the job runs
-
-    def work() -> EagerRun:
-        found = jobs.python_json(EAGER_RUN, ",".join(selected_workloads()), str(outdir), cwd=ROOT, env=env)
-        return EagerRun(outdir, found["lazy"], found["loaded"], found["taggable"])
-
-    jobs.start("eager_run", work)
+    jobs.start_python(
+        "eager_run",
+        EAGER_RUN,
+        ",".join(selected_workloads()),
+        str(outdir),
+        cwd=ROOT,
+        then=lambda found: EagerRun(outdir, found["lazy"], found["loaded"], found["taggable"]),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -217,8 +213,7 @@ def eager_run(prefetch: Prefetch, request: pytest.FixtureRequest) -> EagerRun:
     """ONE fresh interpreter importing the whole provider package (seconds, ~0.5 GB: never in the test process), for
     the byte-identity test (tests/core/test_bindings.py) and the taggable-types test (tests/policies/test_pack.py);
     started in the background at the session's start (`prefetch`)."""
-    _start_eager_run(prefetch, request)
-    result: EagerRun = prefetch.result("eager_run")
+    result: EagerRun = _prefetched("eager_run", prefetch, request)
     return result
 
 
@@ -233,34 +228,35 @@ print(json.dumps({"results": [dataclasses.asdict(result) for result in results]}
 
 
 def _start_scan(jobs: Prefetch, request: pytest.FixtureRequest) -> None:
-    """Start the scan of every synthesized stack (policies.scan.evaluate, after the in-process synth), once."""
-    if jobs.started("real_results"):
-        return
+    """Start the scan of every synthesized stack (policies.scan.evaluate, after the in-process synth)."""
     from policies.scan import StackResult  # pylint: disable=import-outside-toplevel
 
     synth: Synth = request.getfixturevalue("synth")
     files = json.dumps([str(synth.outdir / "stacks" / name / "cdk.tf.json") for name in all_stack_names()])
-    env = dict(os.environ)  # as it is now: tests may change it while the job runs
-
-    def work() -> list[StackResult]:
-        found = jobs.python_json(SCAN_RUN, files, cwd=ROOT, env=env)["results"]
-        return [StackResult(**result) for result in found]
-
-    jobs.start("real_results", work)
+    jobs.start_python(
+        "real_results", SCAN_RUN, files, cwd=ROOT, then=lambda found: [StackResult(**r) for r in found["results"]]
+    )
 
 
 @pytest.fixture(scope="session")
 def real_results(prefetch: Prefetch, request: pytest.FixtureRequest) -> Any:
     """policies.scan.evaluate over every synthesized stack (one Checkov run, tests/policies/test_scan_wrapper.py),
     started in the background at the session's start (`prefetch`)."""
-    _start_scan(prefetch, request)
-    return prefetch.result("real_results")
+    return _prefetched("real_results", prefetch, request)
 
 
 # Session fixtures whose work `prefetch` starts in the background at the session's start when a selected test uses
 # them (PREFETCHED_BY_TESTS: noted at collection); `_phase` runs those tests after the other unit tests.
 PREFETCHED = {"eager_run": _start_eager_run, "validated": _start_validation, "real_results": _start_scan}
 PREFETCHED_BY_TESTS: set[str] = set()
+
+
+def _prefetched(name: str, jobs: Prefetch, request: pytest.FixtureRequest) -> Any:
+    """The result of the PREFETCHED job `name`, started now if `prefetch` did not (a fixture reached only through
+    `request.getfixturevalue`)."""
+    if not jobs.started(name):
+        PREFETCHED[name](jobs, request)
+    return jobs.result(name)
 
 
 @pytest.fixture(scope="session", autouse=True)

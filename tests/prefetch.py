@@ -26,20 +26,53 @@ from typing import Any, Callable, Mapping
 GRACE_SECONDS = 10  # `end`: how long a stopped interpreter gets to end what it started
 
 
+class Running:
+    """The fresh interpreters started under one `Prefetch` that still run; once closed, one that starts after is ended
+    at once (a job may be starting one while the session stops)."""
+
+    def __init__(self) -> None:
+        self._procs: set[subprocess.Popen[str]] = set()
+        self._lock = threading.Lock()
+        self.closed = False
+
+    def add(self, proc: subprocess.Popen[str]) -> None:
+        """Note a started interpreter (or end it, when closed)."""
+        with self._lock:
+            if not self.closed:
+                self._procs.add(proc)
+                return
+        end(proc)
+
+    def discard(self, proc: subprocess.Popen[str]) -> None:
+        """Forget an interpreter that has exited."""
+        with self._lock:
+            self._procs.discard(proc)
+
+    def close(self) -> list[subprocess.Popen[str]]:
+        """Refuse new interpreters; the ones still running."""
+        with self._lock:
+            self.closed = True
+            return list(self._procs)
+
+
 class Prefetch:
     """Named background jobs: `start(name, work)` once, `result(name)` waits for it (and raises what it raised)."""
 
     def __init__(self, workers: int = 4) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prefetch")
         self._jobs: dict[str, Future[Any]] = {}
-        self._children: set[subprocess.Popen[str]] = set()
-        self._lock = threading.Lock()
-        self._stopped = False
+        self._running = Running()
 
     def start(self, name: str, work: Callable[[], Any]) -> None:
         """Start `work` in the background under `name` (a second start of the same name is a no-op)."""
         if name not in self._jobs:
             self._jobs[name] = self._pool.submit(work)
+
+    def start_python(self, name: str, code: str, *args: str, cwd: Path, then: Callable[[dict[str, Any]], Any]) -> None:
+        """Start `then(<JSON answer of code>)` under `name`: `code` runs in a fresh interpreter (`python_json`) with
+        the environment as it is now (tests may change it while the job runs)."""
+        env = dict(os.environ)
+        self.start(name, lambda: then(self.python_json(code, *args, cwd=cwd, env=env)))
 
     def started(self, name: str) -> bool:
         """Was a job of this name started?"""
@@ -50,20 +83,16 @@ class Prefetch:
         return self._jobs[name].result()
 
     def python_json(self, code: str, *args: str, cwd: Path, env: Mapping[str, str]) -> dict[str, Any]:
-        """`python_json` in a fresh interpreter that `stop()` can kill."""
-        with self._lock:
-            if self._stopped:
-                raise RuntimeError("the session's background jobs were stopped")
-        return python_json(code, *args, cwd=cwd, env=env, children=(self._children, self._lock))
+        """`python_json` in a fresh interpreter that `stop()` ends."""
+        if self._running.closed:
+            raise RuntimeError("the session's background jobs were stopped")
+        return python_json(code, *args, cwd=cwd, env=env, running=self._running)
 
     def stop(self) -> None:
         """End every job: end the fresh interpreters' process groups (`end`), wait for the threads."""
-        with self._lock:
-            self._stopped = True
-            running = list(self._children)
         for job in self._jobs.values():
             job.cancel()
-        for proc in running:
+        for proc in self._running.close():
             end(proc)
         self._pool.shutdown(wait=True)
 
@@ -91,11 +120,11 @@ def python_json(
     *args: str,
     cwd: Path,
     env: Mapping[str, str],
-    children: tuple[set[subprocess.Popen[str]], threading.Lock] | None = None,
+    running: Running | None = None,
 ) -> dict[str, Any]:
     """Run `code` in a fresh interpreter (`args` after it) in `cwd` with `env`; its last stdout line is JSON, returned
-    parsed. Fails (AssertionError with its stderr) when it exits non-zero. `children`: a set (and its lock) the
-    process is in while it runs, for whoever may have to kill it."""
+    parsed. Fails (AssertionError with its stderr) when it exits non-zero. `running`: where the interpreter is noted
+    while it runs, for whoever may have to end it."""
     proc = subprocess.Popen(  # pylint: disable=consider-using-with  # waited below
         [sys.executable, "-c", code, *args],
         cwd=cwd,
@@ -105,17 +134,15 @@ def python_json(
         stderr=subprocess.PIPE,
         start_new_session=True,  # a group of its own, ended whole (`end`); a terminal's Ctrl-C reaches pytest only
     )
-    if children is not None:
-        with children[1]:
-            children[0].add(proc)
+    if running is not None:
+        running.add(proc)
     try:
         out, err = proc.communicate(timeout=900)
     except BaseException:
         end(proc)
         raise
     finally:
-        if children is not None:
-            with children[1]:
-                children[0].discard(proc)
+        if running is not None:
+            running.discard(proc)
     assert proc.returncode == 0, f"exit {proc.returncode}{' (stopped)' if proc.returncode < 0 else ''}: {err}"
     return dict(json.loads(out.splitlines()[-1]))

@@ -4,13 +4,16 @@ kills what still runs, and the session starts the jobs its selected tests read (
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from tests import conftest
-from tests.prefetch import Prefetch
+from tests.prefetch import Prefetch, Running
 
 BROKEN = "import sys; print('it broke', file=sys.stderr); sys.exit(3)"
 # an interpreter that started a grandchild in its group (its pid written to argv[1]; not holding the interpreter's
@@ -65,6 +68,31 @@ def test_stop_ends_a_running_interpreter_and_its_group_and_refuses_new_ones(tmp_
             time.sleep(0.05)
     with pytest.raises(RuntimeError, match="stopped"):
         jobs.python_json(SLEEPER, cwd=conftest.ROOT, env=os.environ)
+
+
+def test_an_interpreter_starting_after_the_stop_is_ended_at_once() -> None:
+    """A job may be starting its interpreter while the session stops: it must not outlive the stop."""
+    running = Running()
+    assert not running.close()
+    late = subprocess.Popen(["sleep", "120"], start_new_session=True, text=True)  # pylint: disable=consider-using-with
+    running.add(late)
+    assert late.wait(timeout=30) == -signal.SIGTERM
+    assert not running.close()
+
+
+def test_a_job_started_with_start_python_gets_the_environment_of_its_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    jobs, release = Prefetch(workers=1), threading.Event()
+    try:
+        jobs.start("busy", release.wait)  # the one worker: the probe's interpreter starts only after the change below
+        monkeypatch.setenv("PREFETCH_PROBE", "at the start")
+        code = "import json, os; print(json.dumps({'probe': os.environ['PREFETCH_PROBE']}))"
+        jobs.start_python("probe", code, cwd=conftest.ROOT, then=lambda found: found["probe"].upper())
+        monkeypatch.setenv("PREFETCH_PROBE", "changed later")
+        release.set()
+        assert jobs.result("probe") == "AT THE START"
+    finally:
+        release.set()
+        jobs.stop()
 
 
 def test_the_session_started_every_job_its_selected_tests_read(request: pytest.FixtureRequest) -> None:
