@@ -106,8 +106,8 @@ typecheck: setup ## mypy
 # its chain synth -> bootstrap -> apply -> plan -> checks -> destroy starts at once instead of after the unit layer,
 # with only bootstrap and disaster-recovery synthesized: TEST_WORKLOADS).
 # Coverage: the three runs' data combined (terminal, coverage/coverage.json, coverage/coverage.xml, coverage/html/;
-# fails under 90 %). Each pytest run lists its 15 slowest tests. Last line: every step's seconds and exit status;
-# any failed step fails the target.
+# fails under 90 %). Each pytest run lists its 15 slowest tests. Last line: the whole target's seconds and CPU
+# seconds, then every step's seconds, CPU seconds and exit status; any failed step fails the target.
 GATE := reports/gate
 GATE_BESIDE_1 := tests/integration/test_long_lived_emulator.py
 GATE_BESIDE_2 := tests/integration/test_interruptions.py tests/integration/test_cdktf_cli.py \
@@ -131,9 +131,14 @@ GATE_COVERAGE = $(PY) -m coverage combine -q --keep --data-file=.coverage \
   $(PY) -m coverage xml -q -o coverage/coverage.xml && $(PY) -m coverage html -q -d coverage/html && \
   $(PY) -m coverage report --fail-under=90
 GATE_BESIDE := lint typecheck pytest-beside-1 pytest-beside-2 pytest-beside-3
-# $(call gate_step,<command>,<name>[,<redirection>]): run it, write "<exit status> <seconds>" to $(GATE)/<name>.status
-gate_step = ( began=$$SECONDS; rc=0; ( $(1) ) $(3) || rc=$$?; echo "$$rc $$((SECONDS - began))" >$(GATE)/$(2).status; \
-  exit $$rc )
+# $(call gate_step,<command>,<name>[,<redirection>]): run it, write "<exit status> <seconds> <CPU seconds>" to
+# $(GATE)/<name>.status. CPU: user + system of the step's processes once reaped (bash's `times`, run in this shell:
+# in a pipe or $(...) it would be a fresh process that has reaped nothing); a process left running is not counted.
+gate_step = ( began=$$SECONDS; rc=0; ( $(1) ) $(3) || rc=$$?; times >$(GATE)/$(2).status; \
+  echo "$$rc $$((SECONDS - began)) $$($(call gate_cpu,$(GATE)/$(2).status))" >$(GATE)/$(2).status; exit $$rc )
+# $(call gate_cpu,<file>): the seconds on the children's line (the 2nd) of `times`' "<user>m<s>s <system>m<s>s"
+gate_cpu = awk 'NR == 2 { split($$1, u, /[ms]/); split($$2, k, /[ms]/); \
+  printf "%.0f", u[1] * 60 + u[2] + k[1] * 60 + k[2] }' $(1)
 gate_beside = $(call gate_step,$(GATE_$(call upper,$(1))),$(1),>$(GATE)/$(1).log 2>&1) & pids="$$pids $$!";
 upper = $(subst -,_,$(shell echo $(1) | tr a-z A-Z))
 
@@ -147,10 +152,12 @@ test: setup ## lint, type check, unit, scan, validate, emulator deploy, integrat
 	  cat $(GATE)/$$step.log; done; \
 	echo "---- coverage (every pytest run)"; $(call gate_step,$(GATE_COVERAGE),coverage) || true; \
 	failed=""; summary=""; \
-	for step in $(GATE_BESIDE) pytest coverage; do rc=1; seconds=?; \
-	  [ ! -f $(GATE)/$$step.status ] || read -r rc seconds <$(GATE)/$$step.status; \
-	  summary="$$summary $$step $$seconds s (exit $$rc),"; [ "$$rc" -eq 0 ] || failed="$$failed $$step"; done; \
-	echo "make test: $$((SECONDS - began)) s;$${summary%,}"; \
+	for step in $(GATE_BESIDE) pytest coverage; do rc=1; seconds=?; cpu=?; \
+	  [ ! -f $(GATE)/$$step.status ] || read -r rc seconds cpu <$(GATE)/$$step.status; \
+	  summary="$$summary $$step $$seconds s, $${cpu:-?} CPU s (exit $$rc),"; \
+	  [ "$$rc" -eq 0 ] || failed="$$failed $$step"; done; \
+	times >$(GATE)/test.times; cpu=$$($(call gate_cpu,$(GATE)/test.times)); rm -f $(GATE)/test.times; \
+	echo "make test: $$((SECONDS - began)) s, $$cpu CPU s;$${summary%,}"; \
 	if [ -n "$$failed" ]; then echo "make test FAILED:$$failed" >&2; exit 1; fi
 
 # The integration suite against a real sandbox account (README "Against a real account"): deploys the dev

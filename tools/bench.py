@@ -15,9 +15,9 @@ memory of the whole tree, the jsii Node.js runtime included):
   (goal: wall <= 1.3 x critical path);
 - `--unit`: the unit layer, what `make unit` runs (`pytest -m "not integration and not emulator"`, goal <= 120 s),
   with pytest's own count and time;
-- `--test`: `make test` (goal <= 600 s) with the seconds of each of its steps from its last line (lint, typecheck
-  and the second pytest run beside the main pytest: `make test: 540 s; lint 95 s (exit 0), ..., coverage 20 s
-  (exit 0)`).
+- `--test`: `make test` (goal <= 600 s) with the seconds and CPU seconds of the whole and of each of its steps from
+  its last line (lint, typecheck and the pytest runs beside the main pytest: `make test: 540 s, 1010 CPU s; lint
+  95 s, 80 CPU s (exit 0), ..., coverage 20 s, 22 CPU s (exit 0)`).
 Writes reports/bench.json, with the load average before and after, and the whole output of the unit layer and of
 `make test` (their slowest tests) to reports/bench-unit.log and reports/bench-make-test.log. Defaults: no optional
 step; a machine this busy gives noisy wall times (see CPU seconds).
@@ -87,9 +87,11 @@ DEPLOY_LINE = re.compile(
 UNIT_LAYER = "not integration and not emulator"  # the Makefile's `unit` target
 # pytest's last line: `971 passed, 10 skipped in 1234.56s (0:20:34)`
 PYTEST_LINE = re.compile(r"^=*\s*(?P<counts>\d+ \w+(?:, \d+ \w+)*) in (?P<seconds>[0-9.]+)s\b", re.MULTILINE)
-# make test's last line (Makefile): `make test: 540 s; lint 95 s (exit 0), typecheck 40 s (exit 0), pytest ...`
-GATE_LINE = re.compile(r"^make test: (?P<seconds>\d+) s;(?P<steps>.*)$", re.MULTILINE)
-GATE_STEP = re.compile(r"(?P<step>[a-z][a-z0-9-]*) (?P<seconds>\d+|\?) s \(exit (?P<code>\d+)\)")
+# make test's last line (Makefile): `make test: 540 s, 1010 CPU s; lint 95 s, 80 CPU s (exit 0), typecheck 40 s, ...`
+GATE_LINE = re.compile(r"^make test: (?P<seconds>\d+) s, (?P<cpu>\d+) CPU s;(?P<steps>.*)$", re.MULTILINE)
+GATE_STEP = re.compile(
+    r"(?P<step>[a-z][a-z0-9-]*) (?P<seconds>\d+|\?) s, (?P<cpu>\d+|\?) CPU s \(exit (?P<code>\d+)\)"
+)
 
 
 @dataclass
@@ -204,10 +206,18 @@ def gate_summary(output: str) -> dict[str, Any]:
     if not found:
         return {}
     steps = {
-        m["step"]: {"seconds": None if m["seconds"] == "?" else int(m["seconds"]), "exit": int(m["code"])}
+        m["step"]: {
+            "seconds": None if m["seconds"] == "?" else int(m["seconds"]),
+            "cpu_seconds": None if m["cpu"] == "?" else int(m["cpu"]),
+            "exit": int(m["code"]),
+        }
         for m in GATE_STEP.finditer(found[-1]["steps"])
     }
-    return {"seconds": int(found[-1]["seconds"]), "steps": steps}
+    return {"seconds": int(found[-1]["seconds"]), "cpu_seconds": int(found[-1]["cpu"]), "steps": steps}
+
+
+def _or_unknown(value: int | None) -> str:
+    return "?" if value is None else str(value)
 
 
 def _counted(summary: dict[str, Any]) -> str:
@@ -270,9 +280,10 @@ def report(figures: dict[str, Any], path: Path = REPORT) -> dict[str, float]:
             print(f"    {_counted(figures['pytest'][label])}")
     if figures.get("gate", {}).get("steps"):
         parts = [
-            f"{k} {'?' if v['seconds'] is None else v['seconds']} s (exit {v['exit']})"
+            f"{k} {_or_unknown(v['seconds'])} s / {_or_unknown(v['cpu_seconds'])} CPU s (exit {v['exit']})"
             for k, v in figures["gate"]["steps"].items()
         ]
+        print(f"    its own count: {figures['gate']['seconds']} s, {figures['gate']['cpu_seconds']} CPU s")
         print(f"    its steps, side by side: {', '.join(parts)}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(

@@ -84,8 +84,9 @@ def test_report_prints_the_test_layers_with_pytests_counts_and_the_gate_steps(
     fig = {"cpu_seconds": 1.0, "peak_mb": 1200}
     output = (
         "...\n---- make lint (ran beside pytest)\n"
-        "make test: 540 s; lint 95 s (exit 0), typecheck ? s (exit 1), pytest-beside-1 300 s (exit 0), "
-        "pytest-beside-3 280 s (exit 0), pytest 510 s (exit 0), coverage 20 s (exit 0)\n"
+        "make test: 540 s, 1012 CPU s; lint 95 s, 80 CPU s (exit 0), typecheck ? s, ? CPU s (exit 1), "
+        "pytest-beside-1 300 s, 150 CPU s (exit 0), pytest-beside-3 280 s, 140 CPU s (exit 0), "
+        "pytest 510 s, 620 CPU s (exit 0), coverage 20 s, 22 CPU s (exit 0)\n"
     )
     # make test prints the main run's output first, then each run beside it: the main run's summary is the first
     gate_output = "x\n981 passed, 9 skipped in 529.01s (0:08:49)\n---- pytest-beside-3\n12 passed in 300.00s\n"
@@ -116,8 +117,10 @@ def test_report_prints_the_test_layers_with_pytests_counts_and_the_gate_steps(
         "    900 passed, 4 skipped, 1 deselected; pytest's own 99 s",
         "make test: 541 s (goal <= 600)",
         "    981 passed, 9 skipped; pytest's own 529 s",
-        "    its steps, side by side: lint 95 s (exit 0), typecheck ? s (exit 1), pytest-beside-1 300 s (exit 0), "
-        "pytest-beside-3 280 s (exit 0), pytest 510 s (exit 0), coverage 20 s (exit 0)",
+        "    its own count: 540 s, 1012 CPU s",
+        "    its steps, side by side: lint 95 s / 80 CPU s (exit 0), typecheck ? s / ? CPU s (exit 1), "
+        "pytest-beside-1 300 s / 150 CPU s (exit 0), pytest-beside-3 280 s / 140 CPU s (exit 0), "
+        "pytest 510 s / 620 CPU s (exit 0), coverage 20 s / 22 CPU s (exit 0)",
     ):
         assert line in out
     assert bench.gate_summary(output)["seconds"] == 540

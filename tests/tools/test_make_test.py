@@ -6,6 +6,7 @@ small commands through the Makefile's variables; `-o setup` keeps make from inst
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -65,13 +66,25 @@ def test_steps_run_side_by_side_and_their_output_follows_the_main_run(tmp_path: 
         "coverage-2",
     ]
     (summary,) = lines[20:]
-    assert summary.startswith("make test: ")
-    assert [part.split()[0] for part in summary.split(";", 1)[1].split(",")] == list(STEPS)
-    assert all(part.endswith("s (exit 0)") for part in summary.split(";", 1)[1].split(","))
+    whole, parts = summary.split(";", 1)
+    assert re.fullmatch(r"make test: \d+ s, \d+ CPU s", whole)
+    assert re.fullmatch(r"( [a-z0-9-]+ \d+ s, \d+ CPU s \(exit 0\),)+", parts + ",")
+    assert re.findall(r" ([a-z0-9-]+) \d+ s,", parts) == list(STEPS)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [f"{step}.status" for step in STEPS]
         + ["lint.log", "typecheck.log", "pytest-beside-1.log", "pytest-beside-2.log", "pytest-beside-3.log"]
     )
+
+
+def test_each_step_reports_the_cpu_seconds_of_its_processes(tmp_path: Path) -> None:
+    # about 1.5 CPU seconds in a child of the step's shell, the other steps sleep or echo
+    busy = "python3 -c 'import time; t = time.process_time(); exec(\"while time.process_time() - t < 1.5: pass\")'"
+    proc = make_test(tmp_path, typecheck=busy)
+    assert proc.returncode == 0, proc.stderr
+    summary = proc.stdout.splitlines()[-1]
+    cpu = {m[1]: int(m[2]) for m in re.finditer(r" ([a-z0-9-]+) \d+ s, (\d+) CPU s", summary)}
+    assert cpu["typecheck"] in (1, 2) and all(cpu[step] == 0 for step in STEPS if step != "typecheck")
+    assert int(re.match(r"make test: \d+ s, (\d+) CPU s;", summary)[1]) >= 1  # the whole target's, steps included
 
 
 @pytest.mark.parametrize("failing", list(STEPS))
@@ -81,8 +94,8 @@ def test_any_failed_step_fails_the_target_after_every_step_ran(failing: str, tmp
     assert proc.stderr.startswith(f"make test FAILED: {failing}\n")
     assert f"{failing}-out" in proc.stdout
     summary = proc.stdout.splitlines()[-1]
-    assert [part.endswith("(exit 3)") for part in summary.split(";", 1)[1].split(",")] == [
-        step == failing for step in STEPS
+    assert re.findall(r" ([a-z0-9-]+) \d+ s, \d+ CPU s \(exit (\d+)\)", summary) == [
+        (step, "3" if step == failing else "0") for step in STEPS
     ]
     for step, command in STEPS.items():
         if step != failing:
