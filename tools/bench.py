@@ -89,9 +89,7 @@ UNIT_LAYER = "not integration and not emulator"  # the Makefile's `unit` target
 PYTEST_LINE = re.compile(r"^=*\s*(?P<counts>\d+ \w+(?:, \d+ \w+)*) in (?P<seconds>[0-9.]+)s\b", re.MULTILINE)
 # make test's last line (Makefile): `make test: 540 s, 1010 CPU s; lint 95 s, 80 CPU s (exit 0), typecheck 40 s, ...`
 GATE_LINE = re.compile(r"^make test: (?P<seconds>\d+) s, (?P<cpu>\d+) CPU s;(?P<steps>.*)$", re.MULTILINE)
-GATE_STEP = re.compile(
-    r"(?P<step>[a-z][a-z0-9-]*) (?P<seconds>\d+|\?) s, (?P<cpu>\d+|\?) CPU s \(exit (?P<code>\d+)\)"
-)
+GATE_STEP = re.compile(r"(?P<step>[a-z][a-z0-9-]*) (?P<seconds>\d+|\?) s, (?P<cpu>\d+|\?) CPU s \(exit (?P<code>\d+)\)")
 
 
 @dataclass

@@ -221,7 +221,7 @@ def test_flow_logs_under_a_year_carry_the_one_short_retention_reason(synth: Synt
     stack = TerraformStack(Testing.app(), "short-retention")
     props = NetworkProps(**{**PROPS.__dict__, "flow_log_retention_days": days, "retention_field": field})
     network = Network(stack, "Network", props=props)
-    assert network.flow_log_group._suppressions == [  # pylint: disable=protected-access
+    assert network.flow_log_group._suppressions == [
         {
             "id": "CKV_AWS_338",
             "reason": f"VPC flow logs of this environment are kept {days} days by its record ({field}); only an "
