@@ -218,11 +218,55 @@ def init(
     log: Path | None = None,
 ) -> None:
     """`terraform init`, with the backend (plan/apply, in `.terraform/`) or without it (validate, schema reads, in
-    OFFLINE_DATA_DIR: run later backend-less commands with `offline_env(stack_dir)`)."""
+    OFFLINE_DATA_DIR: run later backend-less commands with `offline_env(stack_dir)`).
+
+    Skipped when the folder's last init by this function had the same inputs and left the same result (`init_stamp`):
+    an init costs 1-2.5 CPU s (Terraform hashes the 700 MB provider package in the cache, and the S3 backend is
+    configured), and deploy, plan, drift and destroy of a stack each began with one."""
     args = ["init", "-input=false", "-no-color", "-reconfigure" if backend else "-backend=false"]
     args += [f"-backend-config={k}={v}" for k, v in (backend_config or {}).items()]
     settings = dict(env or {}) if backend else {**(env or {}), **offline_env(stack_dir)}
+    data_dir = stack_dir / ({**os.environ, **settings}.get("TF_DATA_DIR") or ".terraform")  # relative: to stack_dir
+    stamp_file = data_dir / INIT_STAMP
+    if stamp_file.is_file() and stamp_file.read_text(encoding="utf-8") == init_stamp(
+        stack_dir, args, settings, data_dir
+    ):
+        if log is not None:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with log.open("a", encoding="utf-8") as out:
+                out.write(f"$ terraform {' '.join(args)}   (in {stack_dir}): skipped, initialised with these inputs\n")
+        return
+    stamp_file.unlink(missing_ok=True)  # a failed or interrupted init leaves no stamp
     run(stack_dir, args, env=settings, log=log)
+    data_dir.mkdir(parents=True, exist_ok=True)  # a configuration without providers or backend leaves none
+    stamp_file.write_text(init_stamp(stack_dir, args, settings, data_dir), encoding="utf-8")
+
+
+INIT_STAMP = "init.sha256"
+# Environment names whose values are not written into the stamp's hash input (only their presence is).
+_SECRET_NAME = re.compile(r"SECRET|TOKEN|PASSWORD|SESSION", re.IGNORECASE)
+
+
+def init_stamp(stack_dir: Path, args: Sequence[str], settings: Mapping[str, str], data_dir: Path) -> str:
+    """What an init depends on and what it left, hashed: the arguments (backend config included), the given
+    settings (the target's endpoint, region, data dir; secrets by name only), the CLI configuration (its file is
+    named by its content), every configuration file and the lock file of `stack_dir` as they are after the init, and
+    the backend record and provider folder the init wrote. A missing result gives a stamp no init wrote."""
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(f"{label}\0{len(data)}\0".encode() + data)
+
+    add("args", "\0".join(args).encode())
+    for key in sorted(settings):
+        add(f"env {key}", b"(set)" if _SECRET_NAME.search(key) else settings[key].encode())
+    add("cli", str(cli_config({**os.environ, **settings})).encode())
+    configuration = sorted(p for p in stack_dir.iterdir() if p.name.endswith((".tf", ".tf.json")) and p.is_file())
+    for path in configuration + [stack_dir / LOCK_FILE, data_dir / "terraform.tfstate"]:
+        add(path.name, path.read_bytes() if path.is_file() else b"(missing)")
+    providers = data_dir / "providers"
+    add("providers", "\0".join(sorted(str(p.relative_to(providers)) for p in providers.rglob("*"))).encode())
+    return digest.hexdigest()
 
 
 def validate(stack_dir: Path) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import Synth, Validated
 from tools import terraform
+from tools.progress import ToolError
 
 STACK = "event-processing-dev"
 
@@ -89,3 +90,52 @@ def test_terraform_and_its_providers_collect_garbage_less_often_unless_told(monk
     monkeypatch.setenv("GOGC", "100")  # the user's own setting wins
     assert terraform.terraform_env()["GOGC"] == "100"
     assert terraform.terraform_env({"GOGC": "off"})["GOGC"] == "off"
+
+
+def _inits(log: Path) -> list[str]:
+    """Each init's line in the log: "skipped" or "ran"."""
+    return [
+        "skipped" if line.endswith("): skipped, initialised with these inputs") else "ran"
+        for line in log.read_text(encoding="utf-8").splitlines()
+        if line.startswith("$ terraform init ")
+    ]
+
+
+@pytest.mark.terraform
+def test_init_is_skipped_only_while_its_inputs_and_results_are_unchanged(tmp_path: Path) -> None:
+    stack_dir, log = tmp_path / "stack", tmp_path / "init.log"
+    stack_dir.mkdir()
+    config = {"terraform": {"backend": {"local": {}}}, "output": {"x": {"value": 1}}}
+    (stack_dir / "cdk.tf.json").write_text(json.dumps(config), encoding="utf-8")
+
+    def init(path: str = "a.tfstate", **settings: str) -> str:
+        terraform.init(stack_dir, backend=True, env=settings, backend_config={"path": path}, log=log)
+        return _inits(log)[-1]
+
+    assert init() == "ran"
+    assert (stack_dir / ".terraform" / terraform.INIT_STAMP).is_file()
+    assert init() == "skipped"
+    other = tmp_path / "recover" / "stack.log"  # another command's log, in a folder not made yet
+    terraform.init(stack_dir, backend=True, backend_config={"path": "a.tfstate"}, log=other)
+    assert _inits(other) == ["skipped"]
+    assert init(AWS_SECRET_ACCESS_KEY="one") == "ran"  # a setting of the target
+    assert init(AWS_SECRET_ACCESS_KEY="two") == "skipped"  # a secret: by name only
+    assert init(AWS_SECRET_ACCESS_KEY="two", AWS_REGION="eu-west-1") == "ran"
+    assert init(AWS_SECRET_ACCESS_KEY="two", AWS_REGION="eu-west-1") == "skipped"
+    assert init("b.tfstate") == "ran"  # the backend's configuration
+    config["output"]["y"] = {"value": 2}
+    (stack_dir / "cdk.tf.json").write_text(json.dumps(config), encoding="utf-8")
+    assert init("b.tfstate") == "ran"  # the configuration
+    (stack_dir / "plan.tfplan").write_text("x", encoding="utf-8")
+    state = {"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "l", "outputs": {}, "resources": []}
+    (stack_dir / "b.tfstate").write_text(json.dumps(state), encoding="utf-8")
+    assert init("b.tfstate") == "skipped"  # a plan file or a local state is not the configuration
+    (stack_dir / ".terraform" / "terraform.tfstate").unlink()
+    assert init("b.tfstate") == "ran"  # what the init left
+    with pytest.raises(ToolError):
+        terraform.init(stack_dir, backend=True, backend_config={"no_such_argument": "1"}, log=log)
+    assert not (stack_dir / ".terraform" / terraform.INIT_STAMP).exists()  # a failed init leaves no stamp
+    assert init("b.tfstate") == "ran"
+    terraform.init(stack_dir, backend=False, log=log)
+    assert (stack_dir / terraform.OFFLINE_DATA_DIR / terraform.INIT_STAMP).is_file()
+    assert _inits(log)[-1] == "ran" and init("b.tfstate") == "skipped"  # each data folder has its own stamp
