@@ -146,6 +146,11 @@ def _pump(stream: IO[str], sink: list[str], log: IO[str] | None) -> None:
                 log.flush()
 
 
+def logged(args: Sequence[str], stack_dir: Path) -> str:
+    """A command's first line in its log."""
+    return f"$ terraform {' '.join(args)}   (in {stack_dir})"
+
+
 def run(
     stack_dir: Path,
     args: Sequence[str],
@@ -163,7 +168,7 @@ def run(
     if log is not None:
         log.parent.mkdir(parents=True, exist_ok=True)
         sink = log.open("a", encoding="utf-8")
-        sink.write(f"$ {' '.join(command)}   (in {stack_dir})\n")
+        sink.write(f"{logged(args, stack_dir)}\n")
         sink.flush()
     try:
         with _LIVE_LOCK:
@@ -234,7 +239,7 @@ def init(
         if log is not None:
             log.parent.mkdir(parents=True, exist_ok=True)
             with log.open("a", encoding="utf-8") as out:
-                out.write(f"$ terraform {' '.join(args)}   (in {stack_dir}): skipped, initialised with these inputs\n")
+                out.write(f"{logged(args, stack_dir)}: skipped, initialised with these inputs\n")
         return
     stamp_file.unlink(missing_ok=True)  # a failed or interrupted init leaves no stamp
     run(stack_dir, args, env=settings, log=log)
