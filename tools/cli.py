@@ -44,6 +44,7 @@ from typing import Any, Callable, Sequence
 from config import ConfigError, Selection
 from emulator.server import configured_port as emulator_port
 from tools.progress import ToolError, say, step
+from tools import synthesis
 
 ROOT = Path(__file__).resolve().parent.parent
 OK, ERROR, BAD_INPUT, CHANGES, INTERRUPTED = 0, 1, 2, 3, 130  # the exit codes (module docstring)
@@ -97,13 +98,22 @@ def synth(args: argparse.Namespace, *, deploying: bool = False) -> tuple[Selecti
     selection, records, catalog = entry.resolve(argv, environ={})
     if deploying and "bootstrap" not in selection.workloads:
         selection = Selection(("bootstrap", *selection.workloads), selection.environments, selection.suffix)
-    with step(f"synth {len(selection.workloads) * len(selection.environments)} stack(s)"):
+    label = f"synth {len(selection.workloads) * len(selection.environments)} stack(s)"
+    outdir = Path(args.outdir)
+    inputs = synthesis.inputs_digest(selection, records, catalog, outdir)
+    names = synthesis.unchanged(outdir, inputs)
+    if names is not None:
+        say(f"==> {label}: skipped, {outdir}/ holds the synth of these sources and settings")
+        return selection, names
+    synthesis.forget(outdir)
+    with step(label):
         from core.bindings import paused_gc  # pylint: disable=import-outside-toplevel
 
         with paused_gc():
             app = entry.build_app(selection, records, catalog, args.outdir)
             app.synth()
     names = [child.node.id for child in app.node.children]
+    synthesis.remember(outdir, inputs, names)
     return selection, names
 
 
