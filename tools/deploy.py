@@ -243,12 +243,6 @@ def plan_stacks(
     )
 
 
-def _state_resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield from module.get("resources", [])
-    for child in module.get("child_modules", []):
-        yield from _state_resources(child)
-
-
 def s3_client(target: Target, region: str) -> Any:
     """A boto3 S3 client for the target (the emulator's endpoint and test credentials, or the caller's own)."""
     import boto3  # pylint: disable=import-outside-toplevel
@@ -283,14 +277,27 @@ def empty_bucket(client: Any, bucket: str) -> int:
 
 
 def state_buckets(ref: StackRef, target: Target, log: Path | None = None) -> list[tuple[str, str]]:
-    """(bucket, region) of every aws_s3_bucket in the stack's state."""
-    shown = terraform.run(ref.directory, ["show", "-json", "-no-color"], env=target.env, log=log).stdout
-    root = (json.loads(shown or "{}").get("values") or {}).get("root_module", {})
-    return [
-        (r["values"]["bucket"], r["values"].get("region") or "us-east-1")
-        for r in _state_resources(root)
-        if r.get("mode") == "managed" and r.get("type") == "aws_s3_bucket"
+    """(bucket, region) of every aws_s3_bucket in the stack's state.
+
+    Read with `terraform state pull` (0.7 CPU s: the state as stored) rather than `terraform show -json` (4-5 CPU s:
+    it starts the provider for its schema). The state itself is not written to the log (it holds sensitive values):
+    only the command and the buckets found."""
+    pulled = terraform.run(ref.directory, ["state", "pull"], env=target.env).stdout
+    found = [
+        (str(attributes["bucket"]), str(attributes.get("region") or "us-east-1"))
+        for resource in json.loads(pulled or "{}").get("resources", [])
+        if resource.get("mode") == "managed" and resource.get("type") == "aws_s3_bucket"
+        for attributes in (instance.get("attributes") or {} for instance in resource.get("instances", []))
+        if attributes.get("bucket")
     ]
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as out:
+            out.write(
+                f"{terraform.logged(['state', 'pull'], ref.directory)}: buckets in state: "
+                f"{', '.join(b for b, _ in found) or 'none'}\n"
+            )
+    return found
 
 
 def left_in_state(ref: StackRef, target: Target) -> list[str]:
