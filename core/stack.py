@@ -6,20 +6,34 @@ the process environment by tools/targets.py, so the synthesized JSON is the same
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Iterable
+from typing import Any, ClassVar, Iterable, Mapping
 
-from cdktf import Aspects, LocalBackend, S3Backend, TerraformOutput, TerraformStack
+import jsii
+from cdktf import Aspects, IAspect, LocalBackend, S3Backend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from config import Catalog, EnvironmentRecord
 from core.naming import Namer, state_bucket_name
-from core.tags import RequiredTags, required_tags
+from core.tags import required_tags
 from modules.alarms import AlarmsProps, MetricAlarm
 from modules.backup import Backups, BackupsProps
 from modules.load_balanced_service import LoadBalancedService, LoadBalancedServiceProps
 
 BOOTSTRAP_STATE_DIR = "../../../state"  # relative to cdktf.out/stacks/<stack>: the project's state/ folder
+
+
+@jsii.implements(IAspect)
+class RequiredTags:
+    """Aspect that merges `tags` into every construct exposing a `tags` argument."""
+
+    def __init__(self, tags: Mapping[str, str]) -> None:
+        self.tags = dict(tags)
+
+    def visit(self, node: Any) -> None:
+        """Called by cdktf for every construct before synthesis."""
+        if hasattr(node, "tags_input") and hasattr(node, "reset_tags"):
+            node.tags = {**(node.tags_input or {}), **self.tags}
 
 
 class WorkloadStack(TerraformStack):

@@ -133,7 +133,7 @@ def is_taggable(resource_type: str, conf: dict[str, Any]) -> bool:
 
 
 def taggable_types_from_bindings() -> list[str]:
-    """Every resource type of the AWS provider bindings with a `tags` argument, as core.tags.RequiredTags sees it
+    """Every resource type of the AWS provider bindings with a `tags` argument, as core.stack.RequiredTags sees it
     (a `tags_input` property and a `reset_tags` method). Imports the bindings (slow)."""
     import sys  # pylint: disable=import-outside-toplevel
 

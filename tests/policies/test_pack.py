@@ -6,6 +6,8 @@ import ast
 import importlib
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,3 +113,19 @@ def test_taggable_types_match_the_bindings(eager_run: EagerRun) -> None:
     assert sorted(taggable_types()) == eager_run.taggable, (
         f"{TAGGABLE_TYPES_FILE.name} is stale: run `python -m policies.checks`"
     )
+
+
+def test_the_pack_loads_without_the_cdktf_runtime() -> None:
+    """Every Checkov process loads the pack (and policies/scan.py its wrapper): importing cdktf or jsii there starts
+    the jsii runtime, a Node.js process, in each of them (it did, through core/tags.py). A fresh interpreter imports
+    every module of the pack and names any of those packages it loaded."""
+    probe = (
+        "import importlib, pkgutil, sys\n"
+        "import policies.checks, policies.scan, policies.aws_rules, policies.backend_check\n"
+        "for module in pkgutil.iter_modules(policies.checks.__path__):\n"
+        "    importlib.import_module('policies.checks.' + module.name)\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & "
+        "{'cdktf', 'jsii', 'constructs', 'cdktf_cdktf_provider_aws'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n", done.stderr
