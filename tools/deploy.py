@@ -282,7 +282,8 @@ def state_buckets(ref: StackRef, target: Target, log: Path | None = None) -> lis
     Read with `terraform state pull` (0.7 CPU s: the state as stored) rather than `terraform show -json` (4-5 CPU s:
     it starts the provider for its schema). The state itself is not written to the log (it holds sensitive values):
     only the command and the buckets found."""
-    pulled = terraform.run(ref.directory, ["state", "pull"], env=target.env).stdout
+    args = ["state", "pull"]
+    pulled = terraform.run(ref.directory, args, env=target.env).stdout
     found = [
         (str(attributes["bucket"]), str(attributes.get("region") or "us-east-1"))
         for resource in json.loads(pulled or "{}").get("resources", [])
@@ -290,13 +291,7 @@ def state_buckets(ref: StackRef, target: Target, log: Path | None = None) -> lis
         for attributes in (instance.get("attributes") or {} for instance in resource.get("instances", []))
         if attributes.get("bucket")
     ]
-    if log is not None:
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("a", encoding="utf-8") as out:
-            out.write(
-                f"{terraform.logged(['state', 'pull'], ref.directory)}: buckets in state: "
-                f"{', '.join(b for b, _ in found) or 'none'}\n"
-            )
+    terraform.log_note(log, args, ref.directory, f"buckets in state: {', '.join(b for b, _ in found) or 'none'}")
     return found
 
 

@@ -95,8 +95,7 @@ def unchanged(outdir: Path, inputs: str) -> list[str] | None:
     """The stack names of the last synth when `outdir` holds what these inputs synthesized, else None."""
     try:
         record = json.loads((outdir / RECORD).read_text(encoding="utf-8"))
-        written = outputs_digest(outdir)
-        if written is not None and record["inputs"] == inputs and record["outputs"] == written:
+        if record["inputs"] == inputs and record["outputs"] is not None and record["outputs"] == outputs_digest(outdir):
             return [str(name) for name in record["stacks"]]
     except (OSError, ValueError, KeyError, TypeError):
         pass

@@ -151,6 +151,15 @@ def logged(args: Sequence[str], stack_dir: Path) -> str:
     return f"$ terraform {' '.join(args)}   (in {stack_dir})"
 
 
+def log_note(log: Path | None, args: Sequence[str], stack_dir: Path, summary: str) -> None:
+    """Append the command's line with `summary` in place of its output (a skipped command, or one whose output must
+    not be logged); nothing without a log."""
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"{logged(args, stack_dir)}: {summary}\n")
+
+
 def run(
     stack_dir: Path,
     args: Sequence[str],
@@ -236,10 +245,7 @@ def init(
     if stamp_file.is_file() and stamp_file.read_text(encoding="utf-8") == init_stamp(
         stack_dir, args, settings, data_dir
     ):
-        if log is not None:
-            log.parent.mkdir(parents=True, exist_ok=True)
-            with log.open("a", encoding="utf-8") as out:
-                out.write(f"{logged(args, stack_dir)}: skipped, initialised with these inputs\n")
+        log_note(log, args, stack_dir, "skipped, initialised with these inputs")
         return
     stamp_file.unlink(missing_ok=True)  # a failed or interrupted init leaves no stamp
     run(stack_dir, args, env=settings, log=log)
