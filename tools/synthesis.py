@@ -18,12 +18,13 @@ Defaults:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
+
+from tools.digest import framed
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = (
@@ -51,13 +52,6 @@ def _files(root: Path, names: Sequence[str]) -> list[Path]:
     return sorted(found)
 
 
-def _hash(parts: Sequence[tuple[str, bytes]]) -> str:
-    digest = hashlib.sha256()
-    for label, data in parts:
-        digest.update(f"{label}\0{len(data)}\0".encode() + data)
-    return digest.hexdigest()
-
-
 def inputs_digest(selection: Any, records: Any, catalog: Any, outdir: Path, root: Path = ROOT) -> str:
     """The hash of everything a synth of `selection` into `outdir` depends on (see the module docstring)."""
     parts = [(str(p.relative_to(root)), p.read_bytes()) for p in _files(root, SOURCES)]
@@ -73,7 +67,7 @@ def inputs_digest(selection: Any, records: Any, catalog: Any, outdir: Path, root
         for key in sorted(os.environ)
         if key.startswith(("CDKTF_", "JSII_")) and key != "CDKTF_OUTDIR"
     ]
-    return _hash(parts)
+    return framed(parts)
 
 
 def outputs_digest(outdir: Path) -> str | None:
@@ -88,7 +82,7 @@ def outputs_digest(outdir: Path) -> str | None:
             parts += [(str(p.relative_to(outdir)), p.read_bytes()) for p in _files(stack_dir, ("assets",))]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return _hash(parts)
+    return framed(parts)
 
 
 def unchanged(outdir: Path, inputs: str) -> list[str] | None:

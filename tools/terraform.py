@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any, Mapping, Sequence
 
+from tools.digest import framed
 from tools.progress import ToolError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -263,21 +264,16 @@ def init_stamp(stack_dir: Path, args: Sequence[str], settings: Mapping[str, str]
     settings (the target's endpoint, region, data dir; secrets by name only), the CLI configuration (its file is
     named by its content), every configuration file and the lock file of `stack_dir` as they are after the init, and
     the backend record and provider folder the init wrote. A missing result gives a stamp no init wrote."""
-    digest = hashlib.sha256()
-
-    def add(label: str, data: bytes) -> None:
-        digest.update(f"{label}\0{len(data)}\0".encode() + data)
-
-    add("args", "\0".join(args).encode())
+    parts = [("args", "\0".join(args).encode())]
     for key in sorted(settings):
-        add(f"env {key}", b"(set)" if _SECRET_NAME.search(key) else settings[key].encode())
-    add("cli", str(cli_config({**os.environ, **settings})).encode())
+        parts.append((f"env {key}", b"(set)" if _SECRET_NAME.search(key) else settings[key].encode()))
+    parts.append(("cli", str(cli_config({**os.environ, **settings})).encode()))
     configuration = sorted(p for p in stack_dir.iterdir() if p.name.endswith((".tf", ".tf.json")) and p.is_file())
     for path in configuration + [stack_dir / LOCK_FILE, data_dir / "terraform.tfstate"]:
-        add(path.name, path.read_bytes() if path.is_file() else b"(missing)")
+        parts.append((path.name, path.read_bytes() if path.is_file() else b"(missing)"))
     providers = data_dir / "providers"
-    add("providers", "\0".join(sorted(str(p.relative_to(providers)) for p in providers.rglob("*"))).encode())
-    return digest.hexdigest()
+    parts.append(("providers", "\0".join(sorted(str(p.relative_to(providers)) for p in providers.rglob("*"))).encode()))
+    return framed(parts)
 
 
 def validate(stack_dir: Path) -> dict[str, Any]:
