@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # so the unit, validate and scan layers check every copy at the names' limits (tests/core/test_suffix_names.py).
 EPHEMERAL_SUFFIX = "pr123456"
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-bindings.install()  # test modules importing modules/* at collection load the provider lazily (core/bindings.py)
+# cdktf and the provider, lazily (core/bindings.py), before any test module imports modules/* at collection: the
+# jsii runtime then starts here, with the preload that makes the provider's JavaScript lazy too
+bindings.load()
 
 
 @dataclass
