@@ -299,6 +299,24 @@ def props_error(construct: Callable[..., Any], id_: str, props: Any) -> str:
     return str(caught.value)
 
 
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Any]]:
+    """moto in-process (mock_aws) with test credentials and no endpoint: `aws("s3")` is a boto3 client of it
+    (us-east-1), and any client the code under test makes without an endpoint reaches it too."""
+    import boto3  # pylint: disable=import-outside-toplevel
+    from moto import mock_aws  # pylint: disable=import-outside-toplevel
+
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        yield lambda service: boto3.client(service, region_name="us-east-1")
+
+
 # ---------------------------------------------------------------- integration layer (the local AWS emulator)
 
 

@@ -1,7 +1,9 @@
 """Deploy, plan and destroy synthesized stacks on a target, bootstrap first; collect outputs for the tests.
 
-Order per environment: the bootstrap stack (creates the state bucket; local backend), then every other selected
-stack with its S3 backend, side by side (tools/parallel.py: --jobs / JOBS, default min(2 x CPU count, stacks)).
+Order per environment: the bootstrap stack (creates the state bucket; local backend) starts first; every other
+selected stack, with its S3 backend, starts once that bucket is protected and the trail logs (tools/backend.py: ~15 s
+into bootstrap's ~63 s apply, whose rest is the provider's wait on lifecycle rules no other stack needs) or once
+bootstrap applied; all side by side (tools/parallel.py: --jobs / JOBS, default min(4 x CPU count, stacks)).
 Destroy: every selected stack but bootstrap, side by side; bootstrap is never destroyed (it holds every other
 stack's state). Terraform's output per stack: reports/<command>/<stack>.log.
 
@@ -20,11 +22,13 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from tools import terraform
+from tools import backend
 from tools.parallel import Result, StackRef, Stop, default_jobs, log_path, resource_count, run_all
 from tools.progress import ToolError, say
 from tools.targets import Target
@@ -148,16 +152,6 @@ def _bootstrap_env(ref: StackRef) -> str:
     return ref.name[len("bootstrap-") :]
 
 
-def _skip_when_bootstrap_failed(first: list[Result], boots: list[StackRef]) -> Callable[[StackRef], str]:
-    failed = [_bootstrap_env(b) for b, r in zip(boots, first) if r.status != "ok"]
-
-    def reason(ref: StackRef) -> str:
-        env = environment_of(ref, failed)
-        return f"bootstrap-{env} did not deploy" if env else ""
-
-    return reason
-
-
 def deploy_stacks(
     refs: list[StackRef],
     target: Target,
@@ -166,17 +160,25 @@ def deploy_stacks(
     stop: Stop | None = None,
     outputs_file: Path = OUTPUTS_FILE,
 ) -> tuple[list[Result], dict[str, Any]]:
-    """Bootstrap stacks first (side by side), then the rest side by side; every stack's result and the outputs
-    file's content. Never raises for a stack's failure: see each Result."""
-    boots, rest = _phases(refs)
+    """Bootstrap stacks first, then the rest, all side by side: a stack starts once its environment's state backend
+    is ready (tools/backend.py: bucket protected, trail logging) or its bootstrap applied, whichever comes first; it
+    is not started when its bootstrap failed before that. Every stack's result and the outputs file's content. Never
+    raises for a stack's failure: see each Result."""
+    boots, _ = _phases(refs)
     jobs = jobs or default_jobs(len(refs))
     collected: dict[str, Any] = {}
+    stopped = stop if stop is not None else Stop()
+    backends = backend.Backends(target, {_bootstrap_env(b): b.directory for b in boots}, lambda: bool(stopped))
 
     def work(ref: StackRef) -> tuple[str, Any]:
+        if not ref.bootstrap:
+            early = backends.wait(ref.directory, environment_of(ref, backends.bootstraps))
+            if early:
+                say(f"  {ref.name}: {early}")
         try:
             return "applied", apply(ref, target)
         except ToolError:
-            if stop:  # stopped by a signal: the next apply adopts what the cancelled calls created
+            if stopped:  # stopped by a signal: the next apply adopts what the cancelled calls created
                 interrupted_marker(ref).parent.mkdir(parents=True, exist_ok=True)
                 interrupted_marker(ref).write_text("interrupted\n", encoding="utf-8")
             raise
@@ -184,26 +186,22 @@ def deploy_stacks(
     def done(result: Result) -> None:
         if result.status == "ok":
             collected.update(record_outputs(outputs_file, result.name, result.value))
+        if result.name.startswith("bootstrap-") and any(b.name == result.name for b in boots):
+            backends.finished(result.name[len("bootstrap-") :], result.status == "ok")
 
-    first = run_all(
-        boots, work, name=lambda r: r.name, jobs=jobs, stop=stop, verb="applying", done=done, total=len(refs)
-    )
-    second = run_all(
-        rest,
+    results = run_all(
+        refs,
         work,
         name=lambda r: r.name,
         jobs=jobs,
-        stop=stop,
+        stop=stopped,
         verb="applying",
         done=done,
-        total=len(refs),
-        first=len(boots) + 1,
-        skip=_skip_when_bootstrap_failed(first, boots),
-        weight=resource_count,
+        weight=lambda r: sys.maxsize if r.bootstrap else resource_count(r),  # bootstraps first: the others wait
     )
     if not collected and outputs_file.exists():
         collected = json.loads(outputs_file.read_text(encoding="utf-8"))
-    return first + second, collected
+    return results, collected
 
 
 def deploy_all(
@@ -241,19 +239,6 @@ def plan_stacks(
         first=len(boots) + 1,
         weight=resource_count,
     )
-
-
-def s3_client(target: Target, region: str) -> Any:
-    """A boto3 S3 client for the target (the emulator's endpoint and test credentials, or the caller's own)."""
-    import boto3  # pylint: disable=import-outside-toplevel
-
-    env = target.env
-    session = boto3.session.Session(
-        aws_access_key_id=env.get("AWS_ACCESS_KEY_ID"),
-        aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY"),
-        region_name=region,
-    )
-    return session.client("s3", endpoint_url=env.get("AWS_ENDPOINT_URL"))
 
 
 def empty_bucket(client: Any, bucket: str) -> int:
@@ -307,7 +292,8 @@ def left_in_state(ref: StackRef, target: Target) -> list[str]:
 def _empty_state_buckets(ref: StackRef, target: Target, log: Path, emptied: dict[str, int]) -> None:
     """Empty every bucket in the stack's state; adds each bucket's count of deleted versions to `emptied`."""
     counts = {
-        bucket: empty_bucket(s3_client(target, region), bucket) for bucket, region in state_buckets(ref, target, log)
+        bucket: empty_bucket(backend.client(target, "s3", region), bucket)
+        for bucket, region in state_buckets(ref, target, log)
     }
     for bucket, count in counts.items():
         emptied[bucket] = emptied.get(bucket, 0) + count

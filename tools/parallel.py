@@ -99,6 +99,10 @@ class Result:
     value: Any = None
 
 
+class NotStarted(Exception):
+    """Raised by a work function before it began: the item is reported `skipped` with this message."""
+
+
 class Stop:
     """Set once a SIGINT/SIGTERM arrived: nothing new starts."""
 
@@ -194,6 +198,17 @@ def _start_order(items: Sequence[T], weight: Callable[[T], int] | None) -> list[
     return pending
 
 
+@contextmanager
+def _stopping_on_error(stop: Stop) -> Iterator[None]:
+    """An exception in the calling thread (KeyboardInterrupt where no handler forwards signals) sets `stop` before
+    the pool waits for its workers: nothing new starts, and work waiting on `stop` (tools/backend.py) gives up."""
+    try:
+        yield
+    except BaseException:
+        stop.event.set()
+        raise
+
+
 def run_all(
     items: Sequence[T],
     work: Callable[[T], tuple[str, Any]],
@@ -211,7 +226,7 @@ def run_all(
     batch = _Batch(name, options, len(items))
     pending = _start_order(items, options.weight)
     running: dict[Future[tuple[str, Any]], tuple[int, T, float]] = {}
-    with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool, _stopping_on_error(batch.stop):
         while pending or running:
             while pending and len(running) < max(1, options.jobs):
                 index, item = pending.pop(0)
@@ -228,6 +243,8 @@ def run_all(
                 try:
                     summary, value = future.result()
                     batch.finish(index, Result(name(item), "ok", summary, seconds, value=value))
+                except NotStarted as exc:
+                    batch.finish(index, Result(name(item), "skipped", error=str(exc)))
                 except Exception as exc:  # pylint: disable=broad-exception-caught  # every stack reports
                     status = "interrupted" if batch.stop else "failed"
                     batch.finish(

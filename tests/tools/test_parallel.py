@@ -247,3 +247,24 @@ def test_unlock_and_recover_explain_bad_usage(tmp_path: Path, capsys: pytest.Cap
     assert "unlock needs --lock-id <id>: the ID the locked run printed" in capsys.readouterr().err
     assert cli.main(["recover", "--stack", "nope-dev", "--outdir", str(tmp_path)]) == 1
     assert f"{tmp_path / 'stacks' / 'nope-dev'} has no synthesized stack" in capsys.readouterr().err
+
+
+def test_an_error_in_the_calling_thread_stops_work_that_waits_on_stop() -> None:
+    stop = parallel.Stop()
+    gave_up = threading.Event()
+
+    def work(item: str) -> tuple[str, None]:
+        if item == "waits":  # as a stack waiting on its bootstrap's backend (tools/backend.py) does
+            while not stop:
+                time.sleep(0.01)
+            gave_up.set()
+            raise parallel.NotStarted("interrupted")
+        return "applied", None
+
+    def done(result: parallel.Result) -> None:
+        if result.name == "quick":
+            raise KeyboardInterrupt("as a signal handler without forwarding raises it")
+
+    with pytest.raises(KeyboardInterrupt):
+        parallel.run_all(["quick", "waits"], work, name=str, jobs=2, stop=stop, done=done)
+    assert gave_up.is_set()  # the pool did not wait forever for it

@@ -1,0 +1,148 @@
+"""When an environment's state backend is ready for its other stacks: tools/deploy.py starts them then, not only once
+the bootstrap apply has ended.
+
+Bootstrap's apply creates the state bucket with its protections and the account's trail within seconds (15 s on the
+emulator, most of it the KMS keys), then waits in the provider for the old-version lifecycle rules of the state and
+audit buckets to read back unchanged several polls in a row (aws_s3_bucket_lifecycle_configuration: 55 s of a 63 s
+apply, on the emulator as on AWS). No other stack needs those rules. A stack whose backend is ready starts while that
+waiter runs; ready means, all read from the target:
+- the stack's backend bucket (`terraform.backend.s3` of its cdk.tf.json) exists, its versioning is Enabled, its
+  default encryption is KMS (every new bucket has SSE-S3 until bootstrap's KMS configuration replaces it), all four
+  public access block settings are on and it has a bucket policy (TLS only): state is never written without them;
+- the trail of the environment's bootstrap stack (its aws_cloudtrail `name`) is logging, so every read and write of
+  that state is recorded from the first one on.
+A stack whose backend is not S3, or a bootstrap without a trail, waits for the bootstrap apply to end, as before.
+
+Defaults: POLL_SECONDS = 1.0 between two readings (5 requests each).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from tools.parallel import NotStarted
+from tools.targets import Target
+
+POLL_SECONDS = 1.0
+
+
+def _stack_json(directory: Path) -> dict[str, Any]:
+    try:
+        found = json.loads((directory / "cdk.tf.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def backend_bucket(directory: Path) -> tuple[str, str] | None:
+    """(bucket, region) of the stack's S3 backend, None when it has none."""
+    s3 = _stack_json(directory).get("terraform", {}).get("backend", {}).get("s3")
+    if not isinstance(s3, dict) or not s3.get("bucket"):
+        return None
+    return str(s3["bucket"]), str(s3.get("region") or "us-east-1")
+
+
+def trail_name(directory: Path) -> str | None:
+    """The `name` of the (first) aws_cloudtrail of a bootstrap stack, None when it has none."""
+    trails = _stack_json(directory).get("resource", {}).get("aws_cloudtrail", {})
+    names = [str(body["name"]) for body in trails.values() if isinstance(body, dict) and body.get("name")]
+    return names[0] if names else None
+
+
+def client(target: Target, service: str, region: str) -> Any:
+    """A boto3 client for the target (the emulator's endpoint and test credentials, or the caller's own)."""
+    import boto3  # pylint: disable=import-outside-toplevel
+
+    env = target.env
+    session = boto3.session.Session(
+        aws_access_key_id=env.get("AWS_ACCESS_KEY_ID"),
+        aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY"),
+        region_name=region,
+    )
+    return session.client(service, endpoint_url=env.get("AWS_ENDPOINT_URL"))
+
+
+def _kms_encrypted(answer: dict[str, Any]) -> bool:
+    rules = answer["ServerSideEncryptionConfiguration"]["Rules"]
+    return any(r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm") == "aws:kms" for r in rules)
+
+
+def missing(target: Target, bucket: str, region: str, trail: str) -> list[str]:
+    """What the backend still lacks (see the module docstring); [] when it is ready."""
+    from botocore.exceptions import BotoCoreError, ClientError  # pylint: disable=import-outside-toplevel
+
+    s3 = client(target, "s3", region)
+    checks: list[tuple[str, Callable[[], bool]]] = [
+        ("bucket", lambda: bool(s3.head_bucket(Bucket=bucket))),
+        ("versioning", lambda: s3.get_bucket_versioning(Bucket=bucket).get("Status") == "Enabled"),
+        ("KMS encryption", lambda: _kms_encrypted(s3.get_bucket_encryption(Bucket=bucket))),
+        (
+            "public access block",
+            lambda: all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values()),
+        ),
+        ("policy", lambda: bool(s3.get_bucket_policy(Bucket=bucket)["Policy"])),
+        ("trail logging", lambda: client(target, "cloudtrail", region).get_trail_status(Name=trail)["IsLogging"]),
+    ]
+    for name, check in checks:
+        try:
+            if not check():
+                return [name]
+        except (ClientError, BotoCoreError, KeyError):
+            return [name]  # the first thing missing: everything after it is read on a later poll
+    return []
+
+
+class Backends:
+    """The state backends of the bootstrap stacks being applied, for the stacks that wait on them.
+
+    `finished(env, ok)` is called (any thread) when an environment's bootstrap apply ended; `wait(stack_dir, env)`
+    (a worker thread) returns once the backend is ready or the bootstrap apply ended well, and raises NotStarted
+    when the bootstrap failed first or `stopped()` turned true."""
+
+    def __init__(
+        self,
+        target: Target,
+        bootstraps: dict[str, Path],
+        stopped: Callable[[], bool],
+        lacking: Callable[[Target, str, str, str], list[str]] = missing,
+    ) -> None:
+        self.target, self.bootstraps, self.stopped, self.lacking = target, bootstraps, stopped, lacking
+        self._ended: dict[str, bool] = {}
+        self._ready: set[str] = set()
+        self._changed = threading.Condition()
+
+    def finished(self, env: str, ok: bool) -> None:
+        """The bootstrap apply of `env` ended (`ok`: it applied)."""
+        with self._changed:
+            self._ended[env] = ok
+            self._changed.notify_all()
+
+    def _verdict(self, env: str) -> str | None:
+        """Go ahead ("bootstrap": it applied; "ready": its backend is), None: not yet; raises NotStarted: never."""
+        with self._changed:
+            if self.stopped():
+                raise NotStarted("interrupted")
+            if self._ended.get(env) is True:
+                return "bootstrap"
+            if env in self._ready:
+                return "ready"
+            if self._ended.get(env) is False:
+                raise NotStarted(f"bootstrap-{env} did not deploy")
+            return None
+
+    def wait(self, stack_dir: Path, env: str | None) -> str:
+        """Block until the stack may start; returns how it was let in before its bootstrap applied, else ""."""
+        if env is None or env not in self.bootstraps:
+            return ""
+        backend, trail = backend_bucket(stack_dir), trail_name(self.bootstraps[env])
+        while (verdict := self._verdict(env)) is None:
+            if backend is not None and trail is not None and not self.lacking(self.target, *backend, trail):
+                with self._changed:
+                    self._ready.add(env)
+                continue
+            with self._changed:
+                self._changed.wait(POLL_SECONDS)
+        return f"state backend of {env} ready; bootstrap-{env} still applying" if verdict == "ready" else ""
