@@ -300,9 +300,10 @@ def props_error(construct: Callable[..., Any], id_: str, props: Any) -> str:
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Any]]:
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Any]]:
     """moto in-process (mock_aws) with test credentials and no endpoint: `aws("s3")` is a boto3 client of it
-    (us-east-1), and any client the code under test makes without an endpoint reaches it too."""
+    (us-east-1 unless a region follows: `aws("dynamodb", "us-west-2")`), and any client the code under test makes
+    without an endpoint reaches it too."""
     import boto3  # pylint: disable=import-outside-toplevel
     from moto import mock_aws  # pylint: disable=import-outside-toplevel
 
@@ -314,7 +315,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Any]]:
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
-        yield lambda service: boto3.client(service, region_name="us-east-1")
+        yield lambda service, region="us-east-1": boto3.client(service, region_name=region)
 
 
 # ---------------------------------------------------------------- integration layer (the local AWS emulator)

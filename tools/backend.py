@@ -11,7 +11,8 @@ waiter runs; ready means, all read from the target:
   public access block settings are on and it has a bucket policy (TLS only): state is never written without them;
 - the trail of the environment's bootstrap stack (its aws_cloudtrail `name`) is logging, so every read and write of
   that state is recorded from the first one on.
-A stack whose backend is not S3, or a bootstrap without a trail, waits for the bootstrap apply to end, as before.
+A stack whose backend is not S3, or a bootstrap without a trail, waits for the bootstrap apply to end, as before; so
+does one whose readings fail (a caller without s3:GetBucket*/cloudtrail:GetTrailStatus: AccessDenied is "not ready").
 
 Defaults: POLL_SECONDS = 1.0 between two readings (5 requests each).
 """

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from typing import Any, Callable
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from lambda_src.dr_health import handler as health
 
@@ -15,18 +13,11 @@ REGION = "us-west-2"
 
 
 @pytest.fixture
-def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for key, value in {
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "SITE_REGION": REGION,
-        "SITE_ROLE": "SECONDARY",
-        "TABLE_NAME": "sessions",
-    }.items():
+def site(aws: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The secondary site's settings, its table's region in moto in-process (tests/conftest.py `aws`)."""
+    for key, value in {"SITE_REGION": REGION, "SITE_ROLE": "SECONDARY", "TABLE_NAME": "sessions"}.items():
         monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        yield boto3.client("dynamodb", region_name=REGION)
+    return aws("dynamodb", REGION)
 
 
 def test_healthy_while_the_table_replica_is_active(site: Any) -> None:

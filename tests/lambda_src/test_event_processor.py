@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 from unittest import mock
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from lambda_src.event_processor import handler as ep
 
@@ -30,51 +28,44 @@ class Env:
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
+def env(aws: Callable[[str], Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
+    """The handler's resources in moto in-process (tests/conftest.py `aws`)."""
+    s3, dynamodb, sqs, sns = (aws(n) for n in ("s3", "dynamodb", "sqs", "sns"))
+    s3.create_bucket(Bucket=BUCKET)
+    dynamodb.create_table(
+        TableName=TABLE,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "object_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[
+            {"AttributeName": n, "AttributeType": "S"} for n in ("object_id", "etag", "processed_at")
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-etag",
+                "Projection": {"ProjectionType": "ALL"},
+                "KeySchema": [
+                    {"AttributeName": "etag", "KeyType": "HASH"},
+                    {"AttributeName": "processed_at", "KeyType": "RANGE"},
+                ],
+            }
+        ],
+    )
+    topic = sns.create_topic(Name="processed")["TopicArn"]
+    dlq_url = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+    published_url = sqs.create_queue(QueueName="published")["QueueUrl"]
+    published_arn = sqs.get_queue_attributes(QueueUrl=published_url, AttributeNames=["QueueArn"])
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=published_arn["Attributes"]["QueueArn"])
     for key, value in {
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
+        "TABLE_NAME": TABLE,
+        "ETAG_INDEX_NAME": "by-etag",
+        "TOPIC_ARN": topic,
+        "DLQ_URL": dlq_url,
+        "RECORD_TTL_DAYS": "30",
     }.items():
         monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        s3, dynamodb, sqs, sns = (boto3.client(n) for n in ("s3", "dynamodb", "sqs", "sns"))
-        s3.create_bucket(Bucket=BUCKET)
-        dynamodb.create_table(
-            TableName=TABLE,
-            BillingMode="PAY_PER_REQUEST",
-            KeySchema=[{"AttributeName": "object_id", "KeyType": "HASH"}],
-            AttributeDefinitions=[
-                {"AttributeName": n, "AttributeType": "S"} for n in ("object_id", "etag", "processed_at")
-            ],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": "by-etag",
-                    "Projection": {"ProjectionType": "ALL"},
-                    "KeySchema": [
-                        {"AttributeName": "etag", "KeyType": "HASH"},
-                        {"AttributeName": "processed_at", "KeyType": "RANGE"},
-                    ],
-                }
-            ],
-        )
-        topic = sns.create_topic(Name="processed")["TopicArn"]
-        dlq_url = sqs.create_queue(QueueName="dlq")["QueueUrl"]
-        published_url = sqs.create_queue(QueueName="published")["QueueUrl"]
-        published_arn = sqs.get_queue_attributes(QueueUrl=published_url, AttributeNames=["QueueArn"])
-        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=published_arn["Attributes"]["QueueArn"])
-        for key, value in {
-            "TABLE_NAME": TABLE,
-            "ETAG_INDEX_NAME": "by-etag",
-            "TOPIC_ARN": topic,
-            "DLQ_URL": dlq_url,
-            "RECORD_TTL_DAYS": "30",
-        }.items():
-            monkeypatch.setenv(key, value)
-        ep.processor.cache_clear()
-        yield Env(s3, dynamodb, sqs, dlq_url, published_url)
-        ep.processor.cache_clear()
+    ep.processor.cache_clear()
+    yield Env(s3, dynamodb, sqs, dlq_url, published_url)
+    ep.processor.cache_clear()
 
 
 def s3_event(*keys: str) -> dict[str, Any]:
