@@ -10,9 +10,10 @@ deploy then fails on the lock (reported with this unlock command), and after the
 
 `recover` plans the stack, takes every resource the plan would create whose import id is its name (the types in
 NAME_IMPORTS: buckets, roles, log groups, tables, queues' neighbours ...), and asks Terraform itself which of them
-exist: one plan with an `import` block per candidate (written to a temporary zz_recover_imports.tf.json in the stack
-folder, always removed); the provider answers "Cannot import non-existent remote object" for those that do not.
-The rest exist: they are printed with the `terraform import` command for each, and `--adopt` runs those commands.
+exist: a plan with an `import` block per candidate (written to a temporary zz_recover_imports.tf.json in the stack
+folder, always removed); the provider answers "Cannot import non-existent remote object" for those that do not, and
+what depends on one of them is not tried at all, so the plan is made again without those until it imports every
+candidate left (one plan per level of such dependencies). Those exist: they are printed with the `terraform import` command for each, and `--adopt` runs those commands.
 Then `python -m tools deploy` finishes the stack. To delete an orphan instead, adopt it and run
 `terraform -chdir=<stack folder> destroy -target=<address>`. Resources without a name (KMS keys, VPCs, rules) are
 not found this way: they do not block a re-deploy; list them in the target's console by the stack's tags.
@@ -102,10 +103,23 @@ def orphans(ref: StackRef, target: Target) -> dict[str, str]:
     wanted = candidates(shown)
     if not wanted:
         return {}
+    while wanted:  # until a plan imports every one left: a failed import hides what depends on it
+        proc = _plan_imports(ref, target, wanted, log)
+        if proc.returncode != 1:
+            return wanted
+        missing = set(_MISSING.findall(proc.stderr)) & set(wanted)
+        if not missing:
+            raise ToolError(f"could not check which resources of {ref.name} exist:\n{proc.stderr.strip()}")
+        wanted = {a: i for a, i in wanted.items() if a not in missing}
+    return wanted
+
+
+def _plan_imports(ref: StackRef, target: Target, wanted: dict[str, str], log: Path) -> Any:
+    """A plan with an `import` block per {address: id} (the file written for it is always removed)."""
     imports = ref.directory / IMPORT_FILE
     imports.write_text(json.dumps({"import": [{"to": a, "id": i} for a, i in wanted.items()]}), encoding="utf-8")
     try:
-        proc = terraform.run(
+        return terraform.run(
             ref.directory,
             ["plan", "-input=false", "-no-color", "-lock=false"],
             env=target.env,
@@ -114,10 +128,6 @@ def orphans(ref: StackRef, target: Target) -> dict[str, str]:
         )
     finally:
         imports.unlink(missing_ok=True)
-    missing = set(_MISSING.findall(proc.stderr))
-    if proc.returncode == 1 and not missing:
-        raise ToolError(f"could not check which resources of {ref.name} exist:\n{proc.stderr.strip()}")
-    return {a: i for a, i in wanted.items() if a not in missing}
 
 
 def import_command(ref: StackRef, address: str, import_id: str) -> str:

@@ -326,3 +326,31 @@ def test_destroy_empties_a_log_bucket_again_when_its_own_requests_refilled_it(
     assert '"lineage"' not in log and '"values"' not in log
     names = [b["Name"] for b in s3.list_buckets()["Buckets"]]
     assert "runner-probe-logged-dev" not in names and "runner-probe-logs-dev" not in names
+
+
+# Three named resources, none in state: g1 does not exist, g2 and g3 name themselves after it (so Terraform plans
+# them after it), g2 does not exist, g3 does (left by a dead apply).
+CHAIN_JSON = {
+    "terraform": {
+        **STACK_JSON["terraform"],
+        "backend": {"s3": {**STACK_JSON["terraform"]["backend"]["s3"], "key": "runner-chain/dev/terraform.tfstate"}},
+    },
+    "provider": STACK_JSON["provider"],
+    "resource": {
+        "aws_cloudwatch_log_group": {
+            "g1": {"name": "/runner-chain/dev"},
+            "g2": {"name": "${aws_cloudwatch_log_group.g1.name}/two"},
+            "g3": {"name": "${aws_cloudwatch_log_group.g1.name}/three"},
+        }
+    },
+}
+
+
+def test_an_orphan_is_only_what_a_plan_can_import(emulator: Emulator, tmp_path: Path) -> None:
+    # A plan stops at the first import that fails: what depends on it is never tried, so it says nothing of g2
+    # and g3 (seen: a deploy after an interrupted one imported a never-created alarm and failed).
+    emulator_client(emulator.endpoint, "logs").create_log_group(logGroupName="/runner-chain/dev/three")
+    ref = stack(tmp_path / "out", "runner-chain", CHAIN_JSON)
+    found = recovery.orphans(ref, local_target(emulator, tmp_path / "state"))
+    assert found == {"aws_cloudwatch_log_group.g3": "/runner-chain/dev/three"}
+    assert not (ref.directory / recovery.IMPORT_FILE).exists()
