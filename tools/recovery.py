@@ -14,9 +14,10 @@ exist: a plan with an `import` block per candidate (written to a temporary zz_re
 folder, always removed); the provider answers "Cannot import non-existent remote object" for those that do not, and
 what depends on one of them is not tried at all, so the plan is made again without those until it imports every
 candidate left (one plan per level of such dependencies). Those exist: they are printed with the `terraform import`
-command for each, and `--adopt` runs those commands. Then `python -m tools deploy` finishes the stack. To delete an orphan instead, adopt it and run
-`terraform -chdir=<stack folder> destroy -target=<address>`. Resources without a name (KMS keys, VPCs, rules) are
-not found this way: they do not block a re-deploy; list them in the target's console by the stack's tags.
+command for each, and `--adopt` runs those commands. Then `python -m tools deploy` finishes the stack. To delete an
+orphan instead, adopt it and run `terraform -chdir=<stack folder> destroy -target=<address>`. Resources without a
+name (KMS keys, VPCs, rules) are not found this way: they do not block a re-deploy; list them in the target's
+console by the stack's tags.
 """
 
 from __future__ import annotations
