@@ -11,8 +11,8 @@ memory of the whole tree, the jsii Node.js runtime included):
   byte-identical;
 - `--deploy`: `python -m tools deploy` of the dev stacks to a fresh emulator of its own (free port, own state
   folder; the checkout's cfn-outputs/flat-outputs.json is restored afterwards), wall time next to the critical
-  path bootstrap + the slowest other stack, read from the deploy's own per-stack lines (`[3/6] <stack>: applied in N s`)
-  (goal: wall <= 1.3 x critical path);
+  path bootstrap + the slowest other stack, read from the deploy's own per-stack lines (`[3/6] <stack>: applied in N s`;
+  a stack's seconds include its wait for the state backend, tools/backend.py) (goal: wall <= 1.3 x critical path);
 - `--unit`: the unit layer, what `make unit` runs (`pytest -m "not integration and not emulator"`, goal <= 120 s),
   with pytest's own count and time;
 - `--test`: `make test` (goal <= 600 s) with the seconds and CPU seconds of the whole and of each of its steps from
