@@ -14,13 +14,15 @@ waiter runs; ready means, all read from the target:
 A stack whose backend is not S3, or a bootstrap without a trail, waits for the bootstrap apply to end, as before; so
 does one whose readings fail (a caller without s3:GetBucket*/cloudtrail:GetTrailStatus: AccessDenied is "not ready").
 
-Defaults: POLL_SECONDS = 1.0 between two readings (5 requests each).
+Defaults: POLL_SECONDS = 1.0 between two readings of an environment's backend (6 requests each), made by one
+waiting stack at a time.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -113,6 +115,8 @@ class Backends:
         self.target, self.bootstraps, self.stopped, self.lacking = target, bootstraps, stopped, lacking
         self._ended: dict[str, bool] = {}
         self._ready: set[str] = set()
+        self._next_reading: dict[str, float] = {}  # env -> when it may be read again (by one waiting thread)
+        self._reading: set[str] = set()
         self._changed = threading.Condition()
 
     def finished(self, env: str, ok: bool) -> None:
@@ -134,16 +138,35 @@ class Backends:
                 raise NotStarted(f"bootstrap-{env} did not deploy")
             return None
 
+    def _claim(self, env: str) -> bool:
+        """May this thread read the backend of `env` now? One thread at a time, at most once per POLL_SECONDS, so
+        five waiting stacks add one reading per second to what bootstrap's apply asks of the API, not five."""
+        with self._changed:
+            now = time.monotonic()
+            if env in self._reading or now < self._next_reading.get(env, 0.0):
+                return False
+            self._reading.add(env)
+            self._next_reading[env] = now + POLL_SECONDS
+            return True
+
     def wait(self, stack_dir: Path, env: str | None) -> str:
         """Block until the stack may start; returns how it was let in before its bootstrap applied, else ""."""
         if env is None or env not in self.bootstraps:
             return ""
         backend, trail = backend_bucket(stack_dir), trail_name(self.bootstraps[env])
         while (verdict := self._verdict(env)) is None:
-            if backend is not None and trail is not None and not self.lacking(self.target, *backend, trail):
-                with self._changed:
-                    self._ready.add(env)
-                continue
+            if backend is not None and trail is not None and self._claim(env):
+                ready = False
+                try:
+                    ready = not self.lacking(self.target, *backend, trail)
+                finally:
+                    with self._changed:
+                        self._reading.discard(env)
+                        if ready:
+                            self._ready.add(env)
+                        self._changed.notify_all()
+                if ready:
+                    continue
             with self._changed:
                 self._changed.wait(POLL_SECONDS)
         return f"state backend of {env} ready; bootstrap-{env} still applying" if verdict == "ready" else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -129,6 +130,32 @@ def test_a_stack_starts_once_the_backend_is_ready_while_bootstrap_still_applies(
     boot.backends.finished("dev", ok=False)  # bootstrap failed after its backend was ready: what started goes on
     assert boot.backends.wait(workload(tmp_path, "fraud-detection-dev"), "dev") == answer[0]
     assert boot.readings == readings
+
+
+def test_waiting_stacks_read_the_backend_one_at_a_time_once_per_poll(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backend, "POLL_SECONDS", 0.05)
+    boot, active, most = Bootstrap(tmp_path), [0], [0]
+    lacking = boot.lacking
+
+    def slow(target: Target, bucket: str, region: str, trail: str) -> list[str]:
+        active[0] += 1
+        most[0] = max(most[0], active[0])
+        time.sleep(0.02)  # a reading takes a while: others arriving meanwhile must not read too
+        active[0] -= 1
+        return lacking(target, bucket, region, trail)
+
+    boot.backends.lacking = slow
+    waiting = [boot.waiting(workload(tmp_path, f"w{i}-dev")) for i in range(5)]
+    time.sleep(0.5)
+    readings = boot.readings
+    boot.ready.set()
+    for thread, _ in waiting:
+        thread.join(5)
+    assert most[0] == 1
+    assert 1 <= readings <= 12  # at most one per 0.05 s in 0.5 s, not five stacks x that
+    assert [answer for _, answer in waiting] == [["state backend of dev ready; bootstrap-dev still applying"]] * 5
 
 
 def test_a_failed_bootstrap_before_the_backend_was_ready_starts_nothing(tmp_path: Path) -> None:
