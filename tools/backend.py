@@ -73,11 +73,11 @@ def _kms_encrypted(answer: dict[str, Any]) -> bool:
     return any(r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm") == "aws:kms" for r in rules)
 
 
-def missing(target: Target, bucket: str, region: str, trail: str) -> list[str]:
-    """What the backend still lacks (see the module docstring); [] when it is ready."""
+def missing(s3: Any, trails: Any, bucket: str, trail: str) -> list[str]:
+    """What the backend still lacks (see the module docstring), read with an S3 and a CloudTrail client of its
+    region; [] when it is ready."""
     from botocore.exceptions import BotoCoreError, ClientError  # pylint: disable=import-outside-toplevel
 
-    s3 = client(target, "s3", region)
     checks: list[tuple[str, Callable[[], bool]]] = [
         ("bucket", lambda: bool(s3.head_bucket(Bucket=bucket))),
         ("versioning", lambda: s3.get_bucket_versioning(Bucket=bucket).get("Status") == "Enabled"),
@@ -87,7 +87,7 @@ def missing(target: Target, bucket: str, region: str, trail: str) -> list[str]:
             lambda: all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values()),
         ),
         ("policy", lambda: bool(s3.get_bucket_policy(Bucket=bucket)["Policy"])),
-        ("trail logging", lambda: client(target, "cloudtrail", region).get_trail_status(Name=trail)["IsLogging"]),
+        ("trail logging", lambda: trails.get_trail_status(Name=trail)["IsLogging"]),
     ]
     for name, check in checks:
         try:
@@ -110,9 +110,10 @@ class Backends:
         target: Target,
         bootstraps: dict[str, Path],
         stopped: Callable[[], bool],
-        lacking: Callable[[Target, str, str, str], list[str]] = missing,
+        lacking: Callable[[Any, Any, str, str], list[str]] = missing,
     ) -> None:
         self.target, self.bootstraps, self.stopped, self.lacking = target, bootstraps, stopped, lacking
+        self._clients: dict[str, tuple[Any, Any]] = {}  # region -> (S3, CloudTrail): made once, not per reading
         self._ended: dict[str, bool] = {}
         self._ready: set[str] = set()
         self._next_reading: dict[str, float] = {}  # env -> when it may be read again (by one waiting thread)
@@ -149,6 +150,12 @@ class Backends:
             self._next_reading[env] = now + POLL_SECONDS
             return True
 
+    def _read(self, bucket: str, region: str, trail: str) -> bool:
+        """Is the backend ready (one reading with the region's clients, made on its first reading)?"""
+        if region not in self._clients:
+            self._clients[region] = (client(self.target, "s3", region), client(self.target, "cloudtrail", region))
+        return not self.lacking(*self._clients[region], bucket, trail)
+
     def wait(self, stack_dir: Path, env: str | None) -> str:
         """Block until the stack may start; returns how it was let in before its bootstrap applied, else ""."""
         if env is None or env not in self.bootstraps:
@@ -158,7 +165,7 @@ class Backends:
             if backend is not None and trail is not None and self._claim(env):
                 ready = False
                 try:
-                    ready = not self.lacking(self.target, *backend, trail)
+                    ready = self._read(*backend, trail)
                 finally:
                     with self._changed:
                         self._reading.discard(env)

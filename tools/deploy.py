@@ -164,11 +164,12 @@ def deploy_stacks(
     is ready (tools/backend.py: bucket protected, trail logging) or its bootstrap applied, whichever comes first; it
     is not started when its bootstrap failed before that. Every stack's result and the outputs file's content. Never
     raises for a stack's failure: see each Result."""
-    boots, _ = _phases(refs)
+    boots = {b.name: _bootstrap_env(b) for b in refs if b.bootstrap}  # stack -> its environment
     jobs = jobs or default_jobs(len(refs))
     collected: dict[str, Any] = {}
     stopped = stop if stop is not None else Stop()
-    backends = backend.Backends(target, {_bootstrap_env(b): b.directory for b in boots}, lambda: bool(stopped))
+    directories = {boots[r.name]: r.directory for r in refs if r.name in boots}
+    backends = backend.Backends(target, directories, lambda: bool(stopped))
 
     def work(ref: StackRef) -> tuple[str, Any]:
         if not ref.bootstrap:
@@ -186,8 +187,8 @@ def deploy_stacks(
     def done(result: Result) -> None:
         if result.status == "ok":
             collected.update(record_outputs(outputs_file, result.name, result.value))
-        if result.name.startswith("bootstrap-") and any(b.name == result.name for b in boots):
-            backends.finished(result.name[len("bootstrap-") :], result.status == "ok")
+        if result.name in boots:
+            backends.finished(boots[result.name], result.status == "ok")
 
     results = run_all(
         refs,

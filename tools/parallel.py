@@ -153,7 +153,6 @@ class Options:
 
     jobs: int = 1
     stop: Stop | None = None
-    skip: Callable[[Any], str] | None = None  # item -> a reason not to start it ("" to start it)
     done: Callable[[Result], None] | None = None  # called in the calling thread per result, as each arrives
     verb: str = "started"  # the start line: "  <stack>: <verb> ..."
     total: int = 0  # the N of "[i/N]" (default: the number of items)
@@ -183,11 +182,9 @@ class _Batch:  # pylint: disable=too-few-public-methods
         if self.options.done is not None:
             self.options.done(result)
 
-    def start_reason(self, item: Any) -> str:
-        """Why not to start `item` ("" to start it)."""
-        if self.stop:
-            return "interrupted"
-        return self.options.skip(item) if self.options.skip else ""
+    def start_reason(self) -> str:
+        """Why not to start the next item ("" to start it; work that finds a reason later raises NotStarted)."""
+        return "interrupted" if self.stop else ""
 
 
 def _start_order(items: Sequence[T], weight: Callable[[T], int] | None) -> list[tuple[int, T]]:
@@ -221,7 +218,7 @@ def run_all(
 
     A raising item is `failed` (its message kept), the others go on. Once `stop` is set, items not started are
     `skipped` and running ones that fail are `interrupted`. Results come back in the order of `items`. `settings`
-    are Options fields (jobs=, stop=, skip=, done=, verb=, total=, first=)."""
+    are Options fields (jobs=, stop=, done=, verb=, total=, first=, weight=)."""
     options = options or Options(**settings)
     batch = _Batch(name, options, len(items))
     pending = _start_order(items, options.weight)
@@ -230,7 +227,7 @@ def run_all(
         while pending or running:
             while pending and len(running) < max(1, options.jobs):
                 index, item = pending.pop(0)
-                reason = batch.start_reason(item)
+                reason = batch.start_reason()
                 if reason:
                     batch.finish(index, Result(name(item), "skipped", error=reason))
                     continue

@@ -102,8 +102,6 @@ def orphans(ref: StackRef, target: Target) -> dict[str, str]:
     finally:
         (ref.directory / plan_file).unlink(missing_ok=True)
     wanted = candidates(shown)
-    if not wanted:
-        return {}
     while wanted:  # until a plan imports every one left: a failed import hides what depends on it
         proc = _plan_imports(ref, target, wanted, log)
         if proc.returncode != 1:

@@ -44,10 +44,10 @@ def test_the_names_come_from_the_synthesized_json(tmp_path: Path) -> None:
 
 
 def test_a_backend_is_ready_only_with_every_protection_and_the_trail_logging(aws: Callable[[str], Any]) -> None:
-    s3, target = aws("s3"), Target("local")
+    s3, trails = aws("s3"), aws("cloudtrail")
 
     def lacking() -> list[str]:
-        return backend.missing(target, BUCKET, "us-east-1", TRAIL)
+        return backend.missing(s3, trails, BUCKET, TRAIL)
 
     assert lacking() == ["bucket"]
     s3.create_bucket(Bucket=BUCKET)
@@ -71,7 +71,6 @@ def test_a_backend_is_ready_only_with_every_protection_and_the_trail_logging(aws
     statement = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": f"arn:aws:s3:::{BUCKET}/*"}
     s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
     assert lacking() == ["trail logging"]
-    trails = aws("cloudtrail")
     trails.create_trail(Name=TRAIL, S3BucketName=BUCKET)
     assert lacking() == ["trail logging"]  # created, not yet logging
     trails.start_logging(Name=TRAIL)
@@ -85,14 +84,17 @@ class Bootstrap:
         self.ready = threading.Event()
         self.stopped = False
         self.readings = 0
+        self.clients: list[tuple[Any, Any]] = []
         self.backends = backend.Backends(
             Target("local"), {"dev": bootstrap(tmp_path)}, lambda: self.stopped, lacking=self.lacking
         )
 
-    def lacking(self, target: Target, bucket: str, region: str, trail: str) -> list[str]:
-        del target
-        assert (bucket, region, trail) == (BUCKET, "us-east-1", TRAIL)
+    def lacking(self, s3: Any, trails: Any, bucket: str, trail: str) -> list[str]:
+        regions = (s3.meta.region_name, trails.meta.region_name)
+        assert (s3.meta.service_model.service_name, trails.meta.service_model.service_name) == ("s3", "cloudtrail")
+        assert (bucket, regions, trail) == (BUCKET, ("us-east-1", "us-east-1"), TRAIL)
         self.readings += 1
+        self.clients.append((s3, trails))  # kept: an id could be reused once a client is gone
         return [] if self.ready.is_set() else ["versioning"]
 
     def waiting(self, folder: Path) -> tuple[threading.Thread, list[Any]]:
@@ -105,7 +107,7 @@ class Bootstrap:
             except NotStarted as exc:
                 answer.append(exc)
 
-        thread = threading.Thread(target=run)
+        thread = threading.Thread(target=run, daemon=True)  # a failed assertion must not leave pytest waiting on it
         thread.start()
         return thread, answer
 
@@ -120,6 +122,7 @@ def test_a_stack_starts_once_the_backend_is_ready_while_bootstrap_still_applies(
     thread, answer = boot.waiting(workload(tmp_path))
     thread.join(0.3)
     assert thread.is_alive() and boot.readings > 1  # polled, still waiting
+    assert all(c[0] is boot.clients[0][0] and c[1] is boot.clients[0][1] for c in boot.clients)  # made once
     boot.ready.set()
     thread.join(5)
     assert answer == ["state backend of dev ready; bootstrap-dev still applying"]
@@ -139,12 +142,12 @@ def test_waiting_stacks_read_the_backend_one_at_a_time_once_per_poll(
     boot, active, most = Bootstrap(tmp_path), [0], [0]
     lacking = boot.lacking
 
-    def slow(target: Target, bucket: str, region: str, trail: str) -> list[str]:
+    def slow(s3: Any, trails: Any, bucket: str, trail: str) -> list[str]:
         active[0] += 1
         most[0] = max(most[0], active[0])
         time.sleep(0.02)  # a reading takes a while: others arriving meanwhile must not read too
         active[0] -= 1
-        return lacking(target, bucket, region, trail)
+        return lacking(s3, trails, bucket, trail)
 
     boot.backends.lacking = slow
     waiting = [boot.waiting(workload(tmp_path, f"w{i}-dev")) for i in range(5)]
